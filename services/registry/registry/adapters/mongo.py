@@ -1,0 +1,105 @@
+"""The registry's MongoDB repositories and unit of work."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from motor.motor_asyncio import AsyncIOMotorClientSession
+from pymongo import ASCENDING, DESCENDING
+
+from shared.errors import DomainError
+from shared.mongo import MongoUnitOfWork, Repository
+
+from ..domain.edition import Edition
+from ..domain.enrolment import Enrolment, EnrolmentStatus
+from ..domain.errors import AlreadyEnrolled, KimNameTaken
+from ..domain.kim import Kim
+from ..service_layer.unit_of_work import RegistryUnitOfWork
+
+
+def name_key(name: str) -> str:
+    """Names compare case- and space-insensitively: "KIM  Ganjur" is "kim ganjur"."""
+    return re.sub(r"\s+", " ", name.strip()).lower()
+
+
+class MongoKimRepository(Repository[Kim]):
+    collection_name = "kims"
+    aggregate = Kim
+    id_field = "kim_id"
+    indexes: ClassVar = [
+        {"keys": [("name_key", ASCENDING)], "unique": True},
+        {"keys": [("registered_at", ASCENDING)]},
+    ]
+
+    @classmethod
+    def to_document(cls, aggregate: Kim) -> dict[str, Any]:
+        return {**super().to_document(aggregate), "name_key": name_key(aggregate.name)}
+
+    def duplicate(self, aggregate: Kim) -> DomainError:
+        return KimNameTaken(name=aggregate.name)
+
+    async def named(self, name: str) -> Kim | None:
+        return await self._find_one({"name_key": name_key(name)})
+
+    async def list(self, *, verified: bool | None = None) -> list[Kim]:
+        query: dict[str, Any] = {}
+        if verified is not None:
+            query["verified_at"] = {"$ne": None} if verified else None
+        return await self._find(query, sort=[("registered_at", ASCENDING)])
+
+
+class MongoEditionRepository(Repository[Edition]):
+    collection_name = "editions"
+    aggregate = Edition
+    id_field = "edition_id"
+    indexes: ClassVar = [
+        {"keys": [("status", ASCENDING), ("submission_closes_at", ASCENDING)]},
+        {"keys": [("created_at", DESCENDING)]},
+    ]
+
+    async def list(self) -> list[Edition]:
+        return await self._find({}, sort=[("created_at", DESCENDING)])
+
+    async def past_deadline(self, now: datetime) -> list[Edition]:
+        return await self._find({"status": "published", "submission_closes_at": {"$lte": now}})
+
+
+class MongoEnrolmentRepository(Repository[Enrolment]):
+    collection_name = "enrolments"
+    aggregate = Enrolment
+    id_field = "enrolment_id"
+    indexes: ClassVar = [
+        {"keys": [("edition_id", ASCENDING), ("kim_id", ASCENDING)], "unique": True},
+        {"keys": [("edition_id", ASCENDING), ("requested_at", ASCENDING)]},
+    ]
+
+    def duplicate(self, aggregate: Enrolment) -> DomainError:
+        return AlreadyEnrolled(name=aggregate.kim_name, status="requested")
+
+    async def of_kim(self, edition_id: UUID, kim_id: UUID) -> Enrolment | None:
+        return await self._find_one({"edition_id": edition_id, "kim_id": kim_id})
+
+    async def of_edition(
+        self, edition_id: UUID, status: EnrolmentStatus | None = None
+    ) -> list[Enrolment]:
+        query: dict[str, Any] = {"edition_id": edition_id}
+        if status is not None:
+            query["status"] = status
+        return await self._find(query, sort=[("requested_at", ASCENDING)])
+
+
+REPOSITORIES = (MongoKimRepository, MongoEditionRepository, MongoEnrolmentRepository)
+
+
+class MongoRegistryUnitOfWork(MongoUnitOfWork, RegistryUnitOfWork):
+    def open_repositories(self, session: AsyncIOMotorClientSession) -> None:
+        self.kims = MongoKimRepository(self.db, session)
+        self.editions = MongoEditionRepository(self.db, session)
+        self.enrolments = MongoEnrolmentRepository(self.db, session)
+
+    @property
+    def repositories(self) -> tuple[Repository[Any], ...]:
+        return (self.kims, self.editions, self.enrolments)  # type: ignore[return-value]

@@ -1,0 +1,1 @@
+"""The registry's domain: KIMs, editions, enrolments, and the region reference data."""

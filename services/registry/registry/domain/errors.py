@@ -1,0 +1,173 @@
+"""The registry's refusals, in Indonesian and English."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from shared.errors import Conflict, NotFound, Refused
+
+Messages = ClassVar[dict[str, str]]
+
+
+class UnknownKelurahan(Refused):
+    code = "unknown_kelurahan"
+    field = "kelurahan_code"
+    messages: Messages = {
+        "id": "Kelurahan '{code}' tidak ada di {city}. Pilih kode dari GET /regions.",
+        "en": "There is no kelurahan '{code}' in {city}. Choose a code from GET /regions.",
+    }
+
+
+class InvalidWhatsApp(Refused):
+    code = "invalid_whatsapp_number"
+    field = "whatsapp"
+    messages: Messages = {
+        "id": "Nomor WhatsApp '{number}' bukan nomor seluler Indonesia. Tulis seperti 081234567890 atau +6281234567890.",
+        "en": "'{number}' is not an Indonesian mobile number. Write it like 081234567890 or +6281234567890.",
+    }
+
+
+class KimNameTaken(Conflict):
+    code = "kim_name_taken"
+    field = "name"
+    messages: Messages = {
+        "id": "Nama KIM '{name}' sudah terdaftar. Gunakan nama lain atau perbarui KIM yang ada.",
+        "en": "A KIM named '{name}' is already registered. Use another name or update the existing KIM.",
+    }
+
+
+class KimNotFound(NotFound):
+    code = "kim_not_found"
+    field = "kim_id"
+    messages: Messages = {
+        "id": "KIM {kim_id} tidak ditemukan.",
+        "en": "KIM {kim_id} was not found.",
+    }
+
+
+class KimAlreadyVerified(Conflict):
+    code = "kim_already_verified"
+    messages: Messages = {
+        "id": "KIM {name} sudah diverifikasi.",
+        "en": "KIM {name} is already verified.",
+    }
+
+
+class EditionNotFound(NotFound):
+    code = "edition_not_found"
+    field = "edition_id"
+    messages: Messages = {
+        "id": "Edisi lomba {edition_id} tidak ditemukan.",
+        "en": "Edition {edition_id} was not found.",
+    }
+
+
+class WindowClosesBeforeItOpens(Refused):
+    code = "submission_window_invalid"
+    field = "submission_closes_at"
+    messages: Messages = {
+        "id": "Batas akhir pengumpulan harus setelah waktu pembukaan.",
+        "en": "The submission deadline must come after the window opens.",
+    }
+
+
+class WindowAlreadyOver(Refused):
+    code = "submission_window_over"
+    field = "submission_closes_at"
+    messages: Messages = {
+        "id": "Batas akhir pengumpulan ({closes_at}) sudah lewat. Tetapkan batas akhir yang akan datang sebelum menerbitkan.",
+        "en": "The submission deadline ({closes_at}) has already passed. Set a future deadline before publishing.",
+    }
+
+
+class PrizeRankNotAwarded(Refused):
+    code = "prize_rank_not_awarded"
+    field = "prizes"
+    messages: Messages = {
+        "id": "Hadiah untuk peringkat {rank} tidak sesuai: edisi ini hanya memberi {awarded_ranks} peringkat.",
+        "en": "A prize for rank {rank} does not fit: this edition awards only {awarded_ranks} ranks.",
+    }
+
+
+class EditionAlreadyPublished(Conflict):
+    code = "edition_already_published"
+    messages: Messages = {
+        "id": "Edisi '{title}' sudah diterbitkan.",
+        "en": "Edition '{title}' is already published.",
+    }
+
+
+class EditionNotPublished(Conflict):
+    code = "edition_not_published"
+    messages: Messages = {
+        "id": "Edisi '{title}' belum diterbitkan.",
+        "en": "Edition '{title}' has not been published yet.",
+    }
+
+
+class SubmissionsAlreadyClosed(Conflict):
+    code = "submissions_already_closed"
+    messages: Messages = {
+        "id": "Pengumpulan karya untuk edisi '{title}' sudah ditutup.",
+        "en": "Submissions for edition '{title}' are already closed.",
+    }
+
+
+class RulesFixedAfterClosing(Conflict):
+    code = "edition_closed_for_changes"
+    messages: Messages = {
+        "id": "Edisi '{title}' sudah ditutup untuk pengumpulan; jadwal dan aturannya tidak bisa diubah lagi.",
+        "en": "Edition '{title}' is closed for submissions; its window and rules can no longer change.",
+    }
+
+
+class EditionNotOpenForEnrolment(Refused):
+    code = "edition_not_open_for_enrolment"
+    field = "edition_id"
+    messages: Messages = {
+        "id": "Edisi '{title}' tidak sedang membuka pendaftaran (status: {status}).",
+        "en": "Edition '{title}' is not open for enrolment (status: {status}).",
+    }
+
+
+class KimNotVerified(Refused):
+    code = "kim_not_verified"
+    field = "kim_id"
+    messages: Messages = {
+        "id": "KIM {name} belum diverifikasi oleh Diskominfo. Tunggu verifikasi sebelum mendaftar lomba.",
+        "en": "KIM {name} has not been verified by staff yet. Wait for verification before enrolling.",
+    }
+
+
+class AlreadyEnrolled(Conflict):
+    code = "already_enrolled"
+    field = "kim_id"
+    messages: Messages = {
+        "id": "KIM {name} sudah terdaftar di edisi ini (status: {status}).",
+        "en": "KIM {name} is already enrolled in this edition (status: {status}).",
+    }
+
+
+class EnrolmentNotFound(NotFound):
+    code = "enrolment_not_found"
+    field = "enrolment_id"
+    messages: Messages = {
+        "id": "Pendaftaran {enrolment_id} tidak ditemukan.",
+        "en": "Enrolment {enrolment_id} was not found.",
+    }
+
+
+class EnrolmentAlreadyDecided(Conflict):
+    code = "enrolment_already_decided"
+    messages: Messages = {
+        "id": "Pendaftaran ini sudah berstatus {status}.",
+        "en": "This enrolment is already {status}.",
+    }
+
+
+class EnrolmentDecisionTooLate(Conflict):
+    code = "enrolment_decision_too_late"
+    messages: Messages = {
+        "id": "Pengumpulan karya edisi '{title}' sudah ditutup; keputusan pendaftaran tidak bisa diubah lagi.",
+        "en": "Submissions for edition '{title}' are closed; enrolment decisions can no longer change.",
+    }

@@ -1,0 +1,72 @@
+"""The submissions service's MongoDB repositories and unit of work."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from uuid import UUID
+
+from motor.motor_asyncio import AsyncIOMotorClientSession
+from pymongo import ASCENDING
+
+from shared.mongo import MongoUnitOfWork, Repository
+
+from ..domain.edition import Edition
+from ..domain.enrolment import Enrolment
+from ..domain.entry import Entry, EntryStatus
+from ..service_layer.unit_of_work import SubmissionsUnitOfWork
+
+
+class MongoEditionRepository(Repository[Edition]):
+    collection_name = "editions"
+    aggregate = Edition
+    id_field = "edition_id"
+
+
+class MongoEnrolmentRepository(Repository[Enrolment]):
+    collection_name = "enrolments"
+    aggregate = Enrolment
+    id_field = "enrolment_id"
+    indexes: ClassVar = [
+        {"keys": [("edition_id", ASCENDING), ("kim_id", ASCENDING)], "unique": True},
+        {"keys": [("kim_id", ASCENDING)]},
+    ]
+
+    async def of_kim(self, edition_id: UUID, kim_id: UUID) -> Enrolment | None:
+        return await self._find_one({"edition_id": edition_id, "kim_id": kim_id})
+
+    async def all_of_kim(self, kim_id: UUID) -> list[Enrolment]:
+        return await self._find({"kim_id": kim_id})
+
+
+class MongoEntryRepository(Repository[Entry]):
+    collection_name = "entries"
+    aggregate = Entry
+    id_field = "entry_id"
+    indexes: ClassVar = [
+        {"keys": [("edition_id", ASCENDING), ("submitted_at", ASCENDING)]},
+        {"keys": [("edition_id", ASCENDING), ("kim_id", ASCENDING)]},
+    ]
+
+    async def of_edition(
+        self, edition_id: UUID, *, kim_id: UUID | None = None, status: EntryStatus | None = None
+    ) -> list[Entry]:
+        query: dict[str, Any] = {"edition_id": edition_id}
+        if kim_id is not None:
+            query["kim_id"] = kim_id
+        if status is not None:
+            query["status"] = status
+        return await self._find(query, sort=[("submitted_at", ASCENDING)])
+
+
+REPOSITORIES = (MongoEditionRepository, MongoEnrolmentRepository, MongoEntryRepository)
+
+
+class MongoSubmissionsUnitOfWork(MongoUnitOfWork, SubmissionsUnitOfWork):
+    def open_repositories(self, session: AsyncIOMotorClientSession) -> None:
+        self.editions = MongoEditionRepository(self.db, session)
+        self.enrolments = MongoEnrolmentRepository(self.db, session)
+        self.entries = MongoEntryRepository(self.db, session)
+
+    @property
+    def repositories(self) -> tuple[Repository[Any], ...]:
+        return (self.editions, self.enrolments, self.entries)  # type: ignore[return-value]

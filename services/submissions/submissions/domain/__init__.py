@@ -1,0 +1,1 @@
+"""The submissions domain: entries, and the editions and enrolments they depend on."""

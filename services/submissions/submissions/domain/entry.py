@@ -1,0 +1,142 @@
+"""A KIM's entry: a video link with its title, synopsis, duration and the UMKM it features.
+
+Submitted inside the window by an approved KIM, revised and withdrawn before
+the deadline, disqualified by staff with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urlsplit
+from uuid import UUID, uuid4
+
+from shared.domain import Aggregate
+
+from . import events
+from .edition import Edition, Rules
+from .enrolment import Enrolment, Region
+from .errors import (
+    EntryNotActive,
+    KimNotEnrolled,
+    VideoHostNotAllowed,
+    VideoLinkNotHttps,
+    VideoTooLong,
+)
+
+EntryStatus = Literal["submitted", "withdrawn", "disqualified"]
+STATUS_TEXT = {"withdrawn": ("ditarik", "withdrawn"), "disqualified": ("didiskualifikasi", "disqualified")}
+
+
+@dataclass(kw_only=True)
+class Video:
+    url: str
+    duration_seconds: int
+
+    def check(self, rules: Rules) -> None:
+        parts = urlsplit(self.url)
+        if parts.scheme.lower() != "https" or not parts.hostname:
+            raise VideoLinkNotHttps(url=self.url)
+        host = parts.hostname.lower().removeprefix("www.")
+        if not any(host == allowed or host.endswith("." + allowed) for allowed in rules.allowed_video_hosts):
+            raise VideoHostNotAllowed(host=host, allowed=", ".join(rules.allowed_video_hosts))
+        if self.duration_seconds > rules.max_video_seconds:
+            raise VideoTooLong(duration=self.duration_seconds, limit=rules.max_video_seconds)
+
+
+@dataclass(kw_only=True)
+class Entry(Aggregate):
+    entry_id: UUID
+    edition_id: UUID
+    kim_id: UUID
+    kim_name: str
+    kelurahan: Region
+    title: str
+    synopsis: str
+    video: Video
+    umkm_featured: list[str] = field(default_factory=list)
+    status: EntryStatus = "submitted"
+    submitted_at: datetime
+    updated_at: datetime
+    disqualification_reason: str | None = None
+
+    @classmethod
+    def submit(
+        cls,
+        *,
+        edition: Edition,
+        enrolment: Enrolment | None,
+        title: str,
+        synopsis: str,
+        video: Video,
+        umkm_featured: list[str],
+        now: datetime,
+    ) -> Entry:
+        edition.check_open(now)
+        if enrolment is None:
+            raise KimNotEnrolled(title=edition.title)
+        enrolment.reserve_entry(edition)
+        video.check(edition.rules)
+        entry = cls(
+            entry_id=uuid4(),
+            edition_id=edition.edition_id,
+            kim_id=enrolment.kim_id,
+            kim_name=enrolment.kim_name,
+            kelurahan=enrolment.kelurahan,
+            title=title,
+            synopsis=synopsis,
+            video=video,
+            umkm_featured=umkm_featured,
+            submitted_at=now,
+            updated_at=now,
+        )
+        entry.events.append(events.EntrySubmitted(entry))
+        return entry
+
+    def revise(
+        self,
+        *,
+        edition: Edition,
+        now: datetime,
+        title: str | None = None,
+        synopsis: str | None = None,
+        video_url: str | None = None,
+        duration_seconds: int | None = None,
+        umkm_featured: list[str] | None = None,
+    ) -> None:
+        self._check_active()
+        edition.check_open(now)
+        video = Video(
+            url=video_url if video_url is not None else self.video.url,
+            duration_seconds=duration_seconds if duration_seconds is not None else self.video.duration_seconds,
+        )
+        video.check(edition.rules)
+        before = (self.title, self.synopsis, self.video, self.umkm_featured)
+        self.title = title if title is not None else self.title
+        self.synopsis = synopsis if synopsis is not None else self.synopsis
+        self.video = video
+        self.umkm_featured = umkm_featured if umkm_featured is not None else self.umkm_featured
+        if (self.title, self.synopsis, self.video, self.umkm_featured) != before:
+            self.updated_at = now
+            self.events.append(events.EntryRevised(self))
+
+    def withdraw(self, *, edition: Edition, enrolment: Enrolment, now: datetime) -> None:
+        self._check_active()
+        edition.check_open(now)
+        enrolment.release_entry()
+        self.status = "withdrawn"
+        self.updated_at = now
+        self.events.append(events.EntryWithdrawn(self))
+
+    def disqualify(self, *, reason: str, now: datetime) -> None:
+        self._check_active()
+        self.status = "disqualified"
+        self.disqualification_reason = reason
+        self.updated_at = now
+        self.events.append(events.EntryDisqualified(self))
+
+    def _check_active(self) -> None:
+        if self.status != "submitted":
+            status_id, status_en = STATUS_TEXT[self.status]
+            raise EntryNotActive(status_id=status_id, status_en=status_en)

@@ -1,0 +1,110 @@
+"""The submissions HTTP API: KIM representatives submit, revise and withdraw
+entries; staff list and disqualify them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+
+from shared.http import RequestCause
+
+from ..bootstrap import Submissions
+from ..domain.errors import EditionNotFound, EntryNotFound
+from ..service_layer import services
+from ..service_layer.unit_of_work import SubmissionsUnitOfWork
+from .schemas import Disqualification, EntryCreate, EntryPublic, EntryUpdate, SubmissionWindowPublic
+
+router = APIRouter()
+
+
+def submissions(request: Request) -> Submissions:
+    return request.app.state.system
+
+
+def unit_of_work(
+    system: Annotated[Submissions, Depends(submissions)], cause: RequestCause
+) -> SubmissionsUnitOfWork:
+    return system.uow(cause)
+
+
+System = Annotated[Submissions, Depends(submissions)]
+UoW = Annotated[SubmissionsUnitOfWork, Depends(unit_of_work)]
+
+
+@router.get(
+    "/editions/{edition_id}/submission-window",
+    tags=["editions"],
+    summary="When entries are accepted for an edition, and under which rules",
+)
+async def submission_window(edition_id: UUID, system: System, uow: UoW) -> SubmissionWindowPublic:
+    async with uow:
+        edition = await uow.editions.get(edition_id)
+    if edition is None:
+        raise EditionNotFound(edition_id=edition_id)
+    return SubmissionWindowPublic.of(edition, system.clock())
+
+
+@router.post("/editions/{edition_id}/entries", status_code=201, tags=["entries"], summary="Submit an entry")
+async def submit_entry(edition_id: UUID, body: EntryCreate, system: System, uow: UoW) -> EntryPublic:
+    entry = await services.submit_entry(
+        uow,
+        system.clock,
+        edition_id=edition_id,
+        kim_id=body.kim_id,
+        title=body.title,
+        synopsis=body.synopsis,
+        video_url=body.video_url,
+        duration_seconds=body.duration_seconds,
+        umkm_featured=list(body.umkm_featured),
+    )
+    return EntryPublic.of(entry)
+
+
+@router.get("/editions/{edition_id}/entries", tags=["entries"], summary="Entries of an edition, oldest first")
+async def list_entries(
+    edition_id: UUID,
+    uow: UoW,
+    kim_id: UUID | None = None,
+    status: Literal["submitted", "withdrawn", "disqualified"] | None = None,
+) -> list[EntryPublic]:
+    async with uow:
+        entries = await uow.entries.of_edition(edition_id, kim_id=kim_id, status=status)
+    return [EntryPublic.of(entry) for entry in entries]
+
+
+@router.get("/entries/{entry_id}", tags=["entries"], summary="One entry")
+async def get_entry(entry_id: UUID, uow: UoW) -> EntryPublic:
+    async with uow:
+        entry = await uow.entries.get(entry_id)
+    if entry is None:
+        raise EntryNotFound(entry_id=entry_id)
+    return EntryPublic.of(entry)
+
+
+@router.patch("/entries/{entry_id}", tags=["entries"], summary="Revise an entry before the deadline")
+async def revise_entry(entry_id: UUID, body: EntryUpdate, system: System, uow: UoW) -> EntryPublic:
+    entry = await services.revise_entry(
+        uow,
+        system.clock,
+        entry_id,
+        title=body.title,
+        synopsis=body.synopsis,
+        video_url=body.video_url,
+        duration_seconds=body.duration_seconds,
+        umkm_featured=list(body.umkm_featured) if body.umkm_featured is not None else None,
+    )
+    return EntryPublic.of(entry)
+
+
+@router.post("/entries/{entry_id}/withdrawal", tags=["entries"], summary="Withdraw an entry before the deadline")
+async def withdraw_entry(entry_id: UUID, system: System, uow: UoW) -> EntryPublic:
+    return EntryPublic.of(await services.withdraw_entry(uow, system.clock, entry_id))
+
+
+@router.post("/entries/{entry_id}/disqualification", tags=["entries"], summary="Staff: disqualify, with a reason")
+async def disqualify_entry(
+    entry_id: UUID, body: Disqualification, system: System, uow: UoW
+) -> EntryPublic:
+    return EntryPublic.of(await services.disqualify_entry(uow, system.clock, entry_id, body.reason))

@@ -1,0 +1,110 @@
+"""The submissions service's HTTP shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.schemas import LongText, Name, Reason, ShortText
+
+from ..domain.edition import Edition
+from ..domain.entry import Entry
+
+VideoUrl = ShortText
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EntryCreate(Input):
+    kim_id: UUID
+    title: Name = Field(examples=["Topeng Malangan dari Tangan-Tangan Istimewa"])
+    synopsis: LongText = Field(min_length=20)
+    video_url: VideoUrl = Field(examples=["https://youtu.be/abc123XYZ"], max_length=500)
+    duration_seconds: int = Field(ge=1, le=24 * 3600, examples=[240])
+    umkm_featured: list[ShortText] = Field(min_length=1, max_length=20, examples=[["Sanggar Topeng Asmorobangun"]])
+
+
+class EntryUpdate(Input):
+    title: Name | None = None
+    synopsis: LongText | None = Field(None, min_length=20)
+    video_url: VideoUrl | None = Field(None, max_length=500)
+    duration_seconds: int | None = Field(None, ge=1, le=24 * 3600)
+    umkm_featured: list[ShortText] | None = Field(None, min_length=1, max_length=20)
+
+
+class Disqualification(Input):
+    reason: Reason
+
+
+class RegionPublic(BaseModel):
+    code: str
+    name: str
+
+
+class EntryPublic(BaseModel):
+    entry_id: UUID
+    edition_id: UUID
+    kim_id: UUID
+    kim_name: str
+    kelurahan: RegionPublic
+    title: str
+    synopsis: str
+    video_url: str
+    duration_seconds: int
+    umkm_featured: list[str]
+    status: Literal["submitted", "withdrawn", "disqualified"]
+    revision: int = Field(description="1 when submitted; grows with every change")
+    submitted_at: datetime
+    updated_at: datetime
+    disqualification_reason: str | None
+
+    @classmethod
+    def of(cls, entry: Entry) -> Self:
+        return cls(
+            entry_id=entry.entry_id,
+            edition_id=entry.edition_id,
+            kim_id=entry.kim_id,
+            kim_name=entry.kim_name,
+            kelurahan=RegionPublic(code=entry.kelurahan.code, name=entry.kelurahan.name),
+            title=entry.title,
+            synopsis=entry.synopsis,
+            video_url=entry.video.url,
+            duration_seconds=entry.video.duration_seconds,
+            umkm_featured=entry.umkm_featured,
+            status=entry.status,
+            revision=entry.version,
+            submitted_at=entry.submitted_at,
+            updated_at=entry.updated_at,
+            disqualification_reason=entry.disqualification_reason,
+        )
+
+
+class SubmissionWindowPublic(BaseModel):
+    edition_id: UUID
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    open_now: bool
+    max_video_seconds: int
+    allowed_video_hosts: list[str]
+    entries_per_kim: int
+
+    @classmethod
+    def of(cls, edition: Edition, now: datetime) -> Self:
+        return cls(
+            edition_id=edition.edition_id,
+            title=edition.title,
+            opens_at=edition.opens_at,
+            closes_at=edition.closes_at,
+            closed_at=edition.closed_at,
+            open_now=edition.closed_at is None and edition.opens_at <= now < edition.closes_at,
+            max_video_seconds=edition.rules.max_video_seconds,
+            allowed_video_hosts=edition.rules.allowed_video_hosts,
+            entries_per_kim=edition.rules.entries_per_kim,
+        )

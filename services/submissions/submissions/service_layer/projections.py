@@ -1,0 +1,104 @@
+"""What the submissions service keeps from other services' events: editions'
+windows and rules, and KIMs' enrolments. Each event is applied once."""
+
+from __future__ import annotations
+
+from shared import contracts as c
+from shared.unit_of_work import apply_once
+
+from ..domain.edition import Edition, Rules
+from ..domain.enrolment import Enrolment, Region
+from .unit_of_work import SubmissionsUnitOfWork
+
+
+async def record_edition(
+    uow: SubmissionsUnitOfWork, event: c.EditionPublished | c.EditionUpdated
+) -> bool:
+    details = event.data
+    rules = Rules(
+        max_video_seconds=details.rules.max_video_seconds,
+        allowed_video_hosts=details.rules.allowed_video_hosts,
+        entries_per_kim=details.rules.entries_per_kim,
+    )
+
+    async def effect(uow: SubmissionsUnitOfWork) -> None:
+        edition = await uow.editions.get(details.edition_id)
+        if edition is None:
+            uow.editions.add(
+                Edition(
+                    edition_id=details.edition_id,
+                    title=details.title,
+                    opens_at=details.submission_opens_at,
+                    closes_at=details.submission_closes_at,
+                    rules=rules,
+                    revision=details.revision,
+                )
+            )
+        else:
+            edition.update(
+                title=details.title,
+                opens_at=details.submission_opens_at,
+                closes_at=details.submission_closes_at,
+                rules=rules,
+                revision=details.revision,
+            )
+
+    return await apply_once(uow, event, effect)
+
+
+async def record_closure(uow: SubmissionsUnitOfWork, event: c.EditionSubmissionsClosed) -> bool:
+    async def effect(uow: SubmissionsUnitOfWork) -> None:
+        edition = await uow.editions.get(event.data.edition_id)
+        # The closure always follows publication at the registry; an unknown
+        # edition here means publication has not arrived yet, so retry later.
+        if edition is None:
+            raise LookupError(f"edition {event.data.edition_id} not known yet")
+        edition.close(event.data.closed_at, event.data.revision)
+
+    return await apply_once(uow, event, effect)
+
+
+async def record_enrolment(
+    uow: SubmissionsUnitOfWork,
+    event: c.EnrolmentRequested | c.EnrolmentApproved | c.EnrolmentRejected,
+) -> bool:
+    details = event.data
+    kelurahan = Region(code=details.kelurahan.code, name=details.kelurahan.name)
+
+    async def effect(uow: SubmissionsUnitOfWork) -> None:
+        enrolment = await uow.enrolments.get(details.enrolment_id)
+        if enrolment is None:
+            uow.enrolments.add(
+                Enrolment(
+                    enrolment_id=details.enrolment_id,
+                    edition_id=details.edition_id,
+                    kim_id=details.kim_id,
+                    kim_name=details.kim_name,
+                    kelurahan=kelurahan,
+                    status=details.status,
+                    reason=details.reason,
+                    revision=details.revision,
+                )
+            )
+        else:
+            enrolment.apply(
+                status=details.status,
+                reason=details.reason,
+                kim_name=details.kim_name,
+                kelurahan=kelurahan,
+                revision=details.revision,
+            )
+
+    return await apply_once(uow, event, effect)
+
+
+async def record_kim(uow: SubmissionsUnitOfWork, event: c.KimUpdated) -> bool:
+    """A renamed or moved KIM submits future entries under its new name."""
+    kim = event.data
+    kelurahan = Region(code=kim.kelurahan.code, name=kim.kelurahan.name)
+
+    async def effect(uow: SubmissionsUnitOfWork) -> None:
+        for enrolment in await uow.enrolments.all_of_kim(kim.kim_id):
+            enrolment.rename_kim(kim.name, kelurahan)
+
+    return await apply_once(uow, event, effect)

@@ -1,0 +1,38 @@
+"""What the submissions service layer needs from storage; adapters provide it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+from shared.unit_of_work import UnitOfWork
+
+from ..domain.edition import Edition
+from ..domain.enrolment import Enrolment
+from ..domain.entry import Entry, EntryStatus
+
+
+class EditionRepository(Protocol):
+    async def get(self, edition_id: UUID) -> Edition | None: ...
+    def add(self, edition: Edition) -> None: ...
+
+
+class EnrolmentRepository(Protocol):
+    async def get(self, enrolment_id: UUID) -> Enrolment | None: ...
+    def add(self, enrolment: Enrolment) -> None: ...
+    async def of_kim(self, edition_id: UUID, kim_id: UUID) -> Enrolment | None: ...
+    async def all_of_kim(self, kim_id: UUID) -> list[Enrolment]: ...
+
+
+class EntryRepository(Protocol):
+    async def get(self, entry_id: UUID) -> Entry | None: ...
+    def add(self, entry: Entry) -> None: ...
+    async def of_edition(
+        self, edition_id: UUID, *, kim_id: UUID | None = None, status: EntryStatus | None = None
+    ) -> list[Entry]: ...
+
+
+class SubmissionsUnitOfWork(UnitOfWork):
+    editions: EditionRepository
+    enrolments: EnrolmentRepository
+    entries: EntryRepository

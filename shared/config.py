@@ -1,0 +1,66 @@
+"""The settings base every service builds on.
+
+Each service subclasses `ServiceSettings` with its own env prefix
+(`REGISTRY_`, `SUBMISSIONS_`, ...); values come from the environment.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal, Self
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Passwords that ship in examples and must never reach production.
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "change_me", "guest", "secret", "password", "example", "placeholder"}
+)
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: ClassVar[str]
+
+    environment: Literal["development", "production"] = Field(
+        "development", description="production refuses placeholder secrets"
+    )
+    amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
+    mongodb_url: SecretStr = SecretStr("mongodb://127.0.0.1:27017/")
+    mongodb_database: str = Field("", description="defaults to the service's name")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    prefetch_count: int = Field(50, ge=1, le=1000, description="unacked messages per consumer")
+    outbox_poll_seconds: float = Field(1.0, gt=0)
+    shutdown_grace_seconds: float = Field(10.0, gt=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @model_validator(mode="after")
+    def _defaults_and_secrets(self) -> Self:
+        if not self.mongodb_database:
+            object.__setattr__(self, "mongodb_database", self.service_name)
+        if self.environment != "development":
+            for name, value in self._secrets().items():
+                if value.lower() in PLACEHOLDER_SECRETS:
+                    raise ValueError(
+                        f"{name} uses a placeholder secret; set a real one "
+                        f"(environment is {self.environment})"
+                    )
+        return self
+
+    def _secrets(self) -> dict[str, str]:
+        """Every secret this service holds: SecretStr fields, and passwords inside URLs."""
+        found: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value: Any = getattr(self, name)
+            if not isinstance(value, SecretStr):
+                continue
+            secret = value.get_secret_value()
+            if "://" in secret:
+                password = urlsplit(secret).password
+                if password is not None:
+                    found[f"{name} password"] = password
+            else:
+                found[name] = secret
+        return found

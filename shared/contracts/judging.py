@@ -1,0 +1,110 @@
+"""Events the judging service publishes: panel, scores, completion, results."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from .envelope import Envelope, Payload
+from .registry import Region
+
+
+class Affiliations(Payload):
+    """What a judge declared they are connected to; they never score those entries."""
+
+    kelurahan_codes: list[str] = []
+    kim_ids: list[UUID] = []
+
+
+class JudgeAppointment(Payload):
+    edition_id: UUID
+    judge_id: UUID
+    name: str
+    email: str | None = None
+    affiliations: Affiliations
+    at: AwareDatetime
+
+
+class JudgeAppointed(Envelope[JudgeAppointment]):
+    event_type = "judge.appointed"
+
+
+class JudgeRemoved(Envelope[JudgeAppointment]):
+    event_type = "judge.removed"
+
+
+class CriterionScore(Payload):
+    criterion_id: str
+    weight: int = Field(description="Percent; the rubric's weights sum to 100.")
+    score: int = Field(ge=0, le=100)
+
+
+class ScoreSheetDetails(Payload):
+    sheet_id: UUID
+    edition_id: UUID
+    entry_id: UUID
+    judge_id: UUID
+    scores: list[CriterionScore]
+    total: float = Field(description="Weighted total, 0-100.")
+    revision: int
+    recorded_at: AwareDatetime
+
+
+class ScoreRecorded(Envelope[ScoreSheetDetails]):
+    """One judge's score sheet for one entry, as it now stands."""
+
+    event_type = "score.recorded"
+
+
+class JudgingCompletion(Payload):
+    edition_id: UUID
+    entries: int
+    judges: int
+    sheets: int
+    completed_at: AwareDatetime
+
+
+class JudgingCompleted(Envelope[JudgingCompletion]):
+    """Every assigned score sheet of an edition is in; sheets are final."""
+
+    event_type = "judging.completed"
+
+
+class Placing(Payload):
+    rank: int
+    entry_id: UUID
+    entry_title: str
+    kim_id: UUID
+    kim_name: str
+    kelurahan: Region
+    score: float = Field(description="Mean of the judges' weighted totals, two decimals.")
+
+
+class TieDetails(Payload):
+    edition_id: UUID
+    rank: int
+    entry_ids: list[UUID]
+    tie_break: list[str]
+    detected_at: AwareDatetime
+
+
+class TieDetected(Envelope[TieDetails]):
+    """The declared tie-break rules could not separate entries competing for a rank."""
+
+    event_type = "tie.detected"
+
+
+class Announcement(Payload):
+    edition_id: UUID
+    edition_title: str
+    winners: list[Placing] = Field(description="The awarded ranks, best first.")
+    ranking: list[Placing] = Field(description="Every ranked entry, best first.")
+    tie_break: list[str] = Field(description="The declared order of rules that separated equal scores.")
+    announced_at: AwareDatetime
+
+
+class WinnerAnnounced(Envelope[Announcement]):
+    """The final ranking is public."""
+
+    event_type = "winner.announced"

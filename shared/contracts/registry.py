@@ -1,0 +1,138 @@
+"""Events the registry publishes: KIMs, editions, enrolments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from .envelope import Envelope, Payload
+
+
+class Region(Payload):
+    code: str
+    name: str
+
+
+class Member(Payload):
+    name: str
+    role: str | None = None
+
+
+class KimProfile(Payload):
+    """A KIM as it now stands."""
+
+    kim_id: UUID
+    name: str
+    kelurahan: Region
+    kecamatan: Region
+    chair: str
+    whatsapp: str = Field(description="E.164, e.g. +6281234567890")
+    email: str
+    members: list[Member]
+    verified: bool
+    revision: int = Field(description="Grows by one with every change; consumers keep the highest.")
+
+
+class KimRegistered(Envelope[KimProfile]):
+    """A KIM exists."""
+
+    event_type = "kim.registered"
+
+
+class KimUpdated(Envelope[KimProfile]):
+    """A KIM's profile changed."""
+
+    event_type = "kim.updated"
+
+
+class KimVerified(Envelope[KimProfile]):
+    """Staff checked a KIM; it may now enrol in editions."""
+
+    event_type = "kim.verified"
+
+
+class EditionRules(Payload):
+    max_video_seconds: int
+    allowed_video_hosts: list[str]
+    entries_per_kim: int
+
+
+class Prize(Payload):
+    rank: int
+    title: str
+    reward: str | None = None
+
+
+class EditionDetails(Payload):
+    """An edition (one competition) as it now stands."""
+
+    edition_id: UUID
+    title: str
+    theme: str
+    description: str
+    submission_opens_at: AwareDatetime
+    submission_closes_at: AwareDatetime
+    rules: EditionRules
+    awarded_ranks: int = Field(description="How many places are announced as winners.")
+    prizes: list[Prize]
+    status: Literal["published", "submissions_closed"]
+    revision: int
+
+
+class EditionPublished(Envelope[EditionDetails]):
+    """An edition is open for enrolment; entries are accepted inside its window."""
+
+    event_type = "edition.published"
+
+
+class EditionUpdated(Envelope[EditionDetails]):
+    """A published edition's details, window or rules changed."""
+
+    event_type = "edition.updated"
+
+
+class SubmissionsClosure(Payload):
+    edition_id: UUID
+    closed_at: AwareDatetime
+    closed_by: Literal["staff", "deadline"]
+    revision: int
+
+
+class EditionSubmissionsClosed(Envelope[SubmissionsClosure]):
+    """No more entries or revisions; judging may begin."""
+
+    event_type = "edition.submissions_closed"
+
+
+class EnrolmentDetails(Payload):
+    enrolment_id: UUID
+    edition_id: UUID
+    kim_id: UUID
+    kim_name: str
+    kelurahan: Region
+    kecamatan: Region
+    status: Literal["requested", "approved", "rejected"]
+    reason: str | None = Field(default=None, description="Why staff rejected it.")
+    at: datetime
+    revision: int
+
+
+class EnrolmentRequested(Envelope[EnrolmentDetails]):
+    """A KIM asked to take part in an edition; staff decide."""
+
+    event_type = "enrolment.requested"
+
+
+class EnrolmentApproved(Envelope[EnrolmentDetails]):
+    """The KIM may submit entries to the edition."""
+
+    event_type = "enrolment.approved"
+
+
+class EnrolmentRejected(Envelope[EnrolmentDetails]):
+    """The KIM may not submit entries to the edition; `reason` says why."""
+
+    event_type = "enrolment.rejected"

@@ -1,0 +1,16 @@
+"""Messaging every service shares: topology, broker, publishing, outbox relay."""
+
+from .broker import make_broker
+from .outbox import OutboxRecord, OutboxRelay, outbox_document
+from .publishing import EventPublisher, event_type_of, handles, ignore_the_rest, subscribe
+from .topology import (
+    CONSUMER_QUEUES,
+    DEAD_LETTERS,
+    DELIVERY_LIMIT,
+    EVENTS,
+    JUDGING,
+    NOTIFICATIONS,
+    SUBMISSIONS,
+    ConsumerQueue,
+    declare_topology,
+)

@@ -1,0 +1,104 @@
+"""Where events go.
+
+One durable topic exchange, `kim.events`, routed by `<subject>.<verb>`. Each
+consuming service has one durable quorum queue per purpose, bound to exactly
+the events it handles, with a delivery limit and a dead-letter queue of its own.
+
+Every service declares the whole table at start-up, producers included, so an
+event published before its consumer first started still has a queue to wait in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
+
+from shared import contracts as c
+
+EVENTS = RabbitExchange("kim.events", type=ExchangeType.TOPIC, durable=True)
+DEAD_LETTERS = RabbitExchange("kim.dead-letters", type=ExchangeType.DIRECT, durable=True)
+
+#: Deliveries of one message before the broker dead-letters it. Queue arguments
+#: must match wherever the queue is declared, so this is fixed here, not per
+#: service; change it on a running broker with a policy.
+DELIVERY_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class ConsumerQueue:
+    name: str
+    handles: tuple[c.EventClass, ...]
+
+    @property
+    def routing_keys(self) -> list[str]:
+        return sorted({event.event_type for event in self.handles})
+
+    @property
+    def dead_letter_name(self) -> str:
+        return f"{self.name}.dead-letters"
+
+    def queue(self) -> RabbitQueue:
+        return RabbitQueue(
+            self.name,
+            queue_type=QueueType.QUORUM,
+            durable=True,
+            arguments={
+                "x-dead-letter-exchange": DEAD_LETTERS.name,
+                "x-dead-letter-routing-key": self.name,
+                "x-delivery-limit": DELIVERY_LIMIT,
+            },
+        )
+
+    def dead_letter_queue(self) -> RabbitQueue:
+        return RabbitQueue(self.dead_letter_name, queue_type=QueueType.QUORUM, durable=True)
+
+
+SUBMISSIONS = ConsumerQueue(
+    "submissions.events",
+    handles=(
+        c.KimUpdated,
+        c.EditionPublished,
+        c.EditionUpdated,
+        c.EditionSubmissionsClosed,
+        c.EnrolmentRequested,
+        c.EnrolmentApproved,
+        c.EnrolmentRejected,
+    ),
+)
+
+JUDGING = ConsumerQueue(
+    "judging.events",
+    handles=(
+        c.EditionPublished,
+        c.EditionUpdated,
+        c.EditionSubmissionsClosed,
+        c.EntrySubmitted,
+        c.EntryRevised,
+        c.EntryWithdrawn,
+        c.EntryDisqualified,
+    ),
+)
+
+# Staff may subscribe to any event of the catalog except the notifications
+# service's own reports, which would otherwise notify about notifying.
+NOTIFICATIONS = ConsumerQueue(
+    "notifications.events",
+    handles=tuple(
+        event for event in c.CATALOG.values() if not event.event_type.startswith("notification.")
+    ),
+)
+
+CONSUMER_QUEUES = (SUBMISSIONS, JUDGING, NOTIFICATIONS)
+
+
+async def declare_topology(broker: RabbitBroker) -> None:
+    """Declare the exchanges, every consumer queue, its bindings and its dead-letter queue."""
+    events = await broker.declare_exchange(EVENTS)
+    dead_letters = await broker.declare_exchange(DEAD_LETTERS)
+    for consumer in CONSUMER_QUEUES:
+        queue = await broker.declare_queue(consumer.queue())
+        for key in consumer.routing_keys:
+            await queue.bind(events, routing_key=key)
+        dead = await broker.declare_queue(consumer.dead_letter_queue())
+        await dead.bind(dead_letters, routing_key=consumer.name)

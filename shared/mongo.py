@@ -1,0 +1,271 @@
+"""MongoDB (via motor) behind each service's repositories and units of work."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+from motor.motor_asyncio import (
+    AsyncIOMotorClient,
+    AsyncIOMotorClientSession,
+    AsyncIOMotorCollection,
+    AsyncIOMotorDatabase,
+)
+from pydantic import TypeAdapter
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailure, PyMongoError
+
+from .clock import utcnow
+from .contracts import Envelope
+from .domain import Aggregate
+from .errors import ConcurrentChange, DomainError
+from .messaging.outbox import OUTBOX, OutboxRelay, create_outbox_indexes, outbox_document
+from .unit_of_work import Cause, ToIntegration, UnitOfWork
+
+INBOX = "inbox"
+WRITE_CONFLICT = 112
+
+
+def connect(url: str, app_name: str) -> AsyncIOMotorClient:
+    return AsyncIOMotorClient(
+        url,
+        appname=app_name,
+        tz_aware=True,
+        uuidRepresentation="standard",
+        serverSelectionTimeoutMS=5000,
+    )
+
+
+async def reachable(client: AsyncIOMotorClient, timeout: float = 2.0) -> bool:
+    try:
+        await asyncio.wait_for(client.admin.command("ping"), timeout)
+    except (PyMongoError, TimeoutError):
+        return False
+    return True
+
+
+def is_concurrent_change(error: BaseException) -> bool:
+    return isinstance(error, PyMongoError) and (
+        error.has_error_label("TransientTransactionError")
+        or (isinstance(error, OperationFailure) and error.code == WRITE_CONFLICT)
+    ) and not isinstance(error, ConnectionFailure)
+
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class Repository(Generic[A]):
+    """Loads and stores one kind of aggregate as documents in one collection.
+
+    Changes are found by comparing an aggregate with the document it was loaded
+    from; the unit of work saves them at commit, each save expecting the version
+    it read (optimistic locking).
+    """
+
+    collection_name: ClassVar[str]
+    aggregate: ClassVar[type[Any]]
+    id_field: ClassVar[str]
+    indexes: ClassVar[Sequence[dict[str, Any]]] = ()
+
+    _adapters: ClassVar[dict[type[Any], TypeAdapter[Any]]] = {}
+
+    def __init__(self, db: AsyncIOMotorDatabase, session: AsyncIOMotorClientSession | None) -> None:
+        self._collection: AsyncIOMotorCollection = db[self.collection_name]
+        self._session = session
+        self._loaded: dict[Any, tuple[A, dict[str, Any] | None]] = {}
+
+    @classmethod
+    def _adapter(cls) -> TypeAdapter[A]:
+        adapter = cls._adapters.get(cls.aggregate)
+        if adapter is None:
+            adapter = cls._adapters[cls.aggregate] = TypeAdapter(cls.aggregate)
+        return adapter
+
+    @classmethod
+    def to_document(cls, aggregate: A) -> dict[str, Any]:
+        doc = cls._adapter().dump_python(aggregate, exclude={"events"})
+        doc["_id"] = doc.pop(cls.id_field)
+        return doc
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> A:
+        fields = dict(doc)
+        fields[cls.id_field] = fields.pop("_id")
+        return cls._adapter().validate_python(fields)
+
+    @classmethod
+    async def create_indexes(cls, db: AsyncIOMotorDatabase) -> None:
+        for index in cls.indexes:
+            await db[cls.collection_name].create_index(**index)
+
+    @property
+    def seen(self) -> list[A]:
+        return [aggregate for aggregate, _ in self._loaded.values()]
+
+    def _track(self, doc: dict[str, Any]) -> A:
+        """The aggregate for a loaded document; one object per document in a unit of work."""
+        known = self._loaded.get(doc["_id"])
+        if known is not None:
+            return known[0]
+        aggregate = self.from_document(doc)
+        self._loaded[doc["_id"]] = (aggregate, self.to_document(aggregate))
+        return aggregate
+
+    async def _find_one(self, query: dict[str, Any]) -> A | None:
+        doc = await self._collection.find_one(query, session=self._session)
+        return None if doc is None else self._track(doc)
+
+    async def _find(
+        self, query: dict[str, Any], sort: list[tuple[str, int]] | None = None, limit: int = 0
+    ) -> list[A]:
+        cursor = self._collection.find(query, session=self._session, sort=sort, limit=limit)
+        return [self._track(doc) async for doc in cursor]
+
+    async def _count(self, query: dict[str, Any]) -> int:
+        return await self._collection.count_documents(query, session=self._session)
+
+    async def get(self, aggregate_id: Any) -> A | None:
+        return await self._find_one({"_id": aggregate_id})
+
+    def add(self, aggregate: A) -> None:
+        self._loaded[getattr(aggregate, self.id_field)] = (aggregate, None)
+
+    def duplicate(self, aggregate: A) -> DomainError | None:
+        """The refusal for an aggregate that breaks one of the unique indexes, if any."""
+        return None
+
+    async def save_changes(self) -> None:
+        for aggregate, original in self._loaded.values():
+            try:
+                await self._save(aggregate, original)
+            except DuplicateKeyError as error:
+                refusal = self.duplicate(aggregate)
+                if refusal is None:
+                    raise
+                raise refusal from error
+
+    async def _save(self, aggregate: A, original: dict[str, Any] | None) -> None:
+        current = self.to_document(aggregate)
+        if original is None:
+            aggregate.version = current["version"] = 1
+            await self._collection.insert_one(current, session=self._session)
+        elif current != original:
+            read_version = aggregate.version
+            current["version"] = read_version + 1
+            result = await self._collection.replace_one(
+                {"_id": current["_id"], "version": read_version}, current, session=self._session
+            )
+            if result.matched_count != 1:
+                raise ConcurrentChange()
+            aggregate.version = read_version + 1
+
+
+class MongoUnitOfWork(UnitOfWork):
+    """One MongoDB transaction: the aggregates' changes, the events they caused
+    (the outbox) and, for a consumer, the event it processed (the inbox)."""
+
+    def __init__(
+        self,
+        client: AsyncIOMotorClient,
+        database: str,
+        *,
+        producer: str,
+        to_integration: ToIntegration,
+        cause: Cause,
+        relay: OutboxRelay | None = None,
+    ) -> None:
+        super().__init__(producer=producer, to_integration=to_integration, cause=cause)
+        self._client = client
+        self.db: AsyncIOMotorDatabase = client[database]
+        self._relay = relay
+        self.session: AsyncIOMotorClientSession | None = None
+        self._committed_events = 0
+
+    @property
+    def repositories(self) -> Iterable[Repository[Any]]:
+        """The service's repositories opened for this unit of work."""
+        return ()
+
+    def open_repositories(self, session: AsyncIOMotorClientSession) -> None:
+        """Create the service's repositories bound to `session`."""
+
+    def seen(self) -> Iterable[Aggregate]:
+        for repository in self.repositories:
+            yield from repository.seen
+
+    async def __aenter__(self) -> Self:
+        self.session = await self._client.start_session()
+        self.session.start_transaction()
+        self.open_repositories(self.session)
+        self._committed_events = 0
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self.session is not None
+        try:
+            if self.session.in_transaction:
+                with contextlib.suppress(PyMongoError):
+                    await self.session.abort_transaction()
+        finally:
+            await self.session.end_session()
+        if exc is not None and is_concurrent_change(exc):
+            raise ConcurrentChange() from exc
+        if self._committed_events and self._relay is not None:
+            self._relay.wake()
+
+    async def commit(self) -> None:
+        assert self.session is not None
+        try:
+            for repository in self.repositories:
+                await repository.save_changes()
+            events = self.collect_events()
+            if events:
+                await self.db[OUTBOX].insert_many(
+                    [outbox_document(event) for event in events], session=self.session
+                )
+            await self._commit_transaction()
+        except PyMongoError as error:
+            if is_concurrent_change(error):
+                raise ConcurrentChange() from error
+            raise
+        self._committed_events = len(events)
+
+    async def _commit_transaction(self) -> None:
+        assert self.session is not None
+        for _ in range(3):
+            try:
+                await self.session.commit_transaction()
+                return
+            except PyMongoError as error:
+                if not error.has_error_label("UnknownTransactionCommitResult"):
+                    raise
+        await self.session.commit_transaction()
+
+    async def already_processed(self, event: Envelope[Any]) -> bool:
+        found = await self.db[INBOX].find_one({"_id": event.event_id}, session=self.session)
+        return found is not None
+
+    async def mark_processed(self, event: Envelope[Any]) -> None:
+        await self.db[INBOX].insert_one(
+            {"_id": event.event_id, "type": event.type, "processed_at": utcnow()},
+            session=self.session,
+        )
+
+
+async def prepare_database(db: AsyncIOMotorDatabase, repositories: Iterable[type[Repository[Any]]]) -> None:
+    """Create the collections and indexes a service needs, before it serves."""
+    existing = set(await db.list_collection_names())
+    # Collections cannot be created inside a transaction on every server; make them first.
+    for name in {OUTBOX, INBOX, *(r.collection_name for r in repositories)} - existing:
+        with contextlib.suppress(OperationFailure):
+            await db.create_collection(name)
+    await create_outbox_indexes(db[OUTBOX])
+    for repository in repositories:
+        await repository.create_indexes(db)

@@ -1,0 +1,178 @@
+"""How a service runs: one ASGI app serving its HTTP API and its consumers.
+
+Start-up: database indexes, broker connection, topology, consumers, outbox
+relay, background jobs. Shut-down (after uvicorn has finished in-flight HTTP
+requests): stop consuming and let in-flight handlers finish, flush the outbox,
+close connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from fastapi import APIRouter, FastAPI, Response
+from fastapi.responses import HTMLResponse
+from faststream.rabbit import RabbitBroker
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi.site import get_asyncapi_html
+from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
+
+from .config import ServiceSettings
+from .http import install_error_handlers
+from .messaging import OutboxRelay, declare_topology
+from .mongo import Repository, prepare_database, reachable
+
+log = logging.getLogger("kim.service")
+
+STARTUP_PATIENCE_SECONDS = 60.0
+
+
+class BackgroundJob(Protocol):
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class Periodic:
+    """Runs `action` every `every_seconds` until stopped; a stop waits for the pass in flight."""
+
+    def __init__(self, name: str, action: Callable[[], Awaitable[object]], every_seconds: float) -> None:
+        self.name = name
+        self._action = action
+        self._every = every_seconds
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self._action()
+            except Exception:  # noqa: BLE001 - log and try again next pass
+                log.exception("%s failed; trying again in %.0fs", self.name, self._every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._every)
+
+
+@dataclass
+class ServiceRuntime:
+    settings: ServiceSettings
+    broker: RabbitBroker
+    mongo: AsyncIOMotorClient
+    repositories: Sequence[type[Repository[Any]]]
+    relay: OutboxRelay | None = None
+    jobs: Sequence[BackgroundJob] = field(default_factory=tuple)
+
+    @property
+    def db(self) -> AsyncIOMotorDatabase:
+        return self.mongo[self.settings.mongodb_database]
+
+    @asynccontextmanager
+    async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        await _patiently("MongoDB", lambda: prepare_database(self.db, self.repositories))
+        await _patiently("RabbitMQ", self.broker.connect)
+        await declare_topology(self.broker)
+        await self.broker.start()
+        if self.relay is not None:
+            self.relay.start()
+        for job in self.jobs:
+            job.start()
+        log.info("%s ready on %s:%s", self.settings.service_name, self.settings.host, self.settings.port)
+        try:
+            yield
+        finally:
+            await self._shut_down()
+
+    async def _shut_down(self) -> None:
+        for subscriber in self.broker.subscribers:
+            await subscriber.stop()  # waits for the handler in flight
+        for job in self.jobs:
+            await job.stop()
+        if self.relay is not None:
+            await self.relay.stop()
+            try:
+                await asyncio.wait_for(self.relay.relay_pending(), self.settings.shutdown_grace_seconds)
+            except Exception as error:  # noqa: BLE001 - still stored; sent after restart
+                log.warning("outbox not flushed at shutdown, sent after restart: %r", error)
+        await self.broker.stop()
+        self.mongo.close()
+
+    async def ready(self) -> dict[str, bool]:
+        broker_ok, database_ok = await asyncio.gather(self.broker.ping(2.0), reachable(self.mongo))
+        return {"broker": broker_ok, "database": database_ok}
+
+
+async def _patiently(what: str, attempt: Any) -> None:
+    """Retry a start-up step while its server comes up, within a bound."""
+    deadline = time.monotonic() + STARTUP_PATIENCE_SECONDS
+    delay = 0.2
+    while True:
+        try:
+            await attempt()
+            return
+        except Exception as error:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("waiting for %s: %r", what, error)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def operations_router(runtime: ServiceRuntime, asyncapi: AsyncAPI) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/health", summary="The process is alive")
+    async def health() -> dict[str, str]:
+        return {"status": "alive", "service": runtime.settings.service_name}
+
+    @router.get("/ready", summary="Broker and MongoDB are reachable")
+    async def ready(response: Response) -> dict[str, Any]:
+        checks = await runtime.ready()
+        is_ready = all(checks.values())
+        response.status_code = 200 if is_ready else 503
+        return {"status": "ready" if is_ready else "not_ready", **checks}
+
+    @router.get("/asyncapi.json", summary="AsyncAPI document of the events in and out")
+    async def asyncapi_document() -> Response:
+        return Response(asyncapi.to_specification().to_json(), media_type="application/json")
+
+    @router.get("/asyncapi", response_class=HTMLResponse, summary="AsyncAPI document, rendered")
+    async def asyncapi_page() -> str:
+        return get_asyncapi_html(asyncapi.to_specification(), try_it_out_path=None)
+
+    return router
+
+
+def create_service_app(
+    *,
+    title: str,
+    description: str,
+    runtime: ServiceRuntime,
+    routers: Sequence[APIRouter],
+) -> FastAPI:
+    logging.basicConfig(
+        level=runtime.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=runtime.lifespan)
+    install_error_handlers(app)
+    asyncapi = AsyncAPI(runtime.broker, title=f"{title}: events", version="1.0.0", description=description)
+    app.include_router(operations_router(runtime, asyncapi))
+    for router in routers:
+        app.include_router(router)
+    app.state.runtime = runtime
+    return app
