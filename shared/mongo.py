@@ -137,16 +137,18 @@ class Repository(Generic[A]):
         return None
 
     async def save_changes(self) -> None:
-        for aggregate, original in self._loaded.values():
+        for key, (aggregate, original) in list(self._loaded.items()):
             try:
-                await self._save(aggregate, original)
+                saved = await self._save(aggregate, original)
             except DuplicateKeyError as error:
                 refusal = self.duplicate(aggregate)
                 if refusal is None:
                     raise
                 raise refusal from error
+            self._loaded[key] = (aggregate, saved)
 
-    async def _save(self, aggregate: A, original: dict[str, Any] | None) -> None:
+    async def _save(self, aggregate: A, original: dict[str, Any] | None) -> dict[str, Any] | None:
+        """Write the aggregate if it changed; return the document as now stored."""
         current = self.to_document(aggregate)
         if original is None:
             aggregate.version = current["version"] = 1
@@ -160,6 +162,7 @@ class Repository(Generic[A]):
             if result.matched_count != 1:
                 raise ConcurrentChange()
             aggregate.version = read_version + 1
+        return current
 
 
 class MongoUnitOfWork(UnitOfWork):
@@ -220,11 +223,19 @@ class MongoUnitOfWork(UnitOfWork):
         if self._committed_events and self._relay is not None:
             self._relay.wake()
 
-    async def commit(self) -> None:
-        assert self.session is not None
+    async def flush(self) -> None:
         try:
             for repository in self.repositories:
                 await repository.save_changes()
+        except PyMongoError as error:
+            if is_concurrent_change(error):
+                raise ConcurrentChange() from error
+            raise
+
+    async def commit(self) -> None:
+        assert self.session is not None
+        await self.flush()
+        try:
             events = self.collect_events()
             if events:
                 await self.db[OUTBOX].insert_many(

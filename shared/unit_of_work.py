@@ -66,6 +66,10 @@ class UnitOfWork(abc.ABC):
     async def commit(self) -> None: ...
 
     @abc.abstractmethod
+    async def flush(self) -> None:
+        """Make this unit's changes visible to its own queries, before commit."""
+
+    @abc.abstractmethod
     async def already_processed(self, event: Envelope[Any]) -> bool:
         """True when this service has already applied `event` (a redelivery)."""
 

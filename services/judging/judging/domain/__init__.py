@@ -1,0 +1,1 @@
+"""The judging domain: panel, rubric, score sheets, completion, ranking, announcement."""

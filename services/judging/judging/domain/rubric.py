@@ -1,0 +1,87 @@
+"""The rubric: weighted criteria, each scored 0–100, weights summing to 100."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .errors import RubricCriteriaDuplicated, RubricWeightsInvalid, ScoreOutOfRange, ScoresDoNotMatchRubric
+
+MAX_SCORE = 100
+
+
+@dataclass(kw_only=True, frozen=True)
+class Criterion:
+    criterion_id: str
+    name_id: str
+    name_en: str
+    weight: int
+
+
+@dataclass(kw_only=True, frozen=True)
+class Rubric:
+    criteria: tuple[Criterion, ...]
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for criterion in self.criteria:
+            if criterion.criterion_id in seen:
+                raise RubricCriteriaDuplicated(criterion_id=criterion.criterion_id)
+            seen.add(criterion.criterion_id)
+        total = sum(c.weight for c in self.criteria)
+        if total != 100:
+            raise RubricWeightsInvalid(total=total)
+
+    @property
+    def priority(self) -> Criterion:
+        """The criterion that breaks ties first: the heaviest, the earliest listed among equals."""
+        return max(self.criteria, key=lambda c: c.weight)
+
+    def check(self, scores: dict[str, int]) -> None:
+        expected = [c.criterion_id for c in self.criteria]
+        missing = [c for c in expected if c not in scores]
+        unknown = sorted(set(scores) - set(expected))
+        if missing or unknown:
+            raise ScoresDoNotMatchRubric(
+                expected=", ".join(expected),
+                missing=", ".join(missing) or "-",
+                unknown=", ".join(unknown) or "-",
+            )
+        for criterion_id, score in scores.items():
+            if not 0 <= score <= MAX_SCORE:
+                raise ScoreOutOfRange(criterion_id=criterion_id, score=score)
+
+    def weighted_total(self, scores: dict[str, int]) -> Fraction:
+        """Σ score × weight / 100: a number from 0 to 100, kept exact for ranking."""
+        return Fraction(sum(scores[c.criterion_id] * c.weight for c in self.criteria), 100)
+
+
+#: The default for a short-video competition promoting UMKM.
+DEFAULT_RUBRIC = Rubric(
+    criteria=(
+        Criterion(
+            criterion_id="tema",
+            name_id="Kesesuaian dengan tema",
+            name_en="Relevance to the theme",
+            weight=30,
+        ),
+        Criterion(
+            criterion_id="kreativitas",
+            name_id="Kreativitas dan orisinalitas",
+            name_en="Creativity and originality",
+            weight=25,
+        ),
+        Criterion(
+            criterion_id="teknis",
+            name_id="Kualitas teknis (gambar, suara, penyuntingan)",
+            name_en="Technical quality (image, sound, editing)",
+            weight=20,
+        ),
+        Criterion(
+            criterion_id="promosi_umkm",
+            name_id="Daya promosi UMKM",
+            name_en="Power to promote the UMKM",
+            weight=25,
+        ),
+    )
+)
