@@ -30,11 +30,17 @@ class SecantusServer:
         self._process = ManagedProcess(
             "secantusdb",
             [
-                sys.executable, "-m", "secantus",
-                "--host", "127.0.0.1",
-                "--port", str(self.port),
-                "--storage-path", str(self.workdir / "data"),
-                "--log-level", "WARNING",
+                sys.executable,
+                "-m",
+                "secantus",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--storage-path",
+                str(self.workdir / "data"),
+                "--log-level",
+                "WARNING",
             ],
             log_path=self.workdir / "secantusdb.log",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -91,19 +92,14 @@ class ManagedProcess:
         """SIGKILL the whole group: a crash, as a fault test wants it."""
         if self._process is None:
             return
-        try:
-            os.killpg(self._process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        self._reap_group()
         self._process.wait()
 
     def _reap_group(self) -> None:
         # Children may outlive the leader (e.g. Erlang's helpers); end them too.
         assert self._process is not None
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self._process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     def tail(self, lines: int = 40) -> str:
         try:

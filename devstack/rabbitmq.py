@@ -82,8 +82,10 @@ class RabbitMQServer:
         # Our own epmd, in the foreground, so it is ours to stop.
         epmd = next(p for p in EPMD_CANDIDATES if p.exists())
         self._epmd = ManagedProcess(
-            "epmd", [str(epmd), "-port", str(self.epmd_port), "-address", "127.0.0.1"],
-            log_path=self.workdir / "epmd.log", env=env,
+            "epmd",
+            [str(epmd), "-port", str(self.epmd_port), "-address", "127.0.0.1"],
+            log_path=self.workdir / "epmd.log",
+            env=env,
         )
         self._epmd.start()
         self._server = ManagedProcess(

@@ -134,7 +134,9 @@ def install_error_handlers(app: FastAPI) -> None:
             "en": "Please check: " + ", ".join(f["field"] for f in fields) + ".",
         }[language]
         return JSONResponse(
-            error_body("invalid_request", summary, field=fields[0]["field"] if fields else None, fields=fields),
+            error_body(
+                "invalid_request", summary, field=fields[0]["field"] if fields else None, fields=fields
+            ),
             status_code=422,
         )
 

@@ -47,10 +47,14 @@ async def reachable(client: AsyncIOMotorClient, timeout: float = 2.0) -> bool:
 
 
 def is_concurrent_change(error: BaseException) -> bool:
-    return isinstance(error, PyMongoError) and (
-        error.has_error_label("TransientTransactionError")
-        or (isinstance(error, OperationFailure) and error.code == WRITE_CONFLICT)
-    ) and not isinstance(error, ConnectionFailure)
+    return (
+        isinstance(error, PyMongoError)
+        and (
+            error.has_error_label("TransientTransactionError")
+            or (isinstance(error, OperationFailure) and error.code == WRITE_CONFLICT)
+        )
+        and not isinstance(error, ConnectionFailure)
+    )
 
 
 A = TypeVar("A", bound=Aggregate)

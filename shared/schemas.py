@@ -25,9 +25,7 @@ LongText = Annotated[
 ]
 Reason = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=5, max_length=1000, pattern=_NO_CONTROL_BUT_LINES
-    ),
+    StringConstraints(strip_whitespace=True, min_length=5, max_length=1000, pattern=_NO_CONTROL_BUT_LINES),
 ]
 Hostname = Annotated[
     str,

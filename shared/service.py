@@ -41,32 +41,43 @@ class BackgroundJob(Protocol):
 
 
 class Periodic:
-    """Runs `action` every `every_seconds` until stopped; a stop waits for the pass in flight."""
+    """Runs `action` every `every_seconds`, and at once when woken, until stopped.
+
+    One pass at a time; a wake during a pass runs one more pass right after it.
+    A stop waits for the pass in flight.
+    """
 
     def __init__(self, name: str, action: Callable[[], Awaitable[object]], every_seconds: float) -> None:
         self.name = name
         self._action = action
         self._every = every_seconds
-        self._stopping = asyncio.Event()
+        self._stopping = False
+        self._nudged = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        self._stopping.clear()
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name=self.name)
 
+    def wake(self) -> None:
+        self._nudged.set()
+
     async def stop(self) -> None:
-        self._stopping.set()
+        self._stopping = True
+        self._nudged.set()
         if self._task is not None:
             await self._task
 
     async def _run(self) -> None:
-        while not self._stopping.is_set():
+        while not self._stopping:
+            self._nudged.clear()
             try:
                 await self._action()
             except Exception:  # noqa: BLE001 - log and try again next pass
                 log.exception("%s failed; trying again in %.0fs", self.name, self._every)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self._every)
+            if not self._nudged.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._nudged.wait(), self._every)
 
 
 @dataclass

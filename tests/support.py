@@ -77,9 +77,7 @@ class EventTap:
 
         async with self._arrived:
             try:
-                await asyncio.wait_for(
-                    self._arrived.wait_for(lambda: len(matching()) >= count), timeout
-                )
+                await asyncio.wait_for(self._arrived.wait_for(lambda: len(matching()) >= count), timeout)
             except TimeoutError:
                 raise AssertionError(
                     f"waited {timeout}s for {count} {event_type}; saw {[e.type for e in self.events]}"

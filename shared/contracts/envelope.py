@@ -47,8 +47,7 @@ class Envelope(BaseModel, Generic[PayloadT]):
         cls = type(self)
         if cls.event_type and (self.type, self.version) != (cls.event_type, cls.event_version):
             raise ValueError(
-                f"this is {self.type} v{self.version}, expected "
-                f"{cls.event_type} v{cls.event_version}"
+                f"this is {self.type} v{self.version}, expected {cls.event_type} v{cls.event_version}"
             )
         return self
 

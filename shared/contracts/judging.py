@@ -27,10 +27,14 @@ class JudgeAppointment(Payload):
 
 
 class JudgeAppointed(Envelope[JudgeAppointment]):
+    """Staff appointed a judge to an edition's panel, with the affiliations the judge declared."""
+
     event_type = "judge.appointed"
 
 
 class JudgeRemoved(Envelope[JudgeAppointment]):
+    """Staff removed a judge from an edition's panel; `at` is when."""
+
     event_type = "judge.removed"
 
 

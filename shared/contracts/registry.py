@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -116,7 +115,7 @@ class EnrolmentDetails(Payload):
     kecamatan: Region
     status: Literal["requested", "approved", "rejected"]
     reason: str | None = Field(default=None, description="Why staff rejected it.")
-    at: datetime
+    at: AwareDatetime
     revision: int
 
 

@@ -30,16 +30,24 @@ class EntryDetails(Payload):
 
 
 class EntrySubmitted(Envelope[EntryDetails]):
+    """A KIM submitted an entry; data is the entry as it now stands (revision 1)."""
+
     event_type = "entry.submitted"
 
 
 class EntryRevised(Envelope[EntryDetails]):
+    """A KIM revised its entry before the deadline."""
+
     event_type = "entry.revised"
 
 
 class EntryWithdrawn(Envelope[EntryDetails]):
+    """A KIM withdrew its entry; it is no longer in competition."""
+
     event_type = "entry.withdrawn"
 
 
 class EntryDisqualified(Envelope[EntryDetails]):
+    """Staff disqualified an entry; `disqualification_reason` says why."""
+
     event_type = "entry.disqualified"

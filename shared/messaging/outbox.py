@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from aio_pika.exceptions import DeliveryError
+from bson import ObjectId
 from motor.motor_asyncio import AsyncIOMotorCollection
 from pymongo import ASCENDING
 
@@ -57,9 +58,14 @@ class OutboxRecord:
 
 
 def outbox_document(event: Envelope[Any]) -> dict[str, Any]:
-    """The record stored beside the change; `body` is exactly what goes on the wire."""
+    """The record stored beside the change; `body` is exactly what goes on the wire.
+
+    `sequence` orders records as they were made, also within one transaction
+    (where they share a millisecond): an ObjectId's counter grows in a process.
+    """
     return {
         "_id": event.event_id,
+        "sequence": ObjectId(),
         "type": event.type,
         "version": event.version,
         "correlation_id": event.correlation_id,
@@ -72,7 +78,7 @@ def outbox_document(event: Envelope[Any]) -> dict[str, Any]:
 
 
 async def create_outbox_indexes(collection: AsyncIOMotorCollection) -> None:
-    await collection.create_index([("state", ASCENDING), ("created_at", ASCENDING)])
+    await collection.create_index([("state", ASCENDING), ("sequence", ASCENDING)])
 
 
 Publish = Callable[[OutboxRecord], Awaitable[None]]
@@ -132,33 +138,33 @@ class OutboxRelay:
         self._wake.clear()
 
     async def relay_pending(self) -> int:
-        """Publish one batch of pending records; return how many went out.
+        """Publish one batch of pending records, oldest first; return how many went out.
 
-        Raises the first publishing error after recording it, so the caller backs off.
+        One after another, each confirmed before the next, so consumers see a
+        producer's events in the order they were stored. A failure stops the
+        batch; it is recorded and raised, and the caller backs off.
         """
         docs = (
             await self._collection.find({"state": PENDING})
-            .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+            .sort("sequence", ASCENDING)
             .limit(self._batch_size)
             .to_list(None)
         )
-        if not docs:
-            return 0
-        outcomes = await asyncio.gather(
-            *(self._publish(OutboxRecord.from_document(doc)) for doc in docs),
-            return_exceptions=True,
-        )
-        published = [doc["_id"] for doc, outcome in zip(docs, outcomes) if outcome is None]
-        if published:
-            await self._collection.update_many(
-                {"_id": {"$in": published}},
-                {"$set": {"state": PUBLISHED, "published_at": utcnow()}, "$inc": {"attempts": 1}},
-            )
-        errors = [(doc, o) for doc, o in zip(docs, outcomes) if isinstance(o, BaseException)]
-        for doc, error in errors:
-            await self._record_failure(doc, error)
-        if errors:
-            raise errors[0][1]
+        published = []
+        try:
+            for doc in docs:
+                try:
+                    await self._publish(OutboxRecord.from_document(doc))
+                except Exception as error:
+                    await self._record_failure(doc, error)
+                    raise
+                published.append(doc["_id"])
+        finally:
+            if published:
+                await self._collection.update_many(
+                    {"_id": {"$in": published}},
+                    {"$set": {"state": PUBLISHED, "published_at": utcnow()}, "$inc": {"attempts": 1}},
+                )
         return len(published)
 
     async def _record_failure(self, doc: dict[str, Any], error: BaseException) -> None:

@@ -84,9 +84,7 @@ JUDGING = ConsumerQueue(
 # service's own reports, which would otherwise notify about notifying.
 NOTIFICATIONS = ConsumerQueue(
     "notifications.events",
-    handles=tuple(
-        event for event in c.CATALOG.values() if not event.event_type.startswith("notification.")
-    ),
+    handles=tuple(event for event in c.CATALOG.values() if not event.event_type.startswith("notification.")),
 )
 
 CONSUMER_QUEUES = (SUBMISSIONS, JUDGING, NOTIFICATIONS)

@@ -61,7 +61,9 @@ def entry_body(kim_id: str, **overrides: Any) -> dict[str, Any]:
 
 
 async def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.text}"
+    assert response.status_code == status, (
+        f"{response.request.method} {response.request.url}: {response.text}"
+    )
     return response.json()
 
 

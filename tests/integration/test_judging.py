@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-
 from judging.main import create_app as create_judging
 from registry.main import create_app as create_registry
 from submissions.main import create_app as create_submissions
@@ -19,7 +18,9 @@ ALL_90 = {"tema": 90, "kreativitas": 90, "teknis": 90, "promosi_umkm": 90}
 
 
 def sheet(tema: int, kreativitas: int, teknis: int, promosi_umkm: int) -> dict[str, Any]:
-    return {"scores": {"tema": tema, "kreativitas": kreativitas, "teknis": teknis, "promosi_umkm": promosi_umkm}}
+    return {
+        "scores": {"tema": tema, "kreativitas": kreativitas, "teknis": teknis, "promosi_umkm": promosi_umkm}
+    }
 
 
 async def refused(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -28,7 +29,9 @@ async def refused(response: httpx.Response, status: int, code: str) -> dict[str,
     return body["error"]
 
 
-async def test_a_panel_scores_an_edition_and_the_winners_are_announced(settings_for: Any, tap: EventTap) -> None:
+async def test_a_panel_scores_an_edition_and_the_winners_are_announced(
+    settings_for: Any, tap: EventTap
+) -> None:
     async with (
         serving(create_registry(settings_for("registry")), "registry") as registry,
         serving(create_submissions(settings_for("submissions")), "submissions") as submissions,
@@ -57,7 +60,9 @@ async def test_a_panel_scores_an_edition_and_the_winners_are_announced(settings_
         mojolangu = await submit(kims[2], "Kopi Mojolangu")
 
         await eventually(lambda: _known(judging, edition_id))
-        rina = await ok(await judging.post(f"/editions/{edition_id}/judges", json={"name": "Rina (YouTuber)"}), 201)
+        rina = await ok(
+            await judging.post(f"/editions/{edition_id}/judges", json={"name": "Rina (YouTuber)"}), 201
+        )
         dimas = await ok(
             await judging.post(
                 f"/editions/{edition_id}/judges",
@@ -77,7 +82,10 @@ async def test_a_panel_scores_an_edition_and_the_winners_are_announced(settings_
 
         stranger = "00000000-0000-4000-8000-000000000001"
         await refused(
-            await judging.put(f"/editions/{edition_id}/entries/{pasreh['entry_id']}/sheets/{stranger}", json={"scores": ALL_90}),
+            await judging.put(
+                f"/editions/{edition_id}/entries/{pasreh['entry_id']}/sheets/{stranger}",
+                json={"scores": ALL_90},
+            ),
             422,
             "judge_not_on_panel",
         )
@@ -87,12 +95,19 @@ async def test_a_panel_scores_an_edition_and_the_winners_are_announced(settings_
             "scores_do_not_match_rubric",
         )
         assert "promosi_umkm" in error["message"]
-        error = await refused(await judging.put(url, json={"scores": {**ALL_90, "tema": 101}}), 422, "invalid_request")
+        error = await refused(
+            await judging.put(url, json={"scores": {**ALL_90, "tema": 101}}), 422, "invalid_request"
+        )
         assert error["field"] == "scores.tema"
         conflicted = f"/editions/{edition_id}/entries/{mojolangu['entry_id']}/sheets/{dimas['judge_id']}"
-        error = await refused(await judging.put(conflicted, json={"scores": ALL_90}), 422, "judge_conflict_of_interest")
+        error = await refused(
+            await judging.put(conflicted, json={"scores": ALL_90}), 422, "judge_conflict_of_interest"
+        )
         assert "Mojolangu" in error["message"]
-        assert len(await ok(await judging.get(f"/editions/{edition_id}/judges/{dimas['judge_id']}/assignments"))) == 2
+        assert (
+            len(await ok(await judging.get(f"/editions/{edition_id}/judges/{dimas['judge_id']}/assignments")))
+            == 2
+        )
 
         # Weighted totals by hand (weights: tema 30, kreativitas 25, teknis 20, promosi_umkm 25).
         plan = {
@@ -100,13 +115,21 @@ async def test_a_panel_scores_an_edition_and_the_winners_are_announced(settings_
             (pasreh["entry_id"], dimas["judge_id"]): sheet(92, 90, 80, 90),  # 27.6 + 22.5 + 16 + 22.5 = 88.6
             (ganjur["entry_id"], rina["judge_id"]): sheet(80, 80, 80, 80),  # 80
             (ganjur["entry_id"], dimas["judge_id"]): sheet(85, 75, 90, 80),  # 25.5 + 18.75 + 18 + 20 = 82.25
-            (mojolangu["entry_id"], rina["judge_id"]): sheet(80, 85, 70, 90),  # 24 + 21.25 + 14 + 22.5 = 81.75
+            (mojolangu["entry_id"], rina["judge_id"]): sheet(
+                80, 85, 70, 90
+            ),  # 24 + 21.25 + 14 + 22.5 = 81.75
         }
         for position, ((entry_id, judge_id), body) in enumerate(plan.items()):
-            recorded = await ok(await judging.put(f"/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}", json=body))
+            recorded = await ok(
+                await judging.put(f"/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}", json=body)
+            )
             assert recorded["revision"] == 1
             if position == 0:
-                revised = await ok(await judging.put(f"/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}", json=body))
+                revised = await ok(
+                    await judging.put(
+                        f"/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}", json=body
+                    )
+                )
                 assert revised["revision"] == 1, "an identical sheet is not a revision"
 
         completed = await tap.wait_for("judging.completed")
@@ -116,7 +139,8 @@ async def test_a_panel_scores_an_edition_and_the_winners_are_announced(settings_
 
         await refused(await judging.get(f"/editions/{edition_id}/results"), 404, "results_not_announced")
         ranking = await ok(await judging.get(f"/editions/{edition_id}/ranking"))
-        # Pasreh (88.25+88.6)/2 = 88.425 -> 88.43; Ganjur (80+82.25)/2 = 81.125 -> 81.13; Mojolangu 81.75 (Rina only).
+        # Pasreh (88.25 + 88.6) / 2 = 88.425 -> 88.43; Ganjur (80 + 82.25) / 2 = 81.125 -> 81.13;
+        # Mojolangu 81.75 (Rina only: Dimas declared a conflict).
         assert [(p["kim_name"], p["score"], p["judges"]) for p in ranking["ranking"]] == [
             ("KIM Pasreh Jaya", 88.43, 2),
             ("KIM Mojolangu", 81.75, 1),

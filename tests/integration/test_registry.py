@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from registry.config import Settings
 from registry.main import create_app
 
@@ -39,7 +38,11 @@ def edition_body(opens: datetime, closes: datetime) -> dict:
         "theme": "Promosi UMKM Kota Malang",
         "submission_opens_at": opens.isoformat(),
         "submission_closes_at": closes.isoformat(),
-        "rules": {"max_video_seconds": 300, "allowed_video_hosts": ["YouTube.com", "youtu.be"], "entries_per_kim": 1},
+        "rules": {
+            "max_video_seconds": 300,
+            "allowed_video_hosts": ["YouTube.com", "youtu.be"],
+            "entries_per_kim": 1,
+        },
         "awarded_ranks": 3,
         "prizes": [{"rank": 1, "title": "Juara 1", "reward": "Rp 5.000.000"}],
     }
@@ -59,22 +62,30 @@ async def test_a_kim_registers_is_verified_and_enrols(settings: Settings, tap: E
         assert registered[0].message_id == registered[0].body["event_id"]
 
         now = datetime.now(UTC)
-        response = await api.post("/editions", json=edition_body(now - timedelta(minutes=1), now + timedelta(hours=1)))
+        response = await api.post(
+            "/editions", json=edition_body(now - timedelta(minutes=1), now + timedelta(hours=1))
+        )
         assert response.status_code == 201, response.text
         edition = response.json()
         assert edition["rules"]["allowed_video_hosts"] == ["youtube.com", "youtu.be"]
-        not_verified = await api.post(f"/editions/{edition['edition_id']}/enrolments", json={"kim_id": kim["kim_id"]})
+        not_verified = await api.post(
+            f"/editions/{edition['edition_id']}/enrolments", json={"kim_id": kim["kim_id"]}
+        )
         assert not_verified.status_code == 422
         published = await api.post(f"/editions/{edition['edition_id']}/publication")
         assert published.json()["status"] == "published"
 
-        refused = await api.post(f"/editions/{edition['edition_id']}/enrolments", json={"kim_id": kim["kim_id"]})
+        refused = await api.post(
+            f"/editions/{edition['edition_id']}/enrolments", json={"kim_id": kim["kim_id"]}
+        )
         assert refused.status_code == 422
         assert refused.json()["error"]["code"] == "kim_not_verified"
         assert "belum diverifikasi" in refused.json()["error"]["message"]
 
         assert (await api.post(f"/kims/{kim['kim_id']}/verification")).status_code == 200
-        enrolment = (await api.post(f"/editions/{edition['edition_id']}/enrolments", json={"kim_id": kim["kim_id"]})).json()
+        enrolment = (
+            await api.post(f"/editions/{edition['edition_id']}/enrolments", json={"kim_id": kim["kim_id"]})
+        ).json()
         approved = await api.post(f"/enrolments/{enrolment['enrolment_id']}/approval")
         assert approved.json()["status"] == "approved"
 

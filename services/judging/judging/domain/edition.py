@@ -28,7 +28,10 @@ from .rubric import DEFAULT_RUBRIC, Rubric
 from .score_sheet import ScoreSheet
 
 JudgingStatus = Literal["waiting_for_submissions", "scoring", "completed", "announced"]
-ENTRY_STATUS_TEXT = {"withdrawn": ("ditarik", "withdrawn"), "disqualified": ("didiskualifikasi", "disqualified")}
+ENTRY_STATUS_TEXT = {
+    "withdrawn": ("ditarik", "withdrawn"),
+    "disqualified": ("didiskualifikasi", "disqualified"),
+}
 
 
 @dataclass(kw_only=True)
@@ -149,7 +152,9 @@ class Edition(Aggregate):
             status_id, status_en = ENTRY_STATUS_TEXT[entry.status]
             raise EntryNotEligible(entry_title=entry.title, status_id=status_id, status_en=status_en)
         if judge.conflicted_with(entry):
-            raise JudgeConflicted(judge_name=judge.name, kim_name=entry.kim_name, kelurahan=entry.kelurahan.name)
+            raise JudgeConflicted(
+                judge_name=judge.name, kim_name=entry.kim_name, kelurahan=entry.kelurahan.name
+            )
         self.rubric.check(scores)
         self.scoring_started = True
         if sheet is None:
@@ -183,7 +188,9 @@ class Edition(Aggregate):
         self.events.append(events.JudgingCompleted(self, entries=entries_in_competition, sheets=sheets))
         return True
 
-    def announce(self, *, ranking: list[Placing], tie_break: list[str], missing_sheets: int, now: datetime) -> Announcement:
+    def announce(
+        self, *, ranking: list[Placing], tie_break: list[str], missing_sheets: int, now: datetime
+    ) -> Announcement:
         if self.announcement is not None:
             raise AlreadyAnnounced(title=self.title, announced_at=self.announcement.announced_at.isoformat())
         if self.completed_at is None:

@@ -52,7 +52,9 @@ def two_places(value: Fraction) -> float:
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def rank(entries: Iterable[Entry], sheets: Iterable[ScoreSheet], rubric: Rubric, judges: set[UUID]) -> list[Placing]:
+def rank(
+    entries: Iterable[Entry], sheets: Iterable[ScoreSheet], rubric: Rubric, judges: set[UUID]
+) -> list[Placing]:
     """Rank the entries still in competition that at least one judge scored."""
     by_entry: dict[UUID, list[ScoreSheet]] = defaultdict(list)
     for sheet in sheets:

@@ -53,14 +53,18 @@ async def get_edition(edition_id: UUID, uow: UoW) -> EditionJudgingPublic:
         return EditionJudgingPublic.of(edition, await services.judging_progress(uow, edition))
 
 
-@router.put("/editions/{edition_id}/rubric", tags=["editions"], summary="Staff: set the rubric before scoring starts")
+@router.put(
+    "/editions/{edition_id}/rubric", tags=["editions"], summary="Staff: set the rubric before scoring starts"
+)
 async def set_rubric(edition_id: UUID, body: RubricIn, uow: UoW) -> EditionJudgingPublic:
     edition = await services.set_rubric(uow, edition_id, body.to_domain())
     async with uow:
         return EditionJudgingPublic.of(edition, await services.judging_progress(uow, edition))
 
 
-@router.post("/editions/{edition_id}/judges", status_code=201, tags=["panel"], summary="Staff: appoint a judge")
+@router.post(
+    "/editions/{edition_id}/judges", status_code=201, tags=["panel"], summary="Staff: appoint a judge"
+)
 async def appoint_judge(edition_id: UUID, body: JudgeCreate, system: System, uow: UoW) -> JudgePublic:
     judge = await services.appoint_judge(
         uow,
@@ -103,7 +107,9 @@ async def assignments(edition_id: UUID, judge_id: UUID, uow: UoW) -> list[Assign
     return [
         AssignmentPublic(
             entry=EntryJudgingPublic.of(entry),
-            sheet=ScoreSheetPublic.of(sheets[entry.entry_id], edition.rubric) if entry.entry_id in sheets else None,
+            sheet=ScoreSheetPublic.of(sheets[entry.entry_id], edition.rubric)
+            if entry.entry_id in sheets
+            else None,
         )
         for entry in entries
         if judge_id in edition.judges_for(entry)
@@ -119,7 +125,12 @@ async def record_score(
     edition_id: UUID, entry_id: UUID, judge_id: UUID, body: ScoreSheetIn, system: System, uow: UoW
 ) -> ScoreSheetPublic:
     sheet = await services.record_score(
-        uow, system.clock, edition_id=edition_id, entry_id=entry_id, judge_id=judge_id, scores=dict(body.scores)
+        uow,
+        system.clock,
+        edition_id=edition_id,
+        entry_id=entry_id,
+        judge_id=judge_id,
+        scores=dict(body.scores),
     )
     async with uow:
         edition = await uow.editions.get(edition_id)
@@ -127,13 +138,17 @@ async def record_score(
     return ScoreSheetPublic.of(sheet, edition.rubric)
 
 
-@router.get("/editions/{edition_id}/entries", tags=["score sheets"], summary="Entries and their sheets so far")
+@router.get(
+    "/editions/{edition_id}/entries", tags=["score sheets"], summary="Entries and their sheets so far"
+)
 async def list_entries(edition_id: UUID, uow: UoW) -> list[EntryJudgingPublic]:
     async with uow:
         return [EntryJudgingPublic.of(e) for e in await uow.entries.of_edition(edition_id)]
 
 
-@router.get("/editions/{edition_id}/ranking", tags=["results"], summary="Staff: the ranking as the sheets now stand")
+@router.get(
+    "/editions/{edition_id}/ranking", tags=["results"], summary="Staff: the ranking as the sheets now stand"
+)
 async def ranking(edition_id: UUID, uow: UoW) -> RankingPublic:
     edition, placings = await services.current_ranking(uow, edition_id)
     return RankingPublic(

@@ -131,7 +131,9 @@ class EditionJudgingPublic(BaseModel):
             announced_at=edition.announcement.announced_at if edition.announcement else None,
             rubric=[CriterionPublic(**vars(c)) for c in edition.rubric.criteria],
             panel=[JudgePublic.of(j) for j in edition.panel],
-            progress=ProgressPublic(required=progress.required, recorded=progress.recorded, missing=progress.missing),
+            progress=ProgressPublic(
+                required=progress.required, recorded=progress.recorded, missing=progress.missing
+            ),
         )
 
 

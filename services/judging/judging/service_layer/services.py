@@ -71,7 +71,9 @@ async def record_score(
         if entry is None or entry.edition_id != edition_id:
             raise EntryNotFound(entry_id=entry_id)
         existing = await uow.sheets.of(entry_id, judge_id)
-        sheet = edition.record_score(judge_id=judge_id, entry=entry, sheet=existing, scores=scores, now=clock())
+        sheet = edition.record_score(
+            judge_id=judge_id, entry=entry, sheet=existing, scores=scores, now=clock()
+        )
         if existing is None:
             uow.sheets.add(sheet)
         if entry.complete:
@@ -124,7 +126,11 @@ async def complete_if_done(uow: JudgingUnitOfWork, edition: Edition, clock: Cloc
     await uow.flush()  # the counts below must see this unit's own changes
     incomplete = await uow.entries.count_incomplete(edition.edition_id)
     in_competition = await uow.entries.count_in_competition(edition.edition_id)
-    sheets = await uow.sheets.count_by(edition.edition_id, [j.judge_id for j in edition.panel]) if not incomplete else 0
+    sheets = (
+        await uow.sheets.count_by(edition.edition_id, [j.judge_id for j in edition.panel])
+        if not incomplete
+        else 0
+    )
     return edition.complete_if_done(
         incomplete_entries=incomplete, entries_in_competition=in_competition, sheets=sheets, now=clock()
     )

@@ -82,9 +82,7 @@ class MongoEnrolmentRepository(Repository[Enrolment]):
     async def of_kim(self, edition_id: UUID, kim_id: UUID) -> Enrolment | None:
         return await self._find_one({"edition_id": edition_id, "kim_id": kim_id})
 
-    async def of_edition(
-        self, edition_id: UUID, status: EnrolmentStatus | None = None
-    ) -> list[Enrolment]:
+    async def of_edition(self, edition_id: UUID, status: EnrolmentStatus | None = None) -> list[Enrolment]:
         query: dict[str, Any] = {"edition_id": edition_id}
         if status is not None:
             query["status"] = status

@@ -63,9 +63,7 @@ class Enrolment(Aggregate):
         self._decide(edition, "rejected", reason.strip(), now)
         self.events.append(events.EnrolmentRejected(self))
 
-    def _decide(
-        self, edition: Edition, status: EnrolmentStatus, reason: str | None, now: datetime
-    ) -> None:
+    def _decide(self, edition: Edition, status: EnrolmentStatus, reason: str | None, now: datetime) -> None:
         if edition.status == "submissions_closed":
             raise EnrolmentDecisionTooLate(title=edition.title)
         if self.status == status:

@@ -130,7 +130,9 @@ async def get_edition(edition_id: UUID, uow: UoW) -> EditionPublic:
     return EditionPublic.of(edition)
 
 
-@router.patch("/editions/{edition_id}", tags=["editions"], summary="Staff: change an edition before it closes")
+@router.patch(
+    "/editions/{edition_id}", tags=["editions"], summary="Staff: change an edition before it closes"
+)
 async def revise_edition(edition_id: UUID, body: EditionUpdate, uow: UoW) -> EditionPublic:
     edition = await services.revise_edition(
         uow,
@@ -200,7 +202,9 @@ async def approve_enrolment(enrolment_id: UUID, system: System, uow: UoW) -> Enr
     return EnrolmentPublic.of(await services.approve_enrolment(uow, system.clock, enrolment_id))
 
 
-@router.post("/enrolments/{enrolment_id}/rejection", tags=["enrolments"], summary="Staff: reject, with a reason")
+@router.post(
+    "/enrolments/{enrolment_id}/rejection", tags=["enrolments"], summary="Staff: reject, with a reason"
+)
 async def reject_enrolment(
     enrolment_id: UUID, body: EnrolmentRejection, system: System, uow: UoW
 ) -> EnrolmentPublic:

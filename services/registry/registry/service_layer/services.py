@@ -71,9 +71,8 @@ async def update_kim(
     kelurahan = regions.kelurahan(kelurahan_code) if kelurahan_code is not None else None
     async with uow:
         kim = await _kim(uow, kim_id)
-        if name is not None and name.strip().lower() != kim.name.lower():
-            if await uow.kims.named(name) is not None:
-                raise KimNameTaken(name=name.strip())
+        if name is not None and name.strip().lower() != kim.name.lower() and await uow.kims.named(name):
+            raise KimNameTaken(name=name.strip())
         kim.update(
             name=name,
             kelurahan=kelurahan,

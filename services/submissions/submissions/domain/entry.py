@@ -109,7 +109,9 @@ class Entry(Aggregate):
         edition.check_open(now)
         video = Video(
             url=video_url if video_url is not None else self.video.url,
-            duration_seconds=duration_seconds if duration_seconds is not None else self.video.duration_seconds,
+            duration_seconds=duration_seconds
+            if duration_seconds is not None
+            else self.video.duration_seconds,
         )
         video.check(edition.rules)
         before = (self.title, self.synopsis, self.video, self.umkm_featured)

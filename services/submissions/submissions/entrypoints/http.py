@@ -98,13 +98,15 @@ async def revise_entry(entry_id: UUID, body: EntryUpdate, system: System, uow: U
     return EntryPublic.of(entry)
 
 
-@router.post("/entries/{entry_id}/withdrawal", tags=["entries"], summary="Withdraw an entry before the deadline")
+@router.post(
+    "/entries/{entry_id}/withdrawal", tags=["entries"], summary="Withdraw an entry before the deadline"
+)
 async def withdraw_entry(entry_id: UUID, system: System, uow: UoW) -> EntryPublic:
     return EntryPublic.of(await services.withdraw_entry(uow, system.clock, entry_id))
 
 
-@router.post("/entries/{entry_id}/disqualification", tags=["entries"], summary="Staff: disqualify, with a reason")
-async def disqualify_entry(
-    entry_id: UUID, body: Disqualification, system: System, uow: UoW
-) -> EntryPublic:
+@router.post(
+    "/entries/{entry_id}/disqualification", tags=["entries"], summary="Staff: disqualify, with a reason"
+)
+async def disqualify_entry(entry_id: UUID, body: Disqualification, system: System, uow: UoW) -> EntryPublic:
     return EntryPublic.of(await services.disqualify_entry(uow, system.clock, entry_id, body.reason))

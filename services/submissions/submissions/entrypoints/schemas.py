@@ -26,7 +26,9 @@ class EntryCreate(Input):
     synopsis: LongText = Field(min_length=20)
     video_url: VideoUrl = Field(examples=["https://youtu.be/abc123XYZ"], max_length=500)
     duration_seconds: int = Field(ge=1, le=24 * 3600, examples=[240])
-    umkm_featured: list[ShortText] = Field(min_length=1, max_length=20, examples=[["Sanggar Topeng Asmorobangun"]])
+    umkm_featured: list[ShortText] = Field(
+        min_length=1, max_length=20, examples=[["Sanggar Topeng Asmorobangun"]]
+    )
 
 
 class EntryUpdate(Input):

@@ -11,9 +11,7 @@ from ..domain.enrolment import Enrolment, Region
 from .unit_of_work import SubmissionsUnitOfWork
 
 
-async def record_edition(
-    uow: SubmissionsUnitOfWork, event: c.EditionPublished | c.EditionUpdated
-) -> bool:
+async def record_edition(uow: SubmissionsUnitOfWork, event: c.EditionPublished | c.EditionUpdated) -> bool:
     details = event.data
     rules = Rules(
         max_video_seconds=details.rules.max_video_seconds,

@@ -1,0 +1,150 @@
+"""python -m devstack up [--demo] | demo
+
+`up` starts RabbitMQ, SecantusDB, a local SMTP server, a webhook receiver and
+the four services on free loopback ports, prints where they are, and runs
+until Ctrl-C. `demo` replays the 2024 Malang edition against a running stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import email
+import email.policy
+import json
+import secrets
+import shutil
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from .demo import DemoError, replay_2024, report, wait_for
+from .mail_sink import MailSink
+from .rabbitmq import installed as rabbitmq_installed
+from .stack import LocalStack
+from .webhook_sink import WebhookSink
+
+WORKDIR = Path(".run/stack")
+STAFF_EMAIL = "staf@diskominfo.malangkota.example"
+
+
+def up(workdir: Path, then_demo: bool) -> int:
+    if not rabbitmq_installed():
+        print("rabbitmq-server is not installed: run scripts/setup first.", file=sys.stderr)
+        return 1
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    mail = MailSink(maildir=workdir / "mail")
+    secret = secrets.token_hex(16)
+    hooks = WebhookSink(secret=secret, logdir=workdir / "webhooks")
+    stack = LocalStack(workdir)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        mail.start()
+        hooks.start()
+        stack.service_env = {
+            "notifications": {
+                "NOTIFICATIONS_SMTP_HOST": mail.host,
+                "NOTIFICATIONS_SMTP_PORT": str(mail.port),
+            }
+        }
+        print("Starting RabbitMQ, SecantusDB and the four services ...", flush=True)
+        stack.start()
+        description = stack.write_description(
+            {
+                "mail": {"smtp": f"{mail.host}:{mail.port}", "maildir": str(workdir / "mail")},
+                "webhook": {"url": hooks.url, "secret": secret, "logdir": str(workdir / "webhooks")},
+            }
+        )
+        print(_summary(stack, mail, hooks, description), flush=True)
+        if then_demo:
+            demo(workdir)
+        print("\nRunning. Ctrl-C stops everything.", flush=True)
+        stop.wait()
+    finally:
+        print("Stopping ...", flush=True)
+        stack.stop()
+        hooks.stop()
+        mail.stop()
+    return 0
+
+
+def _summary(stack: LocalStack, mail: MailSink, hooks: WebhookSink, description: Path) -> str:
+    lines = ["", "KIM Contest is running:"]
+    for name, url in stack.urls().items():
+        lines.append(f"  {name:<14} {url}   (API docs {url}/docs, events {url}/asyncapi)")
+    lines += [
+        f"  {'rabbitmq':<14} {stack.rabbitmq.url if stack.rabbitmq else ''}",
+        f"  {'mongodb':<14} {stack.mongodb.url if stack.mongodb else ''}",
+        f"  {'smtp (sink)':<14} {mail.host}:{mail.port}, mail saved in {description.parent / 'mail'}",
+        f"  {'webhook (sink)':<14} {hooks.url}, requests saved in {description.parent / 'webhooks'}",
+        f"  logs in {description.parent / 'logs'}; all of this in {description}",
+        "",
+        "Replay the 2024 Malang edition: scripts/demo",
+    ]
+    return "\n".join(lines)
+
+
+def demo(workdir: Path) -> int:
+    description_path = workdir / "stack.json"
+    if not description_path.exists():
+        print(
+            f"No running stack described at {description_path}: start one with scripts/run.", file=sys.stderr
+        )
+        return 1
+    description = json.loads(description_path.read_text())
+    try:
+        outcome = asyncio.run(
+            replay_2024(
+                description["services"],
+                staff_email=STAFF_EMAIL,
+                webhook_url=description["webhook"]["url"],
+                webhook_secret=description["webhook"]["secret"],
+            )
+        )
+    except DemoError as error:
+        print(f"demo failed: {error}", file=sys.stderr)
+        return 1
+    maildir = Path(description["mail"]["maildir"])
+    hookdir = Path(description["webhook"]["logdir"])
+    expected = len(outcome.inbox["items"])
+    asyncio.run(wait_for(lambda: len(list(maildir.glob("*.eml"))), expected))
+    asyncio.run(wait_for(lambda: len(list(hookdir.glob("*.json"))), expected))
+    print(report(outcome, mail=_mail(maildir), webhooks=_webhooks(hookdir)))
+    return 0
+
+
+def _mail(maildir: Path) -> list[tuple[str, str]]:
+    messages = []
+    for path in sorted(maildir.glob("*.eml"), key=lambda p: int(p.stem)):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        messages.append((str(message["To"]), str(message["Subject"])))
+    return messages
+
+
+def _webhooks(hookdir: Path) -> list[bool | None]:
+    return [
+        json.loads(path.read_text()).get("signature_valid")
+        for path in sorted(hookdir.glob("*.json"), key=lambda p: int(p.stem))
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    start = commands.add_parser("up", help="start everything and run until Ctrl-C")
+    start.add_argument("--demo", action="store_true", help="replay the 2024 edition once everything is up")
+    start.add_argument("--workdir", type=Path, default=WORKDIR)
+    replay = commands.add_parser("demo", help="replay the 2024 Malang edition against a running stack")
+    replay.add_argument("--workdir", type=Path, default=WORKDIR)
+    args = parser.parse_args()
+    if args.command == "up":
+        return up(args.workdir, args.demo)
+    return demo(args.workdir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""Replays the 2024 Malang edition through the four services' HTTP APIs, as
+staff, KIM representatives and judges would, and reports what came out."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from .malang_2024 import JUDGES, KIMS, score_sheet
+
+Say = Callable[[str], None]
+
+#: What Diskominfo staff follow in the demo.
+STAFF_SUBSCRIPTIONS = [
+    "enrolment.requested",
+    "entry.submitted",
+    "edition.submissions_closed",
+    "judging.completed",
+    "winner.announced",
+]
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+@dataclass
+class Api:
+    http: httpx.AsyncClient
+    base: str
+
+    async def call(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
+        response = await self.http.request(method, self.base + path, **kwargs)
+        if response.status_code != expect:
+            raise DemoError(f"{method} {self.base}{path} → {response.status_code}: {response.text}")
+        return response.json()
+
+    async def until(
+        self,
+        method: str,
+        path: str,
+        accept: Callable[[httpx.Response], bool],
+        timeout: float = 60,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Repeat a request until its answer is accepted: the services agree eventually, through events."""
+        deadline = time.monotonic() + timeout
+        while True:
+            response = await self.http.request(method, self.base + path, **kwargs)
+            if accept(response):
+                return response
+            if time.monotonic() > deadline:
+                raise DemoError(f"{method} {self.base}{path} never succeeded; last answer: {response.text}")
+            await asyncio.sleep(0.1)
+
+
+@dataclass
+class DemoOutcome:
+    edition_id: str
+    recipient_id: str
+    results: dict[str, Any]
+    inbox: dict[str, Any]
+    kims: dict[str, str] = field(default_factory=dict)
+
+
+async def replay_2024(
+    urls: dict[str, str],
+    *,
+    staff_email: str,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    say: Say = print,
+) -> DemoOutcome:
+    async with httpx.AsyncClient(timeout=30, headers={"Accept-Language": "id"}) as http:
+        registry = Api(http, urls["registry"])
+        submissions = Api(http, urls["submissions"])
+        judging = Api(http, urls["judging"])
+        notifications = Api(http, urls["notifications"])
+
+        say("1. Staf Diskominfo berlangganan notifikasi (kotak masuk, email, webhook)")
+        recipient_body: dict[str, Any] = {
+            "name": "Staf Diskominfo Kota Malang",
+            "email": staff_email,
+            "language": "id",
+            "subscriptions": STAFF_SUBSCRIPTIONS,
+        }
+        if webhook_url and webhook_secret:
+            recipient_body["webhook"] = {"url": webhook_url, "secret": webhook_secret}
+        recipient = await notifications.call("POST", "/recipients", 201, json=recipient_body)
+
+        say("2. Staf menyusun dan menerbitkan edisi 'Lomba Video Pendek KIM 2024'")
+        now = datetime.now(UTC)
+        edition = await registry.call(
+            "POST",
+            "/editions",
+            201,
+            json={
+                "title": "Lomba Video Pendek KIM 2024",
+                "theme": "Promosi UMKM Kota Malang",
+                "description": (
+                    "Film pendek karya KIM yang mengangkat usaha mikro, kecil dan menengah di kelurahannya."
+                ),
+                "submission_opens_at": (now - timedelta(minutes=1)).isoformat(),
+                "submission_closes_at": (now + timedelta(hours=6)).isoformat(),
+                "rules": {
+                    "max_video_seconds": 300,
+                    "allowed_video_hosts": ["youtube.com", "youtu.be"],
+                    "entries_per_kim": 1,
+                },
+                "awarded_ranks": 3,
+                "prizes": [
+                    {"rank": 1, "title": "Juara 1", "reward": "Trofi dan uang pembinaan"},
+                    {"rank": 2, "title": "Juara 2", "reward": "Trofi dan uang pembinaan"},
+                    {"rank": 3, "title": "Juara 3", "reward": "Trofi dan uang pembinaan"},
+                ],
+            },
+        )
+        edition_id = edition["edition_id"]
+        await registry.call("POST", f"/editions/{edition_id}/publication")
+
+        say(f"3. {len(KIMS)} KIM mendaftar, diverifikasi, mendaftar lomba, dan disetujui staf")
+        kim_ids: dict[str, str] = {}
+        for number, demo_kim in enumerate(KIMS, start=1):
+            kim = await registry.call(
+                "POST",
+                "/kims",
+                201,
+                json={
+                    "name": demo_kim.name,
+                    "kelurahan_code": demo_kim.kelurahan_code,
+                    "chair": f"Ketua {demo_kim.name}",
+                    "whatsapp": f"0812{3000 + number:04d}{number:04d}",
+                    "email": f"kim{number:02d}@kim-malang.example",
+                    "members": [{"name": "Pengelola media sosial", "role": "editor"}],
+                },
+            )
+            kim_ids[demo_kim.name] = kim["kim_id"]
+            await registry.call("POST", f"/kims/{kim['kim_id']}/verification")
+            enrolment = await registry.call(
+                "POST", f"/editions/{edition_id}/enrolments", 201, json={"kim_id": kim["kim_id"]}
+            )
+            await registry.call("POST", f"/enrolments/{enrolment['enrolment_id']}/approval")
+
+        say("4. Staf menunjuk dewan juri: " + ", ".join(f"{name} ({role})" for name, role in JUDGES))
+        await judging.until("GET", f"/editions/{edition_id}", lambda r: r.status_code == 200)
+        judge_ids = [
+            (
+                await judging.call(
+                    "POST", f"/editions/{edition_id}/judges", 201, json={"name": f"{name} — {role}"}
+                )
+            )["judge_id"]
+            for name, role in JUDGES
+        ]
+
+        say(f"5. Setiap KIM mengirim satu film ({len(KIMS)} karya)")
+        entry_ids: dict[str, str] = {}
+        for number, demo_kim in enumerate(KIMS, start=1):
+            response = await submissions.until(
+                "POST",
+                f"/editions/{edition_id}/entries",
+                # Until submissions has heard of the approval, it refuses; then it accepts.
+                lambda r: (
+                    r.status_code == 201
+                    or r.json().get("error", {}).get("code")
+                    not in {"edition_not_found", "kim_not_enrolled", "enrolment_not_approved"}
+                ),
+                json={
+                    "kim_id": kim_ids[demo_kim.name],
+                    "title": demo_kim.film,
+                    "synopsis": demo_kim.synopsis,
+                    "video_url": f"https://youtu.be/kim2024-{number:02d}",
+                    "duration_seconds": demo_kim.duration_seconds,
+                    "umkm_featured": list(demo_kim.umkm),
+                },
+            )
+            if response.status_code != 201:
+                raise DemoError(f"entry of {demo_kim.name} refused: {response.text}")
+            entry_ids[demo_kim.name] = response.json()["entry_id"]
+
+        say("6. Staf menutup pengumpulan karya")
+        await registry.call("POST", f"/editions/{edition_id}/submissions-closure")
+        await judging.until(
+            "GET",
+            f"/editions/{edition_id}",
+            lambda r: (
+                r.json().get("status") == "scoring"
+                and r.json()["progress"]["required"] == len(KIMS) * len(JUDGES)
+            ),
+        )
+
+        say(f"7. Dewan juri mengisi {len(KIMS) * len(JUDGES)} lembar nilai")
+        for kim_index, demo_kim in enumerate(KIMS):
+            for judge_index, judge_id in enumerate(judge_ids):
+                await judging.call(
+                    "PUT",
+                    f"/editions/{edition_id}/entries/{entry_ids[demo_kim.name]}/sheets/{judge_id}",
+                    json={"scores": score_sheet(kim_index, judge_index)},
+                )
+        await judging.until("GET", f"/editions/{edition_id}", lambda r: r.json().get("status") == "completed")
+
+        say("8. Staf mengumumkan pemenang")
+        await judging.call("POST", f"/editions/{edition_id}/announcement")
+        results = await judging.call("GET", f"/editions/{edition_id}/results")
+
+        recipient_id = recipient["recipient_id"]
+        expected = (
+            len(KIMS) * 2 + 3
+        )  # enrolment.requested + entry.submitted per KIM, then closed, completed, announced
+        inbox_response = await notifications.until(
+            "GET",
+            f"/recipients/{recipient_id}/inbox",
+            lambda r: r.status_code == 200 and len(r.json()["items"]) >= expected,
+            params={"limit": 100},
+        )
+        return DemoOutcome(
+            edition_id=edition_id,
+            recipient_id=recipient_id,
+            results=results,
+            inbox=inbox_response.json(),
+            kims=kim_ids,
+        )
+
+
+def report(outcome: DemoOutcome, *, mail: list[tuple[str, str]], webhooks: list[bool | None]) -> str:
+    """The final ranking and what a staff member received. `mail` is (to, subject) per
+    message; `webhooks` is whether each webhook's signature was valid."""
+    lines = [
+        f"\n{outcome.results['title']} — peringkat akhir (diumumkan {outcome.results['announced_at']})",
+        "",
+    ]
+    lines.append(f"{'#':>3}  {'KIM':<26} {'Kelurahan':<14} {'Skor':>6}  Film")
+    for placing in outcome.results["ranking"]:
+        lines.append(
+            f"{placing['rank']:>3}  {placing['kim_name']:<26} {placing['kelurahan']['name']:<14} "
+            f"{placing['score']:>6.2f}  {placing['entry_title']}"
+        )
+    lines.append("")
+    lines.append("Aturan pemecah nilai sama: " + "; ".join(outcome.results["tie_break"]))
+    inbox = outcome.inbox
+    lines += ["", "Yang diterima staf Diskominfo:"]
+    lines.append(f"  kotak masuk: {len(inbox['items'])} notifikasi, {inbox['unread']} belum dibaca; terbaru:")
+    for item in inbox["items"][:3]:
+        lines.append(f"    - {item['subject']}")
+    if mail:
+        lines.append(f'  email: {len(mail)} pesan ke {mail[-1][0]}; terakhir: "{mail[-1][1]}"')
+    if webhooks:
+        valid = sum(1 for ok in webhooks if ok)
+        lines.append(f"  webhook: {len(webhooks)} POST bertanda tangan HMAC, {valid} tanda tangan sah")
+    return "\n".join(lines)
+
+
+async def wait_for(count: Callable[[], int], at_least: int, timeout: float = 30) -> int:
+    """Wait until a sink has received at least `at_least` items; returns what it has."""
+    deadline = time.monotonic() + timeout
+    while count() < at_least and time.monotonic() < deadline:  # noqa: ASYNC110 - counting files on disk
+        await asyncio.sleep(0.1)
+    return count()

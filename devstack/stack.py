@@ -1,0 +1,131 @@
+"""The whole system on one machine: RabbitMQ, SecantusDB and the four services
+as uvicorn processes on free loopback ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from .mongodb import SecantusServer
+from .processes import ManagedProcess, free_port, wait_until
+from .rabbitmq import RabbitMQServer
+
+SERVICES = ("registry", "submissions", "judging", "notifications")
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    process: ManagedProcess
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def ready(self) -> bool:
+        if not self.process.running():
+            raise RuntimeError(f"{self.name} exited:\n{self.process.tail()}")
+        try:
+            return httpx.get(f"{self.url}/ready", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
+@dataclass
+class LocalStack:
+    workdir: Path
+    #: Extra environment per service, e.g. {"notifications": {"NOTIFICATIONS_SMTP_PORT": "2525"}}.
+    service_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    rabbitmq: RabbitMQServer | None = None
+    mongodb: SecantusServer | None = None
+    #: Appended to each service's database name, so stacks can share one server.
+    database_suffix: str = ""
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+    _own_servers: list[RabbitMQServer | SecantusServer] = field(default_factory=list)
+
+    def start(self) -> None:
+        """Start what was not given (broker, database), then the services; wait until all are ready."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor() as pool:
+            pending = []
+            if self.rabbitmq is None:
+                self.rabbitmq = RabbitMQServer(self.workdir / "rabbitmq")
+                self._own_servers.append(self.rabbitmq)
+                pending.append(pool.submit(self.rabbitmq.start))
+            if self.mongodb is None:
+                self.mongodb = SecantusServer(self.workdir / "secantusdb")
+                self._own_servers.append(self.mongodb)
+                pending.append(pool.submit(self.mongodb.start))
+            for future in pending:
+                future.result()
+        for name in SERVICES:
+            self.services[name] = self._service(name)
+            self.services[name].process.start()
+        for service in self.services.values():
+            wait_until(service.ready, timeout=90, what=service.name)
+
+    def _service(self, name: str, port: int | None = None) -> ServiceProcess:
+        assert self.rabbitmq is not None and self.mongodb is not None
+        port = port or free_port()
+        prefix = name.upper() + "_"
+        env = {
+            **os.environ,
+            f"{prefix}AMQP_URL": self.rabbitmq.url,
+            f"{prefix}MONGODB_URL": self.mongodb.url,
+            f"{prefix}MONGODB_DATABASE": name + self.database_suffix,
+            f"{prefix}HOST": "127.0.0.1",
+            f"{prefix}PORT": str(port),
+            **self.service_env.get(name, {}),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            f"{name}.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--timeout-graceful-shutdown",
+            "10",
+        ]
+        process = ManagedProcess(name, command, log_path=self.workdir / "logs" / f"{name}.log", env=env)
+        return ServiceProcess(name, port, process)
+
+    def restart(self, name: str) -> None:
+        """Start a stopped or killed service again on the same port."""
+        service = self.services[name]
+        service.process.start()
+        wait_until(service.ready, timeout=90, what=name)
+
+    def urls(self) -> dict[str, str]:
+        return {name: service.url for name, service in self.services.items()}
+
+    def describe(self) -> dict[str, object]:
+        assert self.rabbitmq is not None and self.mongodb is not None
+        return {
+            "services": self.urls(),
+            "rabbitmq": self.rabbitmq.url,
+            "mongodb": self.mongodb.url,
+            "logs": str(self.workdir / "logs"),
+        }
+
+    def write_description(self, extra: dict[str, object]) -> Path:
+        path = self.workdir / "stack.json"
+        path.write_text(json.dumps({**self.describe(), **extra}, indent=2))
+        return path
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.process.stop()
+        for server in reversed(self._own_servers):
+            server.stop()

@@ -1,0 +1,81 @@
+"""Wires the notifications service: settings → broker, MongoDB, outbox relay,
+consumers, and the sender of email and webhook deliveries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from shared import contracts as c
+from shared.clock import Clock, utcnow
+from shared.messaging import EventPublisher, OutboxRelay, make_broker
+from shared.messaging.outbox import OUTBOX
+from shared.mongo import connect
+from shared.service import ServiceRuntime
+from shared.unit_of_work import Cause
+
+from .adapters.email import SmtpMailer
+from .adapters.mongo import REPOSITORIES, MongoNotificationsUnitOfWork
+from .adapters.webhook import WebhookPoster
+from .config import Settings
+from .domain.delivery import RetryPolicy
+from .entrypoints.consumers import consumers
+from .service_layer.integration_events import to_integration
+from .service_layer.sending import DeliverySender
+
+PRODUCES = (c.NotificationDelivered, c.NotificationFailed)
+
+
+@dataclass
+class Notifications:
+    settings: Settings
+    runtime: ServiceRuntime
+    clock: Clock
+
+    def uow(self, cause: Cause) -> MongoNotificationsUnitOfWork:
+        return MongoNotificationsUnitOfWork(
+            self.runtime.mongo,
+            self.settings.mongodb_database,
+            producer=self.settings.service_name,
+            to_integration=to_integration,
+            cause=cause,
+            relay=self.runtime.relay,
+        )
+
+
+def lease(settings: Settings) -> timedelta:
+    """How long a claimed delivery is left to its sender: an SMTP exchange is a
+    handful of steps, each bounded by the timeout."""
+    return timedelta(seconds=6 * max(settings.smtp_timeout_seconds, settings.webhook_timeout_seconds))
+
+
+def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Notifications:
+    settings = settings or Settings()
+    broker = make_broker(settings)
+    mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
+    relay = OutboxRelay(
+        mongo[settings.mongodb_database][OUTBOX],
+        EventPublisher(broker, PRODUCES).publish,
+        poll_seconds=settings.outbox_poll_seconds,
+    )
+    runtime = ServiceRuntime(
+        settings=settings, broker=broker, mongo=mongo, repositories=REPOSITORIES, relay=relay
+    )
+    system = Notifications(settings=settings, runtime=runtime, clock=clock)
+    sender = DeliverySender(
+        uow_for=system.uow,
+        transports={
+            "email": SmtpMailer(settings),
+            "webhook": WebhookPoster(settings.webhook_timeout_seconds),
+        },
+        policy=RetryPolicy(
+            max_attempts=settings.delivery_max_attempts,
+            first_delay=timedelta(seconds=settings.delivery_backoff_seconds),
+        ),
+        clock=clock,
+        lease=lease(settings),
+        poll_seconds=settings.delivery_poll_seconds,
+    )
+    runtime.jobs = (sender,)
+    broker.include_router(consumers(system.uow, clock, sender.wake))
+    return system

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from shared.config import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_")
+    service_name = "notifications"
+
+    port: int = 8004
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "KIM Contest <noreply@kim-contest.local>"
+    smtp_timeout_seconds: float = Field(10.0, gt=0)
+
+    webhook_timeout_seconds: float = Field(5.0, gt=0)
+
+    delivery_poll_seconds: float = Field(
+        1.0, gt=0, description="how often pending email/webhook deliveries are sent"
+    )
+    delivery_max_attempts: int = Field(5, ge=1, le=50)
+    delivery_backoff_seconds: float = Field(
+        30.0, gt=0, description="wait before retrying a failed email/webhook delivery; doubles each time"
+    )
+    default_language: Literal["id", "en"] = "id"
+
+    @field_validator("smtp_username", "smtp_password", mode="before")
+    @classmethod
+    def _empty_means_no_login(cls, value: object) -> object:
+        # A relay that takes mail without a login is configured with both left empty.
+        return None if value == "" else value

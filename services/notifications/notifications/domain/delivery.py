@@ -1,0 +1,151 @@
+"""A delivery: one event told to one recipient on one channel.
+
+The inbox is written at once. Email and webhook deliveries wait as pending
+until the sender claims them; each failed attempt waits longer before the next,
+and after the last allowed attempt the delivery has failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+from uuid import UUID, uuid4
+
+from shared.contracts import Envelope
+from shared.domain import Aggregate
+from shared.i18n import LANGUAGES, Language
+
+from . import events
+from .recipient import Channel, Recipient
+from .templates import TEMPLATES, Message
+
+DeliveryStatus = Literal["pending", "delivered", "failed"]
+
+#: Enough of an error for the delivery log; the rest is in the service's log.
+ERROR_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int
+    first_delay: timedelta
+    max_delay: timedelta = timedelta(hours=1)
+
+    def delay(self, attempts: int) -> timedelta:
+        """The wait after the `attempts`-th failed attempt: doubles each time, up to a bound."""
+        return min(self.first_delay * 2 ** (attempts - 1), self.max_delay)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One event as the recipients are told it: its identity, its data, and its
+    message in every language."""
+
+    event_id: UUID
+    event_type: str
+    occurred_at: datetime
+    correlation_id: str
+    data: dict[str, Any]
+    messages: dict[Language, Message]
+
+    @classmethod
+    def of(cls, event: Envelope[Any]) -> Notice:
+        template = TEMPLATES[event.type]
+        return cls(
+            event_id=event.event_id,
+            event_type=event.type,
+            occurred_at=event.occurred_at,
+            correlation_id=event.correlation_id,
+            data=event.data.model_dump(mode="json"),
+            messages={language: template.render(event.data, language) for language in LANGUAGES},
+        )
+
+    def deliveries_to(self, recipient: Recipient, now: datetime) -> list[Delivery]:
+        return [Delivery.create(self, recipient, channel, now) for channel in recipient.channels()]
+
+
+@dataclass(kw_only=True)
+class Delivery(Aggregate):
+    delivery_id: UUID
+    event_id: UUID
+    event_type: str
+    occurred_at: datetime
+    #: The user action the event belongs to; the outcome event carries it on.
+    correlation_id: str
+    recipient_id: UUID
+    channel: Channel
+    subject: str
+    text: str
+    #: The event's data as JSON, for the webhook body; other channels do not need it.
+    data: dict[str, Any] | None = None
+    status: DeliveryStatus
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime
+    #: When a pending delivery is due; while it is being sent, the end of the
+    #: sender's lease, after which a crashed attempt is tried again.
+    next_attempt_at: datetime | None = None
+    delivered_at: datetime | None = None
+    failed_at: datetime | None = None
+    read_at: datetime | None = None
+
+    @classmethod
+    def create(cls, notice: Notice, recipient: Recipient, channel: Channel, now: datetime) -> Delivery:
+        message = notice.messages[recipient.language]
+        delivery = cls(
+            delivery_id=uuid4(),
+            event_id=notice.event_id,
+            event_type=notice.event_type,
+            occurred_at=notice.occurred_at,
+            correlation_id=notice.correlation_id,
+            recipient_id=recipient.recipient_id,
+            channel=channel,
+            subject=message.subject,
+            text=message.text,
+            data=notice.data if channel == "webhook" else None,
+            status="pending",
+            created_at=now,
+            next_attempt_at=now,
+        )
+        if channel == "inbox":
+            # Writing it is delivering it.
+            delivery.succeeded(now)
+        return delivery
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"
+
+    def claim(self, now: datetime, lease: timedelta) -> None:
+        """Taken for sending until `now + lease`; nobody else sends it meanwhile."""
+        assert self.pending and self.next_attempt_at is not None and self.next_attempt_at <= now
+        self.next_attempt_at = now + lease
+
+    def succeeded(self, now: datetime) -> None:
+        # An outcome that arrives after another attempt settled the delivery changes nothing.
+        if not self.pending:
+            return
+        self.attempts += 1
+        self.status = "delivered"
+        self.delivered_at = now
+        self.next_attempt_at = None
+        self.events.append(events.DeliveryDelivered(self))
+
+    def attempt_failed(self, now: datetime, error: str, policy: RetryPolicy) -> None:
+        if not self.pending:
+            return
+        self.attempts += 1
+        self.last_error = error[:ERROR_LENGTH]
+        if self.attempts >= policy.max_attempts:
+            self.status = "failed"
+            self.failed_at = now
+            self.next_attempt_at = None
+            self.events.append(events.DeliveryFailed(self))
+        else:
+            self.next_attempt_at = now + policy.delay(self.attempts)
+
+    def mark_read(self, now: datetime) -> None:
+        """Read once; reading again keeps the first time."""
+        if self.read_at is None:
+            self.read_at = now

@@ -1,0 +1,48 @@
+"""The notifications service's refusals, in Indonesian and English. Each names the rule broken."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from shared.errors import NotFound, Refused
+
+Messages = ClassVar[dict[str, str]]
+
+
+class RecipientNotFound(NotFound):
+    code = "recipient_not_found"
+    field = "recipient_id"
+    messages: Messages = {
+        "id": "Penerima notifikasi {recipient_id} tidak ditemukan.",
+        "en": "Recipient {recipient_id} was not found.",
+    }
+
+
+class InboxItemNotFound(NotFound):
+    code = "inbox_item_not_found"
+    field = "delivery_id"
+    messages: Messages = {
+        "id": "Notifikasi {delivery_id} tidak ada di kotak masuk penerima ini.",
+        "en": "Notification {delivery_id} is not in this recipient's inbox.",
+    }
+
+
+class UnknownEventType(Refused):
+    code = "unknown_event_type"
+    field = "subscriptions"
+    messages: Messages = {
+        "id": "Jenis peristiwa '{event_type}' tidak dikenal atau tidak bisa dilanggani. "
+        "Pilih dari daftar di GET /event-types.",
+        "en": "Event type '{event_type}' is not known or cannot be subscribed to. "
+        "Choose from the list at GET /event-types.",
+    }
+
+
+class WebhookUrlInvalid(Refused):
+    code = "webhook_url_invalid"
+    field = "webhook.url"
+    messages: Messages = {
+        "id": "Alamat webhook harus diawali http:// atau https:// dan memuat nama host "
+        "(yang dikirim: {url}).",
+        "en": "The webhook address must start with http:// or https:// and name a host (got: {url}).",
+    }

@@ -1,0 +1,131 @@
+"""The notifications HTTP API: recipients and their subscriptions, the staff
+inbox, the delivery log, and what can be subscribed to and how it reads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from shared.http import RequestCause
+from shared.messaging import NOTIFICATIONS
+
+from ..bootstrap import Notifications
+from ..domain.delivery import DeliveryStatus
+from ..domain.recipient import Channel
+from ..domain.templates import TEMPLATES
+from ..service_layer import services
+from ..service_layer.unit_of_work import NotificationsUnitOfWork
+from .schemas import (
+    DeliveryPublic,
+    EventTypePublic,
+    InboxItemPublic,
+    InboxPublic,
+    RecipientCreate,
+    RecipientPublic,
+    RecipientUpdate,
+    TemplatePublic,
+)
+
+router = APIRouter()
+
+MAX_LIMIT = 200
+
+
+def notifications(request: Request) -> Notifications:
+    return request.app.state.system
+
+
+def unit_of_work(
+    system: Annotated[Notifications, Depends(notifications)], cause: RequestCause
+) -> NotificationsUnitOfWork:
+    return system.uow(cause)
+
+
+System = Annotated[Notifications, Depends(notifications)]
+UoW = Annotated[NotificationsUnitOfWork, Depends(unit_of_work)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+@router.get("/event-types", tags=["settings"], summary="Event types a recipient can subscribe to")
+async def event_types() -> list[EventTypePublic]:
+    return [EventTypePublic.of(event, TEMPLATES[event.event_type]) for event in NOTIFICATIONS.handles]
+
+
+@router.get("/templates", tags=["settings"], summary="What recipients are told about each event type")
+async def templates() -> list[TemplatePublic]:
+    return [TemplatePublic.of(template) for template in TEMPLATES.values()]
+
+
+@router.post("/recipients", status_code=201, tags=["recipients"], summary="Add a recipient")
+async def create_recipient(body: RecipientCreate, system: System, uow: UoW) -> RecipientPublic:
+    recipient = await services.create_recipient(
+        uow,
+        system.clock,
+        name=body.name,
+        email=str(body.email) if body.email is not None else None,
+        language=body.language or system.settings.default_language,
+        subscriptions=body.subscriptions,
+        webhook=body.webhook.to_domain() if body.webhook is not None else None,
+        active=body.active,
+    )
+    return RecipientPublic.of(recipient)
+
+
+@router.get("/recipients", tags=["recipients"], summary="List recipients, oldest first")
+async def list_recipients(uow: UoW) -> list[RecipientPublic]:
+    async with uow:
+        return [RecipientPublic.of(r) for r in await uow.recipients.list()]
+
+
+@router.get("/recipients/{recipient_id}", tags=["recipients"], summary="One recipient")
+async def get_recipient(recipient_id: UUID, uow: UoW) -> RecipientPublic:
+    async with uow:
+        return RecipientPublic.of(await services.recipient_of(uow, recipient_id))
+
+
+@router.patch(
+    "/recipients/{recipient_id}",
+    tags=["recipients"],
+    summary="Change a recipient: name, email, language, subscriptions, webhook, active",
+)
+async def change_recipient(
+    recipient_id: UUID, body: RecipientUpdate, system: System, uow: UoW
+) -> RecipientPublic:
+    recipient = await services.change_recipient(uow, system.clock, recipient_id, **body.changes())
+    return RecipientPublic.of(recipient)
+
+
+@router.get("/recipients/{recipient_id}/inbox", tags=["inbox"], summary="A recipient's inbox, newest first")
+async def inbox(recipient_id: UUID, uow: UoW, unread_only: bool = False, limit: Limit = 50) -> InboxPublic:
+    async with uow:
+        await services.recipient_of(uow, recipient_id)
+        items = await uow.deliveries.inbox(recipient_id, unread_only=unread_only, limit=limit)
+        unread = await uow.deliveries.unread(recipient_id)
+    return InboxPublic(unread=unread, items=[InboxItemPublic.of(item) for item in items])
+
+
+@router.post(
+    "/recipients/{recipient_id}/inbox/{delivery_id}/read",
+    tags=["inbox"],
+    summary="Mark one inbox item read (again is fine)",
+)
+async def mark_read(recipient_id: UUID, delivery_id: UUID, system: System, uow: UoW) -> InboxItemPublic:
+    return InboxItemPublic.of(await services.mark_read(uow, system.clock, recipient_id, delivery_id))
+
+
+@router.get("/deliveries", tags=["deliveries"], summary="The delivery log, newest first")
+async def deliveries(
+    uow: UoW,
+    recipient_id: UUID | None = None,
+    channel: Channel | None = None,
+    status: DeliveryStatus | None = None,
+    event_type: str | None = None,
+    limit: Limit = 50,
+) -> list[DeliveryPublic]:
+    async with uow:
+        found = await uow.deliveries.log(
+            recipient_id=recipient_id, channel=channel, status=status, event_type=event_type, limit=limit
+        )
+    return [DeliveryPublic.of(delivery) for delivery in found]

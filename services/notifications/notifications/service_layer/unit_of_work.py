@@ -1,0 +1,41 @@
+"""What the notifications service layer needs from storage; adapters provide it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from shared.unit_of_work import UnitOfWork
+
+from ..domain.delivery import Delivery, DeliveryStatus
+from ..domain.recipient import Channel, Recipient
+
+
+class RecipientRepository(Protocol):
+    async def get(self, recipient_id: UUID) -> Recipient | None: ...
+    def add(self, recipient: Recipient) -> None: ...
+    async def list(self) -> list[Recipient]: ...
+    async def subscribed_to(self, event_type: str) -> list[Recipient]: ...
+
+
+class DeliveryRepository(Protocol):
+    async def get(self, delivery_id: UUID) -> Delivery | None: ...
+    def add(self, delivery: Delivery) -> None: ...
+    async def due(self, now: datetime, limit: int) -> list[Delivery]: ...
+    async def inbox(self, recipient_id: UUID, *, unread_only: bool, limit: int) -> list[Delivery]: ...
+    async def unread(self, recipient_id: UUID) -> int: ...
+    async def log(
+        self,
+        *,
+        recipient_id: UUID | None = None,
+        channel: Channel | None = None,
+        status: DeliveryStatus | None = None,
+        event_type: str | None = None,
+        limit: int,
+    ) -> list[Delivery]: ...
+
+
+class NotificationsUnitOfWork(UnitOfWork):
+    recipients: RecipientRepository
+    deliveries: DeliveryRepository

@@ -1,0 +1,124 @@
+"""The whole system: the four services as processes on the real broker and
+MongoDB wire server, walking the 2024 Malang edition from registration to the
+announcement, as the demo does, and checking what staff and the public see."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devstack.demo import STAFF_SUBSCRIPTIONS, DemoOutcome, replay_2024
+from devstack.mail_sink import MailSink
+from devstack.malang_2024 import EXPECTED_PODIUM, KIMS
+from devstack.mongodb import SecantusServer
+from devstack.rabbitmq import RabbitMQServer
+from devstack.stack import LocalStack
+from devstack.webhook_sink import WebhookSink
+
+from ..support import eventually, reset_broker
+
+STAFF_EMAIL = "staf@diskominfo.malangkota.example"
+SECRET = "e2e-webhook-secret"
+#: enrolment.requested and entry.submitted per KIM, then closed, completed, announced.
+NOTIFIED_EVENTS = len(KIMS) * 2 + 3
+
+
+@pytest.fixture
+async def sinks() -> AsyncIterator[tuple[MailSink, WebhookSink]]:
+    mail, hooks = MailSink(), WebhookSink(secret=SECRET)
+    mail.start()
+    hooks.start()
+    yield mail, hooks
+    hooks.stop()
+    mail.stop()
+
+
+@pytest.fixture
+async def stack(
+    rabbitmq: RabbitMQServer, mongodb: SecantusServer, sinks: tuple[MailSink, WebhookSink], tmp_path: Path
+) -> AsyncIterator[LocalStack]:
+    await reset_broker(rabbitmq.url)
+    mail, _ = sinks
+    running = LocalStack(
+        tmp_path,
+        rabbitmq=rabbitmq,
+        mongodb=mongodb,
+        database_suffix="_" + uuid.uuid4().hex[:8],
+        service_env={
+            "notifications": {
+                "NOTIFICATIONS_SMTP_HOST": mail.host,
+                "NOTIFICATIONS_SMTP_PORT": str(mail.port),
+                "NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.2",
+            }
+        },
+    )
+    await asyncio.to_thread(running.start)
+    yield running
+    await asyncio.to_thread(running.stop)
+    for service in running.services.values():
+        # uvicorn finishes its shutdown, then re-raises SIGTERM: -15 is a clean stop.
+        assert service.process.exit_code() in (0, -signal.SIGTERM), service.process.tail()
+        assert "Application shutdown complete" in service.process.tail(), (
+            f"{service.name} did not shut down cleanly"
+        )
+
+
+async def test_the_2024_edition_from_registration_to_the_announcement(
+    stack: LocalStack, sinks: tuple[MailSink, WebhookSink]
+) -> None:
+    mail, hooks = sinks
+    urls = stack.urls()
+    outcome: DemoOutcome = await replay_2024(
+        urls, staff_email=STAFF_EMAIL, webhook_url=hooks.url, webhook_secret=SECRET, say=lambda _: None
+    )
+
+    # The public results: the real 2024 podium, every entry ranked, exact-to-the-cent means.
+    async with httpx.AsyncClient() as http:
+        public = (await http.get(f"{urls['judging']}/editions/{outcome.edition_id}/results")).json()
+    assert public == outcome.results
+    assert [w["kim_name"] for w in public["winners"]] == list(EXPECTED_PODIUM)
+    assert [w["score"] for w in public["winners"]] == [92.95, 88.92, 86.35]
+    assert [p["rank"] for p in public["ranking"]] == list(range(1, len(KIMS) + 1))
+    assert public["winners"][0]["kelurahan"]["name"] == "Bumiayu"
+
+    # The staff inbox: one notification per followed event, newest first, all unread.
+    inbox = outcome.inbox
+    assert len(inbox["items"]) == NOTIFIED_EVENTS and inbox["unread"] == NOTIFIED_EVENTS
+    newest = inbox["items"][0]
+    assert newest["event_type"] == "winner.announced"
+    assert "KIM Pasreh Jaya" in newest["text"]
+    assert {item["event_type"] for item in inbox["items"]} == set(STAFF_SUBSCRIPTIONS)
+    async with httpx.AsyncClient() as http:
+        marked = await http.post(
+            f"{urls['notifications']}/recipients/{outcome.recipient_id}/inbox/{newest['delivery_id']}/read"
+        )
+        assert marked.status_code == 200, marked.text
+        after = (await http.get(f"{urls['notifications']}/recipients/{outcome.recipient_id}/inbox")).json()
+    assert after["unread"] == NOTIFIED_EVENTS - 1
+
+    # The same notifications by email, to the local SMTP server ...
+    await eventually(lambda: len(mail.messages) >= NOTIFIED_EVENTS, timeout=30)
+    assert len(mail.messages) == NOTIFIED_EVENTS
+    assert {str(message["To"]) for message in mail.messages} == {STAFF_EMAIL}
+    winner_mail = [
+        m for m in mail.messages if "KIM Pasreh Jaya" in m.get_content() and m["Subject"] == newest["subject"]
+    ]
+    assert len(winner_mail) == 1
+
+    # ... and by webhook, each signed with the recipient's secret.
+    await eventually(lambda: len(hooks.received) >= NOTIFIED_EVENTS, timeout=30)
+    assert len(hooks.received) == NOTIFIED_EVENTS
+    assert all(hook.signature_valid for hook in hooks.received)
+    announced = [hook.json for hook in hooks.received if hook.json["event_type"] == "winner.announced"]
+    assert [w["kim_name"] for w in announced[0]["data"]["winners"]] == list(EXPECTED_PODIUM)
+
+    # Nothing was dead-lettered on the way.
+    async with httpx.AsyncClient() as http:
+        for url in urls.values():
+            assert (await http.get(f"{url}/ready")).status_code == 200

@@ -1,0 +1,109 @@
+"""The notifications service's repositories and channels, in memory, on the
+shared fake unit of work."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from notifications.domain.delivery import Delivery, DeliveryStatus
+from notifications.domain.recipient import Channel, Recipient
+from notifications.service_layer.integration_events import to_integration
+
+from shared.unit_of_work import Cause
+
+from ..fakes import FakeRepository, FakeUnitOfWork
+
+
+class FakeRecipients(FakeRepository[Recipient]):
+    async def list(self) -> list[Recipient]:
+        return sorted(self.items.values(), key=lambda r: r.created_at)
+
+    async def subscribed_to(self, event_type: str) -> list[Recipient]:
+        return self.where(lambda r: r.active and event_type in r.subscriptions)
+
+
+class FakeDeliveries(FakeRepository[Delivery]):
+    def add(self, aggregate: Delivery) -> None:
+        # What the unique index on (event, recipient, channel) guarantees.
+        key = (aggregate.event_id, aggregate.recipient_id, aggregate.channel)
+        assert not self.where(lambda d: (d.event_id, d.recipient_id, d.channel) == key), key
+        super().add(aggregate)
+
+    async def due(self, now: datetime, limit: int) -> list[Delivery]:
+        due = self.where(lambda d: d.pending and d.next_attempt_at is not None and d.next_attempt_at <= now)
+        return sorted(due, key=lambda d: d.next_attempt_at or now)[:limit]
+
+    async def inbox(self, recipient_id: UUID, *, unread_only: bool, limit: int) -> list[Delivery]:
+        items = self.where(
+            lambda d: (
+                d.recipient_id == recipient_id
+                and d.channel == "inbox"
+                and not (unread_only and d.read_at is not None)
+            )
+        )
+        return sorted(items, key=lambda d: d.created_at, reverse=True)[:limit]
+
+    async def unread(self, recipient_id: UUID) -> int:
+        return len(await self.inbox(recipient_id, unread_only=True, limit=len(self.items)))
+
+    async def log(
+        self,
+        *,
+        recipient_id: UUID | None = None,
+        channel: Channel | None = None,
+        status: DeliveryStatus | None = None,
+        event_type: str | None = None,
+        limit: int,
+    ) -> list[Delivery]:
+        wanted = {
+            "recipient_id": recipient_id,
+            "channel": channel,
+            "status": status,
+            "event_type": event_type,
+        }
+        found = self.where(lambda d: all(v is None or getattr(d, k) == v for k, v in wanted.items()))
+        return sorted(found, key=lambda d: d.created_at, reverse=True)[:limit]
+
+
+class FakeNotifications(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__(to_integration)
+        self.recipients = FakeRecipients("recipient_id")
+        self.deliveries = FakeDeliveries("delivery_id")
+
+    def caused_by(self, cause: Cause) -> FakeNotifications:
+        """The unit of work for one cause, as `bootstrap` hands them out."""
+        self.cause = cause
+        return self
+
+    def of_type(self, event_type: str) -> list[object]:
+        return [event for event in self.published if event.type == event_type]
+
+
+class Clock:
+    """Time that moves only when a test moves it."""
+
+    def __init__(self, start: datetime = datetime(2024, 8, 1, 10, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+class FakeTransport:
+    """A channel that takes deliveries, or refuses them while `failing` is set."""
+
+    def __init__(self, failing: bool = False) -> None:
+        self.failing = failing
+        self.sent: list[tuple[Delivery, Recipient]] = []
+        self.attempts = 0
+
+    async def send(self, delivery: Delivery, recipient: Recipient) -> None:
+        self.attempts += 1
+        if self.failing:
+            raise ConnectionError("connection refused")
+        self.sent.append((delivery, recipient))

@@ -1,0 +1,184 @@
+"""The service layer on in-memory fakes: notifying subscribers once, sending
+what is due, and recording each outcome with the event it causes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+from notifications.adapters.email import SmtpMailer
+from notifications.config import Settings
+from notifications.domain.delivery import RetryPolicy
+from notifications.domain.errors import InboxItemNotFound, RecipientNotFound
+from notifications.domain.recipient import Webhook
+from notifications.service_layer import services
+from notifications.service_layer.notifying import notify
+from notifications.service_layer.sending import DeliverySender, Transport, claim_due
+
+from shared.unit_of_work import Cause
+
+from .fakes import Clock, FakeNotifications, FakeTransport
+from .samples import samples
+
+SECRET = "rahasia-webhook-kominfo"
+WEBHOOK = Webhook(url="https://portal.example.id/hooks", secret=SECRET)
+LEASE = timedelta(seconds=60)
+
+
+async def add_staff(uow: FakeNotifications, clock: Clock, subscriptions: list[str], **fields: Any) -> UUID:
+    recipient = await services.create_recipient(
+        uow,
+        clock,
+        name=fields.get("name", "Seksi Informasi Publik"),
+        email=fields.get("email", "ikp@malangkota.go.id"),
+        language=fields.get("language", "id"),
+        subscriptions=subscriptions,
+        webhook=fields.get("webhook", WEBHOOK),
+        active=fields.get("active", True),
+    )
+    return recipient.recipient_id
+
+
+def sender(uow: FakeNotifications, clock: Clock, **transports: Transport) -> DeliverySender:
+    return DeliverySender(
+        uow_for=uow.caused_by,
+        transports=transports,  # type: ignore[arg-type]
+        policy=RetryPolicy(max_attempts=3, first_delay=timedelta(seconds=10)),
+        clock=clock,
+        lease=LEASE,
+        poll_seconds=1.0,
+    )
+
+
+async def test_subscribers_are_told_once_however_often_the_event_arrives() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    subscribed = await add_staff(uow, clock, ["entry.submitted"])
+    await add_staff(uow, clock, ["enrolment.requested"], name="Tidak berlangganan")
+    await add_staff(uow, clock, ["entry.submitted"], name="Nonaktif", active=False)
+    event = samples()["entry.submitted"]
+
+    assert await notify(uow.caused_by(Cause.of(event)), event, clock) == 2  # email and webhook wait
+    assert await notify(uow.caused_by(Cause.of(event)), event, clock) == 0
+
+    assert sorted((d.recipient_id, d.channel) for d in uow.deliveries.items.values()) == [
+        (subscribed, "email"),
+        (subscribed, "inbox"),
+        (subscribed, "webhook"),
+    ]
+    assert [
+        (e.data.channel, e.correlation_id, e.causation_id) for e in uow.of_type("notification.delivered")
+    ] == [("inbox", event.correlation_id, event.event_id)]
+
+
+async def test_an_event_nobody_subscribed_to_creates_nothing() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    await add_staff(uow, clock, ["entry.submitted"])
+    event = samples()["kim.registered"]
+    assert await notify(uow, event, clock) == 0
+    assert uow.deliveries.items == {} and event.event_id in uow.processed
+
+
+async def test_the_inbox_is_newest_first_and_reading_is_idempotent() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    staff = await add_staff(uow, clock, ["entry.submitted", "enrolment.requested"], email=None, webhook=None)
+    first, second = samples()["entry.submitted"], samples()["enrolment.requested"]
+    await notify(uow, first, clock)
+    clock.advance(1)
+    await notify(uow, second, clock)
+
+    items = await uow.deliveries.inbox(staff, unread_only=False, limit=10)
+    assert [i.event_id for i in items] == [second.event_id, first.event_id]
+    for _ in range(2):
+        read = await services.mark_read(uow, clock, staff, items[1].delivery_id)
+        clock.advance(5)
+    assert read.read_at == clock.now - timedelta(seconds=10)
+    assert await uow.deliveries.unread(staff) == 1
+
+    someone_else = await add_staff(uow, clock, [])
+    with pytest.raises(InboxItemNotFound):
+        await services.mark_read(uow, clock, someone_else, items[0].delivery_id)
+    with pytest.raises(RecipientNotFound):
+        await services.mark_read(uow, clock, UUID(int=1), items[0].delivery_id)
+
+
+async def test_due_deliveries_are_sent_and_the_outcome_published_with_the_events_cause() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    await add_staff(uow, clock, ["entry.submitted"], language="en")
+    event = samples()["entry.submitted"]
+    await notify(uow.caused_by(Cause.of(event)), event, clock)
+    email, webhook = FakeTransport(), FakeTransport()
+
+    assert await sender(uow.caused_by(Cause.new()), clock, email=email, webhook=webhook).send_due() == 2
+    assert [d.subject for d, _ in email.sent] == ["New entry: Topeng Malangan dari Tangan-Tangan Istimewa"]
+    assert [r.webhook for _, r in webhook.sent] == [WEBHOOK]
+    assert {d.channel: d.status for d in uow.deliveries.items.values()} == {
+        "inbox": "delivered",
+        "email": "delivered",
+        "webhook": "delivered",
+    }
+    delivered = uow.of_type("notification.delivered")
+    assert sorted(e.data.channel for e in delivered) == ["email", "inbox", "webhook"]
+    assert {(e.correlation_id, e.causation_id) for e in delivered} == {(event.correlation_id, event.event_id)}
+    assert await sender(uow, clock, email=email, webhook=webhook).send_due() == 0
+
+
+async def test_a_failing_channel_is_retried_after_the_backoff_then_failed() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    await add_staff(uow, clock, ["entry.submitted"])
+    await notify(uow, samples()["entry.submitted"], clock)
+    webhook = FakeTransport(failing=True)
+    sending = sender(uow, clock, email=FakeTransport(), webhook=webhook)
+
+    await sending.send_due()
+    (hook,) = uow.deliveries.where(lambda d: d.channel == "webhook")
+    assert (hook.status, hook.attempts, hook.last_error) == (
+        "pending",
+        1,
+        "ConnectionError: connection refused",
+    )
+    assert hook.next_attempt_at == clock.now + timedelta(seconds=10)
+
+    clock.advance(9)
+    assert await sending.send_due() == 0  # not due yet
+    clock.advance(1)
+    assert await sending.send_due() == 1
+    assert hook.next_attempt_at == clock.now + timedelta(seconds=20)
+    clock.advance(20)
+    assert await sending.send_due() == 1
+    assert (hook.status, hook.attempts, webhook.attempts) == ("failed", 3, 3)
+    (report,) = uow.of_type("notification.failed")
+    assert (report.data.channel, report.data.attempts, report.data.error) == (
+        "webhook",
+        3,
+        "ConnectionError: connection refused",
+    )
+    clock.advance(3600)
+    assert await sending.send_due() == 0
+
+
+async def test_a_claimed_delivery_is_not_sent_twice_until_its_lease_ends() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    await add_staff(uow, clock, ["entry.submitted"], webhook=None)
+    await notify(uow, samples()["entry.submitted"], clock)
+
+    ((claimed, _),) = await claim_due(uow, clock, LEASE, 10)
+    assert claimed.channel == "email"
+    # The sender died before recording an outcome: nobody takes it during the lease...
+    assert await claim_due(uow, clock, LEASE, 10) == []
+    clock.advance(LEASE.total_seconds())
+    # ...and it is tried again after.
+    assert [d.delivery_id for d, _ in await claim_due(uow, clock, LEASE, 10)] == [claimed.delivery_id]
+
+
+async def test_a_recipient_that_removed_the_channel_makes_the_attempt_fail() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    staff = await add_staff(uow, clock, ["entry.submitted"], webhook=None)
+    await notify(uow, samples()["entry.submitted"], clock)
+    await services.change_recipient(uow, clock, staff, email=None)
+    for _ in range(3):
+        await sender(uow, clock, email=SmtpMailer(Settings(smtp_port=9))).send_due()
+        clock.advance(60)
+    (failed,) = uow.of_type("notification.failed")
+    assert failed.data.error == "LookupError: the recipient has no email address any more"
