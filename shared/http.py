@@ -4,7 +4,7 @@ the correlation id of the user action a request belongs to."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,6 +31,23 @@ def cause_of(request: Request) -> Cause:
 
 RequestLanguage = Annotated[Language, Depends(language_of)]
 RequestCause = Annotated[Cause, Depends(cause_of)]
+
+S = TypeVar("S")
+W = TypeVar("W")
+
+
+def service_dependencies(system: type[S], unit_of_work: type[W]) -> tuple[Any, Any]:
+    """A service's `System` and `UoW` dependency aliases: the wired service kept
+    in `app.state.system`, and a unit of work carrying the request's cause."""
+
+    def wired(request: Request) -> S:
+        return request.app.state.system  # type: ignore[no-any-return]
+
+    def for_this_request(request: Request, cause: RequestCause) -> W:
+        return request.app.state.system.uow(cause)  # type: ignore[no-any-return]
+
+    return Annotated[system, Depends(wired)], Annotated[unit_of_work, Depends(for_this_request)]
+
 
 STATUS_OF = ((Refused, 422), (NotFound, 404), (Conflict, 409))
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import HTMLResponse
@@ -25,11 +25,16 @@ from faststream.specification.asyncapi.site import get_asyncapi_html
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 
 from .config import ServiceSettings
+from .contracts import EventClass
 from .http import install_error_handlers
-from .messaging import OutboxRelay, declare_topology
-from .mongo import Repository, prepare_database, reachable
+from .messaging import EventPublisher, OutboxRelay, declare_topology, make_broker
+from .messaging.outbox import OUTBOX
+from .mongo import MongoUnitOfWork, Repository, connect, prepare_database, reachable
+from .unit_of_work import Cause, ToIntegration
 
 log = logging.getLogger("kim.service")
+
+U = TypeVar("U", bound=MongoUnitOfWork)
 
 STARTUP_PATIENCE_SECONDS = 60.0
 
@@ -93,6 +98,17 @@ class ServiceRuntime:
     def db(self) -> AsyncIOMotorDatabase:
         return self.mongo[self.settings.mongodb_database]
 
+    def unit_of_work(self, kind: type[U], to_integration: ToIntegration, cause: Cause) -> U:
+        """A unit of work of this service, whose commits wake the outbox relay."""
+        return kind(
+            self.mongo,
+            self.settings.mongodb_database,
+            producer=self.settings.service_name,
+            to_integration=to_integration,
+            cause=cause,
+            relay=self.relay,
+        )
+
     @asynccontextmanager
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
         await _patiently("MongoDB", lambda: prepare_database(self.db, self.repositories))
@@ -126,6 +142,25 @@ class ServiceRuntime:
     async def ready(self) -> dict[str, bool]:
         broker_ok, database_ok = await asyncio.gather(self.broker.ping(2.0), reachable(self.mongo))
         return {"broker": broker_ok, "database": database_ok}
+
+
+def service_runtime(
+    settings: ServiceSettings,
+    *,
+    produces: Sequence[EventClass],
+    repositories: Sequence[type[Repository[Any]]],
+) -> ServiceRuntime:
+    """The broker, MongoDB client and outbox relay of a service that publishes `produces`."""
+    broker = make_broker(settings)
+    mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
+    relay = OutboxRelay(
+        mongo[settings.mongodb_database][OUTBOX],
+        EventPublisher(broker, produces).publish,
+        poll_seconds=settings.outbox_poll_seconds,
+    )
+    return ServiceRuntime(
+        settings=settings, broker=broker, mongo=mongo, repositories=repositories, relay=relay
+    )
 
 
 async def _patiently(what: str, attempt: Any) -> None:

@@ -1,8 +1,9 @@
 """Messaging every service shares: topology, broker, publishing, outbox relay."""
 
 from .broker import make_broker
+from .consuming import consume, event_type_of, handles, ignore_the_rest, subscribe
 from .outbox import OutboxRecord, OutboxRelay, outbox_document
-from .publishing import EventPublisher, event_type_of, handles, ignore_the_rest, subscribe
+from .publishing import EventPublisher
 from .topology import (
     CONSUMER_QUEUES,
     DEAD_LETTERS,

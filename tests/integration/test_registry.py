@@ -98,3 +98,21 @@ async def test_a_kim_registers_is_verified_and_enrols(settings: Settings, tap: E
             "enrolment.requested",
             "enrolment.approved",
         ]
+
+
+async def test_submissions_close_by_themselves_at_the_deadline(settings: Settings, tap: EventTap) -> None:
+    async with serving(create_app(settings), "registry") as api:
+        now = datetime.now(UTC)
+        created = await api.post(
+            "/editions", json=edition_body(now - timedelta(minutes=1), now + timedelta(seconds=2))
+        )
+        edition_id = created.json()["edition_id"]
+        assert (await api.post(f"/editions/{edition_id}/publication")).status_code == 200
+
+        closed = await tap.wait_for("edition.submissions_closed", timeout=10)
+        assert closed[0].data["closed_by"] == "deadline"
+        assert closed[0].data["closed_at"] >= (now + timedelta(seconds=2)).isoformat()[:19]
+        edition = (await api.get(f"/editions/{edition_id}")).json()
+        assert (edition["status"], edition["closed_by"]) == ("submissions_closed", "deadline")
+        late = await api.post(f"/editions/{edition_id}/submissions-closure")
+        assert (late.status_code, late.json()["error"]["code"]) == (409, "submissions_already_closed")

@@ -8,10 +8,7 @@ from datetime import timedelta
 
 from shared import contracts as c
 from shared.clock import Clock, utcnow
-from shared.messaging import EventPublisher, OutboxRelay, make_broker
-from shared.messaging.outbox import OUTBOX
-from shared.mongo import connect
-from shared.service import ServiceRuntime
+from shared.service import ServiceRuntime, service_runtime
 from shared.unit_of_work import Cause
 
 from .adapters.email import SmtpMailer
@@ -33,14 +30,7 @@ class Notifications:
     clock: Clock
 
     def uow(self, cause: Cause) -> MongoNotificationsUnitOfWork:
-        return MongoNotificationsUnitOfWork(
-            self.runtime.mongo,
-            self.settings.mongodb_database,
-            producer=self.settings.service_name,
-            to_integration=to_integration,
-            cause=cause,
-            relay=self.runtime.relay,
-        )
+        return self.runtime.unit_of_work(MongoNotificationsUnitOfWork, to_integration, cause)
 
 
 def lease(settings: Settings) -> timedelta:
@@ -51,16 +41,7 @@ def lease(settings: Settings) -> timedelta:
 
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Notifications:
     settings = settings or Settings()
-    broker = make_broker(settings)
-    mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
-    relay = OutboxRelay(
-        mongo[settings.mongodb_database][OUTBOX],
-        EventPublisher(broker, PRODUCES).publish,
-        poll_seconds=settings.outbox_poll_seconds,
-    )
-    runtime = ServiceRuntime(
-        settings=settings, broker=broker, mongo=mongo, repositories=REPOSITORIES, relay=relay
-    )
+    runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES)
     system = Notifications(settings=settings, runtime=runtime, clock=clock)
     sender = DeliverySender(
         uow_for=system.uow,
@@ -77,5 +58,5 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Notifi
         poll_seconds=settings.delivery_poll_seconds,
     )
     runtime.jobs = (sender,)
-    broker.include_router(consumers(system.uow, clock, sender.wake))
+    runtime.broker.include_router(consumers(system.uow, clock, sender.wake))
     return system

@@ -6,10 +6,7 @@ from dataclasses import dataclass
 
 from shared import contracts as c
 from shared.clock import Clock, utcnow
-from shared.messaging import EventPublisher, OutboxRelay, make_broker
-from shared.messaging.outbox import OUTBOX
-from shared.mongo import connect
-from shared.service import Periodic, ServiceRuntime
+from shared.service import Periodic, ServiceRuntime, service_runtime
 from shared.unit_of_work import Cause
 
 from .adapters.mongo import REPOSITORIES, MongoRegistryUnitOfWork
@@ -39,29 +36,12 @@ class Registry:
     clock: Clock
 
     def uow(self, cause: Cause) -> MongoRegistryUnitOfWork:
-        return MongoRegistryUnitOfWork(
-            self.runtime.mongo,
-            self.settings.mongodb_database,
-            producer=self.settings.service_name,
-            to_integration=to_integration,
-            cause=cause,
-            relay=self.runtime.relay,
-        )
+        return self.runtime.unit_of_work(MongoRegistryUnitOfWork, to_integration, cause)
 
 
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Registry:
     settings = settings or Settings()
-    broker = make_broker(settings)
-    mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
-    publisher = EventPublisher(broker, PRODUCES)
-    relay = OutboxRelay(
-        mongo[settings.mongodb_database][OUTBOX],
-        publisher.publish,
-        poll_seconds=settings.outbox_poll_seconds,
-    )
-    runtime = ServiceRuntime(
-        settings=settings, broker=broker, mongo=mongo, repositories=REPOSITORIES, relay=relay
-    )
+    runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES)
     system = Registry(
         settings=settings,
         runtime=runtime,

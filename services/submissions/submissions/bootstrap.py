@@ -6,10 +6,7 @@ from dataclasses import dataclass
 
 from shared import contracts as c
 from shared.clock import Clock, utcnow
-from shared.messaging import EventPublisher, OutboxRelay, make_broker
-from shared.messaging.outbox import OUTBOX
-from shared.mongo import connect
-from shared.service import ServiceRuntime
+from shared.service import ServiceRuntime, service_runtime
 from shared.unit_of_work import Cause
 
 from .adapters.mongo import REPOSITORIES, MongoSubmissionsUnitOfWork
@@ -27,28 +24,12 @@ class Submissions:
     clock: Clock
 
     def uow(self, cause: Cause) -> MongoSubmissionsUnitOfWork:
-        return MongoSubmissionsUnitOfWork(
-            self.runtime.mongo,
-            self.settings.mongodb_database,
-            producer=self.settings.service_name,
-            to_integration=to_integration,
-            cause=cause,
-            relay=self.runtime.relay,
-        )
+        return self.runtime.unit_of_work(MongoSubmissionsUnitOfWork, to_integration, cause)
 
 
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Submissions:
     settings = settings or Settings()
-    broker = make_broker(settings)
-    mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
-    relay = OutboxRelay(
-        mongo[settings.mongodb_database][OUTBOX],
-        EventPublisher(broker, PRODUCES).publish,
-        poll_seconds=settings.outbox_poll_seconds,
-    )
-    runtime = ServiceRuntime(
-        settings=settings, broker=broker, mongo=mongo, repositories=REPOSITORIES, relay=relay
-    )
+    runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES)
     system = Submissions(settings=settings, runtime=runtime, clock=clock)
-    broker.include_router(consumers(system.uow))
+    runtime.broker.include_router(consumers(system.uow))
     return system

@@ -3,12 +3,11 @@ judges fill score sheets; anyone reads the announced results."""
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 
-from shared.http import RequestCause
+from shared.http import service_dependencies
 
 from ..bootstrap import Judging
 from ..domain.errors import EditionNotFound, ResultsNotAnnounced
@@ -32,16 +31,7 @@ from .schemas import (
 router = APIRouter()
 
 
-def judging(request: Request) -> Judging:
-    return request.app.state.system
-
-
-def unit_of_work(system: Annotated[Judging, Depends(judging)], cause: RequestCause) -> JudgingUnitOfWork:
-    return system.uow(cause)
-
-
-System = Annotated[Judging, Depends(judging)]
-UoW = Annotated[JudgingUnitOfWork, Depends(unit_of_work)]
+System, UoW = service_dependencies(Judging, JudgingUnitOfWork)
 
 
 @router.get("/editions/{edition_id}", tags=["editions"], summary="Judging status, rubric, panel and progress")

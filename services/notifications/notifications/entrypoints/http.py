@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 
-from shared.http import RequestCause
+from shared.http import service_dependencies
 from shared.messaging import NOTIFICATIONS
 
 from ..bootstrap import Notifications
@@ -33,18 +33,7 @@ router = APIRouter()
 MAX_LIMIT = 200
 
 
-def notifications(request: Request) -> Notifications:
-    return request.app.state.system
-
-
-def unit_of_work(
-    system: Annotated[Notifications, Depends(notifications)], cause: RequestCause
-) -> NotificationsUnitOfWork:
-    return system.uow(cause)
-
-
-System = Annotated[Notifications, Depends(notifications)]
-UoW = Annotated[NotificationsUnitOfWork, Depends(unit_of_work)]
+System, UoW = service_dependencies(Notifications, NotificationsUnitOfWork)
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 
-from shared.http import RequestCause
+from shared.http import service_dependencies
 
 from ..bootstrap import Registry
 from ..domain.errors import EditionNotFound, EnrolmentNotFound, KimNotFound
@@ -29,16 +29,7 @@ from .schemas import (
 router = APIRouter()
 
 
-def registry(request: Request) -> Registry:
-    return request.app.state.system
-
-
-def unit_of_work(system: Annotated[Registry, Depends(registry)], cause: RequestCause) -> RegistryUnitOfWork:
-    return system.uow(cause)
-
-
-System = Annotated[Registry, Depends(registry)]
-UoW = Annotated[RegistryUnitOfWork, Depends(unit_of_work)]
+System, UoW = service_dependencies(Registry, RegistryUnitOfWork)
 
 
 @router.get("/regions", tags=["regions"], summary="Kecamatan and kelurahan a KIM can belong to")

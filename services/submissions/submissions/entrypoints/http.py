@@ -3,12 +3,12 @@ entries; staff list and disqualify them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 
-from shared.http import RequestCause
+from shared.http import service_dependencies
 
 from ..bootstrap import Submissions
 from ..domain.errors import EditionNotFound, EntryNotFound
@@ -19,18 +19,7 @@ from .schemas import Disqualification, EntryCreate, EntryPublic, EntryUpdate, Su
 router = APIRouter()
 
 
-def submissions(request: Request) -> Submissions:
-    return request.app.state.system
-
-
-def unit_of_work(
-    system: Annotated[Submissions, Depends(submissions)], cause: RequestCause
-) -> SubmissionsUnitOfWork:
-    return system.uow(cause)
-
-
-System = Annotated[Submissions, Depends(submissions)]
-UoW = Annotated[SubmissionsUnitOfWork, Depends(unit_of_work)]
+System, UoW = service_dependencies(Submissions, SubmissionsUnitOfWork)
 
 
 @router.get(
