@@ -18,6 +18,7 @@ from .judging import (
     WinnerAnnounced,
 )
 from .notifications import DeliveryOutcome, NotificationDelivered, NotificationFailed
+from .operations import DeadLetter, MessageDeadLettered
 from .registry import (
     EditionDetails,
     EditionPublished,
@@ -72,5 +73,6 @@ CATALOG: dict[tuple[str, int], EventClass] = {
         WinnerAnnounced,
         NotificationDelivered,
         NotificationFailed,
+        MessageDeadLettered,
     )
 }

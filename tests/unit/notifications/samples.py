@@ -188,6 +188,19 @@ def samples(*, sparse: bool = False) -> dict[str, Any]:
             ),
         ),
         event(
+            c.MessageDeadLettered,
+            c.DeadLetter(
+                dead_letter_id=uuid4(),
+                service="judging",
+                queue="judging.events",
+                message_id=None if sparse else str(uuid4()),
+                event_type=None if sparse else "entry.submitted",
+                reason="rejected" if sparse else "delivery_limit",
+                deliveries=1 if sparse else 5,
+                at=AT,
+            ),
+        ),
+        event(
             c.WinnerAnnounced,
             c.Announcement(
                 edition_id=EDITION_ID,

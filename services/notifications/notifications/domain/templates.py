@@ -188,6 +188,29 @@ def tie_values(tie: c.TieDetails, language: Language) -> dict[str, str]:
     }
 
 
+def dead_letter_values(dead: c.DeadLetter, language: Language) -> dict[str, str]:
+    reasons = {
+        "id": {
+            "rejected": "pesannya tidak sesuai kontrak",
+            "delivery_limit": "pemrosesannya terus gagal sampai batas pengiriman",
+        },
+        "en": {
+            "rejected": "it did not match its contract",
+            "delivery_limit": "processing it kept failing up to the delivery limit",
+        },
+    }[language]
+    return {
+        "service": dead.service,
+        "queue": dead.queue,
+        "event_type": optional(dead.event_type, language),
+        "message_id": optional(dead.message_id, language),
+        "reason": reasons.get(dead.reason, dead.reason),
+        "deliveries": str(dead.deliveries),
+        "at": when(dead.at, language),
+        "dead_letter_id": str(dead.dead_letter_id),
+    }
+
+
 def announcement_values(announcement: c.Announcement, language: Language) -> dict[str, str]:
     rank, points = ("Juara", "nilai") if language == "id" else ("Rank", "score")
     winners = (
@@ -604,6 +627,30 @@ _TEMPLATES = (
                 "scores, and the tie-break rules ({tie_break}) could not separate them "
                 "({detected_at}).\n\nEntries:\n{entries}\n\n"
                 "Staff need to decide their order before the winners are announced."
+            ),
+        ),
+    ),
+    Template(
+        c.MessageDeadLettered,
+        dead_letter_values,
+        id=Wording(
+            about="Sebuah pesan tidak dapat diproses dan disisihkan ke antrean surat mati.",
+            subject="Pesan disisihkan di layanan {service}",
+            body=(
+                "Layanan {service} menyisihkan sebuah pesan ({event_type}, id {message_id}) dari "
+                "antrean {queue} karena {reason}, setelah {deliveries} kali dikirim ({at}).\n\n"
+                "Periksa dan kirim ulang lewat GET/POST /dead-letters di layanan {service} "
+                "(id {dead_letter_id})."
+            ),
+        ),
+        en=Wording(
+            about="A message could not be processed and was set aside in a dead-letter queue.",
+            subject="Message set aside in the {service} service",
+            body=(
+                "The {service} service set aside a message ({event_type}, id {message_id}) from "
+                "queue {queue} because {reason}, after {deliveries} deliveries ({at}).\n\n"
+                "Inspect and requeue it with GET/POST /dead-letters on the {service} service "
+                "(id {dead_letter_id})."
             ),
         ),
     ),
