@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException
 
 from .errors import Conflict, DomainError, NotFound, Refused
@@ -155,6 +156,16 @@ def install_error_handlers(app: FastAPI) -> None:
                 "invalid_request", summary, field=fields[0]["field"] if fields else None, fields=fields
             ),
             status_code=422,
+        )
+
+    @app.exception_handler(ConnectionFailure)
+    async def database_away(request: Request, error: ConnectionFailure) -> JSONResponse:
+        message = {
+            "id": "Basis data sedang tidak dapat dihubungi. Coba lagi sebentar lagi.",
+            "en": "The database cannot be reached right now. Try again shortly.",
+        }[language_of(request)]
+        return JSONResponse(
+            error_body("service_unavailable", message), status_code=503, headers={"Retry-After": "5"}
         )
 
     @app.exception_handler(HTTPException)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -24,10 +25,11 @@ from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 
+from . import dead_letters, replay
 from .config import ServiceSettings
-from .contracts import EventClass
+from .contracts import EventClass, MessageDeadLettered
 from .http import install_error_handlers
-from .messaging import EventPublisher, OutboxRelay, declare_topology, make_broker
+from .messaging import ConsumerQueue, EventPublisher, OutboxRelay, declare_topology, make_broker, queue_of
 from .messaging.outbox import OUTBOX
 from .mongo import MongoUnitOfWork, Repository, connect, prepare_database, reachable
 from .unit_of_work import Cause, ToIntegration
@@ -93,6 +95,11 @@ class ServiceRuntime:
     repositories: Sequence[type[Repository[Any]]]
     relay: OutboxRelay | None = None
     jobs: Sequence[BackgroundJob] = field(default_factory=tuple)
+    #: The queue this service consumes, whose dead letters it keeps.
+    consumes: ConsumerQueue | None = None
+    #: Collections built only from other services' events, which a replay rebuilds.
+    projections: Sequence[type[Repository[Any]]] = ()
+    publisher: EventPublisher | None = None
 
     @property
     def db(self) -> AsyncIOMotorDatabase:
@@ -107,6 +114,13 @@ class ServiceRuntime:
             to_integration=to_integration,
             cause=cause,
             relay=self.relay,
+        )
+
+    def dead_letter_uow(self, cause: Cause) -> dead_letters.DeadLetterUnitOfWork:
+        return self.unit_of_work(
+            dead_letters.DeadLetterUnitOfWork,
+            functools.partial(dead_letters.to_integration, service=self.settings.service_name),
+            cause,
         )
 
     @asynccontextmanager
@@ -149,18 +163,33 @@ def service_runtime(
     *,
     produces: Sequence[EventClass],
     repositories: Sequence[type[Repository[Any]]],
+    projections: Sequence[type[Repository[Any]]] = (),
 ) -> ServiceRuntime:
-    """The broker, MongoDB client and outbox relay of a service that publishes `produces`."""
+    """The broker, MongoDB client and outbox relay of a service that publishes
+    `produces`; a service that consumes a queue also keeps its dead letters."""
+    consumes = queue_of(settings.service_name)
+    if consumes is not None:
+        produces = (*produces, MessageDeadLettered)
+        repositories = (*repositories, dead_letters.DeadLetterRepository)
     broker = make_broker(settings)
     mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
+    publisher = EventPublisher(broker, produces)
     relay = OutboxRelay(
-        mongo[settings.mongodb_database][OUTBOX],
-        EventPublisher(broker, produces).publish,
-        poll_seconds=settings.outbox_poll_seconds,
+        mongo[settings.mongodb_database][OUTBOX], publisher.publish, poll_seconds=settings.outbox_poll_seconds
     )
-    return ServiceRuntime(
-        settings=settings, broker=broker, mongo=mongo, repositories=repositories, relay=relay
+    runtime = ServiceRuntime(
+        settings=settings,
+        broker=broker,
+        mongo=mongo,
+        repositories=repositories,
+        relay=relay,
+        consumes=consumes,
+        projections=projections,
+        publisher=publisher,
     )
+    if consumes is not None:
+        broker.include_router(dead_letters.dead_letter_consumer(consumes, runtime.dead_letter_uow))
+    return runtime
 
 
 async def _patiently(what: str, attempt: Any) -> None:
@@ -218,6 +247,10 @@ def create_service_app(
     install_error_handlers(app)
     asyncapi = AsyncAPI(runtime.broker, title=f"{title}: events", version="1.0.0", description=description)
     app.include_router(operations_router(runtime, asyncapi))
+    app.include_router(replay.replay_router(runtime))
+    if runtime.consumes is not None:
+        app.include_router(dead_letters.dead_letter_router(runtime.broker, runtime.dead_letter_uow))
+        app.include_router(replay.projections_router(runtime))
     for router in routers:
         app.include_router(router)
     app.state.runtime = runtime

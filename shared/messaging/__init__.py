@@ -14,4 +14,5 @@ from .topology import (
     SUBMISSIONS,
     ConsumerQueue,
     declare_topology,
+    queue_of,
 )

@@ -10,6 +10,7 @@ from faststream.rabbit import RabbitBroker, RabbitMessage, RabbitRouter
 from faststream.rabbit.subscriber import RabbitSubscriber
 
 from shared.contracts import AnyEvent, Envelope, EventClass
+from shared.outages import patiently
 
 from .topology import ConsumerQueue
 
@@ -68,7 +69,7 @@ def consume(subscriber: RabbitSubscriber, events: Iterable[EventClass], apply: A
 
 def _typed(event: EventClass, apply: Apply) -> Callable[..., Awaitable[None]]:
     async def handler(message: Envelope[Any]) -> None:
-        await apply(message)
+        await patiently(lambda: apply(message), what=f"handling {message.type} {message.event_id}")
 
     handler.__annotations__ = {"message": event, "return": None}
     handler.__name__ = handler.__qualname__ = "on_" + event.event_type.replace(".", "_")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from faststream.rabbit import RabbitBroker
 
@@ -17,6 +18,7 @@ class EventPublisher:
     event type so the AsyncAPI document lists what the service produces."""
 
     def __init__(self, broker: RabbitBroker, produces: Iterable[EventClass]) -> None:
+        self._broker = broker
         self._publishers = {
             event.event_type: broker.publisher(
                 exchange=EVENTS,
@@ -34,12 +36,26 @@ class EventPublisher:
         }
 
     async def publish(self, record: OutboxRecord) -> None:
-        await self._publishers[record.type].publish(
+        await self._publishers[record.type].publish(record.body.encode(), **_properties(record))
+
+    async def resend(self, record: OutboxRecord, queue: str) -> None:
+        """Send a stored event again, to one consumer's queue only (a replay)."""
+        await self._broker.publish(
             record.body.encode(),
-            message_id=str(record.event_id),
-            correlation_id=record.correlation_id,
-            content_type="application/json",
-            message_type=record.type,
-            headers={"version": record.version},
-            timestamp=record.occurred_at,
+            routing_key=queue,
+            persist=True,
+            mandatory=True,
+            timeout=10,
+            **_properties(record),
         )
+
+
+def _properties(record: OutboxRecord) -> dict[str, Any]:
+    return {
+        "message_id": str(record.event_id),
+        "correlation_id": record.correlation_id,
+        "content_type": "application/json",
+        "message_type": record.type,
+        "headers": {"version": record.version},
+        "timestamp": record.occurred_at,
+    }

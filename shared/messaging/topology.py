@@ -90,6 +90,11 @@ NOTIFICATIONS = ConsumerQueue(
 CONSUMER_QUEUES = (SUBMISSIONS, JUDGING, NOTIFICATIONS)
 
 
+def queue_of(service: str) -> ConsumerQueue | None:
+    """The queue a service consumes: the one named after it, if any."""
+    return next((queue for queue in CONSUMER_QUEUES if queue.name == f"{service}.events"), None)
+
+
 async def declare_topology(broker: RabbitBroker) -> None:
     """Declare the exchanges, every consumer queue, its bindings and its dead-letter queue."""
     events = await broker.declare_exchange(EVENTS)

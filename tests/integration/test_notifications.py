@@ -287,10 +287,14 @@ async def test_a_malformed_message_is_dead_lettered_and_the_next_one_processed(
         found = await inbox_of(api, staff["recipient_id"], 1)
         assert [i["event_id"] for i in found["items"]] == [str(fresh.event_id)]
 
-        connection = await aio_pika.connect(amqp_url)
-        async with connection:
-            channel = await connection.channel()
-            dead_letters = await channel.declare_queue(NOTIFICATIONS.dead_letter_name, passive=True)
-            dead = await eventually(lambda: dead_letters.get(no_ack=True, fail=False))
-            assert dead.message_id == str(entry.event_id)
-            assert dead.headers["x-first-death-reason"] == "rejected"
+        # Set aside where staff can see it, with what it said.
+        listed = await eventually(lambda: _dead_letters(api))
+        assert [(d["message_id"], d["reason"], d["queue"]) for d in listed] == [
+            (str(entry.event_id), "rejected", NOTIFICATIONS.name)
+        ]
+        shown = await ok(await api.get(f"/dead-letters/{listed[0]['dead_letter_id']}"))
+        assert shown["body_encoding"] == "json" and "title" not in json.loads(shown["body"])["data"]
+
+
+async def _dead_letters(api: Any) -> list[dict[str, Any]]:
+    return (await api.get("/dead-letters")).json()

@@ -3,6 +3,7 @@ events, and every refusal names the rule it enforces."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -144,7 +145,7 @@ async def test_too_early(settings_for: Any, tap: EventTap) -> None:
         assert (response.status_code, response.json()["error"]["code"]) == (422, "submission_window_not_open")
 
 
-async def test_a_malformed_message_is_dead_lettered_and_the_next_one_processed(
+async def test_a_malformed_message_is_dead_lettered_kept_for_staff_and_requeued(
     settings_for: Any, amqp_url: str, tap: EventTap
 ) -> None:
     async with (
@@ -161,13 +162,34 @@ async def test_a_malformed_message_is_dead_lettered_and_the_next_one_processed(
                     content_type="application/json",
                     type="edition.published",
                     message_id="poison-1",
+                    correlation_id="poison-correlation",
+                    headers={"version": 1},
                 ),
                 routing_key="edition.published",
             )
-            edition = await published_edition(registry)
-            await eventually(lambda: window_known(submissions, edition["edition_id"]))
+        edition = await published_edition(registry)
+        await eventually(lambda: window_known(submissions, edition["edition_id"]))
 
-            dead_letters = await channel.declare_queue(SUBMISSIONS.dead_letter_name, passive=True)
-            dead = await eventually(lambda: dead_letters.get(no_ack=True, fail=False))
-            assert dead.message_id == "poison-1"
-            assert dead.headers["x-first-death-reason"] == "rejected"
+        # Staff are told, and find it in the service's dead letters with its body.
+        told = await tap.wait_for("message.dead_lettered")
+        assert (told[0].data["service"], told[0].data["message_id"], told[0].data["reason"]) == (
+            "submissions",
+            "poison-1",
+            "rejected",
+        )
+        assert told[0].correlation_id == "poison-correlation"
+        listed = (await submissions.get("/dead-letters")).json()
+        assert [(d["message_id"], d["event_type"], d["queue"]) for d in listed] == [
+            ("poison-1", "edition.published", SUBMISSIONS.name)
+        ]
+        dead_letter_id = listed[0]["dead_letter_id"]
+        shown = (await submissions.get(f"/dead-letters/{dead_letter_id}")).json()
+        assert json.loads(shown["body"])["event_id"] == "not-a-uuid" and shown["headers"] == {"version": 1}
+
+        # Requeued, it goes back to its queue as it was; still malformed, it is set aside again.
+        requeued = await submissions.post(f"/dead-letters/{dead_letter_id}/requeue")
+        assert requeued.status_code == 200 and len(requeued.json()["requeued_at"]) == 1
+        again = await tap.wait_for("message.dead_lettered", count=2)
+        assert again[1].data["message_id"] == "poison-1"
+        unknown = await submissions.post("/dead-letters/00000000-0000-4000-8000-000000000000/requeue")
+        assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "dead_letter_not_found")

@@ -9,7 +9,7 @@ from shared.clock import Clock, utcnow
 from shared.service import ServiceRuntime, service_runtime
 from shared.unit_of_work import Cause
 
-from .adapters.mongo import REPOSITORIES, MongoSubmissionsUnitOfWork
+from .adapters.mongo import PROJECTIONS, REPOSITORIES, MongoSubmissionsUnitOfWork
 from .config import Settings
 from .entrypoints.consumers import consumers
 from .service_layer.integration_events import to_integration
@@ -29,7 +29,7 @@ class Submissions:
 
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Submissions:
     settings = settings or Settings()
-    runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES)
+    runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES, projections=PROJECTIONS)
     system = Submissions(settings=settings, runtime=runtime, clock=clock)
     runtime.broker.include_router(consumers(system.uow))
     return system

@@ -57,8 +57,15 @@ class MongoEntryRepository(Repository[Entry]):
             query["status"] = status
         return await self._find(query, sort=[("submitted_at", ASCENDING)])
 
+    async def count_against_limit(self, edition_id: UUID, kim_id: UUID) -> int:
+        return await self._count(
+            {"edition_id": edition_id, "kim_id": kim_id, "status": {"$in": ["submitted", "disqualified"]}}
+        )
+
 
 REPOSITORIES = (MongoEditionRepository, MongoEnrolmentRepository, MongoEntryRepository)
+#: Built only from the registry's events: a replay can rebuild them.
+PROJECTIONS = (MongoEditionRepository, MongoEnrolmentRepository)
 
 
 class MongoSubmissionsUnitOfWork(MongoUnitOfWork, SubmissionsUnitOfWork):

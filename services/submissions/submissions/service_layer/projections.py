@@ -76,6 +76,8 @@ async def record_enrolment(
                     status=details.status,
                     reason=details.reason,
                     revision=details.revision,
+                    # Rebuilt by a replay, the projection finds the entries already made.
+                    entries=await uow.entries.count_against_limit(details.edition_id, details.kim_id),
                 )
             )
         else:

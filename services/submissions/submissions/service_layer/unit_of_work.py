@@ -30,6 +30,9 @@ class EntryRepository(Protocol):
     async def of_edition(
         self, edition_id: UUID, *, kim_id: UUID | None = None, status: EntryStatus | None = None
     ) -> list[Entry]: ...
+    async def count_against_limit(self, edition_id: UUID, kim_id: UUID) -> int:
+        """A KIM's entries that count against an edition's limit: not withdrawn."""
+        ...
 
 
 class SubmissionsUnitOfWork(UnitOfWork):
