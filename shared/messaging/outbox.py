@@ -92,7 +92,7 @@ class OutboxRelay:
         *,
         poll_seconds: float = 1.0,
         batch_size: int = 100,
-        max_backoff_seconds: float = 30.0,
+        max_backoff_seconds: float = 10.0,
     ) -> None:
         self._collection = collection
         self._publish = publish

@@ -1,0 +1,99 @@
+"""The fault suite's own RabbitMQ, SecantusDB and four services (it kills them),
+with the registry reaching the broker through a proxy the tests can cut."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devstack.mongodb import SecantusServer
+from devstack.rabbitmq import RabbitMQServer
+from devstack.stack import LocalStack
+
+from .support import Ledger, Outcome, TcpProxy
+
+OUTCOMES: list[Outcome] = []
+
+
+@dataclass
+class World:
+    rabbitmq: RabbitMQServer
+    mongodb: SecantusServer
+    proxy: TcpProxy
+    stack: LocalStack
+    ledger: Ledger
+
+    @property
+    def registry_url(self) -> str:
+        return self.stack.services["registry"].url
+
+    async def published_edition(self) -> str:
+        """A fresh published edition for one case, once every consumer knows it."""
+        from ..integration.flows import edition_body
+
+        async with httpx.AsyncClient(timeout=10) as http:
+            created = (await http.post(f"{self.registry_url}/editions", json=edition_body())).json()
+            edition_id = created["edition_id"]
+            await http.post(f"{self.registry_url}/editions/{edition_id}/publication")
+            for _ in range(200):
+                known = [
+                    await http.get(f"{self.stack.services[name].url}{path}")
+                    for name, path in (
+                        ("submissions", f"/editions/{edition_id}/submission-window"),
+                        ("judging", f"/editions/{edition_id}"),
+                    )
+                ]
+                if all(response.status_code == 200 for response in known):
+                    return edition_id
+                await asyncio.sleep(0.1)
+        raise AssertionError("the consumers never learnt of the edition")
+
+
+@pytest.fixture(scope="module")
+async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    workdir: Path = tmp_path_factory.mktemp("faults")
+    rabbitmq, mongodb = RabbitMQServer(workdir / "rabbitmq"), SecantusServer(workdir / "secantusdb")
+    await asyncio.gather(asyncio.to_thread(rabbitmq.start), asyncio.to_thread(mongodb.start))
+    proxy = TcpProxy(rabbitmq.port)
+    await proxy.start()
+    suffix = "_" + uuid.uuid4().hex[:6]
+    stack = LocalStack(
+        workdir,
+        rabbitmq=rabbitmq,
+        mongodb=mongodb,
+        database_suffix=suffix,
+        service_env={
+            "registry": {"REGISTRY_AMQP_URL": f"amqp://guest:guest@127.0.0.1:{proxy.port}/"},
+            "notifications": {"NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.5"},
+        },
+    )
+    await asyncio.to_thread(stack.start)
+    ledger = Ledger(mongodb.url, suffix)
+    async with httpx.AsyncClient(timeout=10) as http:
+        staff = await http.post(
+            f"{stack.services['notifications'].url}/recipients",
+            json={"name": "Staf Diskominfo", "subscriptions": ["edition.updated"]},
+        )
+        assert staff.status_code == 201, staff.text
+    yield World(rabbitmq, mongodb, proxy, stack, ledger)
+    ledger.close()
+    await asyncio.to_thread(stack.stop)
+    await proxy.stop()
+    await asyncio.gather(asyncio.to_thread(rabbitmq.stop), asyncio.to_thread(mongodb.stop))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not OUTCOMES:
+        return
+    from .support import HEADER
+
+    terminalreporter.write_sep("=", "delivery under faults")
+    terminalreporter.write_line(HEADER)
+    for outcome in OUTCOMES:
+        terminalreporter.write_line(outcome.row())

@@ -1,0 +1,251 @@
+"""What the fault suite needs besides the stack: a TCP proxy to cut a producer off
+the broker, a duplicator that delivers every message twice, a load that keeps
+going through outages, and a ledger that counts what each consumer did."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import aio_pika
+import httpx
+from motor.motor_asyncio import AsyncIOMotorClient
+
+from devstack.processes import free_port
+from shared.messaging import CONSUMER_QUEUES, EVENTS
+
+CONSUMERS = ("submissions", "judging", "notifications")
+
+
+class TcpProxy:
+    """Forwards loopback TCP connections to a target port; `cut` drops them all
+    and refuses new ones until `restore`: a network partition, on loopback."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = free_port()
+        self._cut = False
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._server: asyncio.base_events.Server | None = None
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._connect, "127.0.0.1", self.port)
+
+    async def _connect(
+        self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
+    ) -> None:
+        if self._cut:
+            client_writer.close()
+            return
+        try:
+            upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            client_writer.close()
+            return
+        self._writers |= {client_writer, upstream_writer}
+        await asyncio.gather(
+            self._pipe(client_reader, upstream_writer), self._pipe(upstream_reader, client_writer)
+        )
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+            self._writers.discard(writer)
+
+    def cut(self) -> None:
+        self._cut = True
+        for writer in list(self._writers):
+            writer.close()
+        self._writers.clear()
+
+    def restore(self) -> None:
+        self._cut = False
+
+    async def stop(self) -> None:
+        self.cut()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+
+class Duplicator:
+    """Delivers every event a second time to each consumer queue that reads it,
+    with the same message id and properties: what a redelivery looks like."""
+
+    def __init__(self, amqp_url: str) -> None:
+        self._url = amqp_url
+        self.copies = 0
+
+    async def __aenter__(self) -> Duplicator:
+        self._connection = await aio_pika.connect(self._url)
+        channel = await self._connection.channel()
+        exchange = await channel.get_exchange(EVENTS.name)
+        queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+        readers: dict[str, list[str]] = {}
+        for consumer in CONSUMER_QUEUES:
+            for key in consumer.routing_keys:
+                readers.setdefault(key, []).append(consumer.name)
+        for key in readers:
+            await queue.bind(exchange, routing_key=key)
+
+        async def copy(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            async with message.process():
+                for target in readers.get(message.routing_key or "", []):
+                    await channel.default_exchange.publish(
+                        aio_pika.Message(
+                            message.body,
+                            message_id=message.message_id,
+                            type=message.type,
+                            correlation_id=message.correlation_id,
+                            content_type=message.content_type,
+                            headers=dict(message.headers or {}),
+                            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                        ),
+                        routing_key=target,
+                    )
+                    self.copies += 1
+
+        await queue.consume(copy)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._connection.close()
+
+
+async def publish_poison(amqp_url: str, count: int) -> list[str]:
+    """Messages with a known routing key whose bodies break the contract."""
+    ids = [f"poison-{uuid.uuid4().hex[:8]}" for _ in range(count)]
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(EVENTS.name)
+        for message_id in ids:
+            await exchange.publish(
+                aio_pika.Message(
+                    b'{"event_id": "not-an-id", "type": "edition.updated", "data": {"title": 7}}',
+                    message_id=message_id,
+                    type="edition.updated",
+                    content_type="application/json",
+                    headers={"version": 1},
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                ),
+                routing_key="edition.updated",
+            )
+    return ids
+
+
+@dataclass
+class Load:
+    """Revises one published edition `count` times through the registry's HTTP API,
+    one request at a time, trying again while the registry or its database is away."""
+
+    registry_url: str
+    edition_id: str
+    count: int
+    done: int = 0
+    refused: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+
+    async def run(self, checkpoints: dict[int, asyncio.Event] | None = None) -> None:
+        checkpoints = checkpoints or {}
+        async with httpx.AsyncClient(base_url=self.registry_url, timeout=10) as http:
+            while self.done < self.count:
+                try:
+                    response = await http.patch(
+                        f"/editions/{self.edition_id}", json={"description": f"Revisi {self.done + 1}"}
+                    )
+                except httpx.HTTPError:
+                    response = None
+                if response is not None and response.status_code == 200:
+                    self.done += 1
+                    if self.done in checkpoints:
+                        checkpoints[self.done].set()
+                    continue
+                self.refused += 1
+                await asyncio.sleep(0.2)
+
+
+class Ledger:
+    """Counts, from the services' own databases, what was sent and what each consumer did."""
+
+    def __init__(self, mongodb_url: str, database_suffix: str) -> None:
+        self._client = AsyncIOMotorClient(
+            mongodb_url, uuidRepresentation="standard", tz_aware=True, serverSelectionTimeoutMS=2000
+        )
+        self._suffix = database_suffix
+
+    def db(self, service: str) -> Any:
+        return self._client[service + self._suffix]
+
+    async def edition_updates(self) -> set[uuid.UUID]:
+        """Every edition.updated the registry stored: what is sent, sooner or later."""
+        cursor = self.db("registry")["outbox"].find({"type": "edition.updated"}, {"_id": 1})
+        return {doc["_id"] async for doc in cursor}
+
+    async def pending_in_registry(self) -> int:
+        return await self.db("registry")["outbox"].count_documents({"state": "pending"})
+
+    async def effected(self, consumer: str, sent: set[uuid.UUID]) -> int:
+        """Events of `sent` the consumer applied: each is recorded with its effect."""
+        return await self.db(consumer)["inbox"].count_documents({"_id": {"$in": list(sent)}})
+
+    async def inbox_deliveries(self, sent: set[uuid.UUID]) -> tuple[int, int]:
+        """(deliveries, distinct events) in staff inboxes for `sent`."""
+        query = {"event_id": {"$in": list(sent)}, "channel": "inbox"}
+        deliveries = await self.db("notifications")["deliveries"].count_documents(query)
+        distinct = len(await self.db("notifications")["deliveries"].distinct("event_id", query))
+        return deliveries, distinct
+
+    async def dead_letters(self, message_ids: list[str] | None = None) -> int:
+        query: dict[str, Any] = {} if message_ids is None else {"message_id": {"$in": message_ids}}
+        counts = [await self.db(consumer)["dead_letters"].count_documents(query) for consumer in CONSUMERS]
+        return sum(counts)
+
+    async def drained(self, sent: set[uuid.UUID]) -> bool:
+        with contextlib.suppress(Exception):  # the database may be on its way back
+            for consumer in CONSUMERS:
+                if await self.effected(consumer, sent) < len(sent):
+                    return False
+            return True
+        return False
+
+    def close(self) -> None:
+        self._client.close()
+
+
+@dataclass
+class Outcome:
+    case: str
+    sent: int
+    effected: int
+    expected: int
+    duplicated: int
+    dead_lettered: int
+    recovery_seconds: float
+    note: str = ""
+
+    @property
+    def lost(self) -> int:
+        return self.expected - self.effected
+
+    def row(self) -> str:
+        return (
+            f"| {self.case} | {self.sent} | {self.effected} / {self.expected} | {self.lost} | "
+            f"{self.duplicated} | {self.dead_lettered} | {self.recovery_seconds:.1f} | {self.note} |"
+        )
+
+
+HEADER = (
+    "| case | events sent | effects (3 consumers) | lost | duplicated | dead-lettered "
+    "| seconds to recover | notes |\n|---|---|---|---|---|---|---|---|"
+)

@@ -1,0 +1,195 @@
+"""Nothing lost, nothing done twice: 1000 events through the pipeline while
+consumers, the broker, the database and a producer fail, while every message
+arrives twice, and while poison is mixed in.
+
+Each case revises one edition 1000 times through the registry's HTTP API; each
+revision is an `edition.updated` event that submissions, judging and
+notifications each apply (3000 effects). Counts come from the services' own
+databases: what the registry's outbox stored (sent), what each consumer
+recorded as processed with its effect, the staff inbox deliveries (one per
+event), and the dead letters each service kept. Loopback only; every loop is
+bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from .conftest import OUTCOMES, World
+from .support import CONSUMERS, Duplicator, Load, Outcome, publish_poison
+
+EVENTS = 1000
+RECOVERY_BOUND_SECONDS = 180
+
+pytestmark = pytest.mark.timeout(600)
+
+Fault = Callable[[World, dict[int, asyncio.Event]], Awaitable[tuple[float | None, str]]]
+
+
+async def run_case(world: World, case: str, fault: Fault, *, poison: int = 0) -> Outcome:
+    ledger = world.ledger
+    before = await ledger.edition_updates()
+    edition_id = await world.published_edition()
+    checkpoints = {n: asyncio.Event() for n in (100, 250, 300, 500, 600, 750)}
+    load = Load(world.registry_url, edition_id, EVENTS)
+    loading = asyncio.create_task(load.run(checkpoints))
+    poison_ids: list[str] = []
+    if poison:
+        await checkpoints[500].wait()
+        poison_ids = await publish_poison(world.rabbitmq.url, poison)
+    repaired_at, note = await fault(world, checkpoints)
+    await asyncio.wait_for(loading, RECOVERY_BOUND_SECONDS)
+    repaired_at = repaired_at or time.monotonic()
+
+    sent = await ledger.edition_updates() - before
+    drained_at = await _until(lambda: ledger.drained(sent))
+    await _until(lambda: _queues_empty(world))
+    if poison:
+        await _until(lambda: _at_least(ledger.dead_letters(poison_ids), poison * len(CONSUMERS)))
+
+    deliveries, distinct = await ledger.inbox_deliveries(sent)
+    effected = sum([await ledger.effected(name, sent) for name in ("submissions", "judging")]) + distinct
+    outcome = Outcome(
+        case=case,
+        sent=len(sent),
+        effected=effected,
+        expected=len(sent) * len(CONSUMERS),
+        duplicated=deliveries - distinct,
+        dead_lettered=await ledger.dead_letters(poison_ids) if poison else 0,
+        recovery_seconds=max(0.0, drained_at - repaired_at),
+        note=note,
+    )
+    OUTCOMES.append(outcome)
+    print(outcome.row())
+    assert len(sent) >= EVENTS
+    assert (outcome.lost, outcome.duplicated) == (0, 0), outcome.row()
+    return outcome
+
+
+async def _until(check: Callable[[], Awaitable[bool]]) -> float:
+    deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
+    while time.monotonic() < deadline:
+        if await check():
+            return time.monotonic()
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"not reached within {RECOVERY_BOUND_SECONDS}s")
+
+
+async def _at_least(count: Awaitable[int], wanted: int) -> bool:
+    return await count >= wanted
+
+
+async def _queues_empty(world: World) -> bool:
+    import aio_pika
+
+    from shared.messaging import CONSUMER_QUEUES
+
+    try:
+        connection = await aio_pika.connect(world.rabbitmq.url)
+    except aio_pika.exceptions.AMQPConnectionError:
+        return False
+    async with connection:
+        channel = await connection.channel()
+        for consumer in CONSUMER_QUEUES:
+            queue = await channel.declare_queue(consumer.name, passive=True)
+            if queue.declaration_result.message_count:
+                return False
+    return True
+
+
+async def no_fault(world: World, checkpoints: dict[int, asyncio.Event]) -> tuple[float | None, str]:
+    return None, ""
+
+
+async def consumers_killed(world: World, checkpoints: dict[int, asyncio.Event]) -> tuple[float | None, str]:
+    """SIGKILL each consumer in turn mid-stream, then start it again."""
+    for at, name in zip((250, 500, 750), CONSUMERS, strict=True):
+        await checkpoints[at].wait()
+        await asyncio.to_thread(world.stack.services[name].process.kill)
+        await asyncio.sleep(0.5)
+        await asyncio.to_thread(world.stack.restart, name)
+    return time.monotonic(), "SIGKILL at 250, 500, 750"
+
+
+async def consumers_stopped(world: World, checkpoints: dict[int, asyncio.Event]) -> tuple[float | None, str]:
+    """SIGTERM each consumer in turn: it finishes what it holds, then exits."""
+    codes = []
+    for at, name in zip((250, 500, 750), CONSUMERS, strict=True):
+        await checkpoints[at].wait()
+        started = time.monotonic()
+        codes.append(await asyncio.to_thread(world.stack.services[name].process.stop))
+        stopped_in = time.monotonic() - started
+        assert stopped_in < 15, f"{name} took {stopped_in:.1f}s to stop"
+        await asyncio.to_thread(world.stack.restart, name)
+    assert all(code in (0, -15) for code in codes), codes
+    return time.monotonic(), "SIGTERM at 250, 500, 750"
+
+
+async def broker_killed(world: World, checkpoints: dict[int, asyncio.Event]) -> tuple[float | None, str]:
+    await checkpoints[300].wait()
+    await asyncio.to_thread(world.rabbitmq.kill)
+    await asyncio.sleep(1)
+    started = time.monotonic()
+    await asyncio.to_thread(world.rabbitmq.start_again)
+    return time.monotonic(), f"RabbitMQ SIGKILL at 300, back in {time.monotonic() - started:.0f}s"
+
+
+async def database_restarted(world: World, checkpoints: dict[int, asyncio.Event]) -> tuple[float | None, str]:
+    await checkpoints[300].wait()
+    await asyncio.to_thread(world.mongodb.stop)
+    await asyncio.sleep(1)
+    await asyncio.to_thread(world.mongodb.start_again)
+    return time.monotonic(), "SecantusDB stopped at 300, restarted"
+
+
+async def producer_killed_before_publishing(
+    world: World, checkpoints: dict[int, asyncio.Event]
+) -> tuple[float | None, str]:
+    """Cut the registry off the broker; it keeps storing events it cannot publish;
+    SIGKILL it with those pending; reconnect and start it again."""
+    await checkpoints[300].wait()
+    world.proxy.cut()
+    await checkpoints[600].wait()
+    pending = await world.ledger.pending_in_registry()
+    assert pending > 0, "the registry should hold events it could not publish"
+    await asyncio.to_thread(world.stack.services["registry"].process.kill)
+    world.proxy.restore()
+    await asyncio.to_thread(world.stack.restart, "registry")
+    return time.monotonic(), f"{pending} events stored, unpublished, at SIGKILL"
+
+
+async def test_consumers_killed_and_restarted(world: World) -> None:
+    await run_case(world, "(a) each consumer SIGKILLed, restarted", consumers_killed)
+
+
+async def test_consumers_stopped_gracefully(world: World) -> None:
+    await run_case(world, "(a') each consumer SIGTERMed, restarted", consumers_stopped)
+
+
+async def test_broker_killed_and_restarted(world: World) -> None:
+    await run_case(world, "(b) RabbitMQ SIGKILLed, restarted", broker_killed)
+
+
+async def test_database_restarted(world: World) -> None:
+    await run_case(world, "(c) MongoDB server restarted", database_restarted)
+
+
+async def test_producer_killed_between_storing_and_publishing(world: World) -> None:
+    await run_case(world, "(d) producer killed before publishing", producer_killed_before_publishing)
+
+
+async def test_every_message_delivered_twice(world: World) -> None:
+    async with Duplicator(world.rabbitmq.url) as duplicator:
+        outcome = await run_case(world, "(e) every message delivered twice", no_fault)
+    assert duplicator.copies >= outcome.expected
+    outcome.note = f"{duplicator.copies} extra deliveries"
+
+
+async def test_poison_mixed_in(world: World) -> None:
+    outcome = await run_case(world, "(f) 25 poison messages mixed in", no_fault, poison=25)
+    assert outcome.dead_lettered == 25 * len(CONSUMERS)
+    outcome.note = "each poison message dead-lettered by all 3 consumers"
