@@ -38,6 +38,51 @@ class JudgeRemoved(Envelope[JudgeAppointment]):
     event_type = "judge.removed"
 
 
+class AssignedEntry(Payload):
+    """An entry as a judge is told about it; blind judging leaves out the KIM."""
+
+    entry_id: UUID
+    title: str
+    kim_name: str | None = Field(default=None, description="None when the edition judges blind.")
+    kelurahan: Region | None = Field(default=None, description="None when the edition judges blind.")
+
+
+class JudgeAssignment(Payload):
+    edition_id: UUID
+    edition_title: str
+    judge_id: UUID
+    name: str
+    email: str | None = Field(default=None, description="Where the judge is told; None if not given.")
+    entries: list[AssignedEntry]
+    blind: bool
+    deadline: AwareDatetime | None = Field(default=None, description="When judging should be done.")
+    at: AwareDatetime
+
+
+class JudgeAssigned(Envelope[JudgeAssignment]):
+    """Staff assigned a judge the entries they score; the judge is told at `email`."""
+
+    event_type = "judge.assigned"
+
+
+class JudgeReminder(Payload):
+    edition_id: UUID
+    edition_title: str
+    judge_id: UUID
+    name: str
+    email: str | None = None
+    assigned: int = Field(description="Entries the judge scores.")
+    missing: list[AssignedEntry] = Field(description="Those still without the judge's sheet.")
+    deadline: AwareDatetime
+    at: AwareDatetime
+
+
+class JudgeReminded(Envelope[JudgeReminder]):
+    """The judging deadline is near and the judge still has sheets to fill; told at `email`."""
+
+    event_type = "judge.reminded"
+
+
 class CriterionScore(Payload):
     criterion_id: str
     weight: int = Field(description="Percent; the rubric's weights sum to 100.")
@@ -82,11 +127,19 @@ class Placing(Payload):
     kim_id: UUID
     kim_name: str
     kelurahan: Region
-    score: float = Field(description="Mean of the judges' weighted totals, two decimals.")
+    score: float = Field(
+        description="What ranked the entry, two decimals: the mean of the judges' weighted totals, "
+        "or of their normalised totals when the edition normalises."
+    )
+    raw_score: float | None = Field(default=None, description="Mean of the weighted totals.")
+    normalised_score: float | None = Field(
+        default=None, description="Mean of the normalised totals; None when the edition does not normalise."
+    )
 
 
 class TieDetails(Payload):
     edition_id: UUID
+    tie_id: UUID | None = Field(default=None, description="Staff resolve the tie under this id.")
     rank: int
     entry_ids: list[UUID]
     tie_break: list[str]
@@ -106,9 +159,15 @@ class Announcement(Payload):
     ranking: list[Placing] = Field(description="Every ranked entry, best first.")
     tie_break: list[str] = Field(description="The declared order of rules that separated equal scores.")
     announced_at: AwareDatetime
+    version: int = Field(default=1, description="The results version: 1, then one more per correction.")
+    supersedes: int | None = Field(default=None, description="The version this one corrects.")
+    correction_reason: str | None = Field(default=None, description="Why the results were corrected.")
+    content_hash: str | None = Field(
+        default=None, description="SHA-256 of the frozen results (canonical JSON), as staff verified it."
+    )
 
 
 class WinnerAnnounced(Envelope[Announcement]):
-    """The final ranking is public."""
+    """The final ranking is public; a correction publishes a new version that supersedes the last."""
 
     event_type = "winner.announced"

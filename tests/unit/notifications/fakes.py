@@ -99,10 +99,10 @@ class FakeTransport:
 
     def __init__(self, failing: bool = False) -> None:
         self.failing = failing
-        self.sent: list[tuple[Delivery, Recipient]] = []
+        self.sent: list[tuple[Delivery, Recipient | None]] = []
         self.attempts = 0
 
-    async def send(self, delivery: Delivery, recipient: Recipient) -> None:
+    async def send(self, delivery: Delivery, recipient: Recipient | None) -> None:
         self.attempts += 1
         if self.failing:
             raise ConnectionError("connection refused")

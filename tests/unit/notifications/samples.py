@@ -91,6 +91,54 @@ def appointment(*, sparse: bool = False) -> c.JudgeAppointment:
     )
 
 
+JUDGE_EMAIL = "dimas@example.id"
+
+
+def assigned_entries(*, sparse: bool) -> list[c.AssignedEntry]:
+    if sparse:
+        return [c.AssignedEntry(entry_id=uuid4(), title="Kopi Lereng Arjuno")]
+    return [
+        c.AssignedEntry(
+            entry_id=uuid4(),
+            title="Topeng Malangan dari Tangan-Tangan Istimewa",
+            kim_name="KIM Pasreh Jaya",
+            kelurahan=BUMIAYU,
+        ),
+        c.AssignedEntry(
+            entry_id=uuid4(), title="Keripik Tempe Sanan", kim_name="KIM Ganjur", kelurahan=POLOWIJEN
+        ),
+    ]
+
+
+def judge_assignment(*, sparse: bool = False) -> c.JudgeAssignment:
+    """Sparse: judging blind, no deadline, and a judge without email (nobody to email)."""
+    return c.JudgeAssignment(
+        edition_id=EDITION_ID,
+        edition_title="Lomba Video Pendek KIM 2024",
+        judge_id=uuid4(),
+        name="Dimas Sutradara",
+        email=None if sparse else JUDGE_EMAIL,
+        entries=assigned_entries(sparse=sparse),
+        blind=sparse,
+        deadline=None if sparse else AT + timedelta(days=7),
+        at=AT,
+    )
+
+
+def judge_reminder(*, sparse: bool = False) -> c.JudgeReminder:
+    return c.JudgeReminder(
+        edition_id=EDITION_ID,
+        edition_title="Lomba Video Pendek KIM 2024",
+        judge_id=uuid4(),
+        name="Dimas Sutradara",
+        email=None if sparse else JUDGE_EMAIL,
+        assigned=1 if sparse else 7,
+        missing=assigned_entries(sparse=sparse),
+        deadline=AT + timedelta(days=1),
+        at=AT,
+    )
+
+
 def entry(status: str = "submitted", *, sparse: bool = False) -> c.EntryDetails:
     return c.EntryDetails(
         entry_id=uuid4(),
@@ -151,6 +199,8 @@ def samples(*, sparse: bool = False) -> dict[str, Any]:
         event(c.EnrolmentRejected, enrolment("rejected", sparse=sparse)),
         event(c.JudgeAppointed, appointment(sparse=sparse)),
         event(c.JudgeRemoved, appointment(sparse=sparse)),
+        event(c.JudgeAssigned, judge_assignment(sparse=sparse)),
+        event(c.JudgeReminded, judge_reminder(sparse=sparse)),
         event(c.EntrySubmitted, entry(sparse=sparse)),
         event(c.EntryRevised, entry(sparse=sparse)),
         event(c.EntryWithdrawn, entry("withdrawn", sparse=sparse)),
@@ -181,6 +231,7 @@ def samples(*, sparse: bool = False) -> dict[str, Any]:
             c.TieDetected,
             c.TieDetails(
                 edition_id=EDITION_ID,
+                tie_id=None if sparse else uuid4(),
                 rank=3,
                 entry_ids=[uuid4(), uuid4()],
                 tie_break=[] if sparse else ["highest_criterion:cerita", "earliest_submission"],
@@ -209,6 +260,10 @@ def samples(*, sparse: bool = False) -> dict[str, Any]:
                 ranking=[] if sparse else WINNERS,
                 tie_break=[] if sparse else ["highest_criterion:cerita"],
                 announced_at=AT,
+                version=1 if sparse else 2,
+                supersedes=None if sparse else 1,
+                correction_reason=None if sparse else "Satu karya didiskualifikasi setelah pengumuman.",
+                content_hash=None if sparse else "9f2c" * 16,
             ),
         ),
     ]

@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 from notifications.adapters.email import SmtpMailer
 from notifications.config import Settings
-from notifications.domain.delivery import RetryPolicy
+from notifications.domain.delivery import RetryPolicy, addressee_id
 from notifications.domain.errors import InboxItemNotFound, RecipientNotFound
 from notifications.domain.recipient import Webhook
 from notifications.service_layer import services
@@ -20,7 +20,7 @@ from notifications.service_layer.sending import DeliverySender, Transport, claim
 from shared.unit_of_work import Cause
 
 from .fakes import Clock, FakeNotifications, FakeTransport
-from .samples import samples
+from .samples import JUDGE_EMAIL, samples
 
 SECRET = "rahasia-webhook-kominfo"
 WEBHOOK = Webhook(url="https://portal.example.id/hooks", secret=SECRET)
@@ -182,3 +182,52 @@ async def test_a_recipient_that_removed_the_channel_makes_the_attempt_fail() -> 
         clock.advance(60)
     (failed,) = uow.of_type("notification.failed")
     assert failed.data.error == "LookupError: the recipient has no email address any more"
+
+
+async def test_a_judge_the_event_names_is_emailed_once_even_without_subscribers() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    event = samples()["judge.assigned"]
+    assert await notify(uow.caused_by(Cause.of(event)), event, clock) == 1
+    assert await notify(uow.caused_by(Cause.of(event)), event, clock) == 0  # redelivered
+
+    (delivery,) = uow.deliveries.items.values()
+    assert (delivery.channel, delivery.address, delivery.recipient_id) == (
+        "email",
+        JUDGE_EMAIL,
+        addressee_id(JUDGE_EMAIL),
+    )
+    assert delivery.subject == "Tugas penilaian Lomba Video Pendek KIM 2024: 2 karya"
+    assert "Yth. Dimas Sutradara" in delivery.text and "KIM Pasreh Jaya (Kelurahan Bumiayu)" in delivery.text
+
+    email = FakeTransport()
+    assert await sender(uow.caused_by(Cause.new()), clock, email=email).send_due() == 1
+    assert [(d.address, r) for d, r in email.sent] == [(JUDGE_EMAIL, None)]
+    assert [e.data.channel for e in uow.of_type("notification.delivered")] == ["email"]
+    assert SmtpMailer(Settings()).message(delivery, JUDGE_EMAIL)["To"] == JUDGE_EMAIL
+
+
+async def test_subscribed_staff_are_told_as_well_and_nobody_twice() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    staff = await add_staff(uow, clock, ["judge.reminded"])
+    judge_also_staff = await add_staff(
+        uow, clock, ["judge.reminded"], email=JUDGE_EMAIL.upper(), webhook=None
+    )
+    event = samples()["judge.reminded"]
+    # Staff: inbox (at once), email and webhook; the judge's address is a recipient's
+    # already (inbox and email), so no separate email to the judge.
+    assert await notify(uow, event, clock) == 3
+    assert sorted((d.recipient_id == staff, d.channel) for d in uow.deliveries.items.values()) == [
+        (False, "email"),
+        (False, "inbox"),
+        (True, "email"),
+        (True, "inbox"),
+        (True, "webhook"),
+    ]
+    assert all(d.address is None for d in uow.deliveries.items.values())
+    assert judge_also_staff in {d.recipient_id for d in uow.deliveries.items.values()}
+
+
+async def test_a_judge_without_an_address_is_not_emailed() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    assert await notify(uow, samples(sparse=True)["judge.assigned"], clock) == 0
+    assert uow.deliveries.items == {}

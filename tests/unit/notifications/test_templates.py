@@ -118,3 +118,25 @@ def test_values_read_as_each_language_writes_them() -> None:
 
 def test_the_service_never_publishes_templates_for_its_own_reports() -> None:
     assert c.NotificationDelivered.event_type not in TEMPLATES
+
+
+def test_a_judge_is_told_their_entries_and_judging_blind_not_the_kim() -> None:
+    subject, text = render("judge.assigned")
+    assert subject == "Tugas penilaian Lomba Video Pendek KIM 2024: 2 karya"
+    assert '"Keripik Tempe Sanan" — KIM Ganjur (Kelurahan Polowijen)' in text
+    assert "8 Agustus 2024 pukul 17.00 WIB" in text
+    _, blind = render("judge.assigned", sparse=True)
+    assert (
+        '- "Kopi Lereng Arjuno"\n' in blind and "KIM Ganjur" not in blind and "tanpa identitas KIM" in blind
+    )
+    subject, text = render("judge.reminded", "en")
+    assert subject == "Reminder: 2 score sheets for Lomba Video Pendek KIM 2024 still to fill"
+    assert "Of the 7 entries assigned to you, 2 are not scored yet" in text
+
+
+def test_a_correction_says_which_version_it_corrects_and_why() -> None:
+    _, text = render("winner.announced")
+    assert "Versi 2, koreksi atas versi 1. Alasan: Satu karya didiskualifikasi setelah pengumuman." in text
+    assert "9f2c9f2c" in text
+    _, first = render("winner.announced", "en", sparse=True)
+    assert "Version 1." in first and "correcting" not in first

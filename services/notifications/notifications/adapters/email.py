@@ -32,12 +32,13 @@ class SmtpMailer:
         message.set_content(delivery.text, charset="utf-8", cte="quoted-printable")
         return message
 
-    async def send(self, delivery: Delivery, recipient: Recipient) -> None:
-        if not recipient.email:
+    async def send(self, delivery: Delivery, recipient: Recipient | None) -> None:
+        to = delivery.address or (recipient.email if recipient else None)
+        if not to:
             raise LookupError("the recipient has no email address any more")
         settings = self._settings
         await aiosmtplib.send(
-            self.message(delivery, recipient.email),
+            self.message(delivery, to),
             hostname=settings.smtp_host,
             port=settings.smtp_port,
             username=settings.smtp_username,

@@ -38,8 +38,8 @@ class WebhookPoster:
     def __init__(self, timeout_seconds: float) -> None:
         self._timeout = timeout_seconds
 
-    async def send(self, delivery: Delivery, recipient: Recipient) -> None:
-        webhook = recipient.webhook
+    async def send(self, delivery: Delivery, recipient: Recipient | None) -> None:
+        webhook = recipient.webhook if recipient else None
         if webhook is None:
             raise LookupError("the recipient has no webhook any more")
         body = webhook_body(delivery)

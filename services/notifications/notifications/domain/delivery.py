@@ -10,20 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 from shared.contracts import Envelope
 from shared.domain import Aggregate
-from shared.i18n import LANGUAGES, Language
+from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language
 
 from . import events
 from .recipient import Channel, Recipient
-from .templates import TEMPLATES, Message
+from .templates import TEMPLATES, Addressee, Message
 
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 
 #: Enough of an error for the delivery log; the rest is in the service's log.
 ERROR_LENGTH = 500
+
+#: Addressees are not recipients; each still gets one stable id, from their
+#: address, so one delivery per (event, addressee, channel) holds for them too.
+ADDRESSEES = UUID("6f0c5c2e-2d3a-4f55-9a53-5d7e1f0b8c11")
+
+
+def addressee_id(email: str) -> UUID:
+    return uuid5(ADDRESSEES, email.strip().lower())
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class Notice:
     correlation_id: str
     data: dict[str, Any]
     messages: dict[Language, Message]
+    #: The person the event names to tell, if any.
+    addressee: Addressee | None = None
 
     @classmethod
     def of(cls, event: Envelope[Any]) -> Notice:
@@ -59,10 +69,35 @@ class Notice:
             correlation_id=event.correlation_id,
             data=event.data.model_dump(mode="json"),
             messages={language: template.render(event.data, language) for language in LANGUAGES},
+            addressee=template.addressee_of(event.data),
         )
 
     def deliveries_to(self, recipient: Recipient, now: datetime) -> list[Delivery]:
         return [Delivery.create(self, recipient, channel, now) for channel in recipient.channels()]
+
+    def delivery_to_addressee(self, told: list[Recipient], now: datetime) -> Delivery | None:
+        """The email to the person the event names, unless a recipient already told has their address."""
+        if self.addressee is None:
+            return None
+        address = self.addressee.email.strip().lower()
+        if any(r.email and r.email.strip().lower() == address for r in told):
+            return None
+        message = self.messages[DEFAULT_LANGUAGE]
+        return Delivery(
+            delivery_id=uuid4(),
+            event_id=self.event_id,
+            event_type=self.event_type,
+            occurred_at=self.occurred_at,
+            correlation_id=self.correlation_id,
+            recipient_id=addressee_id(address),
+            address=self.addressee.email,
+            channel="email",
+            subject=message.subject,
+            text=message.text,
+            status="pending",
+            created_at=now,
+            next_attempt_at=now,
+        )
 
 
 @dataclass(kw_only=True)
@@ -74,6 +109,9 @@ class Delivery(Aggregate):
     #: The user action the event belongs to; the outcome event carries it on.
     correlation_id: str
     recipient_id: UUID
+    #: Set when the delivery goes to the person the event names rather than to a
+    #: recipient: their email address (`recipient_id` is then derived from it).
+    address: str | None = None
     channel: Channel
     subject: str
     text: str

@@ -4,6 +4,10 @@ One template per event type the service handles: a subject and a body with
 `{placeholders}`, filled from the event's data by the template's `values`
 function, which formats each value for the reader's language. Operators read
 them at GET /templates.
+
+Some events name a person to tell besides the subscribed staff (a judge given
+entries to score, or reminded of missing sheets): the template's `addressee`
+finds that person's name and email in the event.
 """
 
 from __future__ import annotations
@@ -16,9 +20,20 @@ from typing import Any
 from shared import contracts as c
 from shared.i18n import Language
 
-from .formats import duration, joined, lines, optional, score, when
+from .formats import NONE, duration, joined, lines, optional, score, when
 
 Values = Callable[[Any, Language], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """A person an event names to tell by email, who need not be a recipient."""
+
+    name: str
+    email: str
+
+
+Addressees = Callable[[Any], Addressee | None]
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,8 @@ class Template:
     values: Values
     id: Wording
     en: Wording
+    #: Who the event itself names to tell, if anyone.
+    addressee: Addressees | None = None
 
     @property
     def event_type(self) -> str:
@@ -52,6 +69,9 @@ class Template:
     def placeholders(self) -> list[str]:
         texts = (self.id.subject, self.id.body, self.en.subject, self.en.body)
         return sorted({name for text in texts for _, name, _, _ in Formatter().parse(text) if name})
+
+    def addressee_of(self, data: c.Payload) -> Addressee | None:
+        return self.addressee(data) if self.addressee is not None else None
 
     def render(self, data: c.Payload, language: Language) -> Message:
         values = self.values(data, language)
@@ -132,6 +152,47 @@ def judge_values(appointment: c.JudgeAppointment, language: Language) -> dict[st
         "at": when(appointment.at, language),
         "kelurahan": joined(appointment.affiliations.kelurahan_codes, language),
         "kims": str(len(appointment.affiliations.kim_ids)),
+    }
+
+
+def the_judge(notice: c.JudgeAssignment | c.JudgeReminder) -> Addressee | None:
+    return Addressee(name=notice.name, email=notice.email) if notice.email else None
+
+
+def assigned_entries(entries: list[c.AssignedEntry], language: Language) -> str:
+    def line(entry: c.AssignedEntry) -> str:
+        if entry.kim_name is None:
+            return f'"{entry.title}"'
+        kelurahan = f" (Kelurahan {entry.kelurahan.name})" if entry.kelurahan else ""
+        return f'"{entry.title}" — {entry.kim_name}{kelurahan}'
+
+    return lines((line(entry) for entry in entries), language)
+
+
+def assignment_values(assignment: c.JudgeAssignment, language: Language) -> dict[str, str]:
+    blind = {
+        "id": ("Penilaian dilakukan tanpa identitas KIM (blind).", "Identitas KIM ditampilkan."),
+        "en": ("Judging is blind: entries are shown without the KIM.", "Entries are shown with their KIM."),
+    }[language]
+    return {
+        "name": assignment.name,
+        "edition_title": assignment.edition_title,
+        "count": str(len(assignment.entries)),
+        "entries": assigned_entries(assignment.entries, language),
+        "blind": blind[0 if assignment.blind else 1],
+        "deadline": when(assignment.deadline, language) if assignment.deadline else NONE[language],
+        "at": when(assignment.at, language),
+    }
+
+
+def reminder_values(reminder: c.JudgeReminder, language: Language) -> dict[str, str]:
+    return {
+        "name": reminder.name,
+        "edition_title": reminder.edition_title,
+        "missing": str(len(reminder.missing)),
+        "assigned": str(reminder.assigned),
+        "entries": assigned_entries(reminder.missing, language),
+        "deadline": when(reminder.deadline, language),
     }
 
 
@@ -218,12 +279,24 @@ def announcement_values(announcement: c.Announcement, language: Language) -> dic
         f"{points} {score(p.score, language)}"
         for p in sorted(announcement.winners, key=lambda p: p.rank)
     )
+    if announcement.supersedes is None:
+        version = {"id": f"Versi {announcement.version}.", "en": f"Version {announcement.version}."}[language]
+    else:
+        reason = optional(announcement.correction_reason, language)
+        version = {
+            "id": f"Versi {announcement.version}, koreksi atas versi {announcement.supersedes}. "
+            f"Alasan: {reason}",
+            "en": f"Version {announcement.version}, correcting version {announcement.supersedes}. "
+            f"Reason: {reason}",
+        }[language]
     return {
         "edition_title": announcement.edition_title,
         "announced_at": when(announcement.announced_at, language),
         "winners": lines(winners, language),
         "ranked": str(len(announcement.ranking)),
         "tie_break": joined(announcement.tie_break, language),
+        "version": version,
+        "content_hash": optional(announcement.content_hash, language),
     }
 
 
@@ -563,6 +636,52 @@ _TEMPLATES = (
         ),
     ),
     Template(
+        c.JudgeAssigned,
+        assignment_values,
+        addressee=the_judge,
+        id=Wording(
+            about="Juri mendapat daftar karya yang harus dinilainya (juri itu juga diberi tahu lewat email).",
+            subject="Tugas penilaian {edition_title}: {count} karya",
+            body=(
+                "Yth. {name},\n\nAnda ditugaskan menilai {count} karya di {edition_title} "
+                "({at}):\n{entries}\n\n{blind}\nBatas waktu penilaian: {deadline}\n\n"
+                "Isi lembar nilai setiap karya pada rubrik yang berlaku."
+            ),
+        ),
+        en=Wording(
+            about="A judge was given the entries to score (the judge is emailed too).",
+            subject="Judging {edition_title}: {count} entries for you",
+            body=(
+                "Dear {name},\n\nYou are assigned {count} entries to score in {edition_title} "
+                "({at}):\n{entries}\n\n{blind}\nJudging deadline: {deadline}\n\n"
+                "Fill in a score sheet for each entry on the edition's rubric."
+            ),
+        ),
+    ),
+    Template(
+        c.JudgeReminded,
+        reminder_values,
+        addressee=the_judge,
+        id=Wording(
+            about="Batas waktu penilaian sudah dekat dan seorang juri belum mengisi semua lembar nilainya.",
+            subject="Pengingat: {missing} lembar nilai {edition_title} belum diisi",
+            body=(
+                "Yth. {name},\n\nBatas waktu penilaian {edition_title} adalah {deadline}. "
+                "Dari {assigned} karya yang ditugaskan kepada Anda, {missing} belum dinilai:\n"
+                "{entries}\n\nMohon isi lembar nilainya sebelum batas waktu."
+            ),
+        ),
+        en=Wording(
+            about="The judging deadline is near and a judge still has score sheets to fill.",
+            subject="Reminder: {missing} score sheets for {edition_title} still to fill",
+            body=(
+                "Dear {name},\n\nJudging of {edition_title} closes at {deadline}. "
+                "Of the {assigned} entries assigned to you, {missing} are not scored yet:\n"
+                "{entries}\n\nPlease fill in their score sheets before the deadline."
+            ),
+        ),
+    ),
+    Template(
         c.ScoreRecorded,
         score_values,
         id=Wording(
@@ -661,20 +780,22 @@ _TEMPLATES = (
             about="Peringkat akhir dan para pemenang diumumkan.",
             subject="Pemenang diumumkan: {edition_title}",
             body=(
-                "Hasil akhir {edition_title} diumumkan pada {announced_at}.\n\n"
+                "Hasil akhir {edition_title} diumumkan pada {announced_at}. {version}\n\n"
                 "Pemenang:\n{winners}\n\n"
                 "Jumlah karya yang diperingkat: {ranked}\n"
-                "Aturan penentu nilai seri: {tie_break}"
+                "Aturan penentu nilai seri: {tie_break}\n"
+                "Hash SHA-256 hasil: {content_hash}"
             ),
         ),
         en=Wording(
             about="The final ranking and the winners are public.",
             subject="Winners announced: {edition_title}",
             body=(
-                "The final results of {edition_title} were announced at {announced_at}.\n\n"
+                "The final results of {edition_title} were announced at {announced_at}. {version}\n\n"
                 "Winners:\n{winners}\n\n"
                 "Entries ranked: {ranked}\n"
-                "Tie-break rules: {tie_break}"
+                "Tie-break rules: {tie_break}\n"
+                "SHA-256 of the results: {content_hash}"
             ),
         ),
     ),

@@ -134,6 +134,7 @@ class DeliveryPublic(BaseModel):
     event_id: UUID
     event_type: str
     recipient_id: UUID
+    address: str | None = Field(description="the person the event named (a judge), when not a recipient")
     channel: Channel
     status: DeliveryStatus
     attempts: int
@@ -152,6 +153,7 @@ class DeliveryPublic(BaseModel):
             event_id=delivery.event_id,
             event_type=delivery.event_type,
             recipient_id=delivery.recipient_id,
+            address=delivery.address,
             channel=delivery.channel,
             status=delivery.status,
             attempts=delivery.attempts,

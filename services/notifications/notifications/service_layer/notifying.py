@@ -1,5 +1,6 @@
 """Telling subscribers about an event: one delivery per recipient and channel,
-created once however often the event arrives."""
+created once however often the event arrives; and, when the event names a
+person to tell (a judge), an email to that person."""
 
 from __future__ import annotations
 
@@ -22,14 +23,13 @@ async def notify(uow: NotificationsUnitOfWork, event: Envelope[Any], clock: Cloc
         nonlocal waiting
         waiting = 0  # the effect runs again when its transaction met a concurrent change
         recipients = await uow.recipients.subscribed_to(event.type)
-        if not recipients:
-            return
         notice = Notice.of(event)
         now = clock()
-        for recipient in recipients:
-            for delivery in notice.deliveries_to(recipient, now):
-                uow.deliveries.add(delivery)
-                waiting += delivery.pending
+        deliveries = [d for recipient in recipients for d in notice.deliveries_to(recipient, now)]
+        to_addressee = notice.delivery_to_addressee(recipients, now)
+        for delivery in [*deliveries, *([to_addressee] if to_addressee else [])]:
+            uow.deliveries.add(delivery)
+            waiting += delivery.pending
 
     await apply_once(uow, event, effect)
     return waiting

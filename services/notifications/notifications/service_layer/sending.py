@@ -33,8 +33,9 @@ UnitOfWorkFor = Callable[[Cause], NotificationsUnitOfWork]
 
 
 class Transport(Protocol):
-    async def send(self, delivery: Delivery, recipient: Recipient) -> None:
-        """Hand the delivery to its channel; raise when the channel did not take it."""
+    async def send(self, delivery: Delivery, recipient: Recipient | None) -> None:
+        """Hand the delivery to its channel; raise when the channel did not take it.
+        `recipient` is None for a delivery to an addressee (see `Delivery.address`)."""
 
 
 @retry_on_conflict
@@ -121,7 +122,7 @@ class DeliverySender:
     async def _attempt(self, delivery: Delivery, recipient: Recipient | None) -> str | None:
         """None when the channel took it, else what went wrong, for the delivery log."""
         try:
-            if recipient is None:
+            if recipient is None and delivery.address is None:
                 raise LookupError(f"recipient {delivery.recipient_id} does not exist")
             await self._transports[delivery.channel].send(delivery, recipient)
         except Exception as error:  # noqa: BLE001 - any failure is a failed attempt, tried again later
