@@ -204,7 +204,13 @@ async def replay_2024(
                 )
         await judging.until("GET", f"/editions/{edition_id}", lambda r: r.json().get("status") == "completed")
 
-        say("8. Staf mengumumkan pemenang")
+        say("8. Staf membekukan hasil, memverifikasinya, lalu mengumumkan pemenang")
+        frozen = await judging.call("POST", f"/editions/{edition_id}/snapshots", 201)
+        say(f"   versi {frozen['version']} dibekukan, SHA-256 {frozen['content_hash']}")
+        verified = await judging.call(
+            "POST", f"/editions/{edition_id}/snapshots/{frozen['version']}/verification"
+        )
+        say(f"   dihitung ulang dari lembar nilai: {verified['recomputed_hash']} (cocok)")
         await judging.call("POST", f"/editions/{edition_id}/announcement")
         results = await judging.call("GET", f"/editions/{edition_id}/results")
 
@@ -242,6 +248,7 @@ def report(outcome: DemoOutcome, *, mail: list[tuple[str, str]], webhooks: list[
         )
     lines.append("")
     lines.append("Aturan pemecah nilai sama: " + "; ".join(outcome.results["tie_break"]))
+    lines.append(f"Versi {outcome.results['version']}, SHA-256 {outcome.results['content_hash']}")
     inbox = outcome.inbox
     lines += ["", "Yang diterima staf Diskominfo:"]
     lines.append(f"  kotak masuk: {len(inbox['items'])} notifikasi, {inbox['unread']} belum dibaca; terbaru:")

@@ -147,6 +147,14 @@ async def test_a_panel_scores_an_edition_and_the_winners_are_announced(
             ("KIM Ganjur", 81.13, 2),
         ]
 
+        await refused(await judging.post(f"/editions/{edition_id}/announcement"), 409, "nothing_frozen")
+        frozen = await ok(await judging.post(f"/editions/{edition_id}/snapshots"), 201)
+        assert frozen["content_hash"] == ranking["content_hash"] and frozen["version"] == 1
+        await refused(
+            await judging.post(f"/editions/{edition_id}/announcement"), 409, "snapshot_not_verified"
+        )
+        verified = await ok(await judging.post(f"/editions/{edition_id}/snapshots/1/verification"))
+        assert verified["verified"] and verified["recomputed_hash"] == frozen["content_hash"]
         results = await ok(await judging.post(f"/editions/{edition_id}/announcement"))
         assert [w["kim_name"] for w in results["winners"]] == ["KIM Pasreh Jaya", "KIM Mojolangu"]
         await refused(await judging.post(f"/editions/{edition_id}/announcement"), 409, "already_announced")
@@ -154,6 +162,10 @@ async def test_a_panel_scores_an_edition_and_the_winners_are_announced(
         assert public["winners"] == results["winners"] and "judges" not in public["ranking"][0]
         announced = await tap.wait_for("winner.announced")
         assert [w["rank"] for w in announced[0].data["winners"]] == [1, 2]
+        assert (announced[0].data["version"], announced[0].data["content_hash"]) == (
+            1,
+            frozen["content_hash"],
+        )
         assert announced[0].data["winners"][0]["kelurahan"]["name"] == "Bumiayu"
 
 

@@ -1,4 +1,4 @@
-"""Wires judging: settings → broker, MongoDB, outbox relay, consumers."""
+"""Wires judging: settings → broker, MongoDB, outbox relay, consumers, reminders."""
 
 from __future__ import annotations
 
@@ -6,15 +6,25 @@ from dataclasses import dataclass
 
 from shared import contracts as c
 from shared.clock import Clock, utcnow
-from shared.service import ServiceRuntime, service_runtime
+from shared.service import Periodic, ServiceRuntime, service_runtime
 from shared.unit_of_work import Cause
 
 from .adapters.mongo import REPOSITORIES, MongoJudgingUnitOfWork
 from .config import Settings
 from .entrypoints.consumers import consumers
 from .service_layer.integration_events import to_integration
+from .service_layer.reminders import remind_judges
 
-PRODUCES = (c.JudgeAppointed, c.JudgeRemoved, c.ScoreRecorded, c.JudgingCompleted, c.WinnerAnnounced)
+PRODUCES = (
+    c.JudgeAppointed,
+    c.JudgeRemoved,
+    c.JudgeAssigned,
+    c.JudgeReminded,
+    c.ScoreRecorded,
+    c.JudgingCompleted,
+    c.TieDetected,
+    c.WinnerAnnounced,
+)
 
 
 @dataclass
@@ -32,4 +42,11 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Judgin
     runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES)
     system = Judging(settings=settings, runtime=runtime, clock=clock)
     runtime.broker.include_router(consumers(system.uow, clock))
+    runtime.jobs = (
+        Periodic(
+            "judge-reminders",
+            lambda: remind_judges(system.uow, clock, settings.reminder_window),
+            settings.reminder_poll_seconds,
+        ),
+    )
     return system

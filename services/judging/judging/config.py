@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import ServiceSettings
@@ -10,3 +13,12 @@ class Settings(ServiceSettings):
     service_name = "judging"
 
     port: int = 8003
+
+    reminder_window_hours: float = Field(
+        48.0, gt=0, description="judges behind on their sheets are reminded this long before the deadline"
+    )
+    reminder_poll_seconds: float = Field(300.0, gt=0, description="how often to look for judges to remind")
+
+    @property
+    def reminder_window(self) -> timedelta:
+        return timedelta(hours=self.reminder_window_hours)

@@ -8,17 +8,18 @@ from shared.service import create_service_app
 
 from .bootstrap import bootstrap
 from .config import Settings
-from .entrypoints import http
+from .entrypoints import http, http_results
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     system = bootstrap(settings)
     app = create_service_app(
         title="KIM Contest judging",
-        description="Panel, rubric, score sheets, ranking and the announcement. Publishes judge.*, "
-        "score.recorded, judging.completed, winner.announced; consumes edition.*, entry.*.",
+        description="Panel, rubric, judging options, assignments, score sheets, ties, frozen and "
+        "verified results, the announcement and its corrections, the audit trail. Publishes judge.*, "
+        "score.recorded, judging.completed, tie.detected, winner.announced; consumes edition.*, entry.*.",
         runtime=system.runtime,
-        routers=[http.router],
+        routers=[http.router, http_results.router],
     )
     app.state.system = system
     return app

@@ -3,13 +3,9 @@ completion, the announcement."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import UTC, datetime, timedelta
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
-from judging.domain.edition import Affiliations, Edition
-from judging.domain.entry import Entry, Region
 from judging.domain.errors import (
     AlreadyAnnounced,
     EntryNotEligible,
@@ -18,99 +14,14 @@ from judging.domain.errors import (
     JudgingAlreadyCompleted,
     JudgingNotComplete,
     JudgingNotOpen,
+    NothingFrozen,
     RubricFixed,
+    SnapshotNotVerified,
 )
 from judging.domain.rubric import DEFAULT_RUBRIC
-from judging.domain.score_sheet import ScoreSheet
-from judging.service_layer import services
-from judging.service_layer.integration_events import to_integration
+from judging.service_layer import results, services
 
-from ..fakes import FakeRepository, FakeUnitOfWork
-
-NOW = datetime(2024, 10, 1, tzinfo=UTC)
-FLAT = {"tema": 80, "kreativitas": 80, "teknis": 80, "promosi_umkm": 80}
-
-
-class FakeEntries(FakeRepository[Entry]):
-    async def of_edition(self, edition_id: UUID) -> list[Entry]:
-        return sorted(self.where(lambda e: e.edition_id == edition_id), key=lambda e: e.submitted_at)
-
-    async def in_competition(self, edition_id: UUID) -> list[Entry]:
-        return [e for e in await self.of_edition(edition_id) if e.in_competition]
-
-    async def count_in_competition(self, edition_id: UUID) -> int:
-        return len(await self.in_competition(edition_id))
-
-    async def count_incomplete(self, edition_id: UUID) -> int:
-        return len([e for e in await self.in_competition(edition_id) if not e.complete])
-
-
-class FakeSheets(FakeRepository[ScoreSheet]):
-    async def of(self, entry_id: UUID, judge_id: UUID) -> ScoreSheet | None:
-        found = self.where(lambda s: (s.entry_id, s.judge_id) == (entry_id, judge_id))
-        return found[0] if found else None
-
-    async def of_edition(self, edition_id: UUID) -> list[ScoreSheet]:
-        return self.where(lambda s: s.edition_id == edition_id)
-
-    async def of_judge(self, edition_id: UUID, judge_id: UUID) -> list[ScoreSheet]:
-        return self.where(lambda s: (s.edition_id, s.judge_id) == (edition_id, judge_id))
-
-    async def count_by(self, edition_id: UUID, judge_ids: Collection[UUID]) -> int:
-        return len(self.where(lambda s: s.edition_id == edition_id and s.judge_id in judge_ids))
-
-
-class FakeJudging(FakeUnitOfWork):
-    def __init__(self) -> None:
-        super().__init__(to_integration)
-        self.editions = FakeRepository[Edition]("edition_id")
-        self.entries = FakeEntries("entry_id")
-        self.sheets = FakeSheets("sheet_id")
-
-
-def clock() -> datetime:
-    return NOW
-
-
-def setup(closed: bool = True) -> tuple[FakeJudging, Edition, list[Entry]]:
-    uow = FakeJudging()
-    edition = Edition(edition_id=uuid4(), title="Lomba 2024", awarded_ranks=2, revision=1)
-    if closed:
-        edition.close_submissions(at=NOW, revision=2)
-    uow.editions.add(edition)
-    entries = []
-    for minute, (name, kelurahan) in enumerate(
-        [("KIM Pasreh Jaya", "bumiayu"), ("KIM Ganjur", "gadang"), ("KIM Mojolangu", "mojolangu")]
-    ):
-        entry = Entry(
-            entry_id=uuid4(),
-            edition_id=edition.edition_id,
-            kim_id=uuid4(),
-            kim_name=name,
-            kelurahan=Region(code=kelurahan, name=kelurahan.title()),
-            title=f"Film {name}",
-            status="submitted",
-            submitted_at=NOW - timedelta(days=1, minutes=-minute),
-            revision=1,
-        )
-        uow.entries.add(entry)
-        entries.append(entry)
-    return uow, edition, entries
-
-
-async def appoint(uow: FakeJudging, edition: Edition, name: str, **affiliations: list) -> UUID:  # type: ignore[type-arg]
-    judge = await services.appoint_judge(
-        uow, clock, edition.edition_id, name=name, email=None, affiliations=Affiliations(**affiliations)
-    )
-    return judge.judge_id
-
-
-async def score(
-    uow: FakeJudging, edition: Edition, entry: Entry, judge: UUID, scores: dict[str, int] = FLAT
-) -> ScoreSheet:
-    return await services.record_score(
-        uow, clock, edition_id=edition.edition_id, entry_id=entry.entry_id, judge_id=judge, scores=scores
-    )
+from .fakes import FLAT, NOW, appoint, clock, score, setup
 
 
 async def test_judging_completes_when_the_last_required_sheet_is_in() -> None:
@@ -203,11 +114,11 @@ async def test_a_sheet_is_revised_in_place_until_completion() -> None:
 
 async def test_the_rubric_is_fixed_once_scoring_starts() -> None:
     uow, edition, entries = setup()
-    await services.set_rubric(uow, edition.edition_id, DEFAULT_RUBRIC)
+    await services.set_rubric(uow, clock, edition.edition_id, DEFAULT_RUBRIC)
     rina = await appoint(uow, edition, "Rina")
     await score(uow, edition, entries[0], rina)
     with pytest.raises(RubricFixed):
-        await services.set_rubric(uow, edition.edition_id, DEFAULT_RUBRIC)
+        await services.set_rubric(uow, clock, edition.edition_id, DEFAULT_RUBRIC)
 
 
 async def test_winners_are_announced_once_and_only_after_completion() -> None:
@@ -217,18 +128,27 @@ async def test_winners_are_announced_once_and_only_after_completion() -> None:
         uow, edition, entries[0], rina, {"tema": 95, "kreativitas": 90, "teknis": 90, "promosi_umkm": 95}
     )
     with pytest.raises(JudgingNotComplete) as refused:
-        await services.announce(uow, clock, edition.edition_id)
+        await results.announce(uow, clock, edition.edition_id)
     assert refused.value.params["missing"] == 2
+    with pytest.raises(JudgingNotComplete):
+        await results.freeze(uow, clock, edition.edition_id, reason=None)
     await score(
         uow, edition, entries[1], rina, {"tema": 90, "kreativitas": 85, "teknis": 85, "promosi_umkm": 90}
     )
     await score(
         uow, edition, entries[2], rina, {"tema": 85, "kreativitas": 85, "teknis": 80, "promosi_umkm": 85}
     )
-    announcement = await services.announce(uow, clock, edition.edition_id)
-    assert [p.kim_name for p in announcement.winners] == ["KIM Pasreh Jaya", "KIM Ganjur"]
-    assert len(announcement.ranking) == 3
+    with pytest.raises(NothingFrozen):
+        await results.announce(uow, clock, edition.edition_id)
+    frozen = await results.freeze(uow, clock, edition.edition_id, reason=None)
+    with pytest.raises(SnapshotNotVerified):
+        await results.announce(uow, clock, edition.edition_id)
+    await results.verify(uow, clock, edition.edition_id, frozen.number)
+    announced_snapshot = await results.announce(uow, clock, edition.edition_id)
+    assert [p.kim_name for p in announced_snapshot.results.winners] == ["KIM Pasreh Jaya", "KIM Ganjur"]
+    assert len(announced_snapshot.results.standings) == 3
     with pytest.raises(AlreadyAnnounced):
-        await services.announce(uow, clock, edition.edition_id)
+        await results.announce(uow, clock, edition.edition_id)
     announced = [e for e in uow.published if e.type == "winner.announced"]
     assert [w.rank for w in announced[0].data.winners] == [1, 2]
+    assert (announced[0].data.version, announced[0].data.content_hash) == (1, frozen.content_hash)

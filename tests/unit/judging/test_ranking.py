@@ -10,6 +10,7 @@ from fractions import Fraction
 from uuid import UUID, uuid4
 
 import pytest
+from judging.domain.edition import Edition, Judge
 from judging.domain.entry import Entry, Region
 from judging.domain.errors import (
     RubricCriteriaDuplicated,
@@ -17,7 +18,9 @@ from judging.domain.errors import (
     ScoreOutOfRange,
     ScoresDoNotMatchRubric,
 )
-from judging.domain.ranking import rank, tie_break, two_places
+from judging.domain.options import DEFAULT_OPTIONS, JudgingOptions
+from judging.domain.ranking import tie_break, two_places
+from judging.domain.results import Standing, compile_results
 from judging.domain.rubric import DEFAULT_RUBRIC, Criterion, Rubric
 from judging.domain.score_sheet import ScoreSheet
 
@@ -51,6 +54,23 @@ def sheet(e: Entry, judge: UUID, tema: int, kreativitas: int, teknis: int, promo
     )
 
 
+def rank(
+    entries: list[Entry],
+    sheets: list[ScoreSheet],
+    panel: set[UUID],
+    options: JudgingOptions = DEFAULT_OPTIONS,
+    awarded_ranks: int = 3,
+) -> list[Standing]:
+    """The standings of `entries` with `panel` (judge ids, appointed in id order) judging."""
+    edition = Edition(
+        edition_id=EDITION, title="Lomba", awarded_ranks=awarded_ranks, revision=1, options=options
+    )
+    edition.judges = [
+        Judge(judge_id=judge_id, name=f"Juri {judge_id.int}", appointed_at=T0) for judge_id in sorted(panel)
+    ]
+    return list(compile_results(edition, entries, sheets).standings)
+
+
 def test_weighted_total_is_exact() -> None:
     # 27 + 21.25 + 18 + 22 = 88.25
     assert DEFAULT_RUBRIC.weighted_total(
@@ -68,10 +88,15 @@ def test_the_mean_of_weighted_totals_orders_the_entries() -> None:
         sheet(c, J1, 50, 50, 50, 50),
         sheet(c, J2, 100, 100, 100, 100),  # mean 75 too
     ]
-    placings = rank([a, b, c], sheets, DEFAULT_RUBRIC, {J1, J2})
+    placings = rank([a, b, c], sheets, {J1, J2})
     # All three tie on the total and on 'tema' (75 each): the earlier submission wins.
     assert [p.kim_name for p in placings] == ["A", "B", "C"]
     assert [p.score for p in placings] == [75.0, 75.0, 75.0]
+    assert [(p.rank, p.shared, p.separated_by) for p in placings] == [
+        (1, False, "earlier_submission"),
+        (2, False, "earlier_submission"),
+        (3, False, None),
+    ]
 
 
 def test_a_tie_on_the_total_is_broken_by_the_priority_criterion() -> None:
@@ -82,12 +107,12 @@ def test_a_tie_on_the_total_is_broken_by_the_priority_criterion() -> None:
         # Late: 30*85 + 25*84 + 20*80 + 25*78 = 2550+2100+1600+1950 = 8200 -> 82.0, tema 85
         sheet(late, J1, 85, 84, 80, 78),
     ]
-    placings = rank([early, late], sheets, DEFAULT_RUBRIC, {J1})
+    placings = rank([early, late], sheets, {J1})
     assert [(p.kim_name, p.score) for p in placings] == [("Early", 82.5), ("Late", 82.0)]
 
     # Now make the totals equal: Late 30*85 + 25*86 + 20*80 + 25*78 = 2550+2150+1600+1950 = 8250 -> 82.5
     sheets[1] = sheet(late, J1, 85, 86, 80, 78)
-    placings = rank([early, late], sheets, DEFAULT_RUBRIC, {J1})
+    placings = rank([early, late], sheets, {J1})
     assert [(p.kim_name, p.score, p.priority_score) for p in placings] == [
         ("Late", 82.5, 85.0),
         ("Early", 82.5, 80.0),
@@ -101,7 +126,7 @@ def test_only_entries_in_competition_and_judges_on_the_panel_count() -> None:
         sheet(kept, J3, 0, 0, 0, 0),
         sheet(withdrawn, J1, 100, 100, 100, 100),
     ]
-    placings = rank([kept, withdrawn], sheets, DEFAULT_RUBRIC, {J1, J2})
+    placings = rank([kept, withdrawn], sheets, {J1, J2})
     assert [(p.kim_name, p.score, p.judges) for p in placings] == [("Kept", 80.0, 1)]
 
 
@@ -109,7 +134,7 @@ def test_a_conflicted_judges_absence_uses_the_other_judges() -> None:
     # Two judges score X; only J1 scores Y (J2 declared a conflict with Y).
     x, y = entry("X", 1), entry("Y", 2)
     sheets = [sheet(x, J1, 90, 90, 90, 90), sheet(x, J2, 70, 70, 70, 70), sheet(y, J1, 85, 85, 85, 85)]
-    placings = rank([x, y], sheets, DEFAULT_RUBRIC, {J1, J2})
+    placings = rank([x, y], sheets, {J1, J2})
     assert [(p.kim_name, p.score) for p in placings] == [("Y", 85.0), ("X", 80.0)]
 
 
@@ -119,7 +144,8 @@ def test_scores_are_shown_rounded_half_up() -> None:
 
 
 def test_the_declared_tie_break_names_the_priority_criterion() -> None:
-    assert "tema" in tie_break(DEFAULT_RUBRIC)[1]
+    assert "tema" in tie_break(DEFAULT_RUBRIC, DEFAULT_OPTIONS)[1]
+    assert "kreativitas" in tie_break(DEFAULT_RUBRIC, JudgingOptions(priority_criterion="kreativitas"))[1]
 
 
 def test_a_rubric_must_weigh_100_with_distinct_criteria() -> None:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
 from motor.motor_asyncio import AsyncIOMotorClientSession
 from pymongo import ASCENDING
 
+from shared.errors import ConcurrentChange
 from shared.mongo import MongoUnitOfWork, Repository
 
+from ..domain.audit import AuditRecord
 from ..domain.edition import Edition
 from ..domain.entry import Entry
 from ..domain.score_sheet import ScoreSheet
+from ..domain.snapshot import Snapshot
 from ..service_layer.unit_of_work import JudgingUnitOfWork
 
 
@@ -21,6 +25,10 @@ class MongoEditionRepository(Repository[Edition]):
     collection_name = "editions"
     aggregate = Edition
     id_field = "edition_id"
+    indexes: ClassVar = [{"keys": [("options.judging_deadline", ASCENDING)]}]
+
+    async def with_deadline_between(self, start: datetime, end: datetime) -> list[Edition]:
+        return await self._find({"options.judging_deadline": {"$gte": start, "$lte": end}})
 
 
 class MongoEntryRepository(Repository[Entry]):
@@ -69,7 +77,48 @@ class MongoScoreSheetRepository(Repository[ScoreSheet]):
         return await self._count({"edition_id": edition_id, "judge_id": {"$in": list(judge_ids)}})
 
 
-REPOSITORIES = (MongoEditionRepository, MongoEntryRepository, MongoScoreSheetRepository)
+class MongoSnapshotRepository(Repository[Snapshot]):
+    collection_name = "snapshots"
+    aggregate = Snapshot
+    id_field = "snapshot_id"
+    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("number", ASCENDING)], "unique": True}]
+
+    async def numbered(self, edition_id: UUID, number: int) -> Snapshot | None:
+        return await self._find_one({"edition_id": edition_id, "number": number})
+
+    async def of_edition(self, edition_id: UUID) -> list[Snapshot]:
+        return await self._find({"edition_id": edition_id}, sort=[("number", ASCENDING)])
+
+    def duplicate(self, aggregate: Snapshot) -> ConcurrentChange:
+        # Two freezes of one version at once: the edition's counter normally keeps
+        # them apart; if not, the loser is retried and freezes the next version.
+        return ConcurrentChange()
+
+
+class MongoAuditRepository(Repository[AuditRecord]):
+    """Append-only: records are added, never changed."""
+
+    collection_name = "audit"
+    aggregate = AuditRecord
+    id_field = "record_id"
+    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("at", ASCENDING), ("sequence", ASCENDING)]}]
+
+    def added(self) -> int:
+        return len(self.seen)
+
+    async def of_edition(self, edition_id: UUID, limit: int) -> list[AuditRecord]:
+        return await self._find(
+            {"edition_id": edition_id}, sort=[("at", ASCENDING), ("sequence", ASCENDING)], limit=limit
+        )
+
+
+REPOSITORIES = (
+    MongoEditionRepository,
+    MongoEntryRepository,
+    MongoScoreSheetRepository,
+    MongoSnapshotRepository,
+    MongoAuditRepository,
+)
 
 
 class MongoJudgingUnitOfWork(MongoUnitOfWork, JudgingUnitOfWork):
@@ -77,7 +126,9 @@ class MongoJudgingUnitOfWork(MongoUnitOfWork, JudgingUnitOfWork):
         self.editions = MongoEditionRepository(self.db, session)
         self.entries = MongoEntryRepository(self.db, session)
         self.sheets = MongoScoreSheetRepository(self.db, session)
+        self.snapshots = MongoSnapshotRepository(self.db, session)
+        self.audit = MongoAuditRepository(self.db, session)
 
     @property
     def repositories(self) -> tuple[Repository[Any], ...]:
-        return (self.editions, self.entries, self.sheets)  # type: ignore[return-value]
+        return (self.editions, self.entries, self.sheets, self.snapshots, self.audit)  # type: ignore[return-value]

@@ -1,19 +1,26 @@
-"""An edition as judging sees it: the panel, the rubric, and the way from
-submissions closed to scoring complete to winners announced."""
+"""An edition as judging sees it: the panel, the rubric and the judging
+options, who scores what, and the way from submissions closed to scoring
+complete to results frozen, verified and announced (and corrected)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID, uuid4
 
 from shared.domain import Aggregate
 
 from . import events
-from .entry import Entry
+from .assignment import Assignment, Eligible, EntryAssignment, assign
+from .entry import Entry, Requirement
 from .errors import (
     AlreadyAnnounced,
+    AssignmentNotOpen,
+    CorrectionBeforeCompletion,
+    CorrectionReasonRequired,
+    EntryNotAssigned,
     EntryNotEligible,
     EntryNotFound,
     JudgeConflicted,
@@ -21,11 +28,29 @@ from .errors import (
     JudgingAlreadyCompleted,
     JudgingNotComplete,
     JudgingNotOpen,
+    JudgingOptionsFixed,
+    NothingToAssign,
+    NothingToCorrect,
+    ResultsAlreadyFrozen,
     RubricFixed,
+    SheetNotFound,
+    SnapshotNotVerified,
+    SnapshotSuperseded,
+    TieAlreadyResolved,
+    TieNoLongerStands,
+    TieNotFound,
+    TieOrderInvalid,
+    TieUnresolved,
 )
-from .ranking import Placing
+from .options import DEFAULT_OPTIONS, JudgingOptions
+from .panel import Abstention, Affiliations, Judge
+from .results import Results
 from .rubric import DEFAULT_RUBRIC, Rubric
 from .score_sheet import ScoreSheet
+from .snapshot import Snapshot
+from .ties import Tie, TieResolution
+
+__all__ = ["Abstention", "Affiliations", "Edition", "Judge", "Reminder"]
 
 JudgingStatus = Literal["waiting_for_submissions", "scoring", "completed", "announced"]
 ENTRY_STATUS_TEXT = {
@@ -34,38 +59,13 @@ ENTRY_STATUS_TEXT = {
 }
 
 
-@dataclass(kw_only=True)
-class Affiliations:
-    kelurahan_codes: list[str] = field(default_factory=list)
-    kim_ids: list[UUID] = field(default_factory=list)
+@dataclass(frozen=True, kw_only=True)
+class Reminder:
+    """A judge was reminded of missing sheets before `deadline`; once per deadline."""
 
-
-@dataclass(kw_only=True)
-class Judge:
     judge_id: UUID
-    name: str
-    email: str | None = None
-    affiliations: Affiliations = field(default_factory=Affiliations)
-    appointed_at: datetime
-    removed_at: datetime | None = None
-
-    @property
-    def on_panel(self) -> bool:
-        return self.removed_at is None
-
-    def conflicted_with(self, entry: Entry) -> bool:
-        return (
-            entry.kim_id in self.affiliations.kim_ids
-            or entry.kelurahan.code in self.affiliations.kelurahan_codes
-        )
-
-
-@dataclass(kw_only=True)
-class Announcement:
-    announced_at: datetime
-    winners: list[Placing]
-    ranking: list[Placing]
-    tie_break: list[str]
+    deadline: datetime
+    sent_at: datetime
 
 
 @dataclass(kw_only=True)
@@ -77,17 +77,23 @@ class Edition(Aggregate):
     revision: int
     submissions_closed_at: datetime | None = None
     rubric: Rubric = DEFAULT_RUBRIC
+    options: JudgingOptions = DEFAULT_OPTIONS
     judges: list[Judge] = field(default_factory=list)
+    assignment: Assignment | None = None
     scoring_started: bool = False
     #: Bumped by every change that may complete judging, so two such changes made
     #: at once conflict instead of each missing the other (write skew).
     completion_checks: int = 0
     completed_at: datetime | None = None
-    announcement: Announcement | None = None
+    ties: list[Tie] = field(default_factory=list)
+    #: How many results versions were frozen; the next freeze is version one more.
+    results_frozen: int = 0
+    announced_version: int | None = None
+    reminders: list[Reminder] = field(default_factory=list)
 
     @property
     def status(self) -> JudgingStatus:
-        if self.announcement is not None:
+        if self.announced_version is not None:
             return "announced"
         if self.completed_at is not None:
             return "completed"
@@ -112,7 +118,19 @@ class Edition(Aggregate):
     def set_rubric(self, rubric: Rubric) -> None:
         if self.scoring_started or self.completed_at is not None:
             raise RubricFixed()
+        rubric.priority_or(self.options.priority_criterion)
         self.rubric = rubric
+
+    def set_options(self, options: JudgingOptions) -> None:
+        """Fixed once scoring starts, like the rubric. An assignment made under
+        other options no longer holds: staff assign again."""
+        if self.scoring_started or self.completed_at is not None:
+            raise JudgingOptionsFixed()
+        self.rubric.priority_or(options.priority_criterion)
+        self.options = options
+        self.assignment = None
+
+    # The panel.
 
     def appoint(self, *, name: str, email: str | None, affiliations: Affiliations, now: datetime) -> Judge:
         self._check_not_completed()
@@ -134,27 +152,96 @@ class Edition(Aggregate):
                 return judge
         raise JudgeNotOnPanel(judge_id=judge_id)
 
-    def judges_for(self, entry: Entry) -> set[UUID]:
-        """The judges who must score `entry`: the panel, less those with a conflict."""
-        return {judge.judge_id for judge in self.panel if not judge.conflicted_with(entry)}
+    def abstentions(self, entry: Entry) -> list[Abstention]:
+        """Who on the panel does not score `entry`, and why."""
+        return [found for judge in self.panel if (found := judge.abstention(entry)) is not None]
+
+    def eligible(self, entry: Entry) -> list[UUID]:
+        """The judges free of conflict with `entry`, in appointment order."""
+        return [judge.judge_id for judge in self.panel if not judge.conflicted_with(entry)]
+
+    # Who scores what.
+
+    def requirement(self, entry: Entry) -> Requirement:
+        """The sheets `entry` needs. "all": one from each judge on the panel free of
+        conflict (with none, a judge is still to be appointed). "k_per_entry": one
+        from each assigned judge still on the panel, and k less those judges still
+        to be assigned (all k before the assignment; one per removed judge after)."""
+        if self.options.assignment_mode == "all":
+            eligible = frozenset(self.eligible(entry))
+            # Nobody on the panel may score it: one judge is still to be appointed.
+            return Requirement(judges=eligible, unassigned=0 if eligible else 1)
+        k = self.options.judges_per_entry or 0
+        on_panel = {judge.judge_id for judge in self.panel}
+        assigned = set(self.assignment.judges_of(entry.entry_id)) if self.assignment else set()
+        return Requirement(judges=frozenset(assigned & on_panel), unassigned=k - len(assigned & on_panel))
+
+    def judges_for(self, entry: Entry) -> frozenset[UUID]:
+        """The judges who must score `entry`."""
+        return self.requirement(entry).judges
+
+    def assign(self, entries: Sequence[Entry], *, by: str, now: datetime) -> Assignment:
+        """Assign the entries in competition and tell each judge whose entries changed.
+
+        "all": every judge their entries free of conflict. "k_per_entry": k judges
+        per entry (see `assignment`), made afresh until scoring starts; after that
+        what was assigned stays and only gaps are filled (an entry that arrived
+        late, or whose judge was removed).
+        """
+        if self.submissions_closed_at is None:
+            raise AssignmentNotOpen(title=self.title)
+        self._check_not_completed()
+        if not self.panel or not entries:
+            raise NothingToAssign(judges=len(self.panel), entries=len(entries))
+        entries = sorted(entries, key=lambda e: (e.submitted_at, str(e.entry_id)))
+        eligible = Eligible(entries, {entry.entry_id: self.eligible(entry) for entry in entries})
+        k = self.options.judges_per_entry
+        if k is None:
+            chosen = {entry_id: list(judges) for entry_id, judges in eligible.judges.items()}
+        else:
+            kept = (
+                {a.entry_id: a.judge_ids for a in self.assignment.entries}
+                if self.assignment is not None and self.scoring_started
+                else {}
+            )
+            chosen = assign(eligible, [judge.judge_id for judge in self.panel], k, kept)
+        before = self.assignment
+        self.assignment = Assignment(
+            mode=self.options.assignment_mode,
+            judges_per_entry=k,
+            made_at=now,
+            made_by=by,
+            entries=tuple(
+                EntryAssignment(entry_id=entry.entry_id, judge_ids=tuple(chosen[entry.entry_id]))
+                for entry in entries
+            ),
+        )
+        for judge in self.panel:
+            theirs = self.assignment.entries_of(judge.judge_id)
+            if theirs and (before is None or before.entries_of(judge.judge_id) != theirs):
+                listed = tuple(entry for entry in entries if entry.entry_id in theirs)
+                self.events.append(events.JudgeAssigned(self, judge, listed))
+        return self.assignment
+
+    # Scoring.
 
     def record_score(
         self, *, judge_id: UUID, entry: Entry, sheet: ScoreSheet | None, scores: dict[str, int], now: datetime
     ) -> ScoreSheet:
-        """Fill or revise a judge's sheet for an entry; the entry notes the judge."""
+        """Fill or revise a judge's sheet for an entry assigned to them; the entry notes the judge."""
         judge = self.judge(judge_id)
         if self.submissions_closed_at is None:
             raise JudgingNotOpen(title=self.title)
         self._check_not_completed()
-        if entry.edition_id != self.edition_id:
-            raise EntryNotFound(entry_id=entry.entry_id)
-        if not entry.in_competition:
-            status_id, status_en = ENTRY_STATUS_TEXT[entry.status]
-            raise EntryNotEligible(entry_title=entry.title, status_id=status_id, status_en=status_en)
-        if judge.conflicted_with(entry):
+        self._check_in_competition(entry)
+        abstention = judge.abstention(entry)
+        # Judging blind, a refusal must not name the KIM either.
+        if abstention is not None and not self.options.blind:
             raise JudgeConflicted(
                 judge_name=judge.name, kim_name=entry.kim_name, kelurahan=entry.kelurahan.name
             )
+        if judge_id not in self.judges_for(entry):
+            raise EntryNotAssigned(judge_name=judge.name, entry_title=entry.title)
         self.rubric.check(scores)
         self.scoring_started = True
         if sheet is None:
@@ -168,7 +255,21 @@ class Edition(Aggregate):
             )
         else:
             sheet.revise(scores, self.rubric, now)
-        entry.scored(judge_id, self.judges_for(entry))
+        entry.scored(judge_id, self.requirement(entry))
+        return sheet
+
+    def correct_sheet(
+        self, *, judge_id: UUID, entry: Entry, sheet: ScoreSheet | None, scores: dict[str, int], now: datetime
+    ) -> ScoreSheet:
+        """Staff correct a final sheet (after completion; until then judges revise their own)."""
+        judge = self.judge(judge_id)
+        if self.completed_at is None:
+            raise CorrectionBeforeCompletion(title=self.title)
+        self._check_in_competition(entry)
+        if sheet is None or sheet.entry_id != entry.entry_id:
+            raise SheetNotFound(judge_name=judge.name, entry_title=entry.title)
+        self.rubric.check(scores)
+        sheet.revise(scores, self.rubric, now)
         return sheet
 
     def complete_if_done(
@@ -188,22 +289,144 @@ class Edition(Aggregate):
         self.events.append(events.JudgingCompleted(self, entries=entries_in_competition, sheets=sheets))
         return True
 
-    def announce(
-        self, *, ranking: list[Placing], tie_break: list[str], missing_sheets: int, now: datetime
-    ) -> Announcement:
-        if self.announcement is not None:
-            raise AlreadyAnnounced(title=self.title, announced_at=self.announcement.announced_at.isoformat())
+    def check_complete(self, missing_sheets: int) -> None:
         if self.completed_at is None:
             raise JudgingNotComplete(title=self.title, missing=missing_sheets)
-        self.announcement = Announcement(
-            announced_at=now,
-            winners=[placing for placing in ranking if placing.rank <= self.awarded_ranks],
-            ranking=ranking,
-            tie_break=tie_break,
+
+    # Ties.
+
+    def note_ties(self, results: Results, now: datetime) -> list[Tie]:
+        """Record the escalated ties of `results` not seen before; each is published once."""
+        known = {tie.tie_id for tie in self.ties}
+        found = []
+        for record in results.unresolved:
+            if record.tie_id in known:
+                continue
+            tie = Tie(tie_id=record.tie_id, rank=record.rank, entry_ids=record.entry_ids, detected_at=now)
+            self.ties.append(tie)
+            self.events.append(events.TieDetected(self, tie, tuple(results.tie_break)))
+            found.append(tie)
+        return found
+
+    def tie(self, tie_id: UUID) -> Tie:
+        for tie in self.ties:
+            if tie.tie_id == tie_id:
+                return tie
+        raise TieNotFound(tie_id=tie_id)
+
+    def resolve_tie(
+        self, tie_id: UUID, *, order: Sequence[UUID], reason: str, results: Results, by: str, now: datetime
+    ) -> Tie:
+        """Staff decide the order of a tie that still stands in `results`, with a reason."""
+        tie = self.tie(tie_id)
+        if tie.resolution is not None:
+            raise TieAlreadyResolved(
+                rank=tie.rank,
+                resolved_by=tie.resolution.resolved_by,
+                resolved_at=tie.resolution.resolved_at.isoformat(),
+            )
+        if tie_id not in {record.tie_id for record in results.ties}:
+            raise TieNoLongerStands(rank=tie.rank)
+        if len(order) != len(tie.entry_ids) or set(order) != set(tie.entry_ids):
+            raise TieOrderInvalid(expected=", ".join(str(e) for e in tie.entry_ids))
+        tie.resolution = TieResolution(order=tuple(order), reason=reason, resolved_by=by, resolved_at=now)
+        return tie
+
+    # Freeze, verify, announce.
+
+    def freeze(
+        self,
+        results: Results,
+        *,
+        latest: Snapshot | None,
+        announced: Snapshot | None,
+        reason: str | None,
+        missing_sheets: int,
+        by: str,
+        now: datetime,
+    ) -> Snapshot:
+        """Freeze `results` as the next version. After an announcement this is a
+        correction: it needs a reason and must change something."""
+        self.check_complete(missing_sheets)
+        if results.unresolved:
+            tie = results.unresolved[0]
+            raise TieUnresolved(rank=tie.rank, count=len(tie.entry_ids), tie_id=tie.tie_id)
+        digest = results.digest()
+        if latest is not None and latest.announced_at is None and latest.content_hash == digest:
+            raise ResultsAlreadyFrozen(version=latest.number)
+        if announced is not None:
+            if not reason:
+                raise CorrectionReasonRequired(version=announced.number)
+            if announced.content_hash == digest:
+                raise NothingToCorrect(version=announced.number)
+        self.results_frozen += 1
+        return Snapshot.freeze(
+            edition_id=self.edition_id,
+            edition_title=self.title,
+            number=self.results_frozen,
+            results=results,
+            supersedes=self.announced_version,
+            reason=reason,
+            by=by,
+            now=now,
         )
-        self.events.append(events.WinnersAnnounced(self))
-        return self.announcement
+
+    def check_latest(self, snapshot: Snapshot) -> None:
+        if snapshot.number != self.results_frozen:
+            raise SnapshotSuperseded(version=snapshot.number, latest=self.results_frozen)
+
+    def announce(self, snapshot: Snapshot, *, recomputed: Results, by: str, now: datetime) -> None:
+        """Announce the latest snapshot, verified, and still what the sheets give."""
+        self.check_latest(snapshot)
+        if snapshot.announced_at is not None:
+            raise AlreadyAnnounced(
+                title=self.title, version=snapshot.number, announced_at=snapshot.announced_at.isoformat()
+            )
+        if snapshot.verified_at is None:
+            raise SnapshotNotVerified(version=snapshot.number)
+        snapshot.check(recomputed).require_ok()
+        snapshot.announce(by=by, now=now)
+        self.announced_version = snapshot.number
+        self.events.append(events.WinnersAnnounced(self, snapshot))
+
+    # Reminders.
+
+    def reminding(self, now: datetime, window: timedelta) -> bool:
+        """Whether the judging deadline is near enough to remind judges, and not past."""
+        deadline = self.options.judging_deadline
+        return (
+            deadline is not None
+            and self.completed_at is None
+            and self.submissions_closed_at is not None
+            and deadline - window <= now < deadline
+        )
+
+    def remind(
+        self, behind: Iterable[tuple[Judge, Sequence[Entry], int]], *, now: datetime, window: timedelta
+    ) -> list[Reminder]:
+        """Remind each judge with missing sheets (judge, entries missing, entries
+        assigned) once per deadline, while the deadline is near."""
+        deadline = self.options.judging_deadline
+        if deadline is None or not self.reminding(now, window):
+            return []
+        reminded = {r.judge_id for r in self.reminders if r.deadline == deadline}
+        sent = []
+        for judge, missing, assigned in behind:
+            if judge.judge_id in reminded or not missing:
+                continue
+            reminder = Reminder(judge_id=judge.judge_id, deadline=deadline, sent_at=now)
+            self.reminders.append(reminder)
+            self.events.append(events.JudgeReminded(self, judge, tuple(missing), assigned, reminder))
+            sent.append(reminder)
+        return sent
 
     def _check_not_completed(self) -> None:
         if self.completed_at is not None:
             raise JudgingAlreadyCompleted(title=self.title)
+
+    def _check_in_competition(self, entry: Entry) -> None:
+        if entry.edition_id != self.edition_id:
+            raise EntryNotFound(entry_id=entry.entry_id)
+        if not entry.in_competition:
+            status_id, status_en = ENTRY_STATUS_TEXT[entry.status]
+            raise EntryNotEligible(entry_title=entry.title, status_id=status_id, status_en=status_en)

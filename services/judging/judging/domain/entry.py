@@ -19,6 +19,29 @@ class Region:
     name: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class JudgeView:
+    """An entry as a judge sees it: judging blind, without the KIM's name or kelurahan."""
+
+    entry_id: UUID
+    title: str
+    kim_name: str | None
+    kelurahan: Region | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Requirement:
+    """The sheets an entry needs: one from each of `judges`, once `unassigned`
+    more judges are assigned (k per entry). With no judge who may score it, it
+    is never complete: staff must appoint one."""
+
+    judges: frozenset[UUID]
+    unassigned: int = 0
+
+    def met_by(self, scored_by: list[UUID]) -> bool:
+        return self.unassigned == 0 and bool(self.judges) and self.judges <= set(scored_by)
+
+
 @dataclass(kw_only=True)
 class Entry(Aggregate):
     entry_id: UUID
@@ -40,6 +63,13 @@ class Entry(Aggregate):
     def in_competition(self) -> bool:
         return self.status == "submitted"
 
+    def seen_by_judges(self, blind: bool) -> JudgeView:
+        if blind:
+            return JudgeView(entry_id=self.entry_id, title=self.title, kim_name=None, kelurahan=None)
+        return JudgeView(
+            entry_id=self.entry_id, title=self.title, kim_name=self.kim_name, kelurahan=self.kelurahan
+        )
+
     def apply(
         self, *, kim_name: str, kelurahan: Region, title: str, status: EntryStatus, revision: int
     ) -> bool:
@@ -50,14 +80,14 @@ class Entry(Aggregate):
         self.revision = revision
         return True
 
-    def scored(self, judge_id: UUID, required: set[UUID]) -> bool:
+    def scored(self, judge_id: UUID, required: Requirement) -> bool:
         """Note a judge's first sheet; returns whether the entry just became complete."""
         if judge_id not in self.scored_by:
             self.scored_by.append(judge_id)
         return self.reassess(required)
 
-    def reassess(self, required: set[UUID]) -> bool:
-        """Recompute completeness against the judges now required; True if it just became complete."""
+    def reassess(self, required: Requirement) -> bool:
+        """Recompute completeness against the sheets now required; True if it just became complete."""
         was = self.complete
-        self.complete = required <= set(self.scored_by)
+        self.complete = required.met_by(self.scored_by)
         return self.complete and not was

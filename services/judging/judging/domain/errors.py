@@ -90,8 +90,8 @@ class JudgingNotComplete(Conflict):
 class AlreadyAnnounced(Conflict):
     code = "already_announced"
     messages: Messages = {
-        "id": "Pemenang '{title}' sudah diumumkan pada {announced_at}.",
-        "en": "The winners of '{title}' were already announced at {announced_at}.",
+        "id": "Versi {version} hasil '{title}' sudah diumumkan pada {announced_at}. Untuk koreksi, bekukan versi baru dengan alasannya.",
+        "en": "Version {version} of the results of '{title}' was already announced at {announced_at}. To correct it, freeze a new version with a reason.",
     }
 
 
@@ -135,4 +135,217 @@ class ScoreOutOfRange(Refused):
     messages: Messages = {
         "id": "Nilai untuk '{criterion_id}' harus 0 sampai 100; yang diisi {score}.",
         "en": "The score for '{criterion_id}' must be 0 to 100; got {score}.",
+    }
+
+
+class JudgingOptionsFixed(Conflict):
+    code = "judging_options_fixed"
+    messages: Messages = {
+        "id": "Pengaturan penjurian tidak bisa diubah lagi karena penilaian sudah dimulai.",
+        "en": "The judging options can no longer change: scoring has begun.",
+    }
+
+
+class JudgesPerEntryInvalid(Refused):
+    code = "judges_per_entry_invalid"
+    field = "judges_per_entry"
+    messages: Messages = {
+        "id": "Isi judges_per_entry hanya dan wajib untuk assignment_mode 'k_per_entry' (yang dipilih: '{mode}').",
+        "en": "Give judges_per_entry with assignment_mode 'k_per_entry', and only then (chosen: '{mode}').",
+    }
+
+
+class TieBreakRepeated(Refused):
+    code = "tie_break_repeated"
+    field = "tie_break"
+    messages: Messages = {
+        "id": "Setiap aturan penentu nilai seri hanya boleh disebut sekali: {tie_break}.",
+        "en": "Name each tie-break rule at most once: {tie_break}.",
+    }
+
+
+class PriorityCriterionUnknown(Refused):
+    code = "priority_criterion_unknown"
+    field = "priority_criterion"
+    messages: Messages = {
+        "id": "Kriteria prioritas '{criterion_id}' tidak ada di rubrik; pilih salah satu: {expected}.",
+        "en": "Priority criterion '{criterion_id}' is not in the rubric; choose one of: {expected}.",
+    }
+
+
+class AssignmentNotOpen(Conflict):
+    code = "assignment_not_open"
+    messages: Messages = {
+        "id": "Karya '{title}' belum bisa dibagikan kepada juri: pengumpulan karya belum ditutup.",
+        "en": "Entries of '{title}' cannot be assigned yet: submissions are not closed.",
+    }
+
+
+class NothingToAssign(Refused):
+    code = "nothing_to_assign"
+    messages: Messages = {
+        "id": "Belum ada yang bisa dibagikan: edisi ini perlu dewan juri ({judges} juri) dan karya yang dinilai ({entries} karya).",
+        "en": "Nothing to assign yet: the edition needs a panel ({judges} judges) and entries in competition ({entries}).",
+    }
+
+
+class EntryCannotBeAssigned(Refused):
+    code = "entry_cannot_be_assigned"
+    field = "judges_per_entry"
+    messages: Messages = {
+        "id": "Karya '{entry_title}' ({kim_name}) perlu {k} juri, tetapi hanya {available} juri yang tidak punya keterkaitan dengannya. Tunjuk juri lain atau kurangi jumlah juri per karya.",
+        "en": "Entry '{entry_title}' ({kim_name}) needs {k} judges, but only {available} have no declared affiliation with it. Appoint another judge or lower the judges per entry.",
+    }
+
+
+class EntryNotAssigned(Refused):
+    code = "entry_not_assigned"
+    field = "entry_id"
+    messages: Messages = {
+        "id": "Karya '{entry_title}' tidak ditugaskan kepada {judge_name}; lihat daftar tugas juri.",
+        "en": "Entry '{entry_title}' is not assigned to {judge_name}; see the judge's assignments.",
+    }
+
+
+class SheetNotFound(NotFound):
+    code = "sheet_not_found"
+    messages: Messages = {
+        "id": "{judge_name} belum mengisi lembar nilai untuk karya '{entry_title}', jadi tidak ada yang dikoreksi.",
+        "en": "{judge_name} has no score sheet for entry '{entry_title}', so there is nothing to correct.",
+    }
+
+
+class CorrectionBeforeCompletion(Conflict):
+    code = "correction_before_completion"
+    messages: Messages = {
+        "id": "Penilaian '{title}' belum selesai: juri masih bisa merevisi lembar nilainya sendiri. Koreksi staf hanya setelah penilaian selesai.",
+        "en": "Judging of '{title}' is not complete: judges still revise their own sheets. Staff corrections come after completion.",
+    }
+
+
+class TieNotFound(NotFound):
+    code = "tie_not_found"
+    field = "tie_id"
+    messages: Messages = {
+        "id": "Nilai seri {tie_id} tidak ditemukan di edisi ini.",
+        "en": "Tie {tie_id} was not found in this edition.",
+    }
+
+
+class TieNoLongerStands(Conflict):
+    code = "tie_no_longer_stands"
+    field = "tie_id"
+    messages: Messages = {
+        "id": "Nilai seri untuk peringkat {rank} tidak berlaku lagi karena nilai berubah; lihat GET /editions/{{id}}/ties.",
+        "en": "The tie for rank {rank} no longer stands because scores changed; see GET /editions/{{id}}/ties.",
+    }
+
+
+class TieAlreadyResolved(Conflict):
+    code = "tie_already_resolved"
+    field = "tie_id"
+    messages: Messages = {
+        "id": "Nilai seri untuk peringkat {rank} sudah diputuskan oleh {resolved_by} pada {resolved_at}.",
+        "en": "The tie for rank {rank} was already resolved by {resolved_by} at {resolved_at}.",
+    }
+
+
+class TieOrderInvalid(Refused):
+    code = "tie_order_invalid"
+    field = "order"
+    messages: Messages = {
+        "id": "Urutan harus memuat tepat sekali setiap karya yang seri: {expected}.",
+        "en": "The order must list each tied entry exactly once: {expected}.",
+    }
+
+
+class TieUnresolved(Conflict):
+    code = "tie_unresolved"
+    messages: Messages = {
+        "id": "{count} karya seri untuk peringkat {rank} dan aturan penentu tidak dapat memisahkannya. Staf perlu memutuskan urutannya (POST /editions/{{id}}/ties/{tie_id}/resolution) sebelum hasil dibekukan.",
+        "en": "{count} entries tie for rank {rank} and the tie-break rules cannot separate them. Staff must decide their order (POST /editions/{{id}}/ties/{tie_id}/resolution) before the results are frozen.",
+    }
+
+
+class ResultsAlreadyFrozen(Conflict):
+    code = "results_already_frozen"
+    messages: Messages = {
+        "id": "Hasil ini sudah dibekukan sebagai versi {version}; verifikasi lalu umumkan versi itu.",
+        "en": "These results are already frozen as version {version}; verify and announce that version.",
+    }
+
+
+class CorrectionReasonRequired(Refused):
+    code = "correction_reason_required"
+    field = "reason"
+    messages: Messages = {
+        "id": "Versi {version} sudah diumumkan: sebutkan alasan koreksi.",
+        "en": "Version {version} was announced: give the reason for the correction.",
+    }
+
+
+class NothingToCorrect(Conflict):
+    code = "nothing_to_correct"
+    messages: Messages = {
+        "id": "Hasil saat ini sama persis dengan versi {version} yang sudah diumumkan; tidak ada yang dikoreksi.",
+        "en": "The results now are exactly those of announced version {version}; there is nothing to correct.",
+    }
+
+
+class NothingFrozen(Conflict):
+    code = "nothing_frozen"
+    messages: Messages = {
+        "id": "Hasil '{title}' belum dibekukan: bekukan (POST /editions/{{id}}/snapshots) dan verifikasi dulu.",
+        "en": "The results of '{title}' are not frozen: freeze them (POST /editions/{{id}}/snapshots) and verify first.",
+    }
+
+
+class SnapshotNotFound(NotFound):
+    code = "snapshot_not_found"
+    field = "version"
+    messages: Messages = {
+        "id": "Versi hasil {version} tidak ada.",
+        "en": "Results version {version} does not exist.",
+    }
+
+
+class SnapshotSuperseded(Conflict):
+    code = "snapshot_superseded"
+    field = "version"
+    messages: Messages = {
+        "id": "Versi {version} sudah digantikan oleh versi {latest}; gunakan versi terbaru.",
+        "en": "Version {version} was superseded by version {latest}; use the latest.",
+    }
+
+
+class SnapshotNotVerified(Conflict):
+    code = "snapshot_not_verified"
+    messages: Messages = {
+        "id": "Versi {version} belum diverifikasi; verifikasi dulu (POST /editions/{{id}}/snapshots/{version}/verification).",
+        "en": "Version {version} has not been verified; verify it first (POST /editions/{{id}}/snapshots/{version}/verification).",
+    }
+
+
+class SnapshotStale(Conflict):
+    code = "snapshot_stale"
+    messages: Messages = {
+        "id": "Versi {version} tidak lagi sesuai dengan lembar nilai (hash tersimpan {stored}, dihitung ulang {recomputed}). Bekukan hasil lagi.",
+        "en": "Version {version} no longer matches the score sheets (stored hash {stored}, recomputed {recomputed}). Freeze the results again.",
+    }
+
+
+class SnapshotTampered(Conflict):
+    code = "snapshot_tampered"
+    messages: Messages = {
+        "id": "Isi tersimpan versi {version} tidak cocok dengan hash-nya sendiri (tersimpan {stored}, isi {actual}): data diubah di luar aplikasi. Periksa jejak audit dan bekukan ulang.",
+        "en": "The stored content of version {version} does not match its own hash (stored {stored}, content {actual}): it was changed outside the application. Check the audit trail and freeze again.",
+    }
+
+
+class ResultsVersionNotAnnounced(NotFound):
+    code = "results_version_not_announced"
+    field = "version"
+    messages: Messages = {
+        "id": "Versi hasil {version} dari '{title}' belum atau tidak pernah diumumkan.",
+        "en": "Results version {version} of '{title}' has not been announced.",
     }

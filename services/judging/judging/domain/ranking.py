@@ -1,90 +1,137 @@
-"""The ranking: each entry's score is the mean of its judges' weighted totals.
+"""The order of the entries: each entry's score is the mean of its judges'
+weighted totals (or of their normalised totals, when the edition normalises).
 
-Equal means are separated by a declared, deterministic chain of rules, so the
-same sheets always give the same order:
-1. the higher mean weighted total;
-2. the higher mean score on the rubric's priority criterion (the heaviest);
-3. the earlier first submission;
-4. the entry id, so that no two entries ever share a rank.
+Equal scores go through the edition's declared tie-break chain, rule by rule;
+each rule splits a group of equal entries into smaller groups, and only the
+entries a rule leaves equal go on to the next rule:
+- `priority_criterion`: the higher mean score on the priority criterion;
+- `head_to_head`: among the equal entries, the one that more judges who scored
+  both preferred (a higher weighted total) beats the other; entries are
+  ordered by how many of the others they beat;
+- `earlier_submission`: the earlier first submission.
+
+Entries still equal after the whole chain are a tie; `results` decides what
+happens to it. Orders are decided on exact values (fractions; normalised
+totals at 12 decimal places); scores are shown to two decimals, half up.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from itertools import combinations, groupby
+from typing import Any
 from uuid import UUID
 
-from .entry import Entry, Region
+from .entry import Entry
+from .options import TIE_BREAK_RULES, JudgingOptions, TieBreakRule
 from .rubric import Rubric
-from .score_sheet import ScoreSheet
+
+#: What separated an entry from the next one, besides the chain's rules.
+BY_SCORE = "score"
+BY_STAFF = "staff_resolution"
 
 
-def tie_break(rubric: Rubric) -> list[str]:
-    return [
-        "mean weighted total, higher first",
-        f"mean score on '{rubric.priority.criterion_id}' ({rubric.priority.name_en}), higher first",
-        "earlier first submission",
-        "entry id",
-    ]
+def tie_break(rubric: Rubric, options: JudgingOptions) -> list[str]:
+    """The declared order, in words: what ranks first, then each rule of the chain."""
+    first = (
+        "mean normalised total (per-judge z-score rescaled to 0-100), higher first"
+        if options.normalise
+        else "mean weighted total, higher first"
+    )
+    priority = rubric.priority_or(options.priority_criterion)
+    rules = {
+        **TIE_BREAK_RULES,
+        "priority_criterion": f"mean score on '{priority.criterion_id}' ({priority.name_en}), higher first",
+    }
+    return [first, *(rules[rule] for rule in options.tie_break)]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Placing:
-    rank: int
-    entry_id: UUID
-    entry_title: str
-    kim_id: UUID
-    kim_name: str
-    kelurahan: Region
-    score: float
-    priority_score: float
-    judges: int
-    submitted_at: datetime
+class Scored:
+    """An entry with the numbers that rank it."""
+
+    entry: Entry
+    #: Each counted judge's weighted total for this entry.
+    totals: dict[UUID, Fraction]
+    raw: Fraction
+    normalised: Decimal | None
+    priority: Fraction
+
+    @property
+    def score(self) -> Fraction | Decimal:
+        return self.raw if self.normalised is None else self.normalised
 
 
-def two_places(value: Fraction) -> float:
+@dataclass(frozen=True)
+class Block:
+    """Entries the chain could not separate (most often one), and what put
+    them above the next block (None for the last)."""
+
+    entries: list[Scored]
+    separated_by: str | None
+
+
+Key = Callable[[Scored], Any]
+
+
+def order(scored: Sequence[Scored], chain: Sequence[TieBreakRule]) -> list[Block]:
+    """The entries best first, in blocks of entries still equal after the chain."""
+    by_id = sorted(scored, key=lambda s: str(s.entry.entry_id))  # a stable order inside a tie
+    return _blocks(_split(by_id, lambda s: -s.score), BY_SCORE, chain)
+
+
+def _split(group: Sequence[Scored], key: Key) -> list[list[Scored]]:
+    ordered = sorted(group, key=key)
+    return [list(equal) for _, equal in groupby(ordered, key=key)]
+
+
+def _blocks(groups: list[list[Scored]], rule: str, chain: Sequence[TieBreakRule]) -> list[Block]:
+    blocks: list[Block] = []
+    for position, group in enumerate(groups):
+        inner = _separate(group, chain)
+        last = inner[-1]
+        inner[-1] = Block(last.entries, rule if position < len(groups) - 1 else None)
+        blocks.extend(inner)
+    return blocks
+
+
+def _separate(group: list[Scored], chain: Sequence[TieBreakRule]) -> list[Block]:
+    if len(group) == 1 or not chain:
+        return [Block(group, None)]
+    rule, rest = chain[0], chain[1:]
+    return _blocks(_split(group, KEYS[rule](group)), rule, rest)
+
+
+def _priority(group: Sequence[Scored]) -> Key:
+    return lambda s: -s.priority
+
+
+def _earlier_submission(group: Sequence[Scored]) -> Key:
+    return lambda s: s.entry.submitted_at
+
+
+def _head_to_head(group: Sequence[Scored]) -> Key:
+    wins = {s.entry.entry_id: 0 for s in group}
+    for a, b in combinations(group, 2):
+        both = a.totals.keys() & b.totals.keys()
+        prefer_a = sum(1 for judge in both if a.totals[judge] > b.totals[judge])
+        prefer_b = sum(1 for judge in both if b.totals[judge] > a.totals[judge])
+        if prefer_a != prefer_b:
+            wins[(a if prefer_a > prefer_b else b).entry.entry_id] += 1
+    return lambda s: -wins[s.entry.entry_id]
+
+
+KEYS: dict[TieBreakRule, Callable[[Sequence[Scored]], Key]] = {
+    "priority_criterion": _priority,
+    "head_to_head": _head_to_head,
+    "earlier_submission": _earlier_submission,
+}
+
+
+def two_places(value: Fraction | Decimal) -> float:
     """Round half up to two decimals, for display; the order was decided on exact values."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    exact = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else value
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def rank(
-    entries: Iterable[Entry], sheets: Iterable[ScoreSheet], rubric: Rubric, judges: set[UUID]
-) -> list[Placing]:
-    """Rank the entries still in competition that at least one judge scored."""
-    by_entry: dict[UUID, list[ScoreSheet]] = defaultdict(list)
-    for sheet in sheets:
-        if sheet.judge_id in judges:
-            by_entry[sheet.entry_id].append(sheet)
-    priority = rubric.priority.criterion_id
-
-    scored = []
-    for entry in entries:
-        entry_sheets = by_entry.get(entry.entry_id)
-        if not entry.in_competition or not entry_sheets:
-            continue
-        count = len(entry_sheets)
-        mean_total = sum((rubric.weighted_total(s.scores) for s in entry_sheets), Fraction(0)) / count
-        mean_priority = Fraction(sum(s.scores[priority] for s in entry_sheets), count)
-        scored.append((entry, mean_total, mean_priority, count))
-
-    scored.sort(key=lambda e: (-e[1], -e[2], e[0].submitted_at, str(e[0].entry_id)))
-    return [
-        Placing(
-            rank=position,
-            entry_id=entry.entry_id,
-            entry_title=entry.title,
-            kim_id=entry.kim_id,
-            kim_name=entry.kim_name,
-            kelurahan=entry.kelurahan,
-            score=two_places(mean_total),
-            priority_score=two_places(mean_priority),
-            judges=count,
-            submitted_at=entry.submitted_at,
-        )
-        for position, (entry, mean_total, mean_priority, count) in enumerate(scored, start=1)
-    ]

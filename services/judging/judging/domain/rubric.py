@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .errors import RubricCriteriaDuplicated, RubricWeightsInvalid, ScoreOutOfRange, ScoresDoNotMatchRubric
+from .errors import (
+    PriorityCriterionUnknown,
+    RubricCriteriaDuplicated,
+    RubricWeightsInvalid,
+    ScoreOutOfRange,
+    ScoresDoNotMatchRubric,
+)
 
 MAX_SCORE = 100
 
@@ -36,6 +42,17 @@ class Rubric:
     def priority(self) -> Criterion:
         """The criterion that breaks ties first: the heaviest, the earliest listed among equals."""
         return max(self.criteria, key=lambda c: c.weight)
+
+    def priority_or(self, criterion_id: str | None) -> Criterion:
+        """The criterion staff chose to break ties first, or by default the heaviest."""
+        if criterion_id is None:
+            return self.priority
+        for criterion in self.criteria:
+            if criterion.criterion_id == criterion_id:
+                return criterion
+        raise PriorityCriterionUnknown(
+            criterion_id=criterion_id, expected=", ".join(c.criterion_id for c in self.criteria)
+        )
 
     def check(self, scores: dict[str, int]) -> None:
         expected = [c.criterion_id for c in self.criteria]

@@ -1,61 +1,105 @@
-"""Judging's HTTP API: staff appoint the panel, set the rubric and announce;
-judges fill score sheets; anyone reads the announced results."""
+"""Judging's HTTP API before the results: staff set the rubric and judging
+options, appoint the panel, assign entries and watch progress; judges fill
+score sheets; staff correct final sheets and read the audit trail."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Header, Query, Response
 
-from shared.http import service_dependencies
+from shared.http import RequestLanguage, service_dependencies
+from shared.schemas import ShortText
 
 from ..bootstrap import Judging
-from ..domain.errors import EditionNotFound, ResultsNotAnnounced
-from ..domain.ranking import tie_break
 from ..service_layer import services
+from ..service_layer.services import STAFF
 from ..service_layer.unit_of_work import JudgingUnitOfWork
 from .schemas import (
+    AssignedEntryPublic,
     AssignmentPublic,
+    AuditRecordPublic,
     EditionJudgingPublic,
+    EditionProgressPublic,
     EntryJudgingPublic,
     JudgeCreate,
     JudgePublic,
-    RankingPublic,
-    ResultsPublic,
+    JudgeViewPublic,
+    JudgingOptionsIn,
     RubricIn,
     ScoreSheetIn,
     ScoreSheetPublic,
-    StaffPlacingPublic,
+    SheetCorrectionIn,
 )
 
 router = APIRouter()
 
-
 System, UoW = service_dependencies(Judging, JudgingUnitOfWork)
 
 
-@router.get("/editions/{edition_id}", tags=["editions"], summary="Judging status, rubric, panel and progress")
+def given_actor(
+    x_actor: Annotated[
+        ShortText | None,
+        Header(
+            description="Who acts, for the audit trail: a short name. Until accounts exist (issue 4) "
+            "it is whatever the request says."
+        ),
+    ] = None,
+) -> str | None:
+    return x_actor
+
+
+def staff_actor(actor: Annotated[str | None, Depends(given_actor)]) -> str:
+    return actor or STAFF
+
+
+#: The actor the request names, if any (a judge's own sheet defaults to the judge's id).
+GivenActor = Annotated[str | None, Depends(given_actor)]
+#: The actor the request names, or "staff".
+StaffActor = Annotated[str, Depends(staff_actor)]
+
+
+@router.get(
+    "/editions/{edition_id}", tags=["editions"], summary="Judging status, rubric, options, panel, progress"
+)
 async def get_edition(edition_id: UUID, uow: UoW) -> EditionJudgingPublic:
     async with uow:
-        edition = await uow.editions.get(edition_id)
-        if edition is None:
-            raise EditionNotFound(edition_id=edition_id)
+        edition = await services.edition_of(uow, edition_id)
         return EditionJudgingPublic.of(edition, await services.judging_progress(uow, edition))
 
 
 @router.put(
     "/editions/{edition_id}/rubric", tags=["editions"], summary="Staff: set the rubric before scoring starts"
 )
-async def set_rubric(edition_id: UUID, body: RubricIn, uow: UoW) -> EditionJudgingPublic:
-    edition = await services.set_rubric(uow, edition_id, body.to_domain())
-    async with uow:
-        return EditionJudgingPublic.of(edition, await services.judging_progress(uow, edition))
+async def set_rubric(
+    edition_id: UUID, body: RubricIn, system: System, uow: UoW, actor: StaffActor
+) -> EditionJudgingPublic:
+    await services.set_rubric(uow, system.clock, edition_id, body.to_domain(), actor)
+    return await get_edition(edition_id, uow)
+
+
+@router.put(
+    "/editions/{edition_id}/judging-options",
+    tags=["editions"],
+    summary="Staff: assignment, blind judging, normalisation, tie-break chain, deadline (before scoring)",
+)
+async def set_options(
+    edition_id: UUID, body: JudgingOptionsIn, system: System, uow: UoW, actor: StaffActor
+) -> EditionJudgingPublic:
+    await services.set_options(uow, system.clock, edition_id, body.to_domain(), actor)
+    return await get_edition(edition_id, uow)
 
 
 @router.post(
     "/editions/{edition_id}/judges", status_code=201, tags=["panel"], summary="Staff: appoint a judge"
 )
-async def appoint_judge(edition_id: UUID, body: JudgeCreate, system: System, uow: UoW) -> JudgePublic:
+async def appoint_judge(
+    edition_id: UUID, body: JudgeCreate, system: System, uow: UoW, actor: StaffActor
+) -> JudgePublic:
     judge = await services.appoint_judge(
         uow,
         system.clock,
@@ -63,6 +107,7 @@ async def appoint_judge(edition_id: UUID, body: JudgeCreate, system: System, uow
         name=body.name,
         email=str(body.email) if body.email else None,
         affiliations=body.affiliations_domain(),
+        actor=actor,
     )
     return JudgePublic.of(judge)
 
@@ -70,33 +115,50 @@ async def appoint_judge(edition_id: UUID, body: JudgeCreate, system: System, uow
 @router.get("/editions/{edition_id}/judges", tags=["panel"], summary="The panel")
 async def list_judges(edition_id: UUID, uow: UoW) -> list[JudgePublic]:
     async with uow:
-        edition = await uow.editions.get(edition_id)
-    if edition is None:
-        raise EditionNotFound(edition_id=edition_id)
+        edition = await services.edition_of(uow, edition_id)
     return [JudgePublic.of(judge) for judge in edition.panel]
 
 
 @router.delete("/editions/{edition_id}/judges/{judge_id}", tags=["panel"], summary="Staff: remove a judge")
-async def remove_judge(edition_id: UUID, judge_id: UUID, system: System, uow: UoW) -> JudgePublic:
-    return JudgePublic.of(await services.remove_judge(uow, system.clock, edition_id, judge_id))
+async def remove_judge(
+    edition_id: UUID, judge_id: UUID, system: System, uow: UoW, actor: StaffActor
+) -> JudgePublic:
+    return JudgePublic.of(await services.remove_judge(uow, system.clock, edition_id, judge_id, actor))
+
+
+@router.post(
+    "/editions/{edition_id}/assignments",
+    tags=["panel"],
+    summary="Staff: assign the entries to the panel; judges whose entries changed are told (judge.assigned)",
+)
+async def assign_entries(edition_id: UUID, system: System, uow: UoW, actor: StaffActor) -> AssignmentPublic:
+    assignment = await services.assign_entries(uow, system.clock, edition_id, actor)
+    async with uow:
+        edition = await services.edition_of(uow, edition_id)
+    return AssignmentPublic.of(assignment, edition)
+
+
+@router.get("/editions/{edition_id}/assignments", tags=["panel"], summary="Staff: the assignment last made")
+async def get_assignment(edition_id: UUID, uow: UoW) -> AssignmentPublic | None:
+    async with uow:
+        edition = await services.edition_of(uow, edition_id)
+    return AssignmentPublic.of(edition.assignment, edition) if edition.assignment else None
 
 
 @router.get(
     "/editions/{edition_id}/judges/{judge_id}/assignments",
     tags=["score sheets"],
-    summary="A judge's entries to score, with the sheet filled so far",
+    summary="A judge's entries to score, with the sheet filled so far; judging blind, without the KIM",
 )
-async def assignments(edition_id: UUID, judge_id: UUID, uow: UoW) -> list[AssignmentPublic]:
+async def judge_assignments(edition_id: UUID, judge_id: UUID, uow: UoW) -> list[AssignedEntryPublic]:
     async with uow:
-        edition = await uow.editions.get(edition_id)
-        if edition is None:
-            raise EditionNotFound(edition_id=edition_id)
+        edition = await services.edition_of(uow, edition_id)
         edition.judge(judge_id)
         sheets = {s.entry_id: s for s in await uow.sheets.of_judge(edition_id, judge_id)}
         entries = await uow.entries.in_competition(edition_id)
     return [
-        AssignmentPublic(
-            entry=EntryJudgingPublic.of(entry),
+        AssignedEntryPublic(
+            entry=JudgeViewPublic.of(entry.seen_by_judges(edition.options.blind)),
             sheet=ScoreSheetPublic.of(sheets[entry.entry_id], edition.rubric)
             if entry.entry_id in sheets
             else None,
@@ -109,10 +171,16 @@ async def assignments(edition_id: UUID, judge_id: UUID, uow: UoW) -> list[Assign
 @router.put(
     "/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}",
     tags=["score sheets"],
-    summary="A judge fills or revises their score sheet for an entry",
+    summary="A judge fills or revises their score sheet for an entry assigned to them",
 )
 async def record_score(
-    edition_id: UUID, entry_id: UUID, judge_id: UUID, body: ScoreSheetIn, system: System, uow: UoW
+    edition_id: UUID,
+    entry_id: UUID,
+    judge_id: UUID,
+    body: ScoreSheetIn,
+    system: System,
+    uow: UoW,
+    actor: GivenActor,
 ) -> ScoreSheetPublic:
     sheet = await services.record_score(
         uow,
@@ -121,10 +189,39 @@ async def record_score(
         entry_id=entry_id,
         judge_id=judge_id,
         scores=dict(body.scores),
+        actor=actor,
     )
     async with uow:
-        edition = await uow.editions.get(edition_id)
-    assert edition is not None
+        edition = await services.edition_of(uow, edition_id)
+    return ScoreSheetPublic.of(sheet, edition.rubric)
+
+
+@router.put(
+    "/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}/correction",
+    tags=["score sheets"],
+    summary="Staff: correct a final sheet after judging completed, with a reason",
+)
+async def correct_sheet(
+    edition_id: UUID,
+    entry_id: UUID,
+    judge_id: UUID,
+    body: SheetCorrectionIn,
+    system: System,
+    uow: UoW,
+    actor: StaffActor,
+) -> ScoreSheetPublic:
+    sheet = await services.correct_sheet(
+        uow,
+        system.clock,
+        edition_id=edition_id,
+        entry_id=entry_id,
+        judge_id=judge_id,
+        scores=dict(body.scores),
+        reason=body.reason,
+        actor=actor,
+    )
+    async with uow:
+        edition = await services.edition_of(uow, edition_id)
     return ScoreSheetPublic.of(sheet, edition.rubric)
 
 
@@ -137,33 +234,51 @@ async def list_entries(edition_id: UUID, uow: UoW) -> list[EntryJudgingPublic]:
 
 
 @router.get(
-    "/editions/{edition_id}/ranking", tags=["results"], summary="Staff: the ranking as the sheets now stand"
+    "/editions/{edition_id}/progress",
+    tags=["score sheets"],
+    summary="Staff: per judge and per entry, what is still missing, and who abstained and why",
 )
-async def ranking(edition_id: UUID, uow: UoW) -> RankingPublic:
-    edition, placings = await services.current_ranking(uow, edition_id)
-    return RankingPublic(
-        edition_id=edition.edition_id,
-        status=edition.status,
-        tie_break=tie_break(edition.rubric),
-        ranking=[StaffPlacingPublic.of(p) for p in placings],
+async def progress(edition_id: UUID, uow: UoW, language: RequestLanguage) -> EditionProgressPublic:
+    async with uow:
+        edition = await services.edition_of(uow, edition_id)
+        found = await services.judging_progress(uow, edition)
+    return EditionProgressPublic.of_edition(edition, found, language)
+
+
+AuditLimit = Annotated[int, Query(ge=1, le=10_000)]
+
+
+@router.get("/editions/{edition_id}/audit", tags=["audit"], summary="Staff: the audit trail, oldest first")
+async def audit_trail(edition_id: UUID, uow: UoW, limit: AuditLimit = 1000) -> list[AuditRecordPublic]:
+    async with uow:
+        await services.edition_of(uow, edition_id)
+        return [AuditRecordPublic.of(r) for r in await uow.audit.of_edition(edition_id, limit)]
+
+
+@router.get(
+    "/editions/{edition_id}/audit.csv",
+    tags=["audit"],
+    summary="Staff: the audit trail as CSV (at, actor, action, subject, details as JSON)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def audit_csv(edition_id: UUID, uow: UoW) -> Response:
+    records = await audit_trail(edition_id, uow, limit=100_000)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at", "actor", "action", "subject", "details"])
+    for record in records:
+        writer.writerow(
+            [
+                record.at.isoformat(),
+                record.actor,
+                record.action,
+                record.subject,
+                json.dumps(record.details, ensure_ascii=False, sort_keys=True),
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="audit-{edition_id}.csv"'},
     )
-
-
-@router.post("/editions/{edition_id}/announcement", tags=["results"], summary="Staff: announce the winners")
-async def announce(edition_id: UUID, system: System, uow: UoW) -> ResultsPublic:
-    announcement = await services.announce(uow, system.clock, edition_id)
-    async with uow:
-        edition = await uow.editions.get(edition_id)
-    assert edition is not None
-    return ResultsPublic.of(edition, announcement)
-
-
-@router.get("/editions/{edition_id}/results", tags=["results"], summary="Public: the announced results")
-async def results(edition_id: UUID, uow: UoW) -> ResultsPublic:
-    async with uow:
-        edition = await uow.editions.get(edition_id)
-    if edition is None:
-        raise EditionNotFound(edition_id=edition_id)
-    if edition.announcement is None:
-        raise ResultsNotAnnounced(title=edition.title)
-    return ResultsPublic.of(edition, edition.announcement)

@@ -6,20 +6,27 @@ from datetime import datetime
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from shared.schemas import Name, ShortText
+from shared.i18n import Language
+from shared.schemas import Name, Reason, ShortText
 
-from ..domain.edition import Affiliations, Announcement, Edition, Judge
-from ..domain.entry import Entry
-from ..domain.ranking import Placing
+from ..domain.assignment import Assignment
+from ..domain.audit import AuditRecord
+from ..domain.edition import Abstention, Affiliations, Edition, Judge
+from ..domain.entry import Entry, JudgeView, Region
+from ..domain.options import DEFAULT_TIE_BREAK, AssignmentMode, JudgingOptions, TieBreakRule
+from ..domain.progress import Progress
+from ..domain.results import Results, SheetRecord, Standing
 from ..domain.rubric import Criterion, Rubric
 from ..domain.score_sheet import ScoreSheet
-from ..service_layer.services import Progress
+from ..domain.snapshot import Snapshot, Verification
+from ..domain.ties import Tie, TieResolution
 
 CriterionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 KelurahanCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{2,60}$")]
 Score = Annotated[int, Field(ge=0, le=100)]
+Status = Literal["waiting_for_submissions", "scoring", "completed", "announced"]
 
 
 class Input(BaseModel):
@@ -45,6 +52,35 @@ class RubricIn(Input):
         )
 
 
+class JudgingOptionsIn(Input):
+    assignment_mode: AssignmentMode = Field(
+        "all", description="all: every judge scores every entry free of conflict; k_per_entry: k judges each"
+    )
+    judges_per_entry: int | None = Field(None, ge=1, le=20, description="k, with k_per_entry only")
+    blind: bool = Field(False, description="judges see entries without the KIM's name or kelurahan")
+    normalise: bool = Field(False, description="rank on per-judge z-scores rescaled to 0-100")
+    min_sheets_per_judge: int = Field(
+        5, ge=2, le=1000, description="normalising, a judge with fewer sheets counts with raw totals"
+    )
+    tie_break: list[TieBreakRule] = Field(default=list(DEFAULT_TIE_BREAK), max_length=3)
+    priority_criterion: CriterionId | None = Field(
+        None, description="the criterion priority_criterion compares; default: the rubric's heaviest"
+    )
+    judging_deadline: AwareDatetime | None = Field(None, description="judges behind are reminded before it")
+
+    def to_domain(self) -> JudgingOptions:
+        return JudgingOptions(
+            assignment_mode=self.assignment_mode,
+            judges_per_entry=self.judges_per_entry,
+            blind=self.blind,
+            normalise=self.normalise,
+            min_sheets_per_judge=self.min_sheets_per_judge,
+            tie_break=tuple(self.tie_break),
+            priority_criterion=self.priority_criterion,
+            judging_deadline=self.judging_deadline,
+        )
+
+
 class AffiliationsIn(Input):
     kelurahan_codes: list[KelurahanCode] = Field(default=[], max_length=60)
     kim_ids: list[UUID] = Field(default=[], max_length=200)
@@ -67,11 +103,50 @@ class ScoreSheetIn(Input):
     )
 
 
+class SheetCorrectionIn(ScoreSheetIn):
+    reason: Reason = Field(examples=["Juri salah ketik nilai teknis (85, bukan 58)."])
+
+
+class TieResolutionIn(Input):
+    order: list[UUID] = Field(min_length=2, max_length=100, description="the tied entries, best first")
+    reason: Reason = Field(
+        examples=["Dewan juri bermusyawarah dan memilih karya dengan dampak UMKM lebih nyata."]
+    )
+
+
+class FreezeIn(Input):
+    reason: Reason | None = Field(None, description="required for a correction after an announcement")
+
+
 class CriterionPublic(BaseModel):
     criterion_id: str
     name_id: str
     name_en: str
     weight: int
+
+
+class OptionsPublic(BaseModel):
+    assignment_mode: AssignmentMode
+    judges_per_entry: int | None
+    blind: bool
+    normalise: bool
+    min_sheets_per_judge: int
+    tie_break: list[TieBreakRule]
+    priority_criterion: str = Field(description="the criterion priority_criterion compares")
+    judging_deadline: datetime | None
+
+    @classmethod
+    def of(cls, options: JudgingOptions, rubric: Rubric) -> Self:
+        return cls(
+            assignment_mode=options.assignment_mode,
+            judges_per_entry=options.judges_per_entry,
+            blind=options.blind,
+            normalise=options.normalise,
+            min_sheets_per_judge=options.min_sheets_per_judge,
+            tie_break=list(options.tie_break),
+            priority_criterion=rubric.priority_or(options.priority_criterion).criterion_id,
+            judging_deadline=options.judging_deadline,
+        )
 
 
 class AffiliationsPublic(BaseModel):
@@ -102,22 +177,29 @@ class JudgePublic(BaseModel):
 
 
 class ProgressPublic(BaseModel):
-    required: int = Field(description="sheets the panel must fill")
+    required: int = Field(description="sheets the panel must fill, counting judges still to be assigned")
     recorded: int
     missing: int
+
+    @classmethod
+    def of(cls, progress: Progress) -> Self:
+        return cls(required=progress.required, recorded=progress.recorded, missing=progress.missing)
 
 
 class EditionJudgingPublic(BaseModel):
     edition_id: UUID
     title: str
-    status: Literal["waiting_for_submissions", "scoring", "completed", "announced"]
+    status: Status
     awarded_ranks: int
     submissions_closed_at: datetime | None
     completed_at: datetime | None
-    announced_at: datetime | None
     rubric: list[CriterionPublic]
+    options: OptionsPublic
+    assigned_at: datetime | None = Field(description="when staff last assigned the entries")
     panel: list[JudgePublic]
     progress: ProgressPublic
+    results_frozen: int = Field(description="results versions frozen so far")
+    announced_version: int | None
 
     @classmethod
     def of(cls, edition: Edition, progress: Progress) -> Self:
@@ -128,12 +210,13 @@ class EditionJudgingPublic(BaseModel):
             awarded_ranks=edition.awarded_ranks,
             submissions_closed_at=edition.submissions_closed_at,
             completed_at=edition.completed_at,
-            announced_at=edition.announcement.announced_at if edition.announcement else None,
             rubric=[CriterionPublic(**vars(c)) for c in edition.rubric.criteria],
+            options=OptionsPublic.of(edition.options, edition.rubric),
+            assigned_at=edition.assignment.made_at if edition.assignment else None,
             panel=[JudgePublic.of(j) for j in edition.panel],
-            progress=ProgressPublic(
-                required=progress.required, recorded=progress.recorded, missing=progress.missing
-            ),
+            progress=ProgressPublic.of(progress),
+            results_frozen=edition.results_frozen,
+            announced_version=edition.announced_version,
         )
 
 
@@ -167,6 +250,10 @@ class RegionPublic(BaseModel):
     code: str
     name: str
 
+    @classmethod
+    def of(cls, region: Region) -> Self:
+        return cls(code=region.code, name=region.name)
+
 
 class EntryJudgingPublic(BaseModel):
     entry_id: UUID
@@ -186,7 +273,7 @@ class EntryJudgingPublic(BaseModel):
             title=entry.title,
             kim_id=entry.kim_id,
             kim_name=entry.kim_name,
-            kelurahan=RegionPublic(code=entry.kelurahan.code, name=entry.kelurahan.name),
+            kelurahan=RegionPublic.of(entry.kelurahan),
             status=entry.status,
             submitted_at=entry.submitted_at,
             sheets=len(entry.scored_by),
@@ -194,68 +281,392 @@ class EntryJudgingPublic(BaseModel):
         )
 
 
-class AssignmentPublic(BaseModel):
-    entry: EntryJudgingPublic
+class JudgeViewPublic(BaseModel):
+    """An entry as its judge sees it; judging blind, without the KIM."""
+
+    entry_id: UUID
+    title: str
+    kim_name: str | None
+    kelurahan: RegionPublic | None
+
+    @classmethod
+    def of(cls, view: JudgeView) -> Self:
+        return cls(
+            entry_id=view.entry_id,
+            title=view.title,
+            kim_name=view.kim_name,
+            kelurahan=RegionPublic.of(view.kelurahan) if view.kelurahan else None,
+        )
+
+
+class AssignedEntryPublic(BaseModel):
+    entry: JudgeViewPublic
     sheet: ScoreSheetPublic | None
+
+
+class JudgeLoadPublic(BaseModel):
+    judge_id: UUID
+    name: str
+    entries: int
+
+
+class EntryJudgesPublic(BaseModel):
+    entry_id: UUID
+    judge_ids: list[UUID]
+
+
+class AssignmentPublic(BaseModel):
+    mode: AssignmentMode
+    judges_per_entry: int | None
+    made_at: datetime
+    made_by: str
+    loads: list[JudgeLoadPublic] = Field(description="entries per judge on the panel, in appointment order")
+    min_load: int
+    max_load: int
+    entries: list[EntryJudgesPublic]
+
+    @classmethod
+    def of(cls, assignment: Assignment, edition: Edition) -> Self:
+        loads = [
+            JudgeLoadPublic(
+                judge_id=judge.judge_id, name=judge.name, entries=len(assignment.entries_of(judge.judge_id))
+            )
+            for judge in edition.panel
+        ]
+        counts = [load.entries for load in loads] or [0]
+        return cls(
+            mode=assignment.mode,
+            judges_per_entry=assignment.judges_per_entry,
+            made_at=assignment.made_at,
+            made_by=assignment.made_by,
+            loads=loads,
+            min_load=min(counts),
+            max_load=max(counts),
+            entries=[
+                EntryJudgesPublic(entry_id=a.entry_id, judge_ids=list(a.judge_ids))
+                for a in assignment.entries
+            ],
+        )
+
+
+class AbstentionPublic(BaseModel):
+    judge_id: UUID
+    judge_name: str
+    kind: Literal["kim", "kelurahan"]
+    affiliation: str
+    reason: str = Field(description="in the request's language")
+
+    @classmethod
+    def of(cls, abstention: Abstention, language: Language) -> Self:
+        return cls(
+            judge_id=abstention.judge_id,
+            judge_name=abstention.judge_name,
+            kind=abstention.kind,
+            affiliation=abstention.affiliation,
+            reason=abstention.reason(language),
+        )
+
+
+class JudgeProgressPublic(BaseModel):
+    judge_id: UUID
+    name: str
+    assigned: int
+    done: int
+    missing: list[UUID] = Field(description="entries still without this judge's sheet")
+
+
+class EntryProgressPublic(BaseModel):
+    entry_id: UUID
+    title: str
+    kim_name: str
+    judges: list[UUID] = Field(description="who must score it")
+    done: list[UUID]
+    missing: list[UUID]
+    unassigned: int = Field(description="judges still to be assigned (or appointed) before it can complete")
+    abstentions: list[AbstentionPublic]
+
+
+class EditionProgressPublic(ProgressPublic):
+    deadline: datetime | None
+    judges: list[JudgeProgressPublic]
+    entries: list[EntryProgressPublic]
+
+    @classmethod
+    def of_edition(cls, edition: Edition, progress: Progress, language: Language) -> Self:
+        return cls(
+            **ProgressPublic.of(progress).model_dump(),
+            deadline=edition.options.judging_deadline,
+            judges=[
+                JudgeProgressPublic(
+                    judge_id=p.judge.judge_id,
+                    name=p.judge.name,
+                    assigned=len(p.assigned),
+                    done=len(p.done),
+                    missing=p.missing,
+                )
+                for p in progress.judges
+            ],
+            entries=[
+                EntryProgressPublic(
+                    entry_id=p.entry.entry_id,
+                    title=p.entry.title,
+                    kim_name=p.entry.kim_name,
+                    judges=p.done + p.missing,
+                    done=p.done,
+                    missing=p.missing,
+                    unassigned=p.requirement.unassigned,
+                    abstentions=[AbstentionPublic.of(a, language) for a in p.abstentions],
+                )
+                for p in progress.entries
+            ],
+        )
 
 
 class PlacingPublic(BaseModel):
     rank: int
+    shared: bool = Field(description="another entry has the same rank")
     entry_id: UUID
     entry_title: str
     kim_id: UUID
     kim_name: str
     kelurahan: RegionPublic
-    score: float = Field(description="mean of the judges' weighted totals, two decimals")
+    score: float = Field(description="what ranked it, two decimals: normalised_score if normalised, else raw")
+    raw_score: float = Field(description="mean of the judges' weighted totals")
+    normalised_score: float | None = Field(description="mean of their normalised totals, if normalised")
 
     @classmethod
-    def of(cls, placing: Placing) -> Self:
+    def of(cls, standing: Standing) -> Self:
         return cls(
-            rank=placing.rank,
-            entry_id=placing.entry_id,
-            entry_title=placing.entry_title,
-            kim_id=placing.kim_id,
-            kim_name=placing.kim_name,
-            kelurahan=RegionPublic(code=placing.kelurahan.code, name=placing.kelurahan.name),
-            score=placing.score,
+            rank=standing.rank,
+            shared=standing.shared,
+            entry_id=standing.entry_id,
+            entry_title=standing.entry_title,
+            kim_id=standing.kim_id,
+            kim_name=standing.kim_name,
+            kelurahan=RegionPublic.of(standing.kelurahan),
+            score=standing.score,
+            raw_score=standing.raw_score,
+            normalised_score=standing.normalised_score,
         )
+
+
+class SheetRecordPublic(BaseModel):
+    judge_id: UUID
+    scores: dict[str, int]
+    total: float
+    normalised: float | None
+    raw_fallback: bool = Field(description="normalising, the judge had too few sheets: the raw total counts")
+
+    @classmethod
+    def of(cls, record: SheetRecord) -> Self:
+        return cls(**vars(record))
 
 
 class StaffPlacingPublic(PlacingPublic):
     priority_score: float
     judges: int
+    separated_by: str | None = Field(
+        description="what put it above the next entry: score, a tie-break rule or staff_resolution"
+    )
+    sheets: list[SheetRecordPublic]
+    abstentions: list[AbstentionPublic]
 
     @classmethod
-    def of(cls, placing: Placing) -> Self:
+    def of_standing(cls, standing: Standing, language: Language) -> Self:
         return cls(
-            **PlacingPublic.of(placing).model_dump(),
-            priority_score=placing.priority_score,
-            judges=placing.judges,
+            **PlacingPublic.of(standing).model_dump(),
+            priority_score=standing.priority_score,
+            judges=standing.judges,
+            separated_by=standing.separated_by,
+            sheets=[SheetRecordPublic.of(s) for s in standing.sheets],
+            abstentions=[AbstentionPublic.of(a, language) for a in standing.abstentions],
         )
+
+
+class TieResolutionPublic(BaseModel):
+    order: list[UUID]
+    reason: str
+    resolved_by: str
+    resolved_at: datetime
+
+    @classmethod
+    def of(cls, resolution: TieResolution) -> Self:
+        return cls(
+            order=list(resolution.order),
+            reason=resolution.reason,
+            resolved_by=resolution.resolved_by,
+            resolved_at=resolution.resolved_at,
+        )
+
+
+class TieInResultsPublic(BaseModel):
+    tie_id: UUID
+    rank: int
+    entry_ids: list[UUID]
+    resolution: TieResolutionPublic | None
+
+
+class TiePublic(TieInResultsPublic):
+    detected_at: datetime
+    stands: bool = Field(description="the tie is in the results as the sheets now stand")
+
+    @classmethod
+    def of(cls, tie: Tie, stands: bool) -> Self:
+        return cls(
+            tie_id=tie.tie_id,
+            rank=tie.rank,
+            entry_ids=list(tie.entry_ids),
+            resolution=TieResolutionPublic.of(tie.resolution) if tie.resolution else None,
+            detected_at=tie.detected_at,
+            stands=stands,
+        )
+
+
+def ties_of(results: Results) -> list[TieInResultsPublic]:
+    return [
+        TieInResultsPublic(
+            tie_id=t.tie_id,
+            rank=t.rank,
+            entry_ids=list(t.entry_ids),
+            resolution=TieResolutionPublic.of(t.resolution) if t.resolution else None,
+        )
+        for t in results.ties
+    ]
 
 
 class RankingPublic(BaseModel):
     edition_id: UUID
-    status: Literal["waiting_for_submissions", "scoring", "completed", "announced"]
+    status: Status
+    tie_break: list[str]
+    content_hash: str = Field(description="SHA-256 the results would have if frozen now")
+    ranking: list[StaffPlacingPublic]
+    ties: list[TieInResultsPublic] = Field(description="ties within the awarded ranks, resolved or not")
+
+    @classmethod
+    def of(cls, edition: Edition, results: Results, language: Language) -> Self:
+        return cls(
+            edition_id=edition.edition_id,
+            status=edition.status,
+            tie_break=list(results.tie_break),
+            content_hash=results.digest(),
+            ranking=[StaffPlacingPublic.of_standing(s, language) for s in results.standings],
+            ties=ties_of(results),
+        )
+
+
+class SnapshotSummaryPublic(BaseModel):
+    version: int
+    content_hash: str
+    frozen_at: datetime
+    frozen_by: str
+    supersedes: int | None
+    reason: str | None
+    verified_at: datetime | None
+    verified_by: str | None
+    announced_at: datetime | None
+    announced_by: str | None
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> Self:
+        return cls(
+            version=snapshot.number,
+            content_hash=snapshot.content_hash,
+            frozen_at=snapshot.frozen_at,
+            frozen_by=snapshot.frozen_by,
+            supersedes=snapshot.supersedes,
+            reason=snapshot.reason,
+            verified_at=snapshot.verified_at,
+            verified_by=snapshot.verified_by,
+            announced_at=snapshot.announced_at,
+            announced_by=snapshot.announced_by,
+        )
+
+
+class SnapshotPublic(SnapshotSummaryPublic):
+    options: OptionsPublic
+    rubric: list[CriterionPublic]
     tie_break: list[str]
     ranking: list[StaffPlacingPublic]
+    ties: list[TieInResultsPublic]
+
+    @classmethod
+    def of_snapshot(cls, snapshot: Snapshot, language: Language) -> Self:
+        results = snapshot.results
+        return cls(
+            **SnapshotSummaryPublic.of(snapshot).model_dump(),
+            options=OptionsPublic.of(results.options, results.rubric),
+            rubric=[CriterionPublic(**vars(c)) for c in results.rubric.criteria],
+            tie_break=list(results.tie_break),
+            ranking=[StaffPlacingPublic.of_standing(s, language) for s in results.standings],
+            ties=ties_of(results),
+        )
+
+
+class VerificationPublic(BaseModel):
+    version: int
+    stored_hash: str = Field(description="taken when the results were frozen")
+    content_hash: str = Field(description="of the content as stored now")
+    recomputed_hash: str = Field(description="of the results the stored sheets give now")
+    verified: bool
+
+    @classmethod
+    def of(cls, verification: Verification) -> Self:
+        return cls(
+            version=verification.version,
+            stored_hash=verification.stored,
+            content_hash=verification.content,
+            recomputed_hash=verification.recomputed,
+            verified=verification.ok,
+        )
 
 
 class ResultsPublic(BaseModel):
     edition_id: UUID
     title: str
+    version: int
+    supersedes: int | None
+    correction_reason: str | None
+    content_hash: str
     announced_at: datetime
     winners: list[PlacingPublic]
     ranking: list[PlacingPublic]
     tie_break: list[str]
+    tie_resolutions: list[TieInResultsPublic]
+    versions: list[int] = Field(description="every announced version; each stays readable")
 
     @classmethod
-    def of(cls, edition: Edition, announcement: Announcement) -> Self:
+    def of(cls, edition: Edition, snapshot: Snapshot, versions: list[int]) -> Self:
+        assert snapshot.announced_at is not None
+        results = snapshot.results
         return cls(
             edition_id=edition.edition_id,
             title=edition.title,
-            announced_at=announcement.announced_at,
-            winners=[PlacingPublic.of(p) for p in announcement.winners],
-            ranking=[PlacingPublic.of(p) for p in announcement.ranking],
-            tie_break=announcement.tie_break,
+            version=snapshot.number,
+            supersedes=snapshot.supersedes,
+            correction_reason=snapshot.reason if snapshot.supersedes is not None else None,
+            content_hash=snapshot.content_hash,
+            announced_at=snapshot.announced_at,
+            winners=[PlacingPublic.of(s) for s in results.winners],
+            ranking=[PlacingPublic.of(s) for s in results.standings],
+            tie_break=list(results.tie_break),
+            tie_resolutions=[t for t in ties_of(results) if t.resolution is not None],
+            versions=versions,
+        )
+
+
+class AuditRecordPublic(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    details: dict[str, str]
+
+    @classmethod
+    def of(cls, record: AuditRecord) -> Self:
+        return cls(
+            at=record.at,
+            actor=record.actor,
+            action=record.action,
+            subject=record.subject,
+            details=record.details,
         )

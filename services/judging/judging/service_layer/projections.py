@@ -9,7 +9,7 @@ from shared.unit_of_work import apply_once
 
 from ..domain.edition import Edition
 from ..domain.entry import Entry, Region
-from .services import complete_if_done
+from .services import audit, complete_if_done, detect_ties
 from .unit_of_work import JudgingUnitOfWork
 
 
@@ -67,7 +67,7 @@ async def record_entry(
                 submitted_at=details.submitted_at,
                 revision=details.revision,
             )
-            entry.reassess(edition.judges_for(entry))
+            entry.reassess(edition.requirement(entry))
             uow.entries.add(entry)
         elif not entry.apply(
             kim_name=details.kim_name,
@@ -78,7 +78,20 @@ async def record_entry(
         ):
             return
         if not entry.in_competition:
+            now = clock()
+            # Submissions decided it; recorded here because it changes judging's results.
+            audit(
+                uow,
+                edition,
+                now,
+                event.producer,
+                "entry_left_competition",
+                entry.entry_id,
+                status=entry.status,
+                reason=details.disqualification_reason,
+            )
             await complete_if_done(uow, edition, clock)
+            await detect_ties(uow, edition, now)
 
     return await apply_once(uow, event, effect)
 

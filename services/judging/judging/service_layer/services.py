@@ -1,21 +1,30 @@
-"""What staff and judges do: appoint the panel, set the rubric, fill score
-sheets, announce the winners. Each use case is one unit of work."""
+"""What staff and judges do before the results: appoint the panel, set the
+rubric and the judging options, assign entries, fill and correct score sheets.
+Each use case is one unit of work, and writes its audit records in it.
+
+`actor` is who the request says acts (the `X-Actor` header, until accounts
+exist): "staff" by default, or the judge's id for a judge's own sheet."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from shared.clock import Clock
 from shared.unit_of_work import retry_on_conflict
 
-from ..domain.edition import Affiliations, Announcement, Edition, Judge
-from ..domain.entry import Entry
+from ..domain.assignment import Assignment
+from ..domain.audit import SYSTEM, Action, AuditRecord
+from ..domain.edition import Affiliations, Edition, Judge
 from ..domain.errors import EditionNotFound, EntryNotFound
-from ..domain.ranking import Placing, rank, tie_break
+from ..domain.options import JudgingOptions
+from ..domain.progress import Progress, progress
+from ..domain.results import Results, compile_results
 from ..domain.rubric import Rubric
 from ..domain.score_sheet import ScoreSheet
 from .unit_of_work import JudgingUnitOfWork
+
+STAFF = "staff"
 
 
 @retry_on_conflict
@@ -27,32 +36,110 @@ async def appoint_judge(
     name: str,
     email: str | None,
     affiliations: Affiliations,
+    actor: str = STAFF,
 ) -> Judge:
     async with uow:
-        edition = await _edition(uow, edition_id)
-        judge = edition.appoint(name=name, email=email, affiliations=affiliations, now=clock())
+        edition = await edition_of(uow, edition_id)
+        now = clock()
+        judge = edition.appoint(name=name, email=email, affiliations=affiliations, now=now)
+        audit(
+            uow,
+            edition,
+            now,
+            actor,
+            "judge_appointed",
+            judge.judge_id,
+            name=name,
+            kelurahan_codes=",".join(affiliations.kelurahan_codes),
+            kim_ids=",".join(str(k) for k in affiliations.kim_ids),
+        )
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return judge
 
 
 @retry_on_conflict
-async def remove_judge(uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, judge_id: UUID) -> Judge:
+async def remove_judge(
+    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, judge_id: UUID, actor: str = STAFF
+) -> Judge:
     async with uow:
-        edition = await _edition(uow, edition_id)
-        judge = edition.remove(judge_id, clock())
+        edition = await edition_of(uow, edition_id)
+        now = clock()
+        judge = edition.remove(judge_id, now)
+        audit(uow, edition, now, actor, "judge_removed", judge_id, name=judge.name)
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return judge
 
 
 @retry_on_conflict
-async def set_rubric(uow: JudgingUnitOfWork, edition_id: UUID, rubric: Rubric) -> Edition:
+async def set_rubric(
+    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, rubric: Rubric, actor: str = STAFF
+) -> Edition:
     async with uow:
-        edition = await _edition(uow, edition_id)
+        edition = await edition_of(uow, edition_id)
         edition.set_rubric(rubric)
+        audit(
+            uow,
+            edition,
+            clock(),
+            actor,
+            "rubric_set",
+            criteria=", ".join(f"{c.criterion_id}:{c.weight}" for c in rubric.criteria),
+        )
         await uow.commit()
     return edition
+
+
+@retry_on_conflict
+async def set_options(
+    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, options: JudgingOptions, actor: str = STAFF
+) -> Edition:
+    async with uow:
+        edition = await edition_of(uow, edition_id)
+        edition.set_options(options)
+        audit(
+            uow,
+            edition,
+            clock(),
+            actor,
+            "options_set",
+            assignment_mode=options.assignment_mode,
+            judges_per_entry=options.judges_per_entry,
+            blind=options.blind,
+            normalise=options.normalise,
+            min_sheets_per_judge=options.min_sheets_per_judge,
+            tie_break=",".join(options.tie_break),
+            priority_criterion=options.priority_criterion,
+            judging_deadline=options.judging_deadline.isoformat() if options.judging_deadline else None,
+        )
+        await _reassess_entries(uow, edition, clock)
+        await uow.commit()
+    return edition
+
+
+@retry_on_conflict
+async def assign_entries(
+    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, actor: str = STAFF
+) -> Assignment:
+    """Assign the entries in competition to the panel; judges whose entries changed are told."""
+    async with uow:
+        edition = await edition_of(uow, edition_id)
+        now = clock()
+        assignment = edition.assign(await uow.entries.in_competition(edition_id), by=actor, now=now)
+        for assigned in assignment.entries:
+            audit(
+                uow,
+                edition,
+                now,
+                actor,
+                "entries_assigned",
+                assigned.entry_id,
+                judges=",".join(str(j) for j in assigned.judge_ids),
+            )
+        await _reassess_entries(uow, edition, clock)
+        await uow.commit()
+    return assignment
 
 
 @retry_on_conflict
@@ -64,18 +151,22 @@ async def record_score(
     entry_id: UUID,
     judge_id: UUID,
     scores: dict[str, int],
+    actor: str | None = None,
 ) -> ScoreSheet:
     async with uow:
-        edition = await _edition(uow, edition_id)
+        edition = await edition_of(uow, edition_id)
         entry = await uow.entries.get(entry_id)
         if entry is None or entry.edition_id != edition_id:
             raise EntryNotFound(entry_id=entry_id)
         existing = await uow.sheets.of(entry_id, judge_id)
-        sheet = edition.record_score(
-            judge_id=judge_id, entry=entry, sheet=existing, scores=scores, now=clock()
-        )
+        before = dict(existing.scores) if existing else None
+        now = clock()
+        sheet = edition.record_score(judge_id=judge_id, entry=entry, sheet=existing, scores=scores, now=now)
         if existing is None:
             uow.sheets.add(sheet)
+        if before != sheet.scores:
+            action: Action = "sheet_filled" if before is None else "sheet_revised"
+            audit_sheet(uow, edition, now, actor or str(judge_id), action, sheet, before)
         if entry.complete:
             await complete_if_done(uow, edition, clock)
         await uow.commit()
@@ -83,46 +174,40 @@ async def record_score(
 
 
 @retry_on_conflict
-async def announce(uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID) -> Announcement:
+async def correct_sheet(
+    uow: JudgingUnitOfWork,
+    clock: Clock,
+    *,
+    edition_id: UUID,
+    entry_id: UUID,
+    judge_id: UUID,
+    scores: dict[str, int],
+    reason: str,
+    actor: str = STAFF,
+) -> ScoreSheet:
+    """Staff correct a final sheet, with a reason; ties are looked for again."""
     async with uow:
-        edition = await _edition(uow, edition_id)
-        progress = await judging_progress(uow, edition)
-        announcement = edition.announce(
-            ranking=await _ranking(uow, edition),
-            tie_break=tie_break(edition.rubric),
-            missing_sheets=progress.missing,
-            now=clock(),
-        )
+        edition = await edition_of(uow, edition_id)
+        entry = await uow.entries.get(entry_id)
+        if entry is None or entry.edition_id != edition_id:
+            raise EntryNotFound(entry_id=entry_id)
+        sheet = await uow.sheets.of(entry_id, judge_id)
+        before = dict(sheet.scores) if sheet else None
+        now = clock()
+        sheet = edition.correct_sheet(judge_id=judge_id, entry=entry, sheet=sheet, scores=scores, now=now)
+        if before != sheet.scores:
+            audit_sheet(uow, edition, now, actor, "sheet_corrected", sheet, before, reason=reason)
+            await detect_ties(uow, edition, now)
         await uow.commit()
-    return announcement
-
-
-async def current_ranking(uow: JudgingUnitOfWork, edition_id: UUID) -> tuple[Edition, list[Placing]]:
-    """The ranking as the sheets now stand, for staff; the public sees only the announcement."""
-    async with uow:
-        edition = await _edition(uow, edition_id)
-        return edition, await _ranking(uow, edition)
-
-
-@dataclass(frozen=True)
-class Progress:
-    required: int
-    recorded: int
-
-    @property
-    def missing(self) -> int:
-        return self.required - self.recorded
+    return sheet
 
 
 async def judging_progress(uow: JudgingUnitOfWork, edition: Edition) -> Progress:
-    entries = await uow.entries.in_competition(edition.edition_id)
-    required = sum(len(edition.judges_for(entry)) for entry in entries)
-    recorded = sum(len(edition.judges_for(entry) & set(entry.scored_by)) for entry in entries)
-    return Progress(required=required, recorded=recorded)
+    return progress(edition, await uow.entries.in_competition(edition.edition_id))
 
 
 async def complete_if_done(uow: JudgingUnitOfWork, edition: Edition, clock: Clock) -> bool:
-    """Complete judging if every entry in competition has all its sheets."""
+    """Complete judging if every entry in competition has all its sheets; then look for ties."""
     await uow.flush()  # the counts below must see this unit's own changes
     incomplete = await uow.entries.count_incomplete(edition.edition_id)
     in_competition = await uow.entries.count_in_competition(edition.edition_id)
@@ -131,25 +216,99 @@ async def complete_if_done(uow: JudgingUnitOfWork, edition: Edition, clock: Cloc
         if not incomplete
         else 0
     )
-    return edition.complete_if_done(
-        incomplete_entries=incomplete, entries_in_competition=in_competition, sheets=sheets, now=clock()
+    now = clock()
+    completed = edition.complete_if_done(
+        incomplete_entries=incomplete, entries_in_competition=in_competition, sheets=sheets, now=now
+    )
+    if completed:
+        audit(uow, edition, now, SYSTEM, "judging_completed", entries=in_competition, sheets=sheets)
+        await detect_ties(uow, edition, now)
+    return completed
+
+
+async def results_now(uow: JudgingUnitOfWork, edition: Edition) -> Results:
+    """The results as the stored sheets make them now."""
+    entries = await uow.entries.of_edition(edition.edition_id)
+    return compile_results(edition, entries, await uow.sheets.of_edition(edition.edition_id))
+
+
+async def detect_ties(uow: JudgingUnitOfWork, edition: Edition, now: datetime) -> None:
+    """Once judging is complete, record (and publish once) every new escalated tie."""
+    if edition.completed_at is None:
+        return
+    await uow.flush()
+    for tie in edition.note_ties(await results_now(uow, edition), now):
+        audit(
+            uow,
+            edition,
+            tie.detected_at,
+            SYSTEM,
+            "tie_detected",
+            tie.tie_id,
+            rank=tie.rank,
+            entries=",".join(str(e) for e in tie.entry_ids),
+        )
+
+
+def audit(
+    uow: JudgingUnitOfWork,
+    edition: Edition,
+    at: datetime,
+    actor: str,
+    action: Action,
+    subject: object = "",
+    **details: object,
+) -> None:
+    """Append an audit record to this unit of work."""
+    uow.audit.add(
+        AuditRecord.of(
+            edition_id=edition.edition_id,
+            at=at,
+            sequence=uow.audit.added(),
+            actor=actor,
+            action=action,
+            subject=subject,
+            **details,
+        )
+    )
+
+
+def audit_sheet(
+    uow: JudgingUnitOfWork,
+    edition: Edition,
+    at: datetime,
+    actor: str,
+    action: Action,
+    sheet: ScoreSheet,
+    before: dict[str, int] | None,
+    **details: object,
+) -> None:
+    def listed(scores: dict[str, int]) -> str:
+        return ", ".join(f"{criterion}:{score}" for criterion, score in scores.items())
+
+    audit(
+        uow,
+        edition,
+        at,
+        actor,
+        action,
+        sheet.entry_id,
+        judge_id=sheet.judge_id,
+        before=listed(before) if before else None,
+        after=listed(sheet.scores),
+        total=str(sheet.total(edition.rubric)),
+        **details,
     )
 
 
 async def _reassess_entries(uow: JudgingUnitOfWork, edition: Edition, clock: Clock) -> None:
-    """The panel changed: which entries have all their sheets may have changed too."""
+    """Who must score what may have changed: so may which entries have all their sheets."""
     for entry in await uow.entries.in_competition(edition.edition_id):
-        entry.reassess(edition.judges_for(entry))
+        entry.reassess(edition.requirement(entry))
     await complete_if_done(uow, edition, clock)
 
 
-async def _ranking(uow: JudgingUnitOfWork, edition: Edition) -> list[Placing]:
-    entries: list[Entry] = await uow.entries.of_edition(edition.edition_id)
-    sheets = await uow.sheets.of_edition(edition.edition_id)
-    return rank(entries, sheets, edition.rubric, {judge.judge_id for judge in edition.panel})
-
-
-async def _edition(uow: JudgingUnitOfWork, edition_id: UUID) -> Edition:
+async def edition_of(uow: JudgingUnitOfWork, edition_id: UUID) -> Edition:
     edition = await uow.editions.get(edition_id)
     if edition is None:
         raise EditionNotFound(edition_id=edition_id)

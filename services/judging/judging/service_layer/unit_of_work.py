@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from shared.unit_of_work import UnitOfWork
 
+from ..domain.audit import AuditRecord
 from ..domain.edition import Edition
 from ..domain.entry import Entry
 from ..domain.score_sheet import ScoreSheet
+from ..domain.snapshot import Snapshot
 
 
 class EditionRepository(Protocol):
     async def get(self, edition_id: UUID) -> Edition | None: ...
     def add(self, edition: Edition) -> None: ...
+    async def with_deadline_between(self, start: datetime, end: datetime) -> list[Edition]: ...
 
 
 class EntryRepository(Protocol):
@@ -36,7 +40,24 @@ class ScoreSheetRepository(Protocol):
     async def count_by(self, edition_id: UUID, judge_ids: Collection[UUID]) -> int: ...
 
 
+class SnapshotRepository(Protocol):
+    def add(self, snapshot: Snapshot) -> None: ...
+    async def numbered(self, edition_id: UUID, number: int) -> Snapshot | None: ...
+    async def of_edition(self, edition_id: UUID) -> list[Snapshot]: ...
+
+
+class AuditRepository(Protocol):
+    def add(self, record: AuditRecord) -> None: ...
+    def added(self) -> int:
+        """How many records this unit of work has added so far: the next one's sequence."""
+        ...
+
+    async def of_edition(self, edition_id: UUID, limit: int) -> list[AuditRecord]: ...
+
+
 class JudgingUnitOfWork(UnitOfWork):
     editions: EditionRepository
     entries: EntryRepository
     sheets: ScoreSheetRepository
+    snapshots: SnapshotRepository
+    audit: AuditRepository

@@ -1,0 +1,149 @@
+"""Judging's HTTP API for the results: staff read the ranking as the sheets
+stand, resolve ties, freeze, verify and announce (and correct); anyone reads
+the announced results, every version of them."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from shared.http import RequestLanguage
+
+from ..domain.errors import ResultsNotAnnounced, ResultsVersionNotAnnounced
+from ..service_layer import results as use_cases
+from ..service_layer.services import edition_of
+from .http import StaffActor, System, UoW
+from .schemas import (
+    FreezeIn,
+    RankingPublic,
+    ResultsPublic,
+    SnapshotPublic,
+    SnapshotSummaryPublic,
+    TiePublic,
+    TieResolutionIn,
+    VerificationPublic,
+)
+
+router = APIRouter()
+
+
+@router.get(
+    "/editions/{edition_id}/ranking",
+    tags=["results"],
+    summary="Staff: the ranking as the sheets now stand, every number behind it, and the ties",
+)
+async def ranking(edition_id: UUID, uow: UoW, language: RequestLanguage) -> RankingPublic:
+    edition, results = await use_cases.current_results(uow, edition_id)
+    return RankingPublic.of(edition, results, language)
+
+
+@router.get(
+    "/editions/{edition_id}/ties", tags=["results"], summary="Staff: every tie detected, resolved or not"
+)
+async def ties(edition_id: UUID, uow: UoW) -> list[TiePublic]:
+    edition, results = await use_cases.current_results(uow, edition_id)
+    standing = {tie.tie_id for tie in results.ties}
+    return [TiePublic.of(tie, tie.tie_id in standing) for tie in edition.ties]
+
+
+@router.post(
+    "/editions/{edition_id}/ties/{tie_id}/resolution",
+    tags=["results"],
+    summary="Staff: decide the order of tied entries, with a reason",
+)
+async def resolve_tie(
+    edition_id: UUID, tie_id: UUID, body: TieResolutionIn, system: System, uow: UoW, actor: StaffActor
+) -> TiePublic:
+    tie = await use_cases.resolve_tie(
+        uow, system.clock, edition_id, tie_id, order=body.order, reason=body.reason, actor=actor
+    )
+    return TiePublic.of(tie, stands=True)
+
+
+@router.post(
+    "/editions/{edition_id}/snapshots",
+    status_code=201,
+    tags=["results"],
+    summary="Staff: freeze the results as the next version (a correction needs a reason)",
+)
+async def freeze(
+    edition_id: UUID,
+    system: System,
+    uow: UoW,
+    actor: StaffActor,
+    language: RequestLanguage,
+    body: FreezeIn | None = None,
+) -> SnapshotPublic:
+    snapshot = await use_cases.freeze(
+        uow, system.clock, edition_id, reason=body.reason if body else None, actor=actor
+    )
+    return SnapshotPublic.of_snapshot(snapshot, language)
+
+
+@router.get("/editions/{edition_id}/snapshots", tags=["results"], summary="Staff: every frozen version")
+async def snapshots(edition_id: UUID, uow: UoW) -> list[SnapshotSummaryPublic]:
+    async with uow:
+        await edition_of(uow, edition_id)
+        return [SnapshotSummaryPublic.of(s) for s in await uow.snapshots.of_edition(edition_id)]
+
+
+@router.get(
+    "/editions/{edition_id}/snapshots/{version}", tags=["results"], summary="Staff: one frozen version"
+)
+async def snapshot(edition_id: UUID, version: int, uow: UoW, language: RequestLanguage) -> SnapshotPublic:
+    async with uow:
+        return SnapshotPublic.of_snapshot(await use_cases.snapshot_of(uow, edition_id, version), language)
+
+
+@router.post(
+    "/editions/{edition_id}/snapshots/{version}/verification",
+    tags=["results"],
+    summary="Staff: recompute the results from the stored sheets and compare the hashes",
+)
+async def verify(
+    edition_id: UUID, version: int, system: System, uow: UoW, actor: StaffActor
+) -> VerificationPublic:
+    return VerificationPublic.of(await use_cases.verify(uow, system.clock, edition_id, version, actor=actor))
+
+
+@router.post(
+    "/editions/{edition_id}/announcement",
+    tags=["results"],
+    summary="Staff: announce the latest frozen and verified version (winner.announced)",
+)
+async def announce(edition_id: UUID, system: System, uow: UoW, actor: StaffActor) -> ResultsPublic:
+    await use_cases.announce(uow, system.clock, edition_id, actor=actor)
+    return await results(edition_id, uow)
+
+
+@router.get(
+    "/editions/{edition_id}/results", tags=["results"], summary="Public: the latest announced results"
+)
+async def results(edition_id: UUID, uow: UoW) -> ResultsPublic:
+    async with uow:
+        edition = await edition_of(uow, edition_id)
+        if edition.announced_version is None:
+            raise ResultsNotAnnounced(title=edition.title)
+        return await _announced(uow, edition_id, edition.announced_version)
+
+
+@router.get(
+    "/editions/{edition_id}/results/versions/{version}",
+    tags=["results"],
+    summary="Public: one announced version of the results, also after a correction",
+)
+async def results_version(edition_id: UUID, version: int, uow: UoW) -> ResultsPublic:
+    async with uow:
+        await edition_of(uow, edition_id)
+        return await _announced(uow, edition_id, version)
+
+
+async def _announced(uow: UoW, edition_id: UUID, version: int) -> ResultsPublic:  # type: ignore[valid-type]
+    edition = await edition_of(uow, edition_id)
+    found = await uow.snapshots.of_edition(edition_id)
+    announced = [s for s in found if s.announced_at is not None]
+    chosen = next((s for s in announced if s.number == version), None)
+    if chosen is None:
+        raise ResultsVersionNotAnnounced(version=version, title=edition.title)
+    return ResultsPublic.of(edition, chosen, [s.number for s in announced])

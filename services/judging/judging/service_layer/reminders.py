@@ -1,0 +1,72 @@
+"""Reminding judges who are behind as the judging deadline nears: every pass
+finds the editions whose deadline falls within the window, and in each, in a
+unit of work of its own, reminds every judge with missing sheets once per
+deadline. The reminder is recorded on the edition with its event, so a
+restart does not send it again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from uuid import UUID
+
+from shared.clock import Clock
+from shared.unit_of_work import Cause, retry_on_conflict
+
+from ..domain.audit import SYSTEM
+from ..domain.edition import Reminder
+from ..domain.progress import progress
+from .services import audit, edition_of
+from .unit_of_work import JudgingUnitOfWork
+
+log = logging.getLogger("kim.judging.reminders")
+
+UnitOfWorkFor = Callable[[Cause], JudgingUnitOfWork]
+
+
+async def remind_judges(uow_for: UnitOfWorkFor, clock: Clock, window: timedelta) -> int:
+    """One pass over the editions due; returns how many judges were reminded."""
+    now = clock()
+    async with uow_for(Cause.new()) as uow:
+        due = [e.edition_id for e in await uow.editions.with_deadline_between(now, now + window)]
+    sent = 0
+    for edition_id in due:
+        sent += len(await remind_behind(uow_for(Cause.new()), clock, edition_id, window))
+    return sent
+
+
+@retry_on_conflict
+async def remind_behind(
+    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, window: timedelta
+) -> list[Reminder]:
+    async with uow:
+        edition = await edition_of(uow, edition_id)
+        now = clock()
+        if not edition.reminding(now, window):
+            return []
+        entries = await uow.entries.in_competition(edition_id)
+        by_id = {entry.entry_id: entry for entry in entries}
+        behind = [
+            (p.judge, [by_id[e] for e in p.missing], len(p.assigned))
+            for p in progress(edition, entries).judges
+        ]
+        sent = edition.remind(behind, now=now, window=window)
+        for reminder in sent:
+            missing = next(len(m) for j, m, _ in behind if j.judge_id == reminder.judge_id)
+            audit(
+                uow,
+                edition,
+                now,
+                SYSTEM,
+                "judge_reminded",
+                reminder.judge_id,
+                missing=missing,
+                deadline=reminder.deadline.isoformat(),
+            )
+        await uow.commit()
+    if sent:
+        log.info(
+            "reminded %d judges of %s before %s", len(sent), edition_id, edition.options.judging_deadline
+        )
+    return sent

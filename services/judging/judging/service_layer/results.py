@@ -1,0 +1,163 @@
+"""From complete sheets to announced results: staff resolve escalated ties,
+freeze the results into a snapshot, verify it, and announce it; a correction
+after the announcement is a new snapshot, frozen, verified and announced the
+same way. Each use case is one unit of work, with its audit records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from shared.clock import Clock
+from shared.unit_of_work import retry_on_conflict
+
+from ..domain.edition import Edition
+from ..domain.errors import NothingFrozen, SnapshotNotFound
+from ..domain.results import Results
+from ..domain.snapshot import Snapshot, Verification
+from ..domain.ties import Tie
+from .services import STAFF, audit, edition_of, judging_progress, results_now
+from .unit_of_work import JudgingUnitOfWork
+
+
+async def current_results(uow: JudgingUnitOfWork, edition_id: UUID) -> tuple[Edition, Results]:
+    """The results as the sheets now stand, for staff; the public sees only what was announced."""
+    async with uow:
+        edition = await edition_of(uow, edition_id)
+        return edition, await results_now(uow, edition)
+
+
+@retry_on_conflict
+async def resolve_tie(
+    uow: JudgingUnitOfWork,
+    clock: Clock,
+    edition_id: UUID,
+    tie_id: UUID,
+    *,
+    order: Sequence[UUID],
+    reason: str,
+    actor: str = STAFF,
+) -> Tie:
+    async with uow:
+        edition = await edition_of(uow, edition_id)
+        now = clock()
+        tie = edition.resolve_tie(
+            tie_id, order=order, reason=reason, results=await results_now(uow, edition), by=actor, now=now
+        )
+        audit(
+            uow,
+            edition,
+            now,
+            actor,
+            "tie_resolved",
+            tie_id,
+            rank=tie.rank,
+            order=",".join(str(e) for e in order),
+            reason=reason,
+        )
+        await uow.commit()
+    return tie
+
+
+@retry_on_conflict
+async def freeze(
+    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, *, reason: str | None, actor: str = STAFF
+) -> Snapshot:
+    async with uow:
+        edition = await edition_of(uow, edition_id)
+        latest = await _latest(uow, edition)
+        announced = (
+            await uow.snapshots.numbered(edition_id, edition.announced_version)
+            if edition.announced_version is not None
+            else None
+        )
+        now = clock()
+        snapshot = edition.freeze(
+            await results_now(uow, edition),
+            latest=latest,
+            announced=announced,
+            reason=reason,
+            missing_sheets=(await judging_progress(uow, edition)).missing,
+            by=actor,
+            now=now,
+        )
+        uow.snapshots.add(snapshot)
+        audit(
+            uow,
+            edition,
+            now,
+            actor,
+            "results_frozen",
+            f"version {snapshot.number}",
+            content_hash=snapshot.content_hash,
+            supersedes=snapshot.supersedes,
+            reason=reason,
+        )
+        await uow.commit()
+    return snapshot
+
+
+@retry_on_conflict
+async def verify(
+    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, version: int, *, actor: str = STAFF
+) -> Verification:
+    """Recompute the latest snapshot from the stored sheets and compare hashes.
+    A failed verification is recorded too, then refused."""
+    async with uow:
+        edition = await edition_of(uow, edition_id)
+        snapshot = await snapshot_of(uow, edition_id, version)
+        edition.check_latest(snapshot)
+        now = clock()
+        verification = snapshot.verify(await results_now(uow, edition), by=actor, now=now)
+        audit(
+            uow,
+            edition,
+            now,
+            actor,
+            "results_verified" if verification.ok else "results_verification_failed",
+            f"version {version}",
+            stored=verification.stored,
+            content=verification.content,
+            recomputed=verification.recomputed,
+        )
+        await uow.commit()
+    verification.require_ok()
+    return verification
+
+
+@retry_on_conflict
+async def announce(uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, *, actor: str = STAFF) -> Snapshot:
+    """Announce the latest snapshot: it must be verified and still match the sheets."""
+    async with uow:
+        edition = await edition_of(uow, edition_id)
+        edition.check_complete((await judging_progress(uow, edition)).missing)
+        snapshot = await _latest(uow, edition)
+        if snapshot is None:
+            raise NothingFrozen(title=edition.title)
+        now = clock()
+        edition.announce(snapshot, recomputed=await results_now(uow, edition), by=actor, now=now)
+        audit(
+            uow,
+            edition,
+            now,
+            actor,
+            "results_announced",
+            f"version {snapshot.number}",
+            content_hash=snapshot.content_hash,
+            supersedes=snapshot.supersedes,
+        )
+        await uow.commit()
+    return snapshot
+
+
+async def snapshot_of(uow: JudgingUnitOfWork, edition_id: UUID, version: int) -> Snapshot:
+    snapshot = await uow.snapshots.numbered(edition_id, version)
+    if snapshot is None:
+        raise SnapshotNotFound(version=version)
+    return snapshot
+
+
+async def _latest(uow: JudgingUnitOfWork, edition: Edition) -> Snapshot | None:
+    if edition.results_frozen == 0:
+        return None
+    return await snapshot_of(uow, edition.edition_id, edition.results_frozen)
