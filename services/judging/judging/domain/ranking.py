@@ -79,8 +79,9 @@ Key = Callable[[Scored], Any]
 
 def order(scored: Sequence[Scored], chain: Sequence[TieBreakRule]) -> list[Block]:
     """The entries best first, in blocks of entries still equal after the chain."""
-    by_id = sorted(scored, key=lambda s: str(s.entry.entry_id))  # a stable order inside a tie
-    return _blocks(_split(by_id, lambda s: -s.score), BY_SCORE, chain)
+    # Entries sharing a rank are listed by KIM name: stable, and no hint of an order.
+    listed = sorted(scored, key=lambda s: (s.entry.kim_name, str(s.entry.entry_id)))
+    return _blocks(_split(listed, lambda s: -s.score), BY_SCORE, chain)
 
 
 def _split(group: Sequence[Scored], key: Key) -> list[list[Scored]]:
