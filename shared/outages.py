@@ -1,7 +1,9 @@
-"""Riding out a database that is briefly away: a restart, a failover.
+"""Riding out a database that is briefly away or blocked: a restart, a failover,
+or a transaction a crashed process left open, which holds its writes until the
+server aborts it (after 60 s, MongoDB's transactionLifetimeLimitSeconds).
 
-A consumer that failed because MongoDB was unreachable would otherwise nack,
-be redelivered at once, fail again and use up the queue's delivery limit in
+A consumer that failed for one of these reasons would otherwise nack, be
+redelivered at once, fail again and use up the queue's delivery limit in
 seconds, dead-lettering good messages. Instead it keeps the message and tries
 again, with backoff, for a bounded time.
 """
@@ -16,6 +18,8 @@ from typing import TypeVar
 
 from pymongo.errors import ConnectionFailure
 
+from .errors import ConcurrentChange
+
 log = logging.getLogger("kim.outages")
 
 T = TypeVar("T")
@@ -24,22 +28,22 @@ T = TypeVar("T")
 DATABASE_PATIENCE_SECONDS = 300.0
 
 
-def database_unreachable(error: BaseException) -> bool:
-    return isinstance(error, ConnectionFailure)
+#: Failures that pass by themselves: the server is away, or a write is blocked.
+PASSING = (ConnectionFailure, ConcurrentChange)
 
 
 async def patiently(
     operation: Callable[[], Awaitable[T]], *, what: str, patience: float = DATABASE_PATIENCE_SECONDS
 ) -> T:
-    """Run `operation`; while the database is unreachable, wait and run it again."""
+    """Run `operation`; while the database is away or blocked, wait and run it again."""
     deadline = time.monotonic() + patience
     delay = 0.2
     while True:
         try:
             return await operation()
-        except ConnectionFailure as error:
+        except PASSING as error:
             if time.monotonic() + delay > deadline:
                 raise
-            log.warning("database unreachable while %s; trying again in %.1fs: %s", what, delay, error)
+            log.warning("database away or blocked while %s; trying again in %.1fs: %r", what, delay, error)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)

@@ -219,6 +219,16 @@ class Ledger:
             return True
         return False
 
+    async def progress(self, sent: set[uuid.UUID]) -> str:
+        """Where each consumer stands, for a failure message."""
+        parts = [f"sent {len(sent)}"]
+        for consumer in CONSUMERS:
+            parts.append(f"{consumer} {await self.effected(consumer, sent)}")
+        deliveries, distinct = await self.inbox_deliveries(sent)
+        parts.append(f"inbox deliveries {deliveries} ({distinct} events)")
+        parts.append(f"dead letters {await self.dead_letters()}")
+        return ", ".join(parts)
+
     def close(self) -> None:
         self._client.close()
 

@@ -46,10 +46,13 @@ async def run_case(world: World, case: str, fault: Fault, *, poison: int = 0) ->
     repaired_at = repaired_at or time.monotonic()
 
     sent = await ledger.edition_updates() - before
-    drained_at = await _until(lambda: ledger.drained(sent))
-    await _until(lambda: _queues_empty(world))
+    drained_at = await _until(lambda: ledger.drained(sent), lambda: ledger.progress(sent))
+    await _until(lambda: _queues_empty(world), lambda: ledger.progress(sent))
     if poison:
-        await _until(lambda: _at_least(ledger.dead_letters(poison_ids), poison * len(CONSUMERS)))
+        await _until(
+            lambda: _at_least(ledger.dead_letters(poison_ids), poison * len(CONSUMERS)),
+            lambda: ledger.progress(sent),
+        )
 
     deliveries, distinct = await ledger.inbox_deliveries(sent)
     effected = sum([await ledger.effected(name, sent) for name in ("submissions", "judging")]) + distinct
@@ -70,13 +73,13 @@ async def run_case(world: World, case: str, fault: Fault, *, poison: int = 0) ->
     return outcome
 
 
-async def _until(check: Callable[[], Awaitable[bool]]) -> float:
+async def _until(check: Callable[[], Awaitable[bool]], progress: Callable[[], Awaitable[str]]) -> float:
     deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
     while time.monotonic() < deadline:
         if await check():
             return time.monotonic()
         await asyncio.sleep(0.2)
-    raise AssertionError(f"not reached within {RECOVERY_BOUND_SECONDS}s")
+    raise AssertionError(f"not reached within {RECOVERY_BOUND_SECONDS}s: {await progress()}")
 
 
 async def _at_least(count: Awaitable[int], wanted: int) -> bool:
