@@ -16,6 +16,7 @@ from shared.http import RequestLanguage, service_dependencies
 from shared.schemas import ShortText
 
 from ..bootstrap import Judging
+from ..domain.score_sheet import ScoreSheet
 from ..service_layer import services
 from ..service_layer.services import STAFF
 from ..service_layer.unit_of_work import JudgingUnitOfWork
@@ -191,9 +192,7 @@ async def record_score(
         scores=dict(body.scores),
         actor=actor,
     )
-    async with uow:
-        edition = await services.edition_of(uow, edition_id)
-    return ScoreSheetPublic.of(sheet, edition.rubric)
+    return await _sheet_public(uow, edition_id, sheet)
 
 
 @router.put(
@@ -220,9 +219,7 @@ async def correct_sheet(
         reason=body.reason,
         actor=actor,
     )
-    async with uow:
-        edition = await services.edition_of(uow, edition_id)
-    return ScoreSheetPublic.of(sheet, edition.rubric)
+    return await _sheet_public(uow, edition_id, sheet)
 
 
 @router.get(
@@ -282,3 +279,9 @@ async def audit_csv(edition_id: UUID, uow: UoW) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="audit-{edition_id}.csv"'},
     )
+
+
+async def _sheet_public(uow: JudgingUnitOfWork, edition_id: UUID, sheet: ScoreSheet) -> ScoreSheetPublic:
+    async with uow:
+        edition = await services.edition_of(uow, edition_id)
+    return ScoreSheetPublic.of(sheet, edition.rubric)

@@ -69,16 +69,7 @@ class JudgingOptionsIn(Input):
     judging_deadline: AwareDatetime | None = Field(None, description="judges behind are reminded before it")
 
     def to_domain(self) -> JudgingOptions:
-        return JudgingOptions(
-            assignment_mode=self.assignment_mode,
-            judges_per_entry=self.judges_per_entry,
-            blind=self.blind,
-            normalise=self.normalise,
-            min_sheets_per_judge=self.min_sheets_per_judge,
-            tie_break=tuple(self.tie_break),
-            priority_criterion=self.priority_criterion,
-            judging_deadline=self.judging_deadline,
-        )
+        return JudgingOptions(**{**self.model_dump(), "tie_break": tuple(self.tie_break)})
 
 
 class AffiliationsIn(Input):
@@ -138,14 +129,11 @@ class OptionsPublic(BaseModel):
     @classmethod
     def of(cls, options: JudgingOptions, rubric: Rubric) -> Self:
         return cls(
-            assignment_mode=options.assignment_mode,
-            judges_per_entry=options.judges_per_entry,
-            blind=options.blind,
-            normalise=options.normalise,
-            min_sheets_per_judge=options.min_sheets_per_judge,
-            tie_break=list(options.tie_break),
-            priority_criterion=rubric.priority_or(options.priority_criterion).criterion_id,
-            judging_deadline=options.judging_deadline,
+            **{
+                **vars(options),
+                "tie_break": list(options.tie_break),
+                "priority_criterion": rubric.priority_or(options.priority_criterion).criterion_id,
+            }
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from shared import contracts as c
 
@@ -22,11 +23,7 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload]:
         case events.JudgeAssigned(edition, judge, entries):
             assert edition.assignment is not None
             return c.JudgeAssigned, c.JudgeAssignment(
-                edition_id=edition.edition_id,
-                edition_title=edition.title,
-                judge_id=judge.judge_id,
-                name=judge.name,
-                email=judge.email,
+                **to_judge(edition, judge),
                 entries=[assigned_entry(entry, edition.options.blind) for entry in entries],
                 blind=edition.options.blind,
                 deadline=edition.options.judging_deadline,
@@ -34,11 +31,7 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload]:
             )
         case events.JudgeReminded(edition, judge, missing, assigned, reminder):
             return c.JudgeReminded, c.JudgeReminder(
-                edition_id=edition.edition_id,
-                edition_title=edition.title,
-                judge_id=judge.judge_id,
-                name=judge.name,
-                email=judge.email,
+                **to_judge(edition, judge),
                 assigned=assigned,
                 missing=[assigned_entry(entry, edition.options.blind) for entry in missing],
                 deadline=reminder.deadline,
@@ -109,6 +102,17 @@ def appointment(edition: Edition, judge: Judge, at: datetime) -> c.JudgeAppointm
         ),
         at=at,
     )
+
+
+def to_judge(edition: Edition, judge: Judge) -> dict[str, Any]:
+    """What every message to a judge says: which edition, who, and where to tell them."""
+    return {
+        "edition_id": edition.edition_id,
+        "edition_title": edition.title,
+        "judge_id": judge.judge_id,
+        "name": judge.name,
+        "email": judge.email,
+    }
 
 
 def assigned_entry(entry: Entry, blind: bool) -> c.AssignedEntry:

@@ -104,14 +104,7 @@ async def set_options(
             clock(),
             actor,
             "options_set",
-            assignment_mode=options.assignment_mode,
-            judges_per_entry=options.judges_per_entry,
-            blind=options.blind,
-            normalise=options.normalise,
-            min_sheets_per_judge=options.min_sheets_per_judge,
-            tie_break=",".join(options.tie_break),
-            priority_criterion=options.priority_criterion,
-            judging_deadline=options.judging_deadline.isoformat() if options.judging_deadline else None,
+            **{**vars(options), "tie_break": ",".join(options.tie_break)},
         )
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
