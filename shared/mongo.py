@@ -263,15 +263,17 @@ class MongoUnitOfWork(UnitOfWork):
                     raise
         await self.session.commit_transaction()
 
-    async def already_processed(self, event: Envelope[Any]) -> bool:
-        found = await self.db[INBOX].find_one({"_id": event.event_id}, session=self.session)
-        return found is not None
-
-    async def mark_processed(self, event: Envelope[Any]) -> None:
-        await self.db[INBOX].insert_one(
-            {"_id": event.event_id, "type": event.type, "processed_at": utcnow()},
-            session=self.session,
-        )
+    async def claim(self, event: Envelope[Any]) -> bool:
+        # Insert first: a redelivery meets the unique _id and changes nothing; two
+        # copies handled at once conflict, and the loser finds the record on retry.
+        try:
+            await self.db[INBOX].insert_one(
+                {"_id": event.event_id, "type": event.type, "processed_at": utcnow()},
+                session=self.session,
+            )
+        except DuplicateKeyError:
+            return False
+        return True
 
 
 async def prepare_database(db: AsyncIOMotorDatabase, repositories: Iterable[type[Repository[Any]]]) -> None:

@@ -70,12 +70,9 @@ class UnitOfWork(abc.ABC):
         """Make this unit's changes visible to its own queries, before commit."""
 
     @abc.abstractmethod
-    async def already_processed(self, event: Envelope[Any]) -> bool:
-        """True when this service has already applied `event` (a redelivery)."""
-
-    @abc.abstractmethod
-    async def mark_processed(self, event: Envelope[Any]) -> None:
-        """Record, with the effect, that `event` was applied."""
+    async def claim(self, event: Envelope[Any]) -> bool:
+        """Record, with the effect to come, that `event` is applied; False when it
+        already was (a redelivery), in which case nothing else may be done."""
 
     @abc.abstractmethod
     def seen(self) -> Iterable[Aggregate]:
@@ -138,9 +135,8 @@ async def apply_once(uow: U, event: Envelope[Any], effect: Callable[[U], Awaitab
     the effect was applied now.
     """
     async with uow:
-        if await uow.already_processed(event):
+        if not await uow.claim(event):
             return False
         await effect(uow)
-        await uow.mark_processed(event)
         await uow.commit()
     return True

@@ -64,11 +64,11 @@ class FakeUnitOfWork(UnitOfWork):
         self.published.extend(self.collect_events())
         self.commits += 1
 
-    async def already_processed(self, event: Envelope[Any]) -> bool:
-        return event.event_id in self.processed
-
-    async def mark_processed(self, event: Envelope[Any]) -> None:
+    async def claim(self, event: Envelope[Any]) -> bool:
+        if event.event_id in self.processed:
+            return False
         self.processed.add(event.event_id)
+        return True
 
     def types(self) -> list[str]:
         return [event.type for event in self.published]
