@@ -34,7 +34,7 @@ async def run_case(
     world: World, case: str, fault: Fault, *, poison: int = 0, events: int = EVENTS
 ) -> Outcome:
     ledger = world.ledger
-    before = await ledger.edition_updates()
+    before = set(await ledger.edition_updates())
     edition_id = await world.published_edition()
     checkpoints = {n: asyncio.Event() for n in (100, 200, 250, 300, 500, 600, 750)}
     load = Load(world.registry_url, edition_id, events)
@@ -47,20 +47,21 @@ async def run_case(
     if repaired_at is None:  # nothing broke: recovery means catching up once the load ends
         await asyncio.wait_for(loading, RECOVERY_BOUND_SECONDS)
         repaired_at = time.monotonic()
-    # Recovered: everything stored before the repair has been applied by every consumer.
-    sent_before_repair = await ledger.edition_updates() - before
-    recovered_at = await _until(
-        lambda: ledger.drained(sent_before_repair), lambda: ledger.progress(sent_before_repair)
-    )
+    # Recovered: the newest event stored before the repair is applied by every consumer.
+    stored = {k: v for k, v in (await ledger.edition_updates()).items() if k not in before}
+    newest = max(stored, key=stored.__getitem__)
+    recovered_at = await _until(lambda: ledger.applied_everywhere(newest), lambda: _nothing())
     await asyncio.wait_for(loading, RECOVERY_BOUND_SECONDS)
 
-    sent = await ledger.edition_updates() - before
-    await _until(lambda: ledger.drained(sent), lambda: ledger.progress(sent))
-    await _until(lambda: _queues_empty(world), lambda: ledger.progress(sent))
+    # Then count exactly, once every queue is empty.
+    sent = set(await ledger.edition_updates()) - before
+    await _until(lambda: _queues_empty(world), lambda: _nothing(), every=1.0)
+    await _until(lambda: ledger.drained(sent), lambda: ledger.progress(sent), every=2.0)
     if poison:
         await _until(
             lambda: _at_least(ledger.dead_letters(poison_ids), poison * len(CONSUMERS)),
             lambda: ledger.progress(sent),
+            every=1.0,
         )
 
     deliveries, distinct = await ledger.inbox_deliveries(sent)
@@ -82,13 +83,19 @@ async def run_case(
     return outcome
 
 
-async def _until(check: Callable[[], Awaitable[bool]], progress: Callable[[], Awaitable[str]]) -> float:
+async def _until(
+    check: Callable[[], Awaitable[bool]], progress: Callable[[], Awaitable[str]], every: float = 0.5
+) -> float:
     deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
     while time.monotonic() < deadline:
         if await check():
             return time.monotonic()
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(every)
     raise AssertionError(f"not reached within {RECOVERY_BOUND_SECONDS}s: {await progress()}")
+
+
+async def _nothing() -> str:
+    return ""
 
 
 async def _at_least(count: Awaitable[int], wanted: int) -> bool:
