@@ -20,6 +20,7 @@ from devstack.mongodb import SecantusServer
 from devstack.rabbitmq import RabbitMQServer
 from devstack.stack import LocalStack
 from devstack.webhook_sink import WebhookSink
+from shared.replay import rebuild
 
 from ..support import eventually, reset_broker
 
@@ -122,3 +123,20 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
     async with httpx.AsyncClient() as http:
         for url in urls.values():
             assert (await http.get(f"{url}/ready")).status_code == 200
+            if url != urls["registry"]:
+                assert (await http.get(f"{url}/dead-letters")).json() == []
+
+    # The operator's replay rebuilds what submissions keeps from the registry's events.
+    window = f"{urls['submissions']}/editions/{outcome.edition_id}/submission-window"
+    async with httpx.AsyncClient() as http:
+        before = (await http.get(window)).json()
+        report = await rebuild(urls["submissions"], [urls["registry"]])
+        assert report["reset"]["collections"] == ["editions", "enrolments"]
+        # edition.published, .submissions_closed; enrolment.requested and .approved per KIM.
+        assert report["replayed"] == {urls["registry"]: 2 + 2 * len(KIMS)}
+        await eventually(lambda: _same(http, window, before), timeout=30)
+
+
+async def _same(http: httpx.AsyncClient, url: str, expected: object) -> bool:
+    response = await http.get(url)
+    return response.status_code == 200 and response.json() == expected

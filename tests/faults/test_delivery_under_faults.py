@@ -17,6 +17,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+import httpx
 import pytest
 
 from .conftest import OUTCOMES, World
@@ -151,18 +152,35 @@ async def consumers_stopped(world: World, checkpoints: dict[int, asyncio.Event])
 async def broker_killed(world: World, checkpoints: dict[int, asyncio.Event]) -> tuple[float | None, str]:
     await checkpoints[300].wait()
     await asyncio.to_thread(world.rabbitmq.kill)
-    await asyncio.sleep(1)
+    assert await _readiness(world, "judging") == {"status": "not_ready", "broker": False, "database": True}
     started = time.monotonic()
     await asyncio.to_thread(world.rabbitmq.start_again)
-    return time.monotonic(), f"RabbitMQ SIGKILL at 300, back in {time.monotonic() - started:.0f}s"
+    assert await _readiness(world, "judging", ready=True)
+    return (
+        time.monotonic(),
+        f"RabbitMQ SIGKILL at 300, back in {time.monotonic() - started:.0f}s; /ready 503 meanwhile",
+    )
 
 
 async def database_restarted(world: World, checkpoints: dict[int, asyncio.Event]) -> tuple[float | None, str]:
     await checkpoints[300].wait()
     await asyncio.to_thread(world.mongodb.stop)
-    await asyncio.sleep(1)
+    assert await _readiness(world, "judging") == {"status": "not_ready", "broker": True, "database": False}
     await asyncio.to_thread(world.mongodb.start_again)
-    return time.monotonic(), "SecantusDB stopped at 300, restarted"
+    assert await _readiness(world, "judging", ready=True)
+    return time.monotonic(), "SecantusDB stopped at 300, restarted; /ready 503 meanwhile"
+
+
+async def _readiness(world: World, service: str, *, ready: bool = False) -> dict[str, object]:
+    """The service's /ready answer once it says `ready` (200) or not (503), within 30 s."""
+    url = f"{world.stack.services[service].url}/ready"
+    async with httpx.AsyncClient(timeout=10) as http:
+        for _ in range(150):
+            response = await http.get(url)
+            if response.status_code == (200 if ready else 503):
+                return response.json()  # type: ignore[no-any-return]
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"{service} never reported ready={ready}")
 
 
 async def producer_killed_before_publishing(
