@@ -23,6 +23,8 @@ def make_broker(settings: ServiceSettings) -> RabbitBroker:
         ack_policy=AckPolicy.NACK_ON_ERROR,
         middlewares=[RejectMalformed],
         graceful_timeout=settings.shutdown_grace_seconds,
+        # Back soon after a broker restart; each attempt is one refused TCP connect.
+        reconnect_interval=1.0,
         # Per-message "Received"/"Processed" lines only when debugging.
         log_level=logging.DEBUG,
     )
