@@ -45,7 +45,11 @@ class SecantusServer:
             log_path=self.workdir / "secantusdb.log",
         )
         self._process.start()
-        wait_until(self._ready, timeout=timeout, what="SecantusDB")
+        try:
+            wait_until(self._ready, timeout=timeout, what="SecantusDB")
+        except BaseException:
+            self.stop()
+            raise
 
     def _ready(self) -> bool:
         assert self._process is not None

@@ -94,8 +94,10 @@ class RabbitMQServer:
         self._server.start()
         try:
             wait_until(self._ready, timeout=timeout, what="RabbitMQ")
-        except TimeoutError:
-            raise TimeoutError(f"RabbitMQ did not start:\n{self._server.tail()}") from None
+        except BaseException as error:
+            tail = self._server.tail()
+            self.stop()
+            raise RuntimeError(f"RabbitMQ did not start:\n{tail}") from error
 
     def _ready(self) -> bool:
         if self._server is None or not self._server.running():

@@ -51,7 +51,15 @@ class LocalStack:
     _own_servers: list[RabbitMQServer | SecantusServer] = field(default_factory=list)
 
     def start(self) -> None:
-        """Start what was not given (broker, database), then the services; wait until all are ready."""
+        """Start what was not given (broker, database), then the services; wait until all
+        are ready. If anything fails to start, stop everything started, then raise."""
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor() as pool:
             pending = []

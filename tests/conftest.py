@@ -20,16 +20,20 @@ from .support import EventTap, reset_broker
 def rabbitmq(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RabbitMQServer]:
     server = RabbitMQServer(tmp_path_factory.mktemp("rabbitmq"))
     server.start()
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
 def mongodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecantusServer]:
     server = SecantusServer(tmp_path_factory.mktemp("secantusdb"))
     server.start()
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -59,9 +59,7 @@ class World:
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     workdir: Path = tmp_path_factory.mktemp("faults")
     rabbitmq, mongodb = RabbitMQServer(workdir / "rabbitmq"), SecantusServer(workdir / "secantusdb")
-    await asyncio.gather(asyncio.to_thread(rabbitmq.start), asyncio.to_thread(mongodb.start))
     proxy = TcpProxy(rabbitmq.port)
-    await proxy.start()
     suffix = "_" + uuid.uuid4().hex[:6]
     stack = LocalStack(
         workdir,
@@ -73,19 +71,24 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
             "notifications": {"NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.5"},
         },
     )
-    await asyncio.to_thread(stack.start)
     ledger = Ledger(mongodb.url, suffix)
-    async with httpx.AsyncClient(timeout=10) as http:
-        staff = await http.post(
-            f"{stack.services['notifications'].url}/recipients",
-            json={"name": "Staf Diskominfo", "subscriptions": ["edition.updated"]},
-        )
-        assert staff.status_code == 201, staff.text
-    yield World(rabbitmq, mongodb, proxy, stack, ledger)
-    ledger.close()
-    await asyncio.to_thread(stack.stop)
-    await proxy.stop()
-    await asyncio.gather(asyncio.to_thread(rabbitmq.stop), asyncio.to_thread(mongodb.stop))
+    try:
+        await asyncio.gather(asyncio.to_thread(rabbitmq.start), asyncio.to_thread(mongodb.start))
+        await proxy.start()
+        await asyncio.to_thread(stack.start)
+        async with httpx.AsyncClient(timeout=10) as http:
+            staff = await http.post(
+                f"{stack.services['notifications'].url}/recipients",
+                json={"name": "Staf Diskominfo", "subscriptions": ["edition.updated"]},
+            )
+            assert staff.status_code == 201, staff.text
+        yield World(rabbitmq, mongodb, proxy, stack, ledger)
+    finally:
+        # Whatever got started, even if setting up failed half-way.
+        ledger.close()
+        await asyncio.to_thread(stack.stop)
+        await proxy.stop()
+        await asyncio.gather(asyncio.to_thread(rabbitmq.stop), asyncio.to_thread(mongodb.stop))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
