@@ -1,0 +1,147 @@
+"""One run of the benchmark: starts RabbitMQ, SecantusDB and the four services on
+free loopback ports, measures the ceiling, the pipeline, ranking and memory,
+stops everything it started, prints one table and writes it as JSON.
+
+    .venv/bin/python -m bench                 # the full run (a few minutes)
+    .venv/bin/python -m bench --quick         # a tiny run, to see that it works
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from motor.motor_asyncio import AsyncIOMotorClient
+
+from devstack.stack import LocalStack
+
+from . import ceiling, machine, memory, pipeline, ranking
+from .report import table
+
+HERE = Path(__file__).parent
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rates", default="50,200", help="offered requests per second, comma-separated")
+    parser.add_argument("--seconds", type=float, default=6.0, help="how long each offered rate runs")
+    parser.add_argument("--flat-out", type=int, default=800, help="requests in each flat-out phase")
+    parser.add_argument("--ceiling-events", type=int, default=5000)
+    parser.add_argument("--ranking-entries", type=int, default=10_000)
+    parser.add_argument("--label", default="latest", help="names the JSON: bench/results/<label>.json")
+    parser.add_argument("--output", type=Path, help="where to write the JSON instead")
+    parser.add_argument("--workdir", type=Path, default=Path(".run/bench"), help="servers' data and logs")
+    parser.add_argument("--quick", action="store_true", help="tiny numbers: checks that every part runs")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rates, args.seconds, args.flat_out = "20", 1.0, 20
+        args.ceiling_events, args.ranking_entries = 100, 50
+    return args
+
+
+async def measure(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict[str, Any]:
+    assert stack.rabbitmq is not None and stack.mongodb is not None
+    pids = {name: service.process.pid for name, service in stack.services.items()}
+    await asyncio.sleep(3)  # settle: relays and senders make their first passes
+    idle = memory.peaks(pids)  # type: ignore[arg-type]
+
+    say(f"ceiling: {args.ceiling_events} events ...")
+    top = await ceiling.measure(stack.rabbitmq.url, stack.mongodb.url, args.ceiling_events)
+    say(f"  {top.summary()['events_per_second']} events/s")
+
+    rates = [float(r) for r in str(args.rates).split(",") if r]
+    plan = pipeline.phases(rates, args.seconds, args.flat_out)
+    entries = sum(p.count for p in plan if p.kind == "entries")
+    competition = pipeline.Competition(stack.urls())
+    inbox = pipeline.StaffInbox(stack.mongodb.url, "notifications")
+    mongo = AsyncIOMotorClient(stack.mongodb.url, uuidRepresentation="standard", tz_aware=True)
+    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+    outcomes = []
+    try:
+        async with httpx.AsyncClient(timeout=120, limits=limits) as http:
+            say(f"pipeline: preparing an edition with {entries} entries' worth of KIMs ...")
+            started = time.monotonic()
+            await competition.prepare(http, entries)
+            await competition.wait_until_enrolled(mongo, "submissions")
+            say(f"  ready in {time.monotonic() - started:.0f}s")
+            entry_requests, sheet_requests = competition.entry_requests(), None
+            for number, phase in enumerate(plan):
+                if phase.kind == "sheets" and sheet_requests is None:
+                    await competition.close_submissions(http)
+                    await competition.wait_until_judging_knows_entries(mongo, "judging")
+                    sheet_requests = competition.sheet_requests()
+                requests = entry_requests if phase.kind == "entries" else sheet_requests
+                assert requests is not None
+                say(f"  {phase.name}: {phase.count} requests ...")
+                outcome = await pipeline.run_phase(
+                    http,
+                    phase,
+                    requests,
+                    inbox,
+                    mongo,
+                    label=f"bench-{number}",
+                    on_accepted=lambda body: (
+                        competition.entry_ids.append(body["entry_id"])
+                        if "entry_id" in body and "judge_id" not in body
+                        else None
+                    ),
+                )
+                summary = outcome.summary()
+                say(
+                    f"    {summary['events_per_second']} events/s, p99 {summary['latency_ms']['p99']} ms, "
+                    f"not delivered {summary['not_delivered']}, refused {summary['refused']}"
+                )
+                outcomes.append(summary)
+    finally:
+        inbox.close()
+        mongo.close()
+    loaded = memory.peaks(pids)  # type: ignore[arg-type]
+    return {
+        "ceiling": top.summary(),
+        "pipeline": outcomes,
+        "memory_mb": {name: {"idle": idle[name], "load": loaded[name]} for name in pids},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    stack = LocalStack(args.workdir.resolve())
+    say(f"starting RabbitMQ, SecantusDB and the four services under {args.workdir} ...")
+    stack.start()
+    try:
+        results = asyncio.run(measure(args, stack, say))
+        assert stack.rabbitmq is not None and stack.mongodb is not None
+        about = machine.describe(stack.rabbitmq.url, stack.mongodb.url)
+    finally:
+        say("stopping everything started ...")
+        stack.stop()
+    say(f"ranking: {args.ranking_entries} entries x {ranking.JUDGES} judges ...")
+    results["ranking"] = ranking.measure(args.ranking_entries)
+    results = {"label": args.label, "machine": about, "arguments": _plain(vars(args)), **results}
+    output = args.output or HERE / "results" / f"{args.label}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2) + "\n")
+    print()
+    print(table(results))
+    say(f"\nwritten to {output}")
+    return 0
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: str(value) if isinstance(value, Path) else value for name, value in values.items()}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

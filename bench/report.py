@@ -1,0 +1,61 @@
+"""The one table a run prints, from its JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def table(results: dict[str, Any]) -> str:
+    top = results["ceiling"]
+    ceiling_rate = top["events_per_second"]
+    lines = [
+        "| measure | events/s | p50 ms | p95 ms | p99 ms | pipeline ÷ ceiling | db ops/event | notes |",
+        "|---|---|---|---|---|---|---|---|",
+        _row(
+            "ceiling (publish + consume + write)",
+            top["events_per_second"],
+            top["latency_ms"],
+            "1.00",
+            f"{top['events']} events",
+        ),
+    ]
+    for phase in results["pipeline"]:
+        notes = f"{phase['accepted']}/{phase['sent']} accepted, sent at {phase['sent_per_second']}/s"
+        if phase["not_delivered"]:
+            notes += f", {phase['not_delivered']} not delivered"
+        if phase["refused"]:
+            notes += f", refused {phase['refused']}"
+        ratio = phase["events_per_second"] / ceiling_rate if ceiling_rate else 0.0
+        lines.append(
+            _row(
+                f"pipeline: {phase['phase']}",
+                phase["events_per_second"],
+                phase["latency_ms"],
+                f"{ratio:.2f}",
+                notes,
+            )
+        )
+    ranked = results["ranking"]
+    for case, seconds in ranked["seconds"].items():
+        lines.append(
+            f"| ranking {ranked['entries']} x {ranked['judges']} ({case}) | | | | | | | {seconds:.2f} s |"
+        )
+    for name, mb in results["memory_mb"].items():
+        lines.append(f"| RSS {name} | | | | | | | idle {mb['idle']:.0f} MB, load {mb['load']:.0f} MB |")
+    about = results["machine"]
+    lines.append(
+        f"\n{about['cpu']}, {about['cores']} cores, {about['memory_gb']} GB; {about['os']}; "
+        f"Python {about['python']}; RabbitMQ {about['rabbitmq']}; SecantusDB {about['secantusdb']}"
+    )
+    return "\n".join(lines)
+
+
+def _row(name: str, rate: float, latency: dict[str, Any], ratio: str, operations: str, notes: str) -> str:
+    return (
+        f"| {name} | {rate:.1f} | {_ms(latency['p50'])} | {_ms(latency['p95'])} | {_ms(latency['p99'])} "
+        f"| {ratio} | {operations} | {notes} |"
+    )
