@@ -7,6 +7,7 @@ and after the last allowed attempt the delivery has failed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -60,16 +61,20 @@ class Notice:
     addressee: Addressee | None = None
 
     @classmethod
-    def of(cls, event: Envelope[Any]) -> Notice:
+    def of(cls, event: Envelope[Any], languages: Iterable[Language] = LANGUAGES) -> Notice:
+        """The notice in `languages` (the addressee's, Indonesian, is always there
+        when the event names one): rendering costs, and most events tell few people."""
         template = TEMPLATES[event.type]
+        addressee = template.addressee_of(event.data)
+        wanted = set(languages) | ({DEFAULT_LANGUAGE} if addressee else set())
         return cls(
             event_id=event.event_id,
             event_type=event.type,
             occurred_at=event.occurred_at,
             correlation_id=event.correlation_id,
             data=event.data.model_dump(mode="json"),
-            messages={language: template.render(event.data, language) for language in LANGUAGES},
-            addressee=template.addressee_of(event.data),
+            messages={lang: template.render(event.data, lang) for lang in LANGUAGES if lang in wanted},
+            addressee=addressee,
         )
 
     def deliveries_to(self, recipient: Recipient, now: datetime) -> list[Delivery]:

@@ -23,7 +23,7 @@ async def notify(uow: NotificationsUnitOfWork, event: Envelope[Any], clock: Cloc
         nonlocal waiting
         waiting = 0  # the effect runs again when its transaction met a concurrent change
         recipients = await uow.recipients.subscribed_to(event.type)
-        notice = Notice.of(event)
+        notice = Notice.of(event, languages={recipient.language for recipient in recipients})
         now = clock()
         deliveries = [d for recipient in recipients for d in notice.deliveries_to(recipient, now)]
         to_addressee = notice.delivery_to_addressee(recipients, now)
