@@ -1,7 +1,10 @@
-"""The one table a run prints, from its JSON."""
+"""The one table a run prints, from its JSON: `python -m bench.report bench/results/<label>.json`."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -20,6 +23,7 @@ def table(results: dict[str, Any]) -> str:
             top["events_per_second"],
             top["latency_ms"],
             "1.00",
+            "1 write",
             f"{top['events']} events",
         ),
     ]
@@ -30,12 +34,14 @@ def table(results: dict[str, Any]) -> str:
         if phase["refused"]:
             notes += f", refused {phase['refused']}"
         ratio = phase["events_per_second"] / ceiling_rate if ceiling_rate else 0.0
+        operations = phase.get("database_operations_per_event", {}).get("total", "-")
         lines.append(
             _row(
                 f"pipeline: {phase['phase']}",
                 phase["events_per_second"],
                 phase["latency_ms"],
                 f"{ratio:.2f}",
+                str(operations),
                 notes,
             )
         )
@@ -59,3 +65,8 @@ def _row(name: str, rate: float, latency: dict[str, Any], ratio: str, operations
         f"| {name} | {rate:.1f} | {_ms(latency['p50'])} | {_ms(latency['p95'])} | {_ms(latency['p99'])} "
         f"| {ratio} | {operations} | {notes} |"
     )
+
+
+if __name__ == "__main__":
+    for path in sys.argv[1:]:
+        print(table(json.loads(Path(path).read_text())))

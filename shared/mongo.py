@@ -15,7 +15,13 @@ from motor.motor_asyncio import (
     AsyncIOMotorDatabase,
 )
 from pydantic import TypeAdapter
-from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailure, PyMongoError
+from pymongo.errors import (
+    BulkWriteError,
+    ConnectionFailure,
+    DuplicateKeyError,
+    OperationFailure,
+    PyMongoError,
+)
 
 from .clock import utcnow
 from .contracts import Envelope
@@ -26,6 +32,7 @@ from .unit_of_work import Cause, ToIntegration, UnitOfWork
 
 INBOX = "inbox"
 WRITE_CONFLICT = 112
+DUPLICATE_KEY = 11000
 
 
 def connect(url: str, app_name: str) -> AsyncIOMotorClient:
@@ -44,6 +51,17 @@ async def reachable(client: AsyncIOMotorClient, timeout: float = 2.0) -> bool:
     except (PyMongoError, TimeoutError):
         return False
     return True
+
+
+def in_transaction(session: AsyncIOMotorClientSession | None) -> None:
+    """Start the unit of work's transaction at its first write.
+
+    Reads before it go without one: a read in a transaction costs the server
+    several times more, and what they read is protected all the same, by the
+    version every save expects and by the unique indexes.
+    """
+    if session is not None and not session.in_transaction:
+        session.start_transaction()
 
 
 def is_concurrent_change(error: BaseException) -> bool:
@@ -131,6 +149,10 @@ class Repository(Generic[A]):
         return await self._collection.count_documents(query, session=self._session)
 
     async def get(self, aggregate_id: Any) -> A | None:
+        # Loaded or added in this unit of work already: the same object, no round trip.
+        known = self._loaded.get(aggregate_id)
+        if known is not None:
+            return known[0]
         return await self._find_one({"_id": aggregate_id})
 
     def add(self, aggregate: A) -> None:
@@ -141,6 +163,9 @@ class Repository(Generic[A]):
         return None
 
     async def save_changes(self) -> None:
+        new = [(key, aggregate) for key, (aggregate, original) in self._loaded.items() if original is None]
+        if len(new) > 1:
+            await self._insert_together(new)
         for key, (aggregate, original) in list(self._loaded.items()):
             try:
                 saved = await self._save(aggregate, original)
@@ -151,15 +176,39 @@ class Repository(Generic[A]):
                 raise refusal from error
             self._loaded[key] = (aggregate, saved)
 
+    async def _insert_together(self, new: list[tuple[Any, A]]) -> None:
+        """New aggregates in one write: the server's cost is mostly per request."""
+        docs = [self.to_document(aggregate) for _, aggregate in new]
+        for (_, aggregate), doc in zip(new, docs, strict=True):
+            aggregate.version = doc["version"] = 1
+        in_transaction(self._session)
+        try:
+            await self._collection.insert_many(docs, ordered=True, session=self._session)
+        except BulkWriteError as error:
+            failed = (error.details.get("writeErrors") or [{}])[0]
+            if failed.get("code") == WRITE_CONFLICT:
+                raise ConcurrentChange() from error
+            if failed.get("code") == DUPLICATE_KEY:
+                refusal = self.duplicate(new[failed["index"]][1])
+                if refusal is not None:
+                    raise refusal from error
+                message = failed.get("errmsg", "duplicate key")
+                raise DuplicateKeyError(message, DUPLICATE_KEY, failed) from error
+            raise
+        for (key, aggregate), doc in zip(new, docs, strict=True):
+            self._loaded[key] = (aggregate, doc)
+
     async def _save(self, aggregate: A, original: dict[str, Any] | None) -> dict[str, Any] | None:
         """Write the aggregate if it changed; return the document as now stored."""
         current = self.to_document(aggregate)
         if original is None:
             aggregate.version = current["version"] = 1
+            in_transaction(self._session)
             await self._collection.insert_one(current, session=self._session)
         elif current != original:
             read_version = aggregate.version
             current["version"] = read_version + 1
+            in_transaction(self._session)
             result = await self._collection.replace_one(
                 {"_id": current["_id"], "version": read_version}, current, session=self._session
             )
@@ -171,7 +220,11 @@ class Repository(Generic[A]):
 
 class MongoUnitOfWork(UnitOfWork):
     """One MongoDB transaction: the aggregates' changes, the events they caused
-    (the outbox) and, for a consumer, the event it processed (the inbox)."""
+    (the outbox) and, for a consumer, the events it processed (the inbox).
+
+    The transaction starts at the first write (see `in_transaction`); a unit of
+    work that only reads has none.
+    """
 
     def __init__(
         self,
@@ -189,6 +242,8 @@ class MongoUnitOfWork(UnitOfWork):
         self._relay = relay
         self.session: AsyncIOMotorClientSession | None = None
         self._committed_events = 0
+        #: Processed records of events claimed together, written at commit.
+        self._claims: list[dict[str, Any]] = []
 
     @property
     def repositories(self) -> Iterable[Repository[Any]]:
@@ -204,9 +259,10 @@ class MongoUnitOfWork(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         self.session = await self._client.start_session()
-        self.session.start_transaction()
         self.open_repositories(self.session)
         self._committed_events = 0
+        self._claims = []
+        self.staged = []
         return self
 
     async def __aexit__(
@@ -240,8 +296,13 @@ class MongoUnitOfWork(UnitOfWork):
         assert self.session is not None
         await self.flush()
         try:
-            events = self.collect_events()
+            events = self.events_to_store()
+            if self._claims:
+                in_transaction(self.session)
+                await self.db[INBOX].insert_many(self._claims, session=self.session)
+                self._claims = []
             if events:
+                in_transaction(self.session)
                 await self.db[OUTBOX].insert_many(
                     [outbox_document(event) for event in events], session=self.session
                 )
@@ -254,6 +315,8 @@ class MongoUnitOfWork(UnitOfWork):
 
     async def _commit_transaction(self) -> None:
         assert self.session is not None
+        if not self.session.in_transaction:
+            return  # nothing was written
         for _ in range(3):
             try:
                 await self.session.commit_transaction()
@@ -266,14 +329,31 @@ class MongoUnitOfWork(UnitOfWork):
     async def claim(self, event: Envelope[Any]) -> bool:
         # Insert first: a redelivery meets the unique _id and changes nothing; two
         # copies handled at once conflict, and the loser finds the record on retry.
+        in_transaction(self.session)
         try:
-            await self.db[INBOX].insert_one(
-                {"_id": event.event_id, "type": event.type, "processed_at": utcnow()},
-                session=self.session,
-            )
+            await self.db[INBOX].insert_one(_processed(event), session=self.session)
         except DuplicateKeyError:
             return False
         return True
+
+    async def claim_all(self, events: Sequence[Envelope[Any]]) -> list[bool]:
+        # One read for all, one write at commit. A copy being handled elsewhere
+        # meanwhile makes that write conflict: the commit fails and the group
+        # commit applies each event alone (see `GroupCommit`).
+        ids = list({event.event_id for event in events})
+        found = self.db[INBOX].find({"_id": {"$in": ids}}, {"_id": 1}, session=self.session)
+        done = {doc["_id"] async for doc in found}
+        fresh = []
+        for event in events:
+            fresh.append(event.event_id not in done)
+            if fresh[-1]:
+                self._claims.append(_processed(event))
+            done.add(event.event_id)
+        return fresh
+
+
+def _processed(event: Envelope[Any]) -> dict[str, Any]:
+    return {"_id": event.event_id, "type": event.type, "processed_at": utcnow()}
 
 
 async def prepare_database(db: AsyncIOMotorDatabase, repositories: Iterable[type[Repository[Any]]]) -> None:

@@ -32,7 +32,7 @@ from .http import install_error_handlers
 from .messaging import ConsumerQueue, EventPublisher, OutboxRelay, declare_topology, make_broker, queue_of
 from .messaging.outbox import OUTBOX
 from .mongo import MongoUnitOfWork, Repository, connect, prepare_database, reachable
-from .unit_of_work import Cause, ToIntegration
+from .unit_of_work import Cause, GroupCommit, ToIntegration
 
 log = logging.getLogger("kim.service")
 
@@ -100,6 +100,9 @@ class ServiceRuntime:
     #: Collections built only from other services' events, which a replay rebuilds.
     projections: Sequence[type[Repository[Any]]] = ()
     publisher: EventPublisher | None = None
+    #: One per kind of unit of work: events the consumers handle at the same time
+    #: are applied together (see `GroupCommit`).
+    groups: dict[type[MongoUnitOfWork], GroupCommit] = field(default_factory=dict)
 
     @property
     def db(self) -> AsyncIOMotorDatabase:
@@ -107,7 +110,7 @@ class ServiceRuntime:
 
     def unit_of_work(self, kind: type[U], to_integration: ToIntegration, cause: Cause) -> U:
         """A unit of work of this service, whose commits wake the outbox relay."""
-        return kind(
+        uow = kind(
             self.mongo,
             self.settings.mongodb_database,
             producer=self.settings.service_name,
@@ -115,6 +118,8 @@ class ServiceRuntime:
             cause=cause,
             relay=self.relay,
         )
+        uow.group = self.groups.setdefault(kind, GroupCommit(most=self.settings.prefetch_count))
+        return uow
 
     def dead_letter_uow(self, cause: Cause) -> dead_letters.DeadLetterUnitOfWork:
         return self.unit_of_work(

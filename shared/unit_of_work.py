@@ -12,7 +12,7 @@ import abc
 import asyncio
 import functools
 import random
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, ParamSpec, Self, TypeVar
@@ -46,10 +46,17 @@ ToIntegration = Callable[[Any], tuple[EventClass, Payload] | None]
 
 
 class UnitOfWork(abc.ABC):
+    #: Where `apply_once` sends events to be applied together with others that
+    #: arrive meanwhile; None applies each in a unit of work of its own.
+    group: GroupCommit | None = None
+
     def __init__(self, *, producer: str, to_integration: ToIntegration, cause: Cause) -> None:
         self.producer = producer
         self.cause = cause
         self._to_integration = to_integration
+        #: Integration events already collected, each under the cause of its own
+        #: event, when one unit of work applies several events (a group commit).
+        self.staged: list[Envelope[Any]] = []
 
     @abc.abstractmethod
     async def __aenter__(self) -> Self: ...
@@ -74,9 +81,24 @@ class UnitOfWork(abc.ABC):
         """Record, with the effect to come, that `event` is applied; False when it
         already was (a redelivery), in which case nothing else may be done."""
 
+    async def claim_all(self, events: Sequence[Envelope[Any]]) -> list[bool]:
+        """Claim several events at once (see `claim`): for each, whether it is to be
+        applied now; a second copy of one in `events` is not."""
+        return [await self.claim(event) for event in events]
+
     @abc.abstractmethod
     def seen(self) -> Iterable[Aggregate]:
         """Every aggregate loaded or added in this unit of work."""
+
+    def stage_events(self) -> None:
+        """Collect the integration events recorded so far under the current cause."""
+        self.staged.extend(self.collect_events())
+
+    def events_to_store(self) -> list[Envelope[Any]]:
+        """What the commit stores in the outbox: the staged events, then the rest."""
+        events = [*self.staged, *self.collect_events()]
+        self.staged = []
+        return events
 
     def collect_events(self) -> list[Envelope[Any]]:
         """Turn the domain events the aggregates recorded into integration events."""
@@ -125,18 +147,108 @@ def retry_on_conflict(handler: Callable[P, Awaitable[R]]) -> Callable[P, Awaitab
 
 
 U = TypeVar("U", bound=UnitOfWork)
+Effect = Callable[[Any], Awaitable[None]]
 
 
-@retry_on_conflict
 async def apply_once(uow: U, event: Envelope[Any], effect: Callable[[U], Awaitable[None]]) -> bool:
     """Apply an event's effect and record the event as processed, in one unit of work.
 
     A redelivered event finds its record and changes nothing. Returns whether
-    the effect was applied now.
+    the effect was applied now. With a group commit, events that arrive together
+    share one unit of work (one transaction), each still applied exactly once.
     """
+    if uow.group is not None:
+        return await uow.group.apply(uow, event, effect)
+    return await _apply_alone(uow, event, effect)
+
+
+@retry_on_conflict
+async def _apply_alone(uow: UnitOfWork, event: Envelope[Any], effect: Effect) -> bool:
     async with uow:
         if not await uow.claim(event):
             return False
         await effect(uow)
         await uow.commit()
     return True
+
+
+@dataclass
+class _Waiting:
+    uow: UnitOfWork
+    event: Envelope[Any]
+    effect: Effect
+    applied: asyncio.Future[bool]
+
+
+class GroupCommit:
+    """Applies the events a consumer is handling at the same time in one unit of
+    work: one transaction, one write of their processed records, one of their
+    outbox records, instead of one of each per event.
+
+    Each event's effect runs in arrival order and stages the events it causes
+    under its own cause. Events that arrive while a group is being stored form
+    the next group. If a group fails as a whole (one effect refuses, a
+    redelivered copy raced in, the database is away), each of its events is
+    applied again alone, so each handler gets its own outcome: applied,
+    already applied, or the error to nack with.
+    """
+
+    def __init__(self, most: int = 50) -> None:
+        self._most = most
+        self._waiting: list[_Waiting] = []
+        self._storing: asyncio.Task[None] | None = None
+
+    async def apply(self, uow: UnitOfWork, event: Envelope[Any], effect: Effect) -> bool:
+        waiting = _Waiting(uow, event, effect, asyncio.get_running_loop().create_future())
+        self._waiting.append(waiting)
+        if self._storing is None:
+            self._storing = asyncio.create_task(self._store_groups(), name="group-commit")
+        return await waiting.applied
+
+    async def _store_groups(self) -> None:
+        try:
+            while self._waiting:
+                group = [w for w in self._waiting[: self._most] if not w.applied.done()]
+                del self._waiting[: self._most]
+                if len(group) > 1:
+                    try:
+                        outcomes = await _apply_together(group)
+                    except Exception:  # noqa: BLE001 - each event gets its own outcome, alone
+                        pass
+                    else:
+                        for waiting, applied in zip(group, outcomes, strict=True):
+                            _settle(waiting.applied, applied)
+                        continue
+                for waiting in group:
+                    try:
+                        applied = await _apply_alone(waiting.uow, waiting.event, waiting.effect)
+                        _settle(waiting.applied, applied)
+                    except Exception as error:  # noqa: BLE001 - the handler raises it and nacks
+                        if not waiting.applied.done():
+                            waiting.applied.set_exception(error)
+        finally:
+            self._storing = None
+
+
+def _settle(future: asyncio.Future[bool], applied: bool) -> None:
+    if not future.done():
+        future.set_result(applied)
+
+
+async def _apply_together(group: list[_Waiting]) -> list[bool]:
+    uow = group[0].uow
+    own_cause = uow.cause
+    try:
+        async with uow:
+            fresh = await uow.claim_all([w.event for w in group])
+            for waiting, new in zip(group, fresh, strict=True):
+                if new:
+                    uow.cause = waiting.uow.cause
+                    await waiting.effect(uow)
+                    uow.stage_events()
+            uow.cause = own_cause
+            await uow.commit()
+        return fresh
+    finally:
+        uow.cause = own_cause
+        uow.staged = []

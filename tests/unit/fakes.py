@@ -61,7 +61,7 @@ class FakeUnitOfWork(UnitOfWork):
         for aggregate in self.seen():
             if aggregate.events or aggregate.version == 0:
                 aggregate.version += 1
-        self.published.extend(self.collect_events())
+        self.published.extend(self.events_to_store())
         self.commits += 1
 
     async def claim(self, event: Envelope[Any]) -> bool:

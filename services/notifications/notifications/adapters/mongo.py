@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from motor.motor_asyncio import AsyncIOMotorClientSession
+from motor.motor_asyncio import AsyncIOMotorClientSession, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING
 
 from shared.mongo import MongoUnitOfWork, Repository
@@ -33,11 +33,18 @@ class MongoRecipientRepository(Repository[Recipient]):
         {"keys": [("created_at", ASCENDING)]},
     ]
 
+    def __init__(self, db: AsyncIOMotorDatabase, session: AsyncIOMotorClientSession | None) -> None:
+        super().__init__(db, session)
+        #: Events applied together ask for the same subscribers: one read per type.
+        self._subscribers: dict[str, list[Recipient]] = {}
+
     async def list(self) -> list[Recipient]:
         return await self._find({}, sort=[("created_at", ASCENDING)])
 
     async def subscribed_to(self, event_type: str) -> list[Recipient]:
-        return await self._find({"subscriptions": event_type, "active": True})
+        if event_type not in self._subscribers:
+            self._subscribers[event_type] = await self._find({"subscriptions": event_type, "active": True})
+        return self._subscribers[event_type]
 
 
 class MongoDeliveryRepository(Repository[Delivery]):
