@@ -18,8 +18,9 @@ digits and compared at 12 decimal places, where equal values agree.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from fractions import Fraction
@@ -48,9 +49,27 @@ def decimal(value: Fraction) -> Decimal:
     return PRECISION.divide(Decimal(value.numerator), Decimal(value.denominator))
 
 
+def exact_mean(values: Sequence[Fraction]) -> Fraction:
+    """The exact mean, summed as integers over a common denominator: the same
+    value as adding the fractions one by one, without reducing at every step."""
+    mean, _ = _integer_sums(values)
+    return mean
+
+
+def _integer_sums(values: Sequence[Fraction]) -> tuple[Fraction, Fraction]:
+    """The exact mean and population variance of `values`."""
+    common = math.lcm(*(v.denominator for v in values))
+    scaled = [v.numerator * (common // v.denominator) for v in values]
+    count, total = len(scaled), sum(scaled)
+    # Σ(v − μ)² / n = (n·Σa² − (Σa)²) / (n²·d²) for v = a / d.
+    squares = sum(a * a for a in scaled)
+    mean = Fraction(total, count * common)
+    variance = Fraction(count * squares - total * total, (count * common) ** 2)
+    return mean, variance
+
+
 def _mean_and_spread(values: list[Fraction]) -> tuple[Fraction, Decimal]:
-    mean = sum(values, Fraction(0)) / len(values)
-    variance = sum(((v - mean) ** 2 for v in values), Fraction(0)) / len(values)
+    mean, variance = _integer_sums(values)
     return mean, PRECISION.sqrt(decimal(variance))
 
 
@@ -65,15 +84,21 @@ def normalise(totals: Iterable[Total], min_sheets: int) -> dict[UUID, Normalised
     pooled_mean, pooled_spread = _mean_and_spread([t.value for t in totals])
     spreads = {judge: _mean_and_spread(values) for judge, values in by_judge.items()}
 
+    pooled = decimal(pooled_mean)
+    # A judge gives the same total many times: each (judge, total) is computed once.
+    computed: dict[tuple[UUID, int, int], Normalised] = {}
     found = {}
     for total in totals:
-        if len(by_judge[total.judge_id]) < min_sheets:
-            found[total.sheet_id] = Normalised(value=decimal(total.value), raw=True)
-            continue
-        mean, spread = spreads[total.judge_id]
-        z = ZERO if spread == 0 else PRECISION.divide(decimal(total.value - mean), spread)
-        scaled = PRECISION.add(decimal(pooled_mean), PRECISION.multiply(pooled_spread, z))
-        found[total.sheet_id] = Normalised(value=min(HUNDRED, max(ZERO, scaled)), raw=False)
+        key = (total.judge_id, total.value.numerator, total.value.denominator)  # cheaper to hash
+        if key not in computed:
+            if len(by_judge[total.judge_id]) < min_sheets:
+                computed[key] = Normalised(value=decimal(total.value), raw=True)
+            else:
+                mean, spread = spreads[total.judge_id]
+                z = ZERO if spread == 0 else PRECISION.divide(decimal(total.value - mean), spread)
+                scaled = PRECISION.add(pooled, PRECISION.multiply(pooled_spread, z))
+                computed[key] = Normalised(value=min(HUNDRED, max(ZERO, scaled)), raw=False)
+        found[total.sheet_id] = computed[key]
     return found
 
 

@@ -17,6 +17,8 @@ totals at 12 decimal places); scores are shown to two decimals, half up.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -81,12 +83,32 @@ def order(scored: Sequence[Scored], chain: Sequence[TieBreakRule]) -> list[Block
     """The entries best first, in blocks of entries still equal after the chain."""
     # Entries sharing a rank are listed by KIM name: stable, and no hint of an order.
     listed = sorted(scored, key=lambda s: (s.entry.kim_name, str(s.entry.entry_id)))
-    return _blocks(_split(listed, lambda s: -s.score), BY_SCORE, chain)
+    return _blocks(_split(listed, _higher_first(listed, lambda s: s.score)), BY_SCORE, chain)
 
 
 def _split(group: Sequence[Scored], key: Key) -> list[list[Scored]]:
-    ordered = sorted(group, key=key)
-    return [list(equal) for _, equal in groupby(ordered, key=key)]
+    keyed = sorted(((key(s), s) for s in group), key=_first)  # stable: equal keys keep their order
+    return [[s for _, s in equal] for _, equal in groupby(keyed, key=_first)]
+
+
+def _first(pair: tuple[Any, Scored]) -> Any:
+    return pair[0]
+
+
+def _higher_first(group: Sequence[Scored], value: Callable[[Scored], Fraction | Decimal]) -> Key:
+    """A key putting higher values first, exactly. Fractions are compared as
+    integers over their common denominator: the same order, far cheaper."""
+    values = [value(s) for s in group]
+    if not all(isinstance(v, Fraction) for v in values):
+        return lambda s: -value(s)
+    common = math.lcm(*(v.denominator for v in values))  # type: ignore[union-attr]
+
+    def key(s: Scored) -> int:
+        exact = value(s)
+        assert isinstance(exact, Fraction)
+        return -exact.numerator * (common // exact.denominator)
+
+    return key
 
 
 def _blocks(groups: list[list[Scored]], rule: str, chain: Sequence[TieBreakRule]) -> list[Block]:
@@ -107,7 +129,7 @@ def _separate(group: list[Scored], chain: Sequence[TieBreakRule]) -> list[Block]
 
 
 def _priority(group: Sequence[Scored]) -> Key:
-    return lambda s: -s.priority
+    return _higher_first(group, lambda s: s.priority)
 
 
 def _earlier_submission(group: Sequence[Scored]) -> Key:
@@ -134,5 +156,12 @@ KEYS: dict[TieBreakRule, Callable[[Sequence[Scored]], Key]] = {
 
 def two_places(value: Fraction | Decimal) -> float:
     """Round half up to two decimals, for display; the order was decided on exact values."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else value
+    if isinstance(value, Fraction):
+        return _fraction_two_places(value.numerator, value.denominator)
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@functools.lru_cache(maxsize=65536)  # scores repeat, so do their totals and means
+def _fraction_two_places(numerator: int, denominator: int) -> float:
+    exact = Decimal(numerator) / Decimal(denominator)
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

@@ -152,7 +152,7 @@ def compile_results(edition: Edition, entries: Iterable[Entry], sheets: Iterable
             Scored(
                 entry=entry,
                 totals={s.judge_id: totals[s.sheet_id] for s in kept},
-                raw=sum((totals[s.sheet_id] for s in kept), Fraction(0)) / len(kept),
+                raw=normalisation.exact_mean([totals[s.sheet_id] for s in kept]),
                 normalised=normalisation.mean([normalised[s.sheet_id].value for s in kept])
                 if options.normalise
                 else None,
