@@ -125,7 +125,9 @@ def compile_results(edition: Edition, entries: Iterable[Entry], sheets: Iterable
     competing = [entry for entry in entries if entry.in_competition]
     required = {entry.entry_id: edition.requirement(entry).judges for entry in competing}
     counted: dict[UUID, list[ScoreSheet]] = defaultdict(list)
-    for sheet in sorted(sheets, key=lambda s: str(s.judge_id)):
+    sheets = list(sheets)
+    judge_text = {judge_id: str(judge_id) for judge_id in {s.judge_id for s in sheets}}  # each once
+    for sheet in sorted(sheets, key=lambda s: judge_text[s.judge_id]):
         if sheet.judge_id in required.get(sheet.entry_id, ()):
             counted[sheet.entry_id].append(sheet)
 

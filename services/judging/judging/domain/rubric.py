@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -70,7 +71,12 @@ class Rubric:
 
     def weighted_total(self, scores: dict[str, int]) -> Fraction:
         """Σ score × weight / 100: a number from 0 to 100, kept exact for ranking."""
-        return Fraction(sum(scores[c.criterion_id] * c.weight for c in self.criteria), 100)
+        return _hundredths(sum(scores[c.criterion_id] * c.weight for c in self.criteria))
+
+
+@functools.lru_cache(maxsize=16384)  # totals repeat; a Fraction is immutable, so it can be shared
+def _hundredths(value: int) -> Fraction:
+    return Fraction(value, 100)
 
 
 #: The default for a short-video competition promoting UMKM.
