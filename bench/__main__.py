@@ -60,28 +60,30 @@ async def measure(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict
     plan = pipeline.phases(rates, args.seconds, args.flat_out)
     entries = sum(p.count for p in plan if p.kind == "entries")
     competition = pipeline.Competition(stack.urls())
-    inbox = pipeline.StaffInbox(stack.mongodb.url, "notifications")
+    suffix = stack.database_suffix
+    inbox = pipeline.StaffInbox(stack.mongodb.url, "notifications" + suffix)
     mongo = AsyncIOMotorClient(stack.mongodb.url, uuidRepresentation="standard", tz_aware=True)
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+    lanes = pipeline.Lanes()
     outcomes = []
     try:
-        async with httpx.AsyncClient(timeout=120, limits=limits) as http:
+        async with httpx.AsyncClient(timeout=120) as http:
             say(f"pipeline: preparing an edition with {entries} entries' worth of KIMs ...")
             started = time.monotonic()
             await competition.prepare(http, entries)
-            await competition.wait_until_enrolled(mongo, "submissions")
+            await competition.wait_until_enrolled(mongo, "submissions" + suffix)
             say(f"  ready in {time.monotonic() - started:.0f}s")
             entry_requests, sheet_requests = competition.entry_requests(), None
             for number, phase in enumerate(plan):
                 if phase.kind == "sheets" and sheet_requests is None:
                     await competition.close_submissions(http)
-                    await competition.wait_until_judging_knows_entries(mongo, "judging")
+                    await competition.wait_until_judging_knows_entries(mongo, "judging" + suffix)
                     sheet_requests = competition.sheet_requests()
                 requests = entry_requests if phase.kind == "entries" else sheet_requests
                 assert requests is not None
+                await pipeline.settle(stack.rabbitmq.url)
                 say(f"  {phase.name}: {phase.count} requests ...")
                 outcome = await pipeline.run_phase(
-                    http,
+                    lanes,
                     phase,
                     requests,
                     inbox,
@@ -100,6 +102,7 @@ async def measure(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict
                 )
                 outcomes.append(summary)
     finally:
+        await lanes.close()
         inbox.close()
         mongo.close()
     loaded = memory.peaks(pids)  # type: ignore[arg-type]

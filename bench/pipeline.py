@@ -26,14 +26,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import aio_pika
 import httpx
 from motor.motor_asyncio import AsyncIOMotorClient
+
+from shared.messaging import CONSUMER_QUEUES
 
 from .figures import latency_ms, rate
 
 #: The most entries the registry lets one KIM submit to an edition.
 ENTRIES_PER_KIM = 20
 JUDGES = 5
+MIN_KIMS = 10
 STAFF_SUBSCRIPTIONS = ["entry.submitted", "score.recorded"]
 #: How long to wait for the last deliveries of a phase before calling them lost.
 DRAIN_TIMEOUT_SECONDS = 600.0
@@ -102,6 +106,24 @@ async def operation_counts(mongodb: AsyncIOMotorClient) -> dict[str, int]:
     """The server's operation counters (serverStatus opcounters)."""
     status = await mongodb.admin.command("serverStatus")
     return {kind: int(count) for kind, count in status.get("opcounters", {}).items()}
+
+
+class Lanes:
+    """Several HTTP clients with a few connections each, used in turn. One httpx
+    pool with hundreds of connections spends most of the load generator's CPU
+    choosing among them, which this machine's two cores cannot spare."""
+
+    def __init__(self, lanes: int = 16, connections: int = 8, timeout: float = 120.0) -> None:
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        self._clients = [httpx.AsyncClient(timeout=timeout, limits=limits) for _ in range(lanes)]
+        self._turn = itertools.cycle(self._clients)
+
+    async def request(self, method: str, url: str, **options: Any) -> httpx.Response:
+        return await next(self._turn).request(method, url, **options)
+
+    async def close(self) -> None:
+        for client in self._clients:
+            await client.aclose()
 
 
 class StaffInbox:
@@ -186,7 +208,8 @@ class Competition:
                 201,
             )
             self.judge_ids.append(judge["judge_id"])
-        kims = math.ceil(entries / ENTRIES_PER_KIM)
+        # At least a few, so that requests in flight are rarely for one KIM.
+        kims = max(MIN_KIMS, math.ceil(entries / ENTRIES_PER_KIM))
         slots = asyncio.Semaphore(8)
 
         async def enrolled(number: int) -> str:
@@ -284,8 +307,24 @@ class Competition:
                 )
 
 
+async def settle(amqp_url: str, timeout: float = DRAIN_TIMEOUT_SECONDS) -> None:
+    """Until no consumer queue holds a message, three looks in a row: each phase
+    starts on a quiet system, not on the backlog of the setup or the last phase."""
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        quiet, deadline = 0, time.monotonic() + timeout
+        while quiet < 3 and time.monotonic() < deadline:
+            waiting = 0
+            for consumer in CONSUMER_QUEUES:
+                queue = await channel.declare_queue(consumer.name, passive=True)
+                waiting += queue.declaration_result.message_count or 0
+            quiet = quiet + 1 if waiting == 0 else 0
+            await asyncio.sleep(0.5)
+
+
 async def run_phase(
-    http: httpx.AsyncClient,
+    http: Lanes,
     phase: Phase,
     requests: Iterator[tuple[str, str, dict[str, Any]]],
     inbox: StaffInbox,
@@ -335,6 +374,7 @@ async def run_phase(
                 await send(number, method, url, body)
 
         await asyncio.gather(*(worker() for _ in range(phase.in_flight)))
+        outcome.send_seconds = time.time() - started  # flat out, sending ends with the last answer
     outcome.accepted = len(accepted)
 
     deadline = time.monotonic() + DRAIN_TIMEOUT_SECONDS

@@ -1,0 +1,49 @@
+"""The benchmark's pieces run and give numbers (a tiny run; timings are not checked)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+
+from bench import ranking
+from bench.__main__ import arguments, measure
+from devstack.mongodb import SecantusServer
+from devstack.rabbitmq import RabbitMQServer
+from devstack.stack import SERVICES, LocalStack
+
+from ..support import reset_broker
+
+
+async def test_a_tiny_run_of_every_measurement_gives_numbers(
+    rabbitmq: RabbitMQServer, mongodb: SecantusServer, tmp_path: Path
+) -> None:
+    await reset_broker(rabbitmq.url)
+    stack = LocalStack(
+        tmp_path, rabbitmq=rabbitmq, mongodb=mongodb, database_suffix="_" + uuid.uuid4().hex[:8]
+    )
+    await asyncio.to_thread(stack.start)
+    try:
+        results = await measure(arguments(["--quick"]), stack, say=lambda _: None)
+    finally:
+        await asyncio.to_thread(stack.stop)
+
+    assert results["ceiling"]["events"] == 100
+    assert results["ceiling"]["events_per_second"] > 0
+    assert [p["phase"] for p in results["pipeline"]] == [
+        "entries 20/s",
+        "entries flat out",
+        "sheets 20/s",
+        "sheets flat out",
+    ]
+    for phase in results["pipeline"]:
+        assert phase["accepted"] > 0, phase
+        assert phase["delivered"] == phase["accepted"], phase
+        assert phase["events_per_second"] > 0
+        assert phase["latency_ms"]["p99"] is not None
+        assert phase["database_operations_per_event"]["total"] > 0
+    assert set(results["memory_mb"]) == set(SERVICES)
+    assert all(mb["idle"] > 0 and mb["load"] >= mb["idle"] for mb in results["memory_mb"].values())
+
+    ranked = ranking.measure(entries=50)
+    assert set(ranked["seconds"]) == set(ranking.CASES)
