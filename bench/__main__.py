@@ -63,10 +63,12 @@ async def measure(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict
     suffix = stack.database_suffix
     inbox = pipeline.StaffInbox(stack.mongodb.url, "notifications" + suffix)
     mongo = AsyncIOMotorClient(stack.mongodb.url, uuidRepresentation="standard", tz_aware=True)
-    lanes = pipeline.Lanes()
+    # Staff send every request: entries on behalf of KIMs, sheets on behalf of judges.
+    staff = await asyncio.to_thread(stack.staff_headers)
+    lanes = pipeline.Lanes(staff)
     outcomes = []
     try:
-        async with httpx.AsyncClient(timeout=120) as http:
+        async with httpx.AsyncClient(timeout=120, headers=staff) as http:
             say(f"pipeline: preparing an edition with {entries} entries' worth of KIMs ...")
             started = time.monotonic()
             await competition.prepare(http, entries)
@@ -120,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
 
     shutil.rmtree(args.workdir, ignore_errors=True)
-    stack = LocalStack(args.workdir.resolve())
+    stack = LocalStack(args.workdir.resolve(), token_lifetime_minutes=240)
     say(f"starting RabbitMQ, SecantusDB and the four services under {args.workdir} ...")
     stack.start()
     try:

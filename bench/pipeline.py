@@ -113,9 +113,17 @@ class Lanes:
     pool with hundreds of connections spends most of the load generator's CPU
     choosing among them, which this machine's two cores cannot spare."""
 
-    def __init__(self, lanes: int = 16, connections: int = 8, timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        headers: dict[str, str] | None = None,
+        lanes: int = 16,
+        connections: int = 8,
+        timeout: float = 120.0,
+    ) -> None:
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        self._clients = [httpx.AsyncClient(timeout=timeout, limits=limits) for _ in range(lanes)]
+        self._clients = [
+            httpx.AsyncClient(timeout=timeout, limits=limits, headers=headers) for _ in range(lanes)
+        ]
         self._turn = itertools.cycle(self._clients)
 
     async def request(self, method: str, url: str, **options: Any) -> httpx.Response:

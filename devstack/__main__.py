@@ -22,7 +22,7 @@ from pathlib import Path
 from .demo import DemoError, replay_2024, report, wait_for
 from .mail_sink import MailSink
 from .rabbitmq import installed as rabbitmq_installed
-from .stack import LocalStack
+from .stack import Credentials, LocalStack
 from .webhook_sink import WebhookSink
 
 WORKDIR = Path(".run/stack")
@@ -82,6 +82,8 @@ def _summary(stack: LocalStack, mail: MailSink, hooks: WebhookSink, description:
         f"  {'smtp (sink)':<14} {mail.host}:{mail.port}, mail saved in {description.parent / 'mail'}",
         f"  {'webhook (sink)':<14} {hooks.url}, requests saved in {description.parent / 'webhooks'}",
         f"  logs in {description.parent / 'logs'}; all of this in {description}",
+        f"  {'staff login':<14} {stack.admin.email} / {stack.admin.password}"
+        f"   (POST {stack.urls()['registry']}/auth/login)",
         "",
         "Replay the 2024 Malang edition: scripts/demo",
     ]
@@ -100,6 +102,7 @@ def demo(workdir: Path) -> int:
         outcome = asyncio.run(
             replay_2024(
                 description["services"],
+                admin=Credentials(**description["staff_login"]),
                 staff_email=STAFF_EMAIL,
                 webhook_url=description["webhook"]["url"],
                 webhook_secret=description["webhook"]["secret"],

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from .malang_2024 import JUDGES, KIMS, score_sheet
+from .stack import Credentials
 
 Say = Callable[[str], None]
 
@@ -69,9 +70,20 @@ class DemoOutcome:
     kims: dict[str, str] = field(default_factory=dict)
 
 
+def demo_password(who: str) -> str:
+    """The demo's passwords: one per account, made up from its email (never do this for real)."""
+    return f"demo-2024:{who}"
+
+
+async def log_in(registry: Api, who: Credentials) -> dict[str, str]:
+    session = await registry.call("POST", "/auth/login", json={"email": who.email, "password": who.password})
+    return {"Authorization": f"Bearer {session['access_token']}"}
+
+
 async def replay_2024(
     urls: dict[str, str],
     *,
+    admin: Credentials,
     staff_email: str,
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
@@ -79,6 +91,8 @@ async def replay_2024(
 ) -> DemoOutcome:
     async with httpx.AsyncClient(timeout=30, headers={"Accept-Language": "id"}) as http:
         registry = Api(http, urls["registry"])
+        say(f"0. Staf Diskominfo masuk sebagai {admin.email}")
+        http.headers.update(await log_in(registry, admin))  # staff, unless a call says otherwise
         submissions = Api(http, urls["submissions"])
         judging = Api(http, urls["judging"])
         notifications = Api(http, urls["notifications"])
@@ -124,39 +138,66 @@ async def replay_2024(
         edition_id = edition["edition_id"]
         await registry.call("POST", f"/editions/{edition_id}/publication")
 
-        say(f"3. {len(KIMS)} KIM mendaftar, diverifikasi, mendaftar lomba, dan disetujui staf")
+        say(
+            f"3. {len(KIMS)} KIM mendaftar sendiri (dengan akun perwakilannya), diverifikasi staf, "
+            "mendaftar lomba, dan disetujui staf"
+        )
         kim_ids: dict[str, str] = {}
+        representatives: dict[str, dict[str, str]] = {}
+        anonymous = {"Authorization": ""}
         for number, demo_kim in enumerate(KIMS, start=1):
+            kim_email = f"kim{number:02d}@kim-malang.example"
             kim = await registry.call(
                 "POST",
                 "/kims",
                 201,
+                headers=anonymous,
                 json={
                     "name": demo_kim.name,
                     "kelurahan_code": demo_kim.kelurahan_code,
                     "chair": f"Ketua {demo_kim.name}",
                     "whatsapp": f"0812{3000 + number:04d}{number:04d}",
-                    "email": f"kim{number:02d}@kim-malang.example",
+                    "email": kim_email,
                     "members": [{"name": "Pengelola media sosial", "role": "editor"}],
+                    "password": demo_password(kim_email),
                 },
             )
             kim_ids[demo_kim.name] = kim["kim_id"]
+            representative = await log_in(registry, Credentials(kim_email, demo_password(kim_email)))
+            representatives[demo_kim.name] = representative
             await registry.call("POST", f"/kims/{kim['kim_id']}/verification")
             enrolment = await registry.call(
-                "POST", f"/editions/{edition_id}/enrolments", 201, json={"kim_id": kim["kim_id"]}
+                "POST",
+                f"/editions/{edition_id}/enrolments",
+                201,
+                json={"kim_id": kim["kim_id"]},
+                headers=representative,
             )
             await registry.call("POST", f"/enrolments/{enrolment['enrolment_id']}/approval")
 
-        say("4. Staf menunjuk dewan juri: " + ", ".join(f"{name} ({role})" for name, role in JUDGES))
+        say(
+            "4. Staf membuka akun juri dan menunjuk dewan juri: "
+            + ", ".join(f"{name} ({role})" for name, role in JUDGES)
+        )
         await judging.until("GET", f"/editions/{edition_id}", lambda r: r.status_code == 200)
-        judge_ids = [
-            (
-                await judging.call(
-                    "POST", f"/editions/{edition_id}/judges", 201, json={"name": f"{name} — {role}"}
-                )
-            )["judge_id"]
-            for name, role in JUDGES
-        ]
+        judge_ids: list[str] = []
+        judge_logins: list[Credentials] = []
+        for number, (name, role) in enumerate(JUDGES, start=1):
+            login = Credentials(f"juri{number}@kim-malang.example", demo_password(f"juri{number}"))
+            await registry.call(
+                "POST",
+                "/accounts",
+                201,
+                json={"email": login.email, "name": name, "role": "judge", "password": login.password},
+            )
+            judge = await judging.call(
+                "POST",
+                f"/editions/{edition_id}/judges",
+                201,
+                json={"name": f"{name} — {role}", "email": login.email},
+            )
+            judge_ids.append(judge["judge_id"])
+            judge_logins.append(login)
 
         say(f"5. Setiap KIM mengirim satu film ({len(KIMS)} karya)")
         entry_ids: dict[str, str] = {}
@@ -178,6 +219,7 @@ async def replay_2024(
                     "duration_seconds": demo_kim.duration_seconds,
                     "umkm_featured": list(demo_kim.umkm),
                 },
+                headers=representatives[demo_kim.name],
             )
             if response.status_code != 201:
                 raise DemoError(f"entry of {demo_kim.name} refused: {response.text}")
@@ -194,13 +236,15 @@ async def replay_2024(
             ),
         )
 
-        say(f"7. Dewan juri mengisi {len(KIMS) * len(JUDGES)} lembar nilai")
+        say(f"7. Dewan juri masuk dan mengisi {len(KIMS) * len(JUDGES)} lembar nilai")
+        judges_headers = [await log_in(registry, login) for login in judge_logins]
         for kim_index, demo_kim in enumerate(KIMS):
             for judge_index, judge_id in enumerate(judge_ids):
                 await judging.call(
                     "PUT",
                     f"/editions/{edition_id}/entries/{entry_ids[demo_kim.name]}/sheets/{judge_id}",
                     json={"scores": score_sheet(kim_index, judge_index)},
+                    headers=judges_headers[judge_index],
                 )
         await judging.until("GET", f"/editions/{edition_id}", lambda r: r.json().get("status") == "completed")
 
@@ -212,7 +256,7 @@ async def replay_2024(
         )
         say(f"   dihitung ulang dari lembar nilai: {verified['recomputed_hash']} (cocok)")
         await judging.call("POST", f"/editions/{edition_id}/announcement")
-        results = await judging.call("GET", f"/editions/{edition_id}/results")
+        results = await judging.call("GET", f"/editions/{edition_id}/results", headers=anonymous)
 
         recipient_id = recipient["recipient_id"]
         expected = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,6 +18,10 @@ from .processes import ManagedProcess, free_port, wait_until
 from .rabbitmq import RabbitMQServer
 
 SERVICES = ("registry", "submissions", "judging", "notifications")
+
+#: What a stack on one machine needs that production refuses: webhooks to the
+#: local webhook sink on 127.0.0.1.
+LOCAL_ONLY = {"notifications": {"NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true"}}
 
 
 @dataclass
@@ -38,8 +43,17 @@ class ServiceProcess:
             return False
 
 
+@dataclass(frozen=True)
+class Credentials:
+    email: str
+    password: str
+
+
 @dataclass
 class LocalStack:
+    """The four services, and the broker and database if not given, on free loopback
+    ports. The stack makes its own token secret and first staff account (`admin`)."""
+
     workdir: Path
     #: Extra environment per service, e.g. {"notifications": {"NOTIFICATIONS_SMTP_PORT": "2525"}}.
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -48,6 +62,11 @@ class LocalStack:
     #: Appended to each service's database name, so stacks can share one server.
     database_suffix: str = ""
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    token_secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+    token_lifetime_minutes: int = 15
+    admin: Credentials = field(
+        default_factory=lambda: Credentials("admin@kim-contest.example", secrets.token_urlsafe(12))
+    )
     _own_servers: list[RabbitMQServer | SecantusServer] = field(default_factory=list)
 
     def start(self) -> None:
@@ -90,6 +109,16 @@ class LocalStack:
             f"{prefix}MONGODB_DATABASE": name + self.database_suffix,
             f"{prefix}HOST": "127.0.0.1",
             f"{prefix}PORT": str(port),
+            f"{prefix}AUTH_TOKEN_SECRET": self.token_secret,
+            **LOCAL_ONLY.get(name, {}),
+            **(
+                {
+                    "REGISTRY_FIRST_ADMIN_EMAIL": self.admin.email,
+                    "REGISTRY_FIRST_ADMIN_PASSWORD": self.admin.password,
+                }
+                if name == "registry"
+                else {}
+            ),
             **self.service_env.get(name, {}),
         }
         command = [
@@ -125,6 +154,7 @@ class LocalStack:
             "rabbitmq": self.rabbitmq.url,
             "mongodb": self.mongodb.url,
             "logs": str(self.workdir / "logs"),
+            "staff_login": {"email": self.admin.email, "password": self.admin.password},
         }
 
     def write_description(self, extra: dict[str, object]) -> Path:
@@ -132,8 +162,21 @@ class LocalStack:
         path.write_text(json.dumps({**self.describe(), **extra}, indent=2))
         return path
 
+    def staff_headers(self) -> dict[str, str]:
+        """Log in as the stack's first staff account: its Authorization header."""
+        return log_in(self.services["registry"].url, self.admin)
+
     def stop(self) -> None:
         for service in self.services.values():
             service.process.stop()
         for server in reversed(self._own_servers):
             server.stop()
+
+
+def log_in(registry_url: str, who: Credentials) -> dict[str, str]:
+    """POST /auth/login: the Authorization header of a bearer token."""
+    response = httpx.post(
+        f"{registry_url}/auth/login", json={"email": who.email, "password": who.password}, timeout=30
+    )
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

@@ -18,6 +18,11 @@ PLACEHOLDER_SECRETS = frozenset(
 )
 
 
+#: The token secret of development and tests; refused in production.
+DEVELOPMENT_TOKEN_SECRET = "development-only-token-secret-not-for-production"
+MIN_TOKEN_SECRET_LENGTH = 32
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
@@ -35,6 +40,16 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = Field(1.0, gt=0)
     shutdown_grace_seconds: float = Field(10.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    #: Signs (registry) and verifies (every service) the access tokens. Every
+    #: service of one deployment holds the same value; at least 32 characters
+    #: outside development.
+    auth_token_secret: SecretStr = SecretStr(DEVELOPMENT_TOKEN_SECRET)
+    declare_topology: bool = Field(
+        True,
+        description="declare exchanges and queues at start-up; off where the broker's "
+        "definitions create them and the service's user may not",
+    )
+    max_body_bytes: int = Field(1_000_000, ge=1024, description="larger request bodies are refused (413)")
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Self:
@@ -47,6 +62,12 @@ class ServiceSettings(BaseSettings):
                         f"{name} uses a placeholder secret; set a real one "
                         f"(environment is {self.environment})"
                     )
+            token_secret = self.auth_token_secret.get_secret_value()
+            if token_secret == DEVELOPMENT_TOKEN_SECRET or len(token_secret) < MIN_TOKEN_SECRET_LENGTH:
+                raise ValueError(
+                    f"auth_token_secret must be a secret of at least {MIN_TOKEN_SECRET_LENGTH} "
+                    f"characters of its own (environment is {self.environment})"
+                )
         return self
 
     def _secrets(self) -> dict[str, str]:

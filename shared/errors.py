@@ -40,6 +40,16 @@ class Conflict(DomainError):
     """The request clashes with the current state."""
 
 
+class Throttled(DomainError):
+    """Too many attempts: try again after `retry_after_seconds` (HTTP 429)."""
+
+    retry_after_seconds: int = 60
+
+    def __init__(self, *, retry_after_seconds: int, **params: Any) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(seconds=retry_after_seconds, **params)
+
+
 class ConcurrentChange(Conflict):
     code = "concurrent_change"
     messages: ClassVar[dict[str, str]] = {

@@ -1,20 +1,29 @@
-"""What every service's HTTP API shares: errors in the reader's language and
-the correlation id of the user action a request belongs to."""
+"""What every service's HTTP API shares: who the caller is and whether the
+table of rules lets them in, errors in the reader's language, and the
+correlation id of the user action a request belongs to."""
 
 from __future__ import annotations
 
+import logging
 import re
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pymongo.errors import ConnectionFailure
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import Conflict, DomainError, NotFound, Refused
+from .access import DENY, Endpoint, Rule
+from .auth import ANONYMOUS, Forbidden, InvalidToken, Principal, Unauthenticated, read_token
+from .errors import Conflict, DomainError, NotFound, Refused, Throttled
 from .i18n import Language, negotiate
 from .unit_of_work import Cause
+
+log = logging.getLogger("kim.http")
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -33,6 +42,62 @@ def cause_of(request: Request) -> Cause:
 RequestLanguage = Annotated[Language, Depends(language_of)]
 RequestCause = Annotated[Cause, Depends(cause_of)]
 
+
+class RoleNotAllowed(Forbidden):
+    code = "role_not_allowed"
+    messages: ClassVar[dict[str, str]] = {
+        "id": "Peran Anda ({role}) tidak berwenang untuk {method} {path}.",
+        "en": "Your role ({role}) may not call {method} {path}.",
+    }
+
+
+def caller_of(request: Request) -> Principal:
+    """The caller a request's bearer token names; anonymous without one."""
+    header = request.headers.get("authorization")
+    if not header:
+        return ANONYMOUS
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidToken()
+    secret = request.app.state.runtime.settings.auth_token_secret.get_secret_value()
+    return read_token(secret, token.strip())
+
+
+#: Declares the bearer token in the OpenAPI documents; `caller_of` reads it.
+_BEARER = HTTPBearer(auto_error=False, description="a token from POST /auth/login on the registry")
+
+
+def authorize(
+    request: Request, _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
+) -> Principal:
+    """Every request's first step: the caller, checked against the endpoint's rule
+    in `shared.access`. An endpoint without a rule is refused to everyone."""
+    principal = caller_of(request)
+    route = request.scope.get("route")
+    method = "GET" if request.method == "HEAD" else request.method
+    endpoint: Endpoint = (method, getattr(route, "path", request.url.path))
+    rules: dict[Endpoint, Rule] = request.app.state.access_rules
+    rule = rules.get(endpoint)
+    if rule is None:
+        log.error("no access rule for %s %s: refused to everyone", *endpoint)
+    if rule is None or rule.of(principal.role) is DENY:
+        if principal.anonymous:
+            raise Unauthenticated()
+        raise RoleNotAllowed(role=principal.role, method=endpoint[0], path=endpoint[1])
+    request.state.principal = principal
+    return principal
+
+
+def current_caller(request: Request) -> Principal:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:  # every route runs `authorize` first; this is a safety net
+        raise Unauthenticated()
+    return principal
+
+
+#: The caller of this request, already let in by the table of rules.
+Caller = Annotated[Principal, Depends(current_caller)]
+
 S = TypeVar("S")
 W = TypeVar("W")
 
@@ -50,7 +115,14 @@ def service_dependencies(system: type[S], unit_of_work: type[W]) -> tuple[Any, A
     return Annotated[system, Depends(wired)], Annotated[unit_of_work, Depends(for_this_request)]
 
 
-STATUS_OF = ((Refused, 422), (NotFound, 404), (Conflict, 409))
+STATUS_OF = (
+    (Refused, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (Throttled, 429),
+)
 
 
 def _status(error: DomainError) -> int:
@@ -127,13 +199,61 @@ def validation_message(error: dict[str, Any], language: Language) -> str:
         return error["msg"]
 
 
+HTTP_ERRORS: dict[int, tuple[str, dict[str, str]]] = {
+    404: ("not_found", {"id": "Alamat tidak ditemukan.", "en": "Not found."}),
+    405: ("method_not_allowed", {"id": "Metode tidak diizinkan.", "en": "Method not allowed."}),
+    413: (
+        "body_too_large",
+        {"id": "Isi permintaan terlalu besar.", "en": "The request body is too large."},
+    ),
+}
+
+
+class BodyLimit:
+    """Refuses a request body over the limit (413, the same JSON error as the rest):
+    at once when its Content-Length says so, else as soon as more has been read."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            code, messages = HTTP_ERRORS[413]
+            language = negotiate(headers.get("accept-language"))
+            await JSONResponse(error_body(code, messages[language]), status_code=413)(scope, receive, send)
+            return
+        read = 0
+
+        async def counted() -> Message:
+            nonlocal read
+            message = await receive()
+            read += len(message.get("body", b""))
+            if read > self.max_body_bytes:
+                raise HTTPException(413)  # inside the app: answered by `http_error`
+            return message
+
+        await self.app(scope, counted, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
         language = language_of(request)
+        headers = {}
+        if isinstance(error, Unauthenticated):
+            headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(error, Throttled):
+            headers["Retry-After"] = str(error.retry_after_seconds)
         return JSONResponse(
             error_body(error.code, error.message(language), field=error.field),
             status_code=_status(error),
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -170,7 +290,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        return JSONResponse(
-            error_body(code, str(error.detail)), status_code=error.status_code, headers=error.headers
-        )
+        code, message = HTTP_ERRORS.get(error.status_code, ("http_error", {}))
+        text = message.get(language_of(request)) or str(error.detail)
+        return JSONResponse(error_body(code, text), status_code=error.status_code, headers=error.headers)

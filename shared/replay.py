@@ -3,8 +3,10 @@
 Every producer keeps the events it published (its outbox is its event log). To
 rebuild what a consumer keeps from other services' events:
 
-    python -m shared.replay --consumer http://127.0.0.1:8002 \\
+    KIM_ACCESS_TOKEN=<a staff token> python -m shared.replay --consumer http://127.0.0.1:8002 \\
         --producer http://127.0.0.1:8001 --producer http://127.0.0.1:8003
+
+(a staff token: `POST /auth/login` on the registry.)
 
 1. the consumer empties the collections it can rebuild and forgets which events
    it processed (`POST /projections/reset`);
@@ -23,6 +25,7 @@ the service is quiet.
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -145,10 +148,11 @@ def projections_router(runtime: "ServiceRuntime") -> APIRouter:
 
 
 async def rebuild(
-    consumer: str, producers: Sequence[str], *, since: datetime | None = None
+    consumer: str, producers: Sequence[str], *, token: str, since: datetime | None = None
 ) -> dict[str, Any]:
-    """Reset a consumer's projections and have every producer replay to its queue."""
-    async with httpx.AsyncClient(timeout=600) as http:
+    """Reset a consumer's projections and have every producer replay to its queue,
+    as the staff member whose bearer `token` it is."""
+    async with httpx.AsyncClient(timeout=600, headers={"Authorization": f"Bearer {token}"}) as http:
         info = (await http.get(f"{consumer}/projections")).raise_for_status().json()
         reset = (await http.post(f"{consumer}/projections/reset")).raise_for_status().json()
         request = {"queue": info["queue"], "event_types": info["event_types"]}
@@ -171,8 +175,12 @@ def main() -> int:
     parser.add_argument("--consumer", required=True, help="base URL of the consuming service")
     parser.add_argument("--producer", action="append", required=True, help="base URL of a producer (repeat)")
     args = parser.parse_args()
+    token = os.environ.get("KIM_ACCESS_TOKEN", "")
+    if not token:
+        print("set KIM_ACCESS_TOKEN to a staff token (POST /auth/login on the registry)", file=sys.stderr)
+        return 2
     try:
-        report = asyncio.run(rebuild(args.consumer, args.producer))
+        report = asyncio.run(rebuild(args.consumer, args.producer, token=token))
     except httpx.HTTPError as error:
         print(f"replay failed: {error}", file=sys.stderr)
         return 1

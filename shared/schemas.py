@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import Field, SecretStr, StringConstraints
 
 _NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
 _NO_CONTROL_BUT_LINES = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
@@ -37,3 +37,8 @@ Hostname = Annotated[
         pattern=r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$",
     ),
 ]
+
+#: A new password: 10 to 128 characters, never echoed back (Argon2 hashes it).
+Password = Annotated[SecretStr, Field(min_length=10, max_length=128)]
+#: A password given to log in: only bounded, so an old short one still logs in.
+GivenPassword = Annotated[SecretStr, Field(min_length=1, max_length=128)]

@@ -18,17 +18,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import HTMLResponse
 from faststream.rabbit import RabbitBroker
 from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 
-from . import dead_letters, replay
+from . import access, dead_letters, replay
 from .config import ServiceSettings
 from .contracts import EventClass, MessageDeadLettered
-from .http import install_error_handlers
+from .http import BodyLimit, authorize, install_error_handlers
 from .messaging import ConsumerQueue, EventPublisher, OutboxRelay, declare_topology, make_broker, queue_of
 from .messaging.outbox import OUTBOX
 from .mongo import MongoUnitOfWork, Repository, connect, prepare_database, reachable
@@ -103,6 +103,8 @@ class ServiceRuntime:
     #: One per kind of unit of work: events the consumers handle at the same time
     #: are applied together (see `GroupCommit`).
     groups: dict[type[MongoUnitOfWork], GroupCommit] = field(default_factory=dict)
+    #: Run once the database is ready, before the service takes requests.
+    startup: Sequence[Callable[[], Awaitable[object]]] = ()
 
     @property
     def db(self) -> AsyncIOMotorDatabase:
@@ -131,8 +133,11 @@ class ServiceRuntime:
     @asynccontextmanager
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
         await _patiently("MongoDB", lambda: prepare_database(self.db, self.repositories))
+        for step in self.startup:
+            await _patiently("MongoDB", step)
         await _patiently("RabbitMQ", self.broker.connect)
-        await declare_topology(self.broker)
+        if self.settings.declare_topology:
+            await declare_topology(self.broker)
         await self.broker.start()
         if self.relay is not None:
             self.relay.start()
@@ -248,7 +253,16 @@ def create_service_app(
     logging.basicConfig(
         level=runtime.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=runtime.lifespan)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=runtime.lifespan,
+        # Every route: the caller is checked against the table of rules first.
+        dependencies=[Depends(authorize)],
+    )
+    app.state.access_rules = access.rules_for(runtime.settings.service_name)
+    app.add_middleware(BodyLimit, max_body_bytes=runtime.settings.max_body_bytes)
     install_error_handlers(app)
     asyncapi = AsyncAPI(runtime.broker, title=f"{title}: events", version="1.0.0", description=description)
     app.include_router(operations_router(runtime, asyncapi))

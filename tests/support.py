@@ -7,12 +7,15 @@ import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 import aio_pika
 import httpx
 from fastapi import FastAPI
 
+from shared.auth import Principal, issue_token
 from shared.messaging import CONSUMER_QUEUES, DEAD_LETTERS, EVENTS
 
 
@@ -97,12 +100,32 @@ async def reset_broker(amqp_url: str) -> None:
         await channel.exchange_delete(DEAD_LETTERS.name)
 
 
+#: The staff member the tests act as, unless a test says otherwise.
+STAFF = Principal(account_id=uuid4(), role="staff", email="staf.uji@malangkota.go.id", name="Staf Uji")
+
+
+def bearer(secret: str, caller: Principal = STAFF) -> dict[str, str]:
+    """The Authorization header of `caller`, signed with the deployment's token secret."""
+    token = issue_token(secret, caller, now=datetime.now(UTC), lifetime=timedelta(hours=2))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def bearer_for(app: FastAPI, caller: Principal = STAFF) -> dict[str, str]:
+    return bearer(app.state.runtime.settings.auth_token_secret.get_secret_value(), caller)
+
+
 @asynccontextmanager
-async def serving(app: FastAPI, name: str) -> AsyncIterator[httpx.AsyncClient]:
-    """Run a service app in this process (lifespan included) and talk HTTP to it."""
+async def serving(
+    app: FastAPI, name: str, *, caller: Principal | None = STAFF
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Run a service app in this process (lifespan included) and talk HTTP to it,
+    as `caller` (staff by default; None: anonymously)."""
+    headers = bearer_for(app, caller) if caller is not None else {}
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=f"http://{name}") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url=f"http://{name}", headers=headers
+        ) as client:
             yield client
 
 

@@ -7,6 +7,7 @@ entries by email; staff follow ties and announcements in their inbox."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,7 +24,6 @@ from .test_whole_edition import STAFF_EMAIL, sinks, stack
 
 __all__ = ["sinks", "stack"]  # the fixtures, shared with the whole-edition test
 
-STAFF = {"X-Actor": "Bu Sari (Diskominfo)"}
 KIMS = (
     ("KIM Pasreh Jaya", "bumiayu"),
     ("KIM Ganjur", "gadang"),
@@ -46,8 +46,12 @@ SHEETS = {
 
 
 @asynccontextmanager
-async def clients(urls: dict[str, str]) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
-    opened = {name: httpx.AsyncClient(base_url=url, timeout=30) for name, url in urls.items()}
+async def clients(
+    urls: dict[str, str], headers: dict[str, str]
+) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
+    opened = {
+        name: httpx.AsyncClient(base_url=url, timeout=30, headers=headers) for name, url in urls.items()
+    }
     try:
         yield opened
     finally:
@@ -63,7 +67,8 @@ async def test_a_conflict_a_tie_and_a_correction_from_first_sheet_to_second_vers
     stack: LocalStack, sinks: tuple[MailSink, WebhookSink]
 ) -> None:
     mail, _ = sinks
-    async with clients(stack.urls()) as api:
+    staff = await asyncio.to_thread(stack.staff_headers)
+    async with clients(stack.urls(), staff) as api:
         registry, submissions, judging, notifications = (
             api[name] for name in ("registry", "submissions", "judging", "notifications")
         )
@@ -93,9 +98,7 @@ async def test_a_conflict_a_tie_and_a_correction_from_first_sheet_to_second_vers
         await eventually(lambda: _has(judging, f"{path}/entries", len(KIMS)), timeout=30)
         await ok(
             await judging.put(
-                f"{path}/judging-options",
-                json={"tie_break": ["priority_criterion", "head_to_head"]},
-                headers=STAFF,
+                f"{path}/judging-options", json={"tie_break": ["priority_criterion", "head_to_head"]}
             )
         )
         judges = {}
@@ -105,14 +108,12 @@ async def test_a_conflict_a_tie_and_a_correction_from_first_sheet_to_second_vers
                 "email": f"{name.lower()}@juri.example",
                 "affiliations": {"kelurahan_codes": kelurahan_codes},
             }
-            judges[name] = (await ok(await judging.post(f"{path}/judges", json=body, headers=STAFF), 201))[
-                "judge_id"
-            ]
+            judges[name] = (await ok(await judging.post(f"{path}/judges", json=body), 201))["judge_id"]
         await ok(await registry.post(f"{path}/submissions-closure"))
         await eventually(lambda: _status(judging, path, "scoring"), timeout=30)
 
         # Every judge is told their entries by email; Bagus's list leaves out Mojolangu.
-        await ok(await judging.post(f"{path}/assignments", headers=STAFF))
+        await ok(await judging.post(f"{path}/assignments"))
         await eventually(lambda: len(mail.messages) >= len(JUDGES), timeout=30)
         bagus_mail = next(m for m in mail.messages if str(m["To"]) == "bagus@juri.example")
         assert "KIM Ganjur" in bagus_mail.get_content() and "KIM Mojolangu" not in bagus_mail.get_content()
@@ -150,7 +151,6 @@ async def test_a_conflict_a_tie_and_a_correction_from_first_sheet_to_second_vers
             await judging.post(
                 f"{path}/ties/{tie['tie_id']}/resolution",
                 json={"order": [entries["KIM Ganjur"], entries["KIM Mojolangu"]], "reason": decision},
-                headers=STAFF,
             )
         )
         v1 = await _freeze_verify_announce(judging, path, None)
@@ -171,7 +171,6 @@ async def test_a_conflict_a_tie_and_a_correction_from_first_sheet_to_second_vers
             await judging.post(
                 f"{path}/ties/{second_tie['tie_id']}/resolution",
                 json={"order": [entries["KIM Ganjur"], entries["KIM Mojolangu"]], "reason": decision},
-                headers=STAFF,
             )
         )
         correction = "KIM Pasreh Jaya didiskualifikasi setelah pengumuman (musik tanpa izin)."
@@ -203,12 +202,10 @@ async def test_a_conflict_a_tie_and_a_correction_from_first_sheet_to_second_vers
 
 async def _freeze_verify_announce(judging: httpx.AsyncClient, path: str, reason: str | None) -> Any:
     body = {"reason": reason} if reason else None
-    frozen = await ok(await judging.post(f"{path}/snapshots", json=body, headers=STAFF), 201)
-    verified = await ok(
-        await judging.post(f"{path}/snapshots/{frozen['version']}/verification", headers=STAFF)
-    )
+    frozen = await ok(await judging.post(f"{path}/snapshots", json=body), 201)
+    verified = await ok(await judging.post(f"{path}/snapshots/{frozen['version']}/verification"))
     assert verified["verified"] and verified["recomputed_hash"] == frozen["content_hash"]
-    announced = await ok(await judging.post(f"{path}/announcement", headers=STAFF))
+    announced = await ok(await judging.post(f"{path}/announcement"))
     assert (announced["version"], announced["content_hash"]) == (frozen["version"], frozen["content_hash"])
     return announced
 

@@ -76,10 +76,18 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
     mail, hooks = sinks
     urls = stack.urls()
     outcome: DemoOutcome = await replay_2024(
-        urls, staff_email=STAFF_EMAIL, webhook_url=hooks.url, webhook_secret=SECRET, say=lambda _: None
+        urls,
+        admin=stack.admin,
+        staff_email=STAFF_EMAIL,
+        webhook_url=hooks.url,
+        webhook_secret=SECRET,
+        say=lambda _: None,
     )
 
-    # The public results: the real 2024 podium, every entry ranked, exact-to-the-cent means.
+    staff = await asyncio.to_thread(stack.staff_headers)  # logs in, as staff do
+
+    # The public results, read anonymously: the real 2024 podium, every entry ranked,
+    # exact-to-the-cent means.
     async with httpx.AsyncClient() as http:
         public = (await http.get(f"{urls['judging']}/editions/{outcome.edition_id}/results")).json()
     assert public == outcome.results
@@ -95,7 +103,7 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
     assert newest["event_type"] == "winner.announced"
     assert "KIM Pasreh Jaya" in newest["text"]
     assert {item["event_type"] for item in inbox["items"]} == set(STAFF_SUBSCRIPTIONS)
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers=staff) as http:
         marked = await http.post(
             f"{urls['notifications']}/recipients/{outcome.recipient_id}/inbox/{newest['delivery_id']}/read"
         )
@@ -120,7 +128,7 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
     assert [w["kim_name"] for w in announced[0]["data"]["winners"]] == list(EXPECTED_PODIUM)
 
     # Nothing was dead-lettered on the way.
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers=staff) as http:
         for url in urls.values():
             assert (await http.get(f"{url}/ready")).status_code == 200
             if url != urls["registry"]:
@@ -130,7 +138,8 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
     window = f"{urls['submissions']}/editions/{outcome.edition_id}/submission-window"
     async with httpx.AsyncClient() as http:
         before = (await http.get(window)).json()
-        report = await rebuild(urls["submissions"], [urls["registry"]])
+        token = staff["Authorization"].removeprefix("Bearer ")
+        report = await rebuild(urls["submissions"], [urls["registry"]], token=token)
         assert report["reset"]["collections"] == ["editions", "enrolments"]
         # edition.published, .submissions_closed; enrolment.requested and .approved per KIM.
         assert report["replayed"] == {urls["registry"]: 2 + 2 * len(KIMS)}

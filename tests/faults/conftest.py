@@ -28,6 +28,8 @@ class World:
     proxy: TcpProxy
     stack: LocalStack
     ledger: Ledger
+    #: A staff member's Authorization header, from logging in once the stack is up.
+    staff: dict[str, str]
 
     @property
     def registry_url(self) -> str:
@@ -37,7 +39,7 @@ class World:
         """A fresh published edition for one case, once every consumer knows it."""
         from ..integration.flows import edition_body
 
-        async with httpx.AsyncClient(timeout=10) as http:
+        async with httpx.AsyncClient(timeout=10, headers=self.staff) as http:
             created = (await http.post(f"{self.registry_url}/editions", json=edition_body())).json()
             edition_id = created["edition_id"]
             await http.post(f"{self.registry_url}/editions/{edition_id}/publication")
@@ -70,19 +72,22 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
             "registry": {"REGISTRY_AMQP_URL": f"amqp://guest:guest@127.0.0.1:{proxy.port}/"},
             "notifications": {"NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.5"},
         },
+        # One login serves the whole module, however long its cases take.
+        token_lifetime_minutes=120,
     )
     ledger = Ledger(mongodb.url, suffix)
     try:
         await asyncio.gather(asyncio.to_thread(rabbitmq.start), asyncio.to_thread(mongodb.start))
         await proxy.start()
         await asyncio.to_thread(stack.start)
-        async with httpx.AsyncClient(timeout=10) as http:
+        staff = await asyncio.to_thread(stack.staff_headers)
+        async with httpx.AsyncClient(timeout=10, headers=staff) as http:
             staff = await http.post(
                 f"{stack.services['notifications'].url}/recipients",
                 json={"name": "Staf Diskominfo", "subscriptions": ["edition.updated"]},
             )
             assert staff.status_code == 201, staff.text
-        yield World(rabbitmq, mongodb, proxy, stack, ledger)
+        yield World(rabbitmq, mongodb, proxy, stack, ledger, staff)
     finally:
         # Whatever got started, even if setting up failed half-way.
         ledger.close()

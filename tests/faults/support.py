@@ -152,13 +152,14 @@ class Load:
     registry_url: str
     edition_id: str
     count: int
+    staff: dict[str, str]
     done: int = 0
     refused: int = 0
     started_at: float = field(default_factory=time.monotonic)
 
     async def run(self, checkpoints: dict[int, asyncio.Event] | None = None) -> None:
         checkpoints = checkpoints or {}
-        async with httpx.AsyncClient(base_url=self.registry_url, timeout=10) as http:
+        async with httpx.AsyncClient(base_url=self.registry_url, timeout=10, headers=self.staff) as http:
             while self.done < self.count:
                 try:
                     response = await http.patch(

@@ -38,7 +38,7 @@ async def run_case(
     before = set(await ledger.edition_updates())
     edition_id = await world.published_edition()
     checkpoints = {n: asyncio.Event() for n in (100, 200, 250, 300, 500, 600, 750)}
-    load = Load(world.registry_url, edition_id, events)
+    load = Load(world.registry_url, edition_id, events, world.staff)
     loading = asyncio.create_task(load.run(checkpoints))
     poison_ids: list[str] = []
     if poison:

@@ -21,15 +21,23 @@ from notifications.main import create_app as create_notifications
 
 from devstack.mail_sink import MailSink
 from shared import contracts as c
+from shared.auth import Principal
+from shared.config import DEVELOPMENT_TOKEN_SECRET
 
-from ..support import EventTap, eventually, serving
+from ..support import STAFF, EventTap, bearer, eventually, serving
 from .flows import ok
 from .test_judging import refused
 from .test_notifications import Producer, mail_sink, producer
 
 __all__ = ["mail_sink"]  # the fixture, shared with the notifications tests
 
-STAFF = {"X-Actor": "Bu Sari (Diskominfo)"}
+STAFF_ACTOR = STAFF.label
+
+
+def judge_named(letter: str) -> dict[str, str]:
+    """The Authorization header of the judge whose account's email is <letter>@juri.example."""
+    email = f"{letter.lower()}@juri.example"
+    return bearer(DEVELOPMENT_TOKEN_SECRET, Principal(account_id=uuid4(), role="judge", email=email))
 
 
 def flat(value: int) -> dict[str, Any]:
@@ -166,18 +174,8 @@ async def test_k_judges_per_entry_blind_told_by_email_with_progress_and_audit(
             "blind": True,
             "judging_deadline": deadline.isoformat(),
         }
-        set_options = await ok(
-            await judging.put(f"{edition.path}/judging-options", json=options, headers=STAFF)
-        )
+        set_options = await ok(await judging.put(f"{edition.path}/judging-options", json=options))
         assert set_options["options"]["tie_break"] == ["priority_criterion", "earlier_submission"]
-        error = await refused(
-            await judging.put(
-                f"{edition.path}/judging-options", json=options, headers={"X-Actor": "x" * 201}
-            ),
-            422,
-            "invalid_request",
-        )
-        assert error["field"] == "x-actor"
 
         judges = {}
         for name, conflicts in (("A", []), ("B", []), ("C", ["k1"])):
@@ -186,14 +184,14 @@ async def test_k_judges_per_entry_blind_told_by_email_with_progress_and_audit(
                 "email": f"{name.lower()}@juri.example",
                 "affiliations": {"kelurahan_codes": conflicts},
             }
-            judges[name] = (
-                await ok(await judging.post(f"{edition.path}/judges", json=body, headers=STAFF), 201)
-            )["judge_id"]
+            judges[name] = (await ok(await judging.post(f"{edition.path}/judges", json=body), 201))[
+                "judge_id"
+            ]
         await refused(await judging.post(f"{edition.path}/assignments"), 409, "assignment_not_open")
         await edition.close()
         await known(judging, edition, "scoring")
 
-        assignment = await ok(await judging.post(f"{edition.path}/assignments", headers=STAFF))
+        assignment = await ok(await judging.post(f"{edition.path}/assignments"))
         # E1 may have only A and B, so it chooses first: A, B. E2: C (0), then A (A1 = B1): A, C.
         # E3: A2 B1 C1 -> B, C. E4: A2 B2 C2 -> A, B. Loads 3, 3, 2.
         by_name = {judge_id: name for name, judge_id in judges.items()}
@@ -205,7 +203,7 @@ async def test_k_judges_per_entry_blind_told_by_email_with_progress_and_audit(
         assert (assignment["min_load"], assignment["max_load"], assignment["made_by"]) == (
             2,
             3,
-            STAFF["X-Actor"],
+            STAFF_ACTOR,
         )
 
         told = await tap.wait_for("judge.assigned", count=3)
@@ -218,19 +216,32 @@ async def test_k_judges_per_entry_blind_told_by_email_with_progress_and_audit(
         ]
         assert all("tanpa identitas KIM" in m.get_content() for m in mail_sink.messages)
 
-        mine = await ok(await judging.get(f"{edition.path}/judges/{judges['C']}/assignments"))
+        mine = await ok(
+            await judging.get(f"{edition.path}/judges/{judges['C']}/assignments", headers=judge_named("C"))
+        )
         assert [(a["entry"]["title"], a["entry"]["kim_name"]) for a in mine] == [
             ("Film KIM E2", None),
             ("Film KIM E3", None),
         ]
         e1 = edition.entries["KIM E1"]
         await refused(
-            await judging.put(f"{edition.path}/entries/{e1}/sheets/{judges['C']}", json=flat(90)),
+            await judging.put(
+                f"{edition.path}/entries/{e1}/sheets/{judges['C']}", json=flat(90), headers=judge_named("C")
+            ),
             422,
             "entry_not_assigned",
         )
-        await ok(await judging.put(f"{edition.path}/entries/{e1}/sheets/{judges['A']}", json=flat(90)))
-        await ok(await judging.put(f"{edition.path}/entries/{e1}/sheets/{judges['A']}", json=flat(91)))
+        # Judge C may not fill judge A's sheet.
+        await refused(
+            await judging.put(
+                f"{edition.path}/entries/{e1}/sheets/{judges['A']}", json=flat(90), headers=judge_named("C")
+            ),
+            403,
+            "forbidden",
+        )
+        for value in (90, 91):
+            sheet = f"{edition.path}/entries/{e1}/sheets/{judges['A']}"
+            await ok(await judging.put(sheet, json=flat(value), headers=judge_named("A")))
 
         progress = await ok(await judging.get(f"{edition.path}/progress", headers={"Accept-Language": "en"}))
         assert (progress["required"], progress["recorded"], progress["missing"]) == (8, 1, 7)
@@ -246,19 +257,19 @@ async def test_k_judges_per_entry_blind_told_by_email_with_progress_and_audit(
         ]
 
         trail = await ok(await judging.get(f"{edition.path}/audit"))
-        assert [(r["actor"], r["action"]) for r in trail][:4] == [(STAFF["X-Actor"], "options_set")] + [
-            (STAFF["X-Actor"], "judge_appointed")
+        assert [(r["actor"], r["action"]) for r in trail][:4] == [(STAFF_ACTOR, "options_set")] + [
+            (STAFF_ACTOR, "judge_appointed")
         ] * 3
         assert [r["action"] for r in trail].count("entries_assigned") == 4
         assert [(r["actor"], r["action"], r["details"].get("before")) for r in trail[-2:]] == [
-            (judges["A"], "sheet_filled", None),
-            (judges["A"], "sheet_revised", "tema:90, kreativitas:90, teknis:90, promosi_umkm:90"),
+            ("judge:a@juri.example", "sheet_filled", None),
+            ("judge:a@juri.example", "sheet_revised", "tema:90, kreativitas:90, teknis:90, promosi_umkm:90"),
         ]
         exported = await judging.get(f"{edition.path}/audit.csv")
         assert exported.headers["content-type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(exported.text)))
         assert rows[0] == ["at", "actor", "action", "subject", "details"] and len(rows) == len(trail) + 1
-        assert rows[-1][1:4] == [judges["A"], "sheet_revised", e1]
+        assert rows[-1][1:4] == ["judge:a@juri.example", "sheet_revised", e1]
 
 
 async def test_a_tie_is_resolved_and_a_correction_announced_with_both_versions_readable(
@@ -301,17 +312,16 @@ async def test_a_tie_is_resolved_and_a_correction_announced_with_both_versions_r
             await judging.post(
                 f"{edition.path}/ties/{tie['tie_id']}/resolution",
                 json={"order": [mojolangu, ganjur], "reason": reason},
-                headers=STAFF,
             )
         )
-        v1 = await ok(await judging.post(f"{edition.path}/snapshots", headers=STAFF), 201)
+        v1 = await ok(await judging.post(f"{edition.path}/snapshots"), 201)
         assert [(p["kim_name"], p["rank"], p["separated_by"]) for p in v1["ranking"]] == [
             ("KIM Pasreh Jaya", 1, "score"),
             ("KIM Mojolangu", 2, "staff_resolution"),
             ("KIM Ganjur", 3, None),
         ]
         await ok(await judging.post(f"{edition.path}/snapshots/1/verification"))
-        first = await ok(await judging.post(f"{edition.path}/announcement", headers=STAFF))
+        first = await ok(await judging.post(f"{edition.path}/announcement"))
         assert (first["version"], [w["kim_name"] for w in first["winners"]]) == (
             1,
             ["KIM Pasreh Jaya", "KIM Mojolangu"],
@@ -325,13 +335,13 @@ async def test_a_tie_is_resolved_and_a_correction_announced_with_both_versions_r
         )
         await refused(await judging.post(f"{edition.path}/snapshots"), 422, "correction_reason_required")
         why = {"reason": "Koreksi nilai KIM Ganjur (salah ketik)."}
-        v2 = await ok(await judging.post(f"{edition.path}/snapshots", json=why, headers=STAFF), 201)
+        v2 = await ok(await judging.post(f"{edition.path}/snapshots", json=why), 201)
         assert (v2["version"], v2["supersedes"]) == (2, 1)
         await refused(
             await judging.post(f"{edition.path}/snapshots/1/verification"), 409, "snapshot_superseded"
         )
         await ok(await judging.post(f"{edition.path}/snapshots/2/verification"))
-        await ok(await judging.post(f"{edition.path}/announcement", headers=STAFF))
+        await ok(await judging.post(f"{edition.path}/announcement"))
 
         announced = await tap.wait_for("winner.announced", count=2)
         assert [(e.data["version"], e.data["supersedes"]) for e in announced] == [(1, None), (2, 1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from shared import contracts as c
 from shared.clock import Clock, utcnow
@@ -10,9 +11,11 @@ from shared.service import Periodic, ServiceRuntime, service_runtime
 from shared.unit_of_work import Cause
 
 from .adapters.mongo import REPOSITORIES, MongoRegistryUnitOfWork
+from .adapters.passwords import Passwords
 from .config import Settings
+from .domain.login_throttle import LoginThrottle
 from .domain.regions import RegionCatalog
-from .service_layer import services
+from .service_layer import accounts, services
 from .service_layer.integration_events import to_integration
 
 PRODUCES = (
@@ -34,6 +37,8 @@ class Registry:
     runtime: ServiceRuntime
     regions: RegionCatalog
     clock: Clock
+    passwords: Passwords
+    login: accounts.Login
 
     def uow(self, cause: Cause) -> MongoRegistryUnitOfWork:
         return self.runtime.unit_of_work(MongoRegistryUnitOfWork, to_integration, cause)
@@ -42,12 +47,29 @@ class Registry:
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Registry:
     settings = settings or Settings()
     runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES)
+    passwords = Passwords()
     system = Registry(
         settings=settings,
         runtime=runtime,
         regions=RegionCatalog.load(settings.regions_file),
         clock=clock,
+        passwords=passwords,
+        login=accounts.Login(
+            passwords=passwords,
+            throttle=LoginThrottle(
+                allowed=settings.login_failures_allowed, pause_seconds=settings.login_pause_seconds
+            ),
+            token_secret=settings.auth_token_secret.get_secret_value(),
+            token_lifetime=timedelta(minutes=settings.token_lifetime_minutes),
+        ),
     )
+    if settings.first_admin_email and settings.first_admin_password:
+        email, password = str(settings.first_admin_email), settings.first_admin_password.get_secret_value()
+        runtime.startup = (
+            lambda: accounts.ensure_first_admin(
+                system.uow(Cause.new()), clock, passwords, email=email, password=password
+            ),
+        )
     runtime.jobs = (
         Periodic(
             "deadline-watcher",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import EmailStr, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import ServiceSettings
@@ -15,3 +15,13 @@ class Settings(ServiceSettings):
     port: int = 8001
     regions_file: Path | None = Field(None, description="region reference data; Kota Malang by default")
     deadline_check_seconds: float = Field(5.0, gt=0, description="how often deadlines are checked")
+
+    #: The first staff account, created at start-up when no staff account exists
+    #: (or with `python -m registry.accounts create-admin`).
+    first_admin_email: EmailStr | None = None
+    first_admin_password: SecretStr | None = Field(None, min_length=10, max_length=128)
+    token_lifetime_minutes: int = Field(15, ge=1, le=24 * 60, description="how long an access token lasts")
+    login_failures_allowed: int = Field(
+        5, ge=1, le=100, description="failed logins per account and per client address before a pause"
+    )
+    login_pause_seconds: float = Field(60.0, gt=0, description="the pause; it doubles while failures go on")

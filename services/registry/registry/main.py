@@ -8,16 +8,17 @@ from shared.service import create_service_app
 
 from .bootstrap import bootstrap
 from .config import Settings
-from .entrypoints import http
+from .entrypoints import http, http_accounts
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     system = bootstrap(settings)
     app = create_service_app(
         title="KIM Contest registry",
-        description="KIMs, editions and enrolments. Publishes kim.*, edition.*, enrolment.*.",
+        description="Accounts and login, KIMs, editions and enrolments. "
+        "Publishes kim.*, edition.*, enrolment.*.",
         runtime=system.runtime,
-        routers=[http.router],
+        routers=[http_accounts.router, http.router],
     )
     app.state.system = system
     return app

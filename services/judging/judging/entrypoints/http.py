@@ -1,6 +1,7 @@
 """Judging's HTTP API before the results: staff set the rubric and judging
 options, appoint the panel, assign entries and watch progress; judges fill
-score sheets; staff correct final sheets and read the audit trail."""
+score sheets; staff correct final sheets and read the audit trail. Who may call what is
+in `shared/access.py`; a judge is recognised by their account's email."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ import json
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from shared.http import RequestLanguage, service_dependencies
-from shared.schemas import ShortText
+from shared.auth import Forbidden, Principal
+from shared.http import Caller, RequestLanguage, service_dependencies
 
 from ..bootstrap import Judging
+from ..domain.edition import Edition
 from ..domain.score_sheet import ScoreSheet
 from ..service_layer import services
-from ..service_layer.services import STAFF
 from ..service_layer.unit_of_work import JudgingUnitOfWork
 from .schemas import (
     AssignedEntryPublic,
@@ -42,34 +43,35 @@ router = APIRouter()
 System, UoW = service_dependencies(Judging, JudgingUnitOfWork)
 
 
-def given_actor(
-    x_actor: Annotated[
-        ShortText | None,
-        Header(
-            description="Who acts, for the audit trail: a short name. Until accounts exist (issue 4) "
-            "it is whatever the request says."
-        ),
-    ] = None,
-) -> str | None:
-    return x_actor
+def staff_actor(caller: Caller) -> str:
+    return caller.label
 
 
-def staff_actor(actor: Annotated[str | None, Depends(given_actor)]) -> str:
-    return actor or STAFF
-
-
-#: The actor the request names, if any (a judge's own sheet defaults to the judge's id).
-GivenActor = Annotated[str | None, Depends(given_actor)]
-#: The actor the request names, or "staff".
+#: Who acts, for the audit trail: the caller's role and email, e.g. "staff:sari@malangkota.go.id".
 StaffActor = Annotated[str, Depends(staff_actor)]
+
+
+def require_judge(edition: Edition, caller: Principal, judge_id: UUID | None = None) -> None:
+    """Staff pass; a judge passes for an edition whose panel they sit on (recognised
+    by their account's email) and, given `judge_id`, only as that judge."""
+    if caller.is_staff:
+        return
+    mine = {
+        judge.judge_id
+        for judge in edition.judges
+        if judge.on_panel and judge.email and caller.email and judge.email.lower() == caller.email.lower()
+    }
+    if not mine or (judge_id is not None and judge_id not in mine):
+        raise Forbidden()
 
 
 @router.get(
     "/editions/{edition_id}", tags=["editions"], summary="Judging status, rubric, options, panel, progress"
 )
-async def get_edition(edition_id: UUID, uow: UoW) -> EditionJudgingPublic:
+async def get_edition(edition_id: UUID, uow: UoW, caller: Caller) -> EditionJudgingPublic:
     async with uow:
         edition = await services.edition_of(uow, edition_id)
+        require_judge(edition, caller)
         return EditionJudgingPublic.of(edition, await services.judging_progress(uow, edition))
 
 
@@ -77,10 +79,10 @@ async def get_edition(edition_id: UUID, uow: UoW) -> EditionJudgingPublic:
     "/editions/{edition_id}/rubric", tags=["editions"], summary="Staff: set the rubric before scoring starts"
 )
 async def set_rubric(
-    edition_id: UUID, body: RubricIn, system: System, uow: UoW, actor: StaffActor
+    edition_id: UUID, body: RubricIn, system: System, uow: UoW, caller: Caller
 ) -> EditionJudgingPublic:
-    await services.set_rubric(uow, system.clock, edition_id, body.to_domain(), actor)
-    return await get_edition(edition_id, uow)
+    await services.set_rubric(uow, system.clock, edition_id, body.to_domain(), caller.label)
+    return await get_edition(edition_id, uow, caller)
 
 
 @router.put(
@@ -89,10 +91,10 @@ async def set_rubric(
     summary="Staff: assignment, blind judging, normalisation, tie-break chain, deadline (before scoring)",
 )
 async def set_options(
-    edition_id: UUID, body: JudgingOptionsIn, system: System, uow: UoW, actor: StaffActor
+    edition_id: UUID, body: JudgingOptionsIn, system: System, uow: UoW, caller: Caller
 ) -> EditionJudgingPublic:
-    await services.set_options(uow, system.clock, edition_id, body.to_domain(), actor)
-    return await get_edition(edition_id, uow)
+    await services.set_options(uow, system.clock, edition_id, body.to_domain(), caller.label)
+    return await get_edition(edition_id, uow, caller)
 
 
 @router.post(
@@ -151,10 +153,13 @@ async def get_assignment(edition_id: UUID, uow: UoW) -> AssignmentPublic | None:
     tags=["score sheets"],
     summary="A judge's entries to score, with the sheet filled so far; judging blind, without the KIM",
 )
-async def judge_assignments(edition_id: UUID, judge_id: UUID, uow: UoW) -> list[AssignedEntryPublic]:
+async def judge_assignments(
+    edition_id: UUID, judge_id: UUID, uow: UoW, caller: Caller
+) -> list[AssignedEntryPublic]:
     async with uow:
         edition = await services.edition_of(uow, edition_id)
         edition.judge(judge_id)
+        require_judge(edition, caller, judge_id)
         sheets = {s.entry_id: s for s in await uow.sheets.of_judge(edition_id, judge_id)}
         entries = await uow.entries.in_competition(edition_id)
     return [
@@ -181,8 +186,11 @@ async def record_score(
     body: ScoreSheetIn,
     system: System,
     uow: UoW,
-    actor: GivenActor,
+    caller: Caller,
 ) -> ScoreSheetPublic:
+    if not caller.is_staff:
+        async with uow:
+            require_judge(await services.edition_of(uow, edition_id), caller, judge_id)
     sheet = await services.record_score(
         uow,
         system.clock,
@@ -190,7 +198,7 @@ async def record_score(
         entry_id=entry_id,
         judge_id=judge_id,
         scores=dict(body.scores),
-        actor=actor,
+        actor=caller.label,
     )
     return await _sheet_public(uow, edition_id, sheet)
 

@@ -13,9 +13,10 @@ from pymongo import ASCENDING, DESCENDING
 from shared.errors import DomainError
 from shared.mongo import MongoUnitOfWork, Repository
 
+from ..domain.account import Account, email_key
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment, EnrolmentStatus
-from ..domain.errors import AlreadyEnrolled, KimNameTaken
+from ..domain.errors import AccountEmailTaken, AlreadyEnrolled, KimNameTaken
 from ..domain.kim import Kim
 from ..service_layer.unit_of_work import RegistryUnitOfWork
 
@@ -89,7 +90,30 @@ class MongoEnrolmentRepository(Repository[Enrolment]):
         return await self._find(query, sort=[("requested_at", ASCENDING)])
 
 
-REPOSITORIES = (MongoKimRepository, MongoEditionRepository, MongoEnrolmentRepository)
+class MongoAccountRepository(Repository[Account]):
+    collection_name = "accounts"
+    aggregate = Account
+    id_field = "account_id"
+    indexes: ClassVar = [
+        {"keys": [("email", ASCENDING)], "unique": True},
+        {"keys": [("role", ASCENDING), ("created_at", ASCENDING)]},
+    ]
+
+    def duplicate(self, aggregate: Account) -> DomainError:
+        return AccountEmailTaken(email=aggregate.email)
+
+    async def with_email(self, email: str) -> Account | None:
+        return await self._find_one({"email": email_key(email)})
+
+    async def list(self, *, role: str | None = None) -> list[Account]:
+        query: dict[str, Any] = {} if role is None else {"role": role}
+        return await self._find(query, sort=[("created_at", ASCENDING)])
+
+    async def any_with_role(self, role: str) -> bool:
+        return await self._collection.find_one({"role": role}, {"_id": 1}, session=self._session) is not None
+
+
+REPOSITORIES = (MongoKimRepository, MongoEditionRepository, MongoEnrolmentRepository, MongoAccountRepository)
 
 
 class MongoRegistryUnitOfWork(MongoUnitOfWork, RegistryUnitOfWork):
@@ -97,7 +121,8 @@ class MongoRegistryUnitOfWork(MongoUnitOfWork, RegistryUnitOfWork):
         self.kims = MongoKimRepository(self.db, session)
         self.editions = MongoEditionRepository(self.db, session)
         self.enrolments = MongoEnrolmentRepository(self.db, session)
+        self.accounts = MongoAccountRepository(self.db, session)
 
     @property
     def repositories(self) -> tuple[Repository[Any], ...]:
-        return (self.kims, self.editions, self.enrolments)  # type: ignore[return-value]
+        return (self.kims, self.editions, self.enrolments, self.accounts)  # type: ignore[return-value]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shared.errors import Conflict, NotFound, Refused
+from shared.auth import Unauthenticated
+from shared.errors import Conflict, NotFound, Refused, Throttled
 
 Messages = ClassVar[dict[str, str]]
 
@@ -170,4 +171,64 @@ class EnrolmentDecisionTooLate(Conflict):
     messages: Messages = {
         "id": "Pengumpulan karya edisi '{title}' sudah ditutup; keputusan pendaftaran tidak bisa diubah lagi.",
         "en": "Submissions for edition '{title}' are closed; enrolment decisions can no longer change.",
+    }
+
+
+class KimRequiredForRepresentative(Refused):
+    code = "kim_required"
+    field = "kim_id"
+    messages: Messages = {
+        "id": "Akun perwakilan KIM harus menyebut KIM yang diwakilinya (kim_id).",
+        "en": "A KIM representative's account must name the KIM it acts for (kim_id).",
+    }
+
+
+class NoKimForRole(Refused):
+    code = "kim_not_for_role"
+    field = "kim_id"
+    messages: Messages = {
+        "id": "Hanya akun perwakilan KIM yang terkait dengan KIM; peran '{role}' tidak.",
+        "en": "Only a KIM representative's account belongs to a KIM; the role '{role}' does not.",
+    }
+
+
+class AccountEmailTaken(Conflict):
+    code = "account_email_taken"
+    field = "email"
+    messages: Messages = {
+        "id": "Sudah ada akun dengan email {email}. Masuk dengan akun itu, atau gunakan email lain.",
+        "en": "An account with the email {email} already exists. Log in with it, or use another email.",
+    }
+
+
+class LoginFailed(Unauthenticated):
+    code = "login_failed"
+    messages: Messages = {
+        "id": "Email atau kata sandi salah.",
+        "en": "Wrong email or password.",
+    }
+
+
+class TooManyLogins(Throttled):
+    code = "too_many_logins"
+    messages: Messages = {
+        "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {seconds} detik.",
+        "en": "Too many failed logins. Try again in {seconds} seconds.",
+    }
+
+
+class PasswordRequired(Refused):
+    code = "password_required"
+    field = "password"
+    messages: Messages = {
+        "id": "Tentukan kata sandi untuk akun perwakilan KIM (minimal 10 karakter); dengan email KIM dan kata sandi itu Anda masuk.",
+        "en": "Choose a password for the KIM representative's account (at least 10 characters); you log in with the KIM's email and that password.",
+    }
+
+
+class AccountNotFound(NotFound):
+    code = "account_not_found"
+    messages: Messages = {
+        "id": "Akun {account_id} tidak ditemukan.",
+        "en": "Account {account_id} was not found.",
     }

@@ -7,10 +7,11 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from shared.http import service_dependencies
+from shared.auth import Forbidden
+from shared.http import Caller, service_dependencies
 
 from ..bootstrap import Registry
-from ..domain.errors import EditionNotFound, EnrolmentNotFound, KimNotFound
+from ..domain.errors import EditionNotFound, EnrolmentNotFound, KimNotFound, PasswordRequired
 from ..service_layer import services
 from ..service_layer.unit_of_work import RegistryUnitOfWork
 from .schemas import (
@@ -38,7 +39,10 @@ async def regions(system: System) -> RegionsPublic:
 
 
 @router.post("/kims", status_code=201, tags=["kims"], summary="Register a KIM")
-async def register_kim(body: KimCreate, system: System, uow: UoW) -> KimPublic:
+async def register_kim(body: KimCreate, system: System, uow: UoW, caller: Caller) -> KimPublic:
+    if caller.anonymous and body.password is None:
+        raise PasswordRequired()
+    password = body.password.get_secret_value() if body.password is not None else None
     kim = await services.register_kim(
         uow,
         system.regions,
@@ -49,6 +53,7 @@ async def register_kim(body: KimCreate, system: System, uow: UoW) -> KimPublic:
         whatsapp=body.whatsapp,
         email=str(body.email),
         members=[m.to_domain() for m in body.members],
+        representative_password_hash=await system.passwords.hash(password) if password else None,
     )
     return KimPublic.of(kim)
 
@@ -60,7 +65,8 @@ async def list_kims(uow: UoW, verified: bool | None = None) -> list[KimPublic]:
 
 
 @router.get("/kims/{kim_id}", tags=["kims"], summary="One KIM")
-async def get_kim(kim_id: UUID, uow: UoW) -> KimPublic:
+async def get_kim(kim_id: UUID, uow: UoW, caller: Caller) -> KimPublic:
+    caller.require_kim(kim_id)
     async with uow:
         kim = await uow.kims.get(kim_id)
     if kim is None:
@@ -69,7 +75,8 @@ async def get_kim(kim_id: UUID, uow: UoW) -> KimPublic:
 
 
 @router.patch("/kims/{kim_id}", tags=["kims"], summary="Change a KIM's profile")
-async def update_kim(kim_id: UUID, body: KimUpdate, system: System, uow: UoW) -> KimPublic:
+async def update_kim(kim_id: UUID, body: KimUpdate, system: System, uow: UoW, caller: Caller) -> KimPublic:
+    caller.require_kim(kim_id)
     kim = await services.update_kim(
         uow,
         system.regions,
@@ -107,16 +114,18 @@ async def create_edition(body: EditionCreate, system: System, uow: UoW) -> Editi
 
 
 @router.get("/editions", tags=["editions"], summary="List editions, newest first")
-async def list_editions(uow: UoW) -> list[EditionPublic]:
+async def list_editions(uow: UoW, caller: Caller) -> list[EditionPublic]:
+    """Staff see drafts too; everyone else, the published editions."""
     async with uow:
-        return [EditionPublic.of(e) for e in await uow.editions.list()]
+        editions = await uow.editions.list()
+    return [EditionPublic.of(e) for e in editions if caller.is_staff or e.status != "draft"]
 
 
 @router.get("/editions/{edition_id}", tags=["editions"], summary="One edition")
-async def get_edition(edition_id: UUID, uow: UoW) -> EditionPublic:
+async def get_edition(edition_id: UUID, uow: UoW, caller: Caller) -> EditionPublic:
     async with uow:
         edition = await uow.editions.get(edition_id)
-    if edition is None:
+    if edition is None or (edition.status == "draft" and not caller.is_staff):
         raise EditionNotFound(edition_id=edition_id)
     return EditionPublic.of(edition)
 
@@ -161,8 +170,9 @@ async def close_submissions(edition_id: UUID, system: System, uow: UoW) -> Editi
     summary="A verified KIM asks to take part in an edition",
 )
 async def request_enrolment(
-    edition_id: UUID, body: EnrolmentCreate, system: System, uow: UoW
+    edition_id: UUID, body: EnrolmentCreate, system: System, uow: UoW, caller: Caller
 ) -> EnrolmentPublic:
+    caller.require_kim(body.kim_id)
     enrolment = await services.request_enrolment(uow, system.clock, edition_id, body.kim_id)
     return EnrolmentPublic.of(enrolment)
 
@@ -171,20 +181,25 @@ async def request_enrolment(
 async def list_enrolments(
     edition_id: UUID,
     uow: UoW,
+    caller: Caller,
     status: Literal["requested", "approved", "rejected"] | None = None,
 ) -> list[EnrolmentPublic]:
+    """Staff see every enrolment; a KIM representative, their KIM's."""
     async with uow:
         if await uow.editions.get(edition_id) is None:
             raise EditionNotFound(edition_id=edition_id)
-        return [EnrolmentPublic.of(e) for e in await uow.enrolments.of_edition(edition_id, status)]
+        enrolments = await uow.enrolments.of_edition(edition_id, status)
+    return [EnrolmentPublic.of(e) for e in enrolments if caller.acts_for(e.kim_id)]
 
 
 @router.get("/enrolments/{enrolment_id}", tags=["enrolments"], summary="One enrolment")
-async def get_enrolment(enrolment_id: UUID, uow: UoW) -> EnrolmentPublic:
+async def get_enrolment(enrolment_id: UUID, uow: UoW, caller: Caller) -> EnrolmentPublic:
     async with uow:
         enrolment = await uow.enrolments.get(enrolment_id)
     if enrolment is None:
         raise EnrolmentNotFound(enrolment_id=enrolment_id)
+    if not caller.acts_for(enrolment.kim_id):
+        raise Forbidden()
     return EnrolmentPublic.of(enrolment)
 
 

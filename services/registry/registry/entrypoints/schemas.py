@@ -8,8 +8,10 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
-from shared.schemas import Hostname, LongText, Name, Reason, ShortText
+from shared.auth import Role
+from shared.schemas import GivenPassword, Hostname, LongText, Name, Password, Reason, ShortText
 
+from ..domain.account import Account
 from ..domain.edition import Edition, Prize, Rules
 from ..domain.enrolment import Enrolment
 from ..domain.kim import Kim, Member
@@ -35,6 +37,11 @@ class KimCreate(Input):
     whatsapp: ShortText = Field(examples=["081234567890"])
     email: EmailStr
     members: list[MemberIn] = Field(default=[], max_length=200)
+    password: Password | None = Field(
+        None,
+        description="the KIM representative's password: with the KIM's email it logs in. "
+        "Required when a KIM registers itself; staff registering a KIM may leave it out.",
+    )
 
 
 class KimUpdate(Input):
@@ -244,3 +251,45 @@ class RegionsPublic(BaseModel):
                 for kecamatan in catalog.kecamatan()
             ],
         )
+
+
+class LoginIn(Input):
+    email: EmailStr
+    password: GivenPassword
+
+
+class AccountCreate(Input):
+    email: EmailStr
+    name: Name
+    role: Role
+    password: Password
+    kim_id: UUID | None = Field(None, description="the KIM a representative acts for (kim_rep only)")
+
+
+class AccountPublic(BaseModel):
+    account_id: UUID
+    email: str
+    name: str
+    role: Role
+    kim_id: UUID | None
+    active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, account: Account) -> Self:
+        return cls(
+            account_id=account.account_id,
+            email=account.email,
+            name=account.name,
+            role=account.role,
+            kim_id=account.kim_id,
+            active=account.active,
+            created_at=account.created_at,
+        )
+
+
+class SessionPublic(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="seconds until the token expires; log in again then")
+    account: AccountPublic

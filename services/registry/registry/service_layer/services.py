@@ -10,9 +10,11 @@ from uuid import UUID
 from shared.clock import Clock
 from shared.unit_of_work import retry_on_conflict
 
+from ..domain.account import Account, email_key
 from ..domain.edition import Edition, Prize, Rules
 from ..domain.enrolment import Enrolment
 from ..domain.errors import (
+    AccountEmailTaken,
     AlreadyEnrolled,
     EditionNotFound,
     EnrolmentNotFound,
@@ -36,11 +38,16 @@ async def register_kim(
     whatsapp: str,
     email: str,
     members: list[Member],
+    representative_password_hash: str | None = None,
 ) -> Kim:
+    """Register a KIM; with a password hash, also its representative's account
+    (login: the KIM's email), stored together."""
     kelurahan = regions.kelurahan(kelurahan_code)
     async with uow:
         if await uow.kims.named(name) is not None:
             raise KimNameTaken(name=name.strip())
+        if representative_password_hash is not None and await uow.accounts.with_email(email) is not None:
+            raise AccountEmailTaken(email=email_key(email))
         kim = Kim.register(
             name=name,
             kelurahan=kelurahan,
@@ -51,6 +58,17 @@ async def register_kim(
             now=clock(),
         )
         uow.kims.add(kim)
+        if representative_password_hash is not None:
+            uow.accounts.add(
+                Account.open(
+                    email=email,
+                    name=f"{kim.name} ({kim.chair})",
+                    role="kim_rep",
+                    password_hash=representative_password_hash,
+                    now=kim.registered_at,
+                    kim_id=kim.kim_id,
+                )
+            )
         await uow.commit()
     return kim
 

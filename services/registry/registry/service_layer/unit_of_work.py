@@ -7,6 +7,7 @@ from uuid import UUID
 
 from shared.unit_of_work import UnitOfWork
 
+from ..domain.account import Account
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment, EnrolmentStatus
 from ..domain.kim import Kim
@@ -35,7 +36,16 @@ class EnrolmentRepository(Protocol):
     ) -> list[Enrolment]: ...
 
 
+class AccountRepository(Protocol):
+    async def get(self, account_id: UUID) -> Account | None: ...
+    def add(self, account: Account) -> None: ...
+    async def with_email(self, email: str) -> Account | None: ...
+    async def list(self, *, role: str | None = None) -> list[Account]: ...
+    async def any_with_role(self, role: str) -> bool: ...
+
+
 class RegistryUnitOfWork(UnitOfWork):
     kims: KimRepository
     editions: EditionRepository
     enrolments: EnrolmentRepository
+    accounts: AccountRepository

@@ -8,9 +8,11 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from shared.http import service_dependencies
+from shared.auth import Principal
+from shared.http import Caller, service_dependencies
 
 from ..bootstrap import Submissions
+from ..domain.entry import Entry
 from ..domain.errors import EditionNotFound, EntryNotFound
 from ..service_layer import services
 from ..service_layer.unit_of_work import SubmissionsUnitOfWork
@@ -20,6 +22,16 @@ router = APIRouter()
 
 
 System, UoW = service_dependencies(Submissions, SubmissionsUnitOfWork)
+
+
+async def _entry_for(uow: SubmissionsUnitOfWork, entry_id: UUID, caller: Principal) -> Entry:
+    """The entry, if the caller acts for its KIM (staff act for all)."""
+    async with uow:
+        entry = await uow.entries.get(entry_id)
+    if entry is None:
+        raise EntryNotFound(entry_id=entry_id)
+    caller.require_kim(entry.kim_id)
+    return entry
 
 
 @router.get(
@@ -36,7 +48,10 @@ async def submission_window(edition_id: UUID, system: System, uow: UoW) -> Submi
 
 
 @router.post("/editions/{edition_id}/entries", status_code=201, tags=["entries"], summary="Submit an entry")
-async def submit_entry(edition_id: UUID, body: EntryCreate, system: System, uow: UoW) -> EntryPublic:
+async def submit_entry(
+    edition_id: UUID, body: EntryCreate, system: System, uow: UoW, caller: Caller
+) -> EntryPublic:
+    caller.require_kim(body.kim_id)
     entry = await services.submit_entry(
         uow,
         system.clock,
@@ -55,25 +70,28 @@ async def submit_entry(edition_id: UUID, body: EntryCreate, system: System, uow:
 async def list_entries(
     edition_id: UUID,
     uow: UoW,
+    caller: Caller,
     kim_id: UUID | None = None,
     status: Literal["submitted", "withdrawn", "disqualified"] | None = None,
 ) -> list[EntryPublic]:
+    """Staff see every entry; a KIM representative, their KIM's."""
+    if not caller.is_staff:
+        kim_id = caller.kim_id
     async with uow:
         entries = await uow.entries.of_edition(edition_id, kim_id=kim_id, status=status)
     return [EntryPublic.of(entry) for entry in entries]
 
 
 @router.get("/entries/{entry_id}", tags=["entries"], summary="One entry")
-async def get_entry(entry_id: UUID, uow: UoW) -> EntryPublic:
-    async with uow:
-        entry = await uow.entries.get(entry_id)
-    if entry is None:
-        raise EntryNotFound(entry_id=entry_id)
-    return EntryPublic.of(entry)
+async def get_entry(entry_id: UUID, uow: UoW, caller: Caller) -> EntryPublic:
+    return EntryPublic.of(await _entry_for(uow, entry_id, caller))
 
 
 @router.patch("/entries/{entry_id}", tags=["entries"], summary="Revise an entry before the deadline")
-async def revise_entry(entry_id: UUID, body: EntryUpdate, system: System, uow: UoW) -> EntryPublic:
+async def revise_entry(
+    entry_id: UUID, body: EntryUpdate, system: System, uow: UoW, caller: Caller
+) -> EntryPublic:
+    await _entry_for(uow, entry_id, caller)
     entry = await services.revise_entry(
         uow,
         system.clock,
@@ -90,7 +108,8 @@ async def revise_entry(entry_id: UUID, body: EntryUpdate, system: System, uow: U
 @router.post(
     "/entries/{entry_id}/withdrawal", tags=["entries"], summary="Withdraw an entry before the deadline"
 )
-async def withdraw_entry(entry_id: UUID, system: System, uow: UoW) -> EntryPublic:
+async def withdraw_entry(entry_id: UUID, system: System, uow: UoW, caller: Caller) -> EntryPublic:
+    await _entry_for(uow, entry_id, caller)
     return EntryPublic.of(await services.withdraw_entry(uow, system.clock, entry_id))
 
 

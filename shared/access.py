@@ -1,0 +1,152 @@
+"""Who may call what: one table of rules for every HTTP endpoint of every service.
+
+Each service checks the caller's role against this table before anything else
+runs (`shared.http.authorize`): an endpoint missing from the table is refused
+to everyone, and `tests/integration/test_access_rules.py` fails on it.
+
+- `ALLOW`: the role may call the endpoint.
+- `OWN`: the role may call it for what is theirs, which the endpoint checks once
+  it knows what the request is about: a KIM representative for their own KIM
+  (its profile, enrolments, entries); a judge for editions whose panel they sit
+  on, as themselves, and never for an entry they have a conflict with.
+- `DENY`: refused, 401 for anonymous callers (log in first), 403 for the rest.
+
+Staff may act for anyone: they key in paper score sheets or a KIM's entry when
+asked; the audit trail records who did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .auth import Role
+
+
+class Access(StrEnum):
+    ALLOW = "allow"
+    OWN = "own"
+    DENY = "deny"
+
+
+ALLOW, OWN, DENY = Access.ALLOW, Access.OWN, Access.DENY
+
+
+@dataclass(frozen=True)
+class Rule:
+    anonymous: Access = DENY
+    staff: Access = DENY
+    judge: Access = DENY
+    kim_rep: Access = DENY
+
+    def of(self, role: Role | None) -> Access:
+        return self.anonymous if role is None else getattr(self, role)  # type: ignore[no-any-return]
+
+
+EVERYONE = Rule(anonymous=ALLOW, staff=ALLOW, judge=ALLOW, kim_rep=ALLOW)
+SIGNED_IN = Rule(staff=ALLOW, judge=ALLOW, kim_rep=ALLOW)
+STAFF = Rule(staff=ALLOW)
+STAFF_OR_OWN_KIM = Rule(staff=ALLOW, kim_rep=OWN)
+STAFF_OR_OWN_JUDGE = Rule(staff=ALLOW, judge=OWN)
+
+Endpoint = tuple[str, str]  # (method, path template)
+
+#: Every service serves these (shared/service.py, dead letters and projections
+#: only where the service consumes).
+OPERATIONS: dict[Endpoint, Rule] = {
+    ("GET", "/health"): EVERYONE,
+    ("GET", "/ready"): EVERYONE,
+    ("GET", "/asyncapi.json"): EVERYONE,
+    ("GET", "/asyncapi"): EVERYONE,
+    ("GET", "/openapi.json"): EVERYONE,
+    ("GET", "/docs"): EVERYONE,
+    ("GET", "/docs/oauth2-redirect"): EVERYONE,
+    ("GET", "/redoc"): EVERYONE,
+    ("POST", "/outbox/replay"): STAFF,
+    ("GET", "/dead-letters"): STAFF,
+    ("GET", "/dead-letters/{dead_letter_id}"): STAFF,
+    ("POST", "/dead-letters/{dead_letter_id}/requeue"): STAFF,
+    ("GET", "/projections"): STAFF,
+    ("POST", "/projections/reset"): STAFF,
+}
+
+RULES: dict[str, dict[Endpoint, Rule]] = {
+    "registry": {
+        ("POST", "/auth/login"): EVERYONE,
+        ("GET", "/accounts/me"): SIGNED_IN,
+        ("GET", "/accounts"): STAFF,
+        ("POST", "/accounts"): STAFF,
+        ("GET", "/regions"): EVERYONE,
+        # A KIM registers itself (and its representative's account), or staff do it for them.
+        ("POST", "/kims"): Rule(anonymous=ALLOW, staff=ALLOW),
+        ("GET", "/kims"): STAFF,
+        ("GET", "/kims/{kim_id}"): STAFF_OR_OWN_KIM,
+        ("PATCH", "/kims/{kim_id}"): STAFF_OR_OWN_KIM,
+        ("POST", "/kims/{kim_id}/verification"): STAFF,
+        # Published editions are public; drafts are staff's alone.
+        ("GET", "/editions"): EVERYONE,
+        ("GET", "/editions/{edition_id}"): EVERYONE,
+        ("POST", "/editions"): STAFF,
+        ("PATCH", "/editions/{edition_id}"): STAFF,
+        ("POST", "/editions/{edition_id}/publication"): STAFF,
+        ("POST", "/editions/{edition_id}/submissions-closure"): STAFF,
+        ("POST", "/editions/{edition_id}/enrolments"): STAFF_OR_OWN_KIM,
+        ("GET", "/editions/{edition_id}/enrolments"): STAFF_OR_OWN_KIM,
+        ("GET", "/enrolments/{enrolment_id}"): STAFF_OR_OWN_KIM,
+        ("POST", "/enrolments/{enrolment_id}/approval"): STAFF,
+        ("POST", "/enrolments/{enrolment_id}/rejection"): STAFF,
+    },
+    "submissions": {
+        ("GET", "/editions/{edition_id}/submission-window"): EVERYONE,
+        ("POST", "/editions/{edition_id}/entries"): STAFF_OR_OWN_KIM,
+        ("GET", "/editions/{edition_id}/entries"): STAFF_OR_OWN_KIM,
+        ("GET", "/entries/{entry_id}"): STAFF_OR_OWN_KIM,
+        ("PATCH", "/entries/{entry_id}"): STAFF_OR_OWN_KIM,
+        ("POST", "/entries/{entry_id}/withdrawal"): STAFF_OR_OWN_KIM,
+        ("POST", "/entries/{entry_id}/disqualification"): STAFF,
+    },
+    "judging": {
+        ("GET", "/editions/{edition_id}"): STAFF_OR_OWN_JUDGE,
+        ("PUT", "/editions/{edition_id}/rubric"): STAFF,
+        ("PUT", "/editions/{edition_id}/judging-options"): STAFF,
+        ("POST", "/editions/{edition_id}/judges"): STAFF,
+        ("GET", "/editions/{edition_id}/judges"): STAFF,
+        ("DELETE", "/editions/{edition_id}/judges/{judge_id}"): STAFF,
+        ("POST", "/editions/{edition_id}/assignments"): STAFF,
+        ("GET", "/editions/{edition_id}/assignments"): STAFF,
+        ("GET", "/editions/{edition_id}/judges/{judge_id}/assignments"): STAFF_OR_OWN_JUDGE,
+        ("PUT", "/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}"): STAFF_OR_OWN_JUDGE,
+        ("PUT", "/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}/correction"): STAFF,
+        # Every judge's sheets and scores: staff's alone until the announcement.
+        ("GET", "/editions/{edition_id}/entries"): STAFF,
+        ("GET", "/editions/{edition_id}/progress"): STAFF,
+        ("GET", "/editions/{edition_id}/audit"): STAFF,
+        ("GET", "/editions/{edition_id}/audit.csv"): STAFF,
+        ("GET", "/editions/{edition_id}/ranking"): STAFF,
+        ("GET", "/editions/{edition_id}/ties"): STAFF,
+        ("POST", "/editions/{edition_id}/ties/{tie_id}/resolution"): STAFF,
+        ("POST", "/editions/{edition_id}/snapshots"): STAFF,
+        ("GET", "/editions/{edition_id}/snapshots"): STAFF,
+        ("GET", "/editions/{edition_id}/snapshots/{version}"): STAFF,
+        ("POST", "/editions/{edition_id}/snapshots/{version}/verification"): STAFF,
+        ("POST", "/editions/{edition_id}/announcement"): STAFF,
+        # Nothing shows before the announcement (the endpoint answers 404 until then).
+        ("GET", "/editions/{edition_id}/results"): EVERYONE,
+        ("GET", "/editions/{edition_id}/results/versions/{version}"): EVERYONE,
+    },
+    "notifications": {
+        ("GET", "/event-types"): STAFF,
+        ("GET", "/templates"): STAFF,
+        ("GET", "/recipients"): STAFF,
+        ("POST", "/recipients"): STAFF,
+        ("GET", "/recipients/{recipient_id}"): STAFF,
+        ("PATCH", "/recipients/{recipient_id}"): STAFF,
+        ("GET", "/recipients/{recipient_id}/inbox"): STAFF,
+        ("POST", "/recipients/{recipient_id}/inbox/{delivery_id}/read"): STAFF,
+        ("GET", "/deliveries"): STAFF,
+    },
+}
+
+
+def rules_for(service: str) -> dict[Endpoint, Rule]:
+    return {**OPERATIONS, **RULES[service]}
