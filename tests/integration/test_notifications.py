@@ -95,7 +95,12 @@ def staff_body(**overrides: Any) -> dict[str, Any]:
 async def test_staff_are_told_once_in_their_inbox_by_email_and_by_signed_webhook(
     settings_for: Any, amqp_url: str, tap: EventTap, mail_sink: MailSink, webhook_sink: WebhookSink
 ) -> None:
-    settings = settings_for("notifications", smtp_port=mail_sink.port, delivery_poll_seconds=0.2)
+    settings = settings_for(
+        "notifications",
+        smtp_port=mail_sink.port,
+        delivery_poll_seconds=0.2,
+        webhook_allow_private_addresses=True,  # the webhook sink listens on 127.0.0.1
+    )
     async with serving(create_app(settings), "notifications") as api, producer(amqp_url) as bus:
         types = await ok(await api.get("/event-types"))
         assert sorted(t["type"] for t in types) == sorted(e.event_type for e in NOTIFICATIONS.handles)
@@ -238,6 +243,7 @@ async def test_a_webhook_answering_500_is_retried_then_fails_for_good(
         delivery_poll_seconds=0.1,
         delivery_max_attempts=3,
         delivery_backoff_seconds=0.2,
+        webhook_allow_private_addresses=True,
     )
     async with serving(create_app(settings), "notifications") as api, producer(amqp_url) as bus:
         staff = await ok(

@@ -16,6 +16,7 @@ from .adapters.mongo import REPOSITORIES, MongoNotificationsUnitOfWork
 from .adapters.webhook import WebhookPoster
 from .config import Settings
 from .domain.delivery import RetryPolicy
+from .domain.webhook_targets import WebhookTargets
 from .entrypoints.consumers import consumers
 from .service_layer.integration_events import to_integration
 from .service_layer.sending import DeliverySender
@@ -28,9 +29,12 @@ class Notifications:
     settings: Settings
     runtime: ServiceRuntime
     clock: Clock
+    webhook_targets: WebhookTargets
 
     def uow(self, cause: Cause) -> MongoNotificationsUnitOfWork:
-        return self.runtime.unit_of_work(MongoNotificationsUnitOfWork, to_integration, cause)
+        uow = self.runtime.unit_of_work(MongoNotificationsUnitOfWork, to_integration, cause)
+        uow.webhook_targets = self.webhook_targets
+        return uow
 
 
 def lease(settings: Settings) -> timedelta:
@@ -42,12 +46,13 @@ def lease(settings: Settings) -> timedelta:
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Notifications:
     settings = settings or Settings()
     runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES)
-    system = Notifications(settings=settings, runtime=runtime, clock=clock)
+    targets = WebhookTargets(allow_private_addresses=settings.webhook_allow_private_addresses)
+    system = Notifications(settings=settings, runtime=runtime, clock=clock, webhook_targets=targets)
     sender = DeliverySender(
         uow_for=system.uow,
         transports={
             "email": SmtpMailer(settings),
-            "webhook": WebhookPoster(settings.webhook_timeout_seconds),
+            "webhook": WebhookPoster(settings.webhook_timeout_seconds, targets),
         },
         policy=RetryPolicy(
             max_attempts=settings.delivery_max_attempts,

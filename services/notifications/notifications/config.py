@@ -23,6 +23,9 @@ class Settings(ServiceSettings):
     smtp_timeout_seconds: float = Field(10.0, gt=0)
 
     webhook_timeout_seconds: float = Field(5.0, gt=0)
+    webhook_allow_private_addresses: bool = Field(
+        False, description="let webhooks target loopback, private and link-local addresses (development)"
+    )
 
     delivery_poll_seconds: float = Field(
         1.0, gt=0, description="how often pending email/webhook deliveries are sent"

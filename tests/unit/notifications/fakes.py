@@ -8,6 +8,7 @@ from uuid import UUID
 
 from notifications.domain.delivery import Delivery, DeliveryStatus
 from notifications.domain.recipient import Channel, Recipient
+from notifications.domain.webhook_targets import WebhookTargets
 from notifications.service_layer.integration_events import to_integration
 
 from shared.unit_of_work import Cause
@@ -67,10 +68,11 @@ class FakeDeliveries(FakeRepository[Delivery]):
 
 
 class FakeNotifications(FakeUnitOfWork):
-    def __init__(self) -> None:
+    def __init__(self, webhook_targets: WebhookTargets | None = None) -> None:
         super().__init__(to_integration)
         self.recipients = FakeRecipients("recipient_id")
         self.deliveries = FakeDeliveries("delivery_id")
+        self.webhook_targets = webhook_targets or WebhookTargets()
 
     def caused_by(self, cause: Cause) -> FakeNotifications:
         """The unit of work for one cause, as `bootstrap` hands them out."""

@@ -126,3 +126,15 @@ def test_reading_keeps_the_first_time() -> None:
     inbox.mark_read(NOW + timedelta(minutes=1))
     inbox.mark_read(NOW + timedelta(minutes=2))
     assert inbox.read_at == NOW + timedelta(minutes=1)
+
+
+def test_a_permanent_failure_is_final_at_once() -> None:
+    webhook = deliveries(staff())["webhook"]
+    webhook.attempt_failed(NOW, "WebhookTargetNotAllowed: x resolves to 10.0.0.1", POLICY, permanent=True)
+    assert (webhook.status, webhook.attempts, webhook.failed_at, webhook.next_attempt_at) == (
+        "failed",
+        1,
+        NOW,
+        None,
+    )
+    assert [type(e) for e in webhook.events] == [events.DeliveryFailed]

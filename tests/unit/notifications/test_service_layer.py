@@ -10,12 +10,13 @@ from uuid import UUID
 import pytest
 from notifications.adapters.email import SmtpMailer
 from notifications.config import Settings
-from notifications.domain.delivery import RetryPolicy, addressee_id
-from notifications.domain.errors import InboxItemNotFound, RecipientNotFound
-from notifications.domain.recipient import Webhook
+from notifications.domain.delivery import Delivery, RetryPolicy, addressee_id
+from notifications.domain.errors import InboxItemNotFound, RecipientNotFound, WebhookTargetForbidden
+from notifications.domain.recipient import Recipient, Webhook
+from notifications.domain.webhook_targets import WebhookTargets
 from notifications.service_layer import services
 from notifications.service_layer.notifying import notify
-from notifications.service_layer.sending import DeliverySender, Transport, claim_due
+from notifications.service_layer.sending import DeliverySender, Transport, Undeliverable, claim_due
 
 from shared.unit_of_work import Cause
 
@@ -231,3 +232,70 @@ async def test_a_judge_without_an_address_is_not_emailed() -> None:
     uow, clock = FakeNotifications(), Clock()
     assert await notify(uow, samples(sparse=True)["judge.assigned"], clock) == 0
     assert uow.deliveries.items == {}
+
+
+async def test_a_webhook_at_a_loopback_or_metadata_address_is_refused_when_set() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    for url in ("https://127.0.0.1/hook", "https://169.254.169.254/latest", "https://localhost/hook"):
+        with pytest.raises(WebhookTargetForbidden) as refused:
+            await add_staff(uow, clock, [], webhook=Webhook(url=url, secret=SECRET))
+        assert refused.value.field == "webhook.url"
+    assert uow.recipients.items == {}
+
+    staff = await add_staff(uow, clock, [])
+    with pytest.raises(WebhookTargetForbidden):
+        await services.change_recipient(
+            uow, clock, staff, webhook=Webhook(url="http://[::ffff:10.0.0.1]/hook", secret=SECRET)
+        )
+    assert uow.recipients.items[staff].webhook == WEBHOOK
+    # Removing the webhook, or leaving it, is not a target to check.
+    await services.change_recipient(uow, clock, staff, name="Seksi IKP")
+    await services.change_recipient(uow, clock, staff, webhook=None)
+    assert uow.recipients.items[staff].webhook is None
+
+
+async def test_private_webhook_addresses_are_accepted_when_configuration_allows_them() -> None:
+    uow, clock = FakeNotifications(WebhookTargets(allow_private_addresses=True)), Clock()
+    local = Webhook(url="http://127.0.0.1:8099/hooks", secret=SECRET)
+    staff = await add_staff(uow, clock, [], webhook=local)
+    await services.change_recipient(
+        uow, clock, staff, webhook=Webhook(url="https://169.254.169.254/x", secret=SECRET)
+    )
+    assert uow.recipients.items[staff].webhook == Webhook(url="https://169.254.169.254/x", secret=SECRET)
+
+
+class ForbiddenTarget:
+    """A webhook transport whose target is not allowed: it never will be."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    async def send(self, delivery: Delivery, recipient: Recipient | None) -> None:
+        self.attempts += 1
+        raise Undeliverable("hooks.example.id resolves to 10.0.0.7, a private network address")
+
+
+async def test_an_undeliverable_webhook_fails_at_once_and_is_not_retried() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    await add_staff(uow, clock, ["entry.submitted"], email=None)
+    await notify(uow, samples()["entry.submitted"], clock)
+    webhook = ForbiddenTarget()
+    sending = sender(uow, clock, webhook=webhook)
+
+    assert await sending.send_due() == 1
+    (hook,) = uow.deliveries.where(lambda d: d.channel == "webhook")
+    assert (hook.status, hook.attempts, hook.failed_at, hook.next_attempt_at) == (
+        "failed",
+        1,
+        clock.now,
+        None,
+    )
+    (report,) = uow.of_type("notification.failed")
+    assert (report.data.channel, report.data.attempts, report.data.error) == (
+        "webhook",
+        1,
+        "Undeliverable: hooks.example.id resolves to 10.0.0.7, a private network address",
+    )
+    clock.advance(3600)
+    assert await sending.send_due() == 0
+    assert webhook.attempts == 1

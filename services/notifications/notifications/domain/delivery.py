@@ -2,7 +2,8 @@
 
 The inbox is written at once. Email and webhook deliveries wait as pending
 until the sender claims them; each failed attempt waits longer before the next,
-and after the last allowed attempt the delivery has failed.
+and after the last allowed attempt (or at once, when trying again cannot help)
+the delivery has failed.
 """
 
 from __future__ import annotations
@@ -175,12 +176,16 @@ class Delivery(Aggregate):
         self.next_attempt_at = None
         self.events.append(events.DeliveryDelivered(self))
 
-    def attempt_failed(self, now: datetime, error: str, policy: RetryPolicy) -> None:
+    def attempt_failed(
+        self, now: datetime, error: str, policy: RetryPolicy, *, permanent: bool = False
+    ) -> None:
+        """A failed attempt: tried again later, unless it was the last one allowed
+        or the failure is `permanent` (trying again cannot help)."""
         if not self.pending:
             return
         self.attempts += 1
         self.last_error = error[:ERROR_LENGTH]
-        if self.attempts >= policy.max_attempts:
+        if permanent or self.attempts >= policy.max_attempts:
             self.status = "failed"
             self.failed_at = now
             self.next_attempt_at = None

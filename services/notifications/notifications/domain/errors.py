@@ -46,3 +46,12 @@ class WebhookUrlInvalid(Refused):
         "(yang dikirim: {url}).",
         "en": "The webhook address must start with http:// or https:// and name a host (got: {url}).",
     }
+
+
+class WebhookTargetForbidden(Refused):
+    code = "webhook_target_forbidden"
+    field = "webhook.url"
+    messages: Messages = {
+        "id": "Alamat webhook tidak boleh menuju {reason_id}; gunakan alamat publik (yang dikirim: {url}).",
+        "en": "The webhook address may not point at {reason_en}; use a public address (got: {url}).",
+    }

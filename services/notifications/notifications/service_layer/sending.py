@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 from uuid import UUID
@@ -32,10 +33,24 @@ log = logging.getLogger("kim.notifications.sending")
 UnitOfWorkFor = Callable[[Cause], NotificationsUnitOfWork]
 
 
+class Undeliverable(Exception):
+    """Raised by a transport when trying again cannot help (e.g. a webhook whose
+    host is not allowed): the delivery fails at once, with this as its error."""
+
+
 class Transport(Protocol):
     async def send(self, delivery: Delivery, recipient: Recipient | None) -> None:
-        """Hand the delivery to its channel; raise when the channel did not take it.
-        `recipient` is None for a delivery to an addressee (see `Delivery.address`)."""
+        """Hand the delivery to its channel; raise when the channel did not take it
+        (`Undeliverable` when it never will). `recipient` is None for a delivery
+        to an addressee (see `Delivery.address`)."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What went wrong with one attempt, for the delivery log."""
+
+    error: str
+    permanent: bool = False
 
 
 @retry_on_conflict
@@ -57,16 +72,16 @@ async def record_outcome(
     uow: NotificationsUnitOfWork,
     clock: Clock,
     delivery_id: UUID,
-    error: str | None,
+    failure: Failure | None,
     policy: RetryPolicy,
 ) -> None:
     async with uow:
         delivery = await uow.deliveries.get(delivery_id)
         assert delivery is not None, "deliveries are never deleted"
-        if error is None:
+        if failure is None:
             delivery.succeeded(clock())
         else:
-            delivery.attempt_failed(clock(), error, policy)
+            delivery.attempt_failed(clock(), failure.error, policy, permanent=failure.permanent)
         await uow.commit()
 
 
@@ -109,29 +124,31 @@ class DeliverySender:
         attempted = 0
         while True:
             claimed = await claim_due(self._uow_for(Cause.new()), self._clock, self._lease, self._batch_size)
-            errors = await asyncio.gather(*(self._attempt(d, r) for d, r in claimed))
-            for (delivery, _), error in zip(claimed, errors, strict=True):
+            failures = await asyncio.gather(*(self._attempt(d, r) for d, r in claimed))
+            for (delivery, _), failure in zip(claimed, failures, strict=True):
                 cause = Cause(delivery.correlation_id, delivery.event_id)
                 await record_outcome(
-                    self._uow_for(cause), self._clock, delivery.delivery_id, error, self._policy
+                    self._uow_for(cause), self._clock, delivery.delivery_id, failure, self._policy
                 )
             attempted += len(claimed)
             if len(claimed) < self._batch_size:
                 return attempted
 
-    async def _attempt(self, delivery: Delivery, recipient: Recipient | None) -> str | None:
+    async def _attempt(self, delivery: Delivery, recipient: Recipient | None) -> Failure | None:
         """None when the channel took it, else what went wrong, for the delivery log."""
         try:
             if recipient is None and delivery.address is None:
                 raise LookupError(f"recipient {delivery.recipient_id} does not exist")
             await self._transports[delivery.channel].send(delivery, recipient)
-        except Exception as error:  # noqa: BLE001 - any failure is a failed attempt, tried again later
+        except Exception as error:  # noqa: BLE001 - any other failure is tried again later
+            permanent = isinstance(error, Undeliverable)
             log.warning(
-                "%s delivery %s (attempt %d) failed: %r",
+                "%s delivery %s (attempt %d) failed%s: %r",
                 delivery.channel,
                 delivery.delivery_id,
                 delivery.attempts + 1,
+                " for good" if permanent else "",
                 error,
             )
-            return f"{type(error).__name__}: {error}"
+            return Failure(f"{type(error).__name__}: {error}", permanent)
         return None

@@ -27,6 +27,8 @@ async def create_recipient(
     webhook: Webhook | None,
     active: bool = True,
 ) -> Recipient:
+    if webhook is not None:
+        uow.webhook_targets.check_url(webhook.url)
     async with uow:
         recipient = Recipient.create(
             name=name,
@@ -55,6 +57,8 @@ async def change_recipient(
     webhook: Webhook | None | Keep = KEEP,
     active: bool | Keep = KEEP,
 ) -> Recipient:
+    if isinstance(webhook, Webhook):
+        uow.webhook_targets.check_url(webhook.url)
     async with uow:
         recipient = await recipient_of(uow, recipient_id)
         recipient.change(

@@ -10,6 +10,7 @@ from shared.unit_of_work import UnitOfWork
 
 from ..domain.delivery import Delivery, DeliveryStatus
 from ..domain.recipient import Channel, Recipient
+from ..domain.webhook_targets import WebhookTargets
 
 
 class RecipientRepository(Protocol):
@@ -39,3 +40,6 @@ class DeliveryRepository(Protocol):
 class NotificationsUnitOfWork(UnitOfWork):
     recipients: RecipientRepository
     deliveries: DeliveryRepository
+    #: Where webhooks may point, as configured; `bootstrap` sets it on every unit
+    #: of work it hands out. Strict unless told otherwise.
+    webhook_targets: WebhookTargets = WebhookTargets()
