@@ -2,8 +2,8 @@
 rubric and the judging options, assign entries, fill and correct score sheets.
 Each use case is one unit of work, and writes its audit records in it.
 
-`actor` is who the request says acts (the `X-Actor` header, until accounts
-exist): "staff" by default, or the judge's id for a judge's own sheet."""
+`actor` is who acts, for the audit trail: the caller's role and email
+("staff:sari@malangkota.go.id", "judge:ayu@juri.id")."""
 
 from __future__ import annotations
 
