@@ -366,3 +366,28 @@ def test_accounts_never_show_a_password_hash() -> None:
 
     assert not {"password", "password_hash"} & set(AccountPublic.model_fields)
     assert not {"password", "password_hash"} & set(SessionPublic.model_fields)
+
+
+async def test_the_first_staff_account_comes_from_the_environment_or_the_command_line(
+    settings_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from registry.accounts import create_admin
+
+    settings = settings_for(
+        "registry", first_admin_email="admin@malangkota.go.id", first_admin_password="admin-pertama-2024"
+    )
+    for _ in range(2):  # a restart does not open it twice
+        async with serving(create_registry(settings), "registry", caller=None) as registry:
+            staff = await log_in(registry, "admin@malangkota.go.id", "admin-pertama-2024")
+            accounts = await ok(await registry.get("/accounts", headers=staff))
+            assert [(a["email"], a["role"]) for a in accounts] == [("admin@malangkota.go.id", "staff")]
+
+    monkeypatch.setenv("REGISTRY_AMQP_URL", settings.amqp_url.get_secret_value())
+    monkeypatch.setenv("REGISTRY_MONGODB_URL", settings.mongodb_url.get_secret_value())
+    monkeypatch.setenv("REGISTRY_MONGODB_DATABASE", settings.mongodb_database)
+    assert await create_admin("sari@malangkota.go.id", "Bu Sari", "operator-kedua-2024") == 0
+    assert await create_admin("sari@malangkota.go.id", "Bu Sari", "operator-kedua-2024") == 1  # taken
+    async with serving(create_registry(settings), "registry", caller=None) as registry:
+        staff = await log_in(registry, "sari@malangkota.go.id", "operator-kedua-2024")
+        me = await ok(await registry.get("/accounts/me", headers=staff))
+        assert (me["email"], me["role"], me["name"]) == ("sari@malangkota.go.id", "staff", "Bu Sari")

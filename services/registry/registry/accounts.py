@@ -12,6 +12,7 @@ import getpass
 import os
 import sys
 
+from shared.errors import DomainError
 from shared.mongo import prepare_database
 from shared.unit_of_work import Cause
 
@@ -33,6 +34,9 @@ async def create_admin(email: str, name: str, password: str) -> int:
             role="staff",
             password=password,
         )
+    except DomainError as error:
+        print(error.message("en"), file=sys.stderr)
+        return 1
     finally:
         runtime.mongo.close()
     print(f"staff account {account.email} opened ({account.account_id})")
