@@ -1,8 +1,9 @@
 // The mongodb container's healthcheck (mongosh --file). Healthy only once this
-// node is the PRIMARY of its replica set; on the first run it initiates the
-// single-node set, advertising MONGO_REPLICA_SET_HOST (the address the
-// services' MONGODB_URL uses). The password comes from the environment, not
-// the command line, so it does not show in the process list.
+// node is the PRIMARY of its replica set and each service has its user; on the
+// first run it initiates the single-node set, advertising
+// MONGO_REPLICA_SET_HOST (the address the services' MONGODB_URL uses). The
+// password comes from the environment, not the command line, so it does not
+// show in the process list.
 const admin = db.getSiblingDB("admin");
 admin.auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_INITDB_ROOT_PASSWORD);
 
@@ -29,4 +30,11 @@ try {
 
 if (!admin.hello().isWritablePrimary) {
   throw new Error(`not yet PRIMARY of replica set ${replicaSet}`);
+}
+
+// The services' users are made on the first start (service-users.js in
+// /docker-entrypoint-initdb.d); a data volume from before them gets them here.
+const serviceDatabases = ["registry", "submissions", "judging", "notifications"];
+if (serviceDatabases.some((name) => db.getSiblingDB(name).getUser(name) === null)) {
+  load("/opt/kim/mongodb/service-users.js");
 }

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from faststream import AckPolicy
+from faststream._internal.constants import EMPTY
 from faststream.rabbit import Channel, RabbitBroker
+from faststream.rabbit.helpers.declarer import RabbitDeclarerImpl
 
 from shared.config import ServiceSettings
 
 from .poison import RejectMalformed
 
+if TYPE_CHECKING:
+    import aio_pika
+    from faststream.rabbit.schemas import RabbitExchange, RabbitQueue
+
 
 def make_broker(settings: ServiceSettings) -> RabbitBroker:
-    return RabbitBroker(
+    broker = RabbitBroker(
         settings.amqp_url.get_secret_value(),
         app_id=settings.service_name,
         # Bounded prefetch: a slow consumer holds at most this many unacked messages.
@@ -28,3 +35,37 @@ def make_broker(settings: ServiceSettings) -> RabbitBroker:
         # Per-message "Received"/"Processed" lines only when debugging.
         log_level=logging.DEBUG,
     )
+    if not settings.declare_topology:
+        look_up_only(broker)
+    return broker
+
+
+class LookUpOnly(RabbitDeclarerImpl):
+    """Declares passively: checks that each queue and exchange exists, as the
+    broker's definitions made it, without the configure permission (and, for a
+    queue with a dead-letter exchange, the write permission on that exchange)
+    that declaring needs."""
+
+    __slots__ = ()
+
+    async def declare_queue(
+        self, queue: RabbitQueue, declare: bool = EMPTY, *, channel: Channel | None = None
+    ) -> aio_pika.RobustQueue:
+        return await super().declare_queue(queue, False, channel=channel)
+
+    async def declare_exchange(
+        self, exchange: RabbitExchange, declare: bool = EMPTY, *, channel: Channel | None = None
+    ) -> aio_pika.RobustExchange:
+        return await super().declare_exchange(exchange, False, channel=channel)
+
+
+def look_up_only(broker: RabbitBroker) -> None:
+    """Make the broker's subscribers and publishers look their queues and exchanges
+    up instead of declaring them (see `ServiceSettings.declare_topology`).
+
+    They all share the broker's one declarer, which becomes passive.
+    """
+    declarer = broker.config.declarer
+    if type(declarer) not in (RabbitDeclarerImpl, LookUpOnly):
+        raise TypeError(f"unexpected faststream declarer {type(declarer).__name__}; update look_up_only")
+    declarer.__class__ = LookUpOnly

@@ -4,30 +4,58 @@ No engine runs here or in CI, so these tests read docker-compose.yml,
 .env.example, deploy/Dockerfile and .dockerignore as files: the Compose
 Specification, healthchecks and start order, variables and secrets, and that
 each service's environment is what its `Settings` class reads.
+
+Least privilege: each service has its own RabbitMQ and MongoDB user, allowed
+what the service does (read from its wiring and shared/messaging/topology.py)
+and no more. The broker definitions are checked as generated from the code,
+the scripts that fill in their passwords and make the MongoDB users are run
+(bash; Node.js with a stand-in database), and a real RabbitMQ (the Debian
+package, when installed) imports them at boot to show each service can work
+and is refused the rest.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import re
 import secrets
+import shutil
+import subprocess
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from uuid import uuid4
 
+import aio_pika
 import jsonschema
 import pytest
 import yaml
 from pydantic import ValidationError
 
+from devstack.rabbitmq import RabbitMQServer
+from devstack.rabbitmq import installed as rabbitmq_installed
 from shared.config import PLACEHOLDER_SECRETS, ServiceSettings
+from shared.contracts import CATALOG, MessageDeadLettered
+from shared.messaging.broker import LookUpOnly, make_broker
+from shared.messaging.outbox import OutboxRecord
+from shared.messaging.topology import (
+    CONSUMER_QUEUES,
+    DEAD_LETTERS,
+    DELIVERY_LIMIT,
+    EVENTS,
+    JUDGING,
+    NOTIFICATIONS,
+    queue_of,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -232,7 +260,15 @@ def test_every_secret_is_required_with_an_explanation(
 ) -> None:
     found = [i for text in strings(raw_compose) for i in interpolations(text)]
     required = {i.name for i in found if is_secret(i.name, example_env.get(i.name, ""))}
-    assert {"RABBITMQ_DEFAULT_PASS", "MONGO_INITDB_ROOT_PASSWORD", "SMTP_PASSWORD"} <= required
+    assert {
+        "RABBITMQ_ADMIN_PASSWORD",
+        "MONGO_INITDB_ROOT_PASSWORD",
+        "SMTP_PASSWORD",
+        "AUTH_TOKEN_SECRET",
+        "REGISTRY_FIRST_ADMIN_PASSWORD",
+        *(f"RABBITMQ_{name.upper()}_PASSWORD" for name in APP_SERVICES),
+        *(f"MONGO_{name.upper()}_PASSWORD" for name in APP_SERVICES),
+    } <= required
     for use in found:
         if use.name in required:
             assert use.operator == ":?" and use.argument.strip(), (
@@ -272,6 +308,14 @@ def test_rabbitmq_keeps_its_data_under_a_fixed_node_name(compose: dict[str, Any]
     assert any(v.endswith(":/var/lib/rabbitmq") for v in rabbitmq["volumes"])
 
 
+def on_host(service: dict[str, Any], container_path: str) -> Path:
+    """The repository file a container sees at `container_path`, through its bind mounts."""
+    for source, target, *_ in (v.split(":") for v in service["volumes"]):
+        if source.startswith(".") and PurePosixPath(container_path).is_relative_to(target):
+            return ROOT / source / PurePosixPath(container_path).relative_to(target)
+    raise AssertionError(f"{container_path} is not mounted from the repository")
+
+
 def test_mongodb_is_a_replica_set_with_a_keyfile_initiated_by_its_healthcheck(
     compose: dict[str, Any],
 ) -> None:
@@ -283,15 +327,9 @@ def test_mongodb_is_a_replica_set_with_a_keyfile_initiated_by_its_healthcheck(
     volumes = [v.split(":") for v in mongodb["volumes"]]
     assert any(keyfile.is_relative_to(target) for _, target, *_ in volumes), "keep the keyfile in a volume"
 
-    def on_host(container_path: str) -> Path:
-        for source, target, *_ in volumes:
-            if source.startswith(".") and PurePosixPath(container_path).is_relative_to(target):
-                return ROOT / source / PurePosixPath(container_path).relative_to(target)
-        raise AssertionError(f"{container_path} is not mounted from the repository")
-
-    assert on_host(mongodb["entrypoint"][-1]).is_file()
+    assert on_host(mongodb, mongodb["entrypoint"][-1]).is_file()
     check = mongodb["healthcheck"]["test"]
-    script = on_host(check[check.index("--file") + 1])
+    script = on_host(mongodb, check[check.index("--file") + 1])
     assert "rs.initiate" in script.read_text() and "isWritablePrimary" in script.read_text()
 
 
@@ -352,20 +390,11 @@ def test_urls_reach_the_broker_and_the_replica_set(
     prefix = prefix_of(name)
     amqp = urlsplit(environment[f"{prefix}AMQP_URL"])
     assert (amqp.scheme, amqp.hostname, amqp.port) == ("amqp", "rabbitmq", 5672)
-    assert (amqp.username, amqp.password) == (
-        example_env["RABBITMQ_DEFAULT_USER"],
-        example_env["RABBITMQ_DEFAULT_PASS"],
-    )
     mongodb = compose["services"]["mongodb"]
     mongo = urlsplit(environment[f"{prefix}MONGODB_URL"])
     query = parse_qs(mongo.query)
     assert mongo.netloc.rpartition("@")[2] == mongodb["environment"]["MONGO_REPLICA_SET_HOST"]
     assert query["replicaSet"] == [mongodb["command"][mongodb["command"].index("--replSet") + 1]]
-    assert query["authSource"] == ["admin"]
-    assert (mongo.username, mongo.password) == (
-        example_env["MONGO_INITDB_ROOT_USERNAME"],
-        example_env["MONGO_INITDB_ROOT_PASSWORD"],
-    )
 
 
 def build_settings(
@@ -385,6 +414,11 @@ def build_settings(
         return settings_class(name)()
 
 
+#: Why production refuses an example value: a placeholder secret, or one shorter
+#: than its field allows (the first admin's password has a minimum length).
+REFUSED_PLACEHOLDER = r"placeholder secret|should have at least"
+
+
 @pytest.mark.parametrize("name", APP_SERVICES)
 def test_production_refuses_the_example_placeholders(
     monkeypatch: pytest.MonkeyPatch,
@@ -392,7 +426,7 @@ def test_production_refuses_the_example_placeholders(
     example_env: dict[str, str],
     name: str,
 ) -> None:
-    with pytest.raises(ValidationError, match="placeholder secret"):
+    with pytest.raises(ValidationError, match=REFUSED_PLACEHOLDER):
         build_settings(monkeypatch, raw_compose, name, example_env)
 
     # Each secret this service holds is checked, not just the first one.
@@ -402,7 +436,7 @@ def test_production_refuses_the_example_placeholders(
     held = sorted(v for v in used if is_secret(v, example_env[v]))
     assert held, f"{name} holds no secret from .env"
     for secret in held:
-        with pytest.raises(ValidationError, match="placeholder secret"):
+        with pytest.raises(ValidationError, match=REFUSED_PLACEHOLDER):
             build_settings(monkeypatch, raw_compose, name, {**real, secret: example_env[secret]})
 
 
@@ -422,6 +456,591 @@ def test_production_starts_with_real_secrets(
     assert seconds(service["stop_grace_period"]) > settings.shutdown_grace_seconds, (
         f"{name} would be killed before its shutdown grace ends"
     )
+
+
+# --- least privilege: one broker user and one database user per service ------------------
+
+RABBITMQ_DEPLOY = ROOT / "deploy" / "rabbitmq"
+MONGODB_DEPLOY = ROOT / "deploy" / "mongodb"
+DEFINITIONS_TEMPLATE = RABBITMQ_DEPLOY / "definitions.template.json"
+PLACEHOLDER = re.compile(r"\{\{([A-Z0-9_]+)\}\}")
+#: The default exchange, as RabbitMQ's permissions name it: replays and requeues use it.
+DEFAULT_EXCHANGE = "amq.default"
+#: Names of things no service may create, to check configure permissions against.
+FOREIGN_NAMES = ("anything", "amq.gen-x", "kim.events.copy", "registry.events")
+
+
+def definitions_generator() -> Any:
+    """deploy/rabbitmq/definitions.py, which writes the broker's definitions template."""
+    spec = importlib.util.spec_from_file_location(
+        "kim_broker_definitions", RABBITMQ_DEPLOY / "definitions.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def broker_definitions() -> dict[str, Any]:
+    return json.loads(DEFINITIONS_TEMPLATE.read_text())
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a service does on the broker, from topology.py and its contracts."""
+
+    publishes: frozenset[str]  # routing keys on kim.events
+    consumes: frozenset[str]  # queue names
+
+    @classmethod
+    def of(cls, service: str) -> Needs:
+        produces = {e.event_type for e in importlib.import_module(f"{service}.bootstrap").PRODUCES}
+        consumer = queue_of(service)
+        if consumer is None:
+            return cls(frozenset(produces), frozenset())
+        # A consumer keeps its dead letters, and says so with message.dead_lettered.
+        return cls(
+            frozenset({*produces, MessageDeadLettered.event_type}),
+            frozenset({consumer.name, consumer.dead_letter_name}),
+        )
+
+
+def all_queue_names() -> set[str]:
+    return {name for q in CONSUMER_QUEUES for name in (q.name, q.dead_letter_name)}
+
+
+def all_exchange_names() -> set[str]:
+    return {EVENTS.name, DEAD_LETTERS.name, DEFAULT_EXCHANGE}
+
+
+def allowed(regex: str, names: set[str] | frozenset[str]) -> set[str]:
+    """The names a RabbitMQ permission regex allows (the broker searches, unanchored)."""
+    return {name for name in names if re.search(regex, name)}
+
+
+def user_entry(definitions: dict[str, Any], section: str, user: str) -> dict[str, Any]:
+    entries = [entry for entry in definitions[section] if entry["user"] == user]
+    assert len(entries) == 1, f"{section}: expected one entry for {user}, got {entries}"
+    return entries[0]
+
+
+def url_variables(raw_compose: dict[str, Any], service: str, setting: str) -> list[str]:
+    text = raw_compose["services"][service]["environment"][f"{prefix_of(service)}{setting}"]
+    return [i.name for i in interpolations(text)]
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_service_connects_as_its_own_users_to_its_own_database(compose: dict[str, Any], name: str) -> None:
+    environment = compose["services"][name]["environment"]
+    prefix = prefix_of(name)
+    amqp = urlsplit(environment[f"{prefix}AMQP_URL"])
+    assert amqp.username == name, f"{name} should connect to RabbitMQ as its own user"
+    mongo = urlsplit(environment[f"{prefix}MONGODB_URL"])
+    assert mongo.username == name, f"{name} should connect to MongoDB as its own user"
+    assert parse_qs(mongo.query)["authSource"] == [name] == [environment[f"{prefix}MONGODB_DATABASE"]]
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_service_passwords_are_its_own(raw_compose: dict[str, Any], name: str) -> None:
+    assert url_variables(raw_compose, name, "AMQP_URL") == [f"RABBITMQ_{name.upper()}_PASSWORD"]
+    assert url_variables(raw_compose, name, "MONGODB_URL") == [f"MONGO_{name.upper()}_PASSWORD"]
+
+
+def test_no_service_holds_another_ones_or_the_administrators_credentials(
+    raw_compose: dict[str, Any], example_env: dict[str, str]
+) -> None:
+    administrators = {
+        "RABBITMQ_ADMIN_USER",
+        "RABBITMQ_ADMIN_PASSWORD",
+        *(v for v in example_env if "ROOT" in v),
+    }
+    held: dict[str, set[str]] = {}
+    for name in APP_SERVICES:
+        environment = raw_compose["services"][name]["environment"]
+        used = {i.name for text in strings(environment) for i in interpolations(text)}
+        assert not used & administrators, f"{name} holds {sorted(used & administrators)}"
+        held[name] = {v for v in used if is_secret(v, example_env[v])} - {"AUTH_TOKEN_SECRET"}
+    for name, secrets_held in held.items():
+        for other, theirs in held.items():
+            assert other == name or not secrets_held & theirs, (
+                f"{name} and {other} share {secrets_held & theirs}"
+            )
+
+    # With real values, no two services log in with the same password anywhere.
+    real = real_secrets(example_env)
+    passwords = [
+        urlsplit(
+            interpolate(raw_compose["services"][name]["environment"][f"{prefix_of(name)}{url}"], real)
+        ).password
+        for name in APP_SERVICES
+        for url in ("AMQP_URL", "MONGODB_URL")
+    ]
+    assert len(set(passwords)) == len(passwords) == 2 * len(APP_SERVICES)
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_service_looks_the_topology_up_instead_of_declaring_it(
+    monkeypatch: pytest.MonkeyPatch, raw_compose: dict[str, Any], example_env: dict[str, str], name: str
+) -> None:
+    settings = build_settings(monkeypatch, raw_compose, name, real_secrets(example_env))
+    assert settings.declare_topology is False
+    broker = make_broker(settings)
+    # Subscribers and publishers share one declarer; it declares passively.
+    assert isinstance(broker.config.declarer, LookUpOnly)
+    assert broker.config.producer.declarer is broker.config.declarer
+
+
+def test_the_broker_definitions_are_generated_from_the_code() -> None:
+    assert DEFINITIONS_TEMPLATE.read_text() == definitions_generator().rendered(), (
+        "deploy/rabbitmq/definitions.template.json is out of date: run python deploy/rabbitmq/definitions.py"
+    )
+
+
+def test_the_broker_definitions_hold_the_topology_of_topology_py(broker_definitions: dict[str, Any]) -> None:
+    assert {v["name"] for v in broker_definitions["vhosts"]} == {"/"}
+    exchanges = {
+        (x["name"], x["type"], x["durable"], x["auto_delete"], x["internal"])
+        for x in broker_definitions["exchanges"]
+    }
+    assert exchanges == {
+        (EVENTS.name, "topic", True, False, False),
+        (DEAD_LETTERS.name, "direct", True, False, False),
+    }
+    queues = {q["name"]: q for q in broker_definitions["queues"]}
+    assert set(queues) == all_queue_names()
+    for consumer in CONSUMER_QUEUES:
+        queue = queues[consumer.name]
+        assert (queue["durable"], queue["auto_delete"]) == (True, False)
+        assert queue["arguments"] == {
+            "x-queue-type": "quorum",
+            "x-dead-letter-exchange": DEAD_LETTERS.name,
+            "x-dead-letter-routing-key": consumer.name,
+            "x-delivery-limit": DELIVERY_LIMIT,
+        }
+        # The arguments the services' own (passive) declarations carry, exactly.
+        assert queue["arguments"] == consumer.queue().arguments
+        dead = queues[consumer.dead_letter_name]
+        assert (dead["durable"], dead["arguments"]) == (True, {"x-queue-type": "quorum"})
+    bindings = {
+        (b["source"], b["destination"], b["destination_type"], b["routing_key"])
+        for b in broker_definitions["bindings"]
+    }
+    assert bindings == {
+        *((EVENTS.name, q.name, "queue", key) for q in CONSUMER_QUEUES for key in q.routing_keys),
+        *((DEAD_LETTERS.name, q.dead_letter_name, "queue", q.name) for q in CONSUMER_QUEUES),
+    }
+    assert all(
+        b["vhost"] == "/"
+        for section in ("exchanges", "queues", "bindings")
+        for b in broker_definitions[section]
+    )
+
+
+def test_the_broker_has_one_administrator_and_a_plain_user_per_service(
+    broker_definitions: dict[str, Any], example_env: dict[str, str]
+) -> None:
+    users = {u["name"]: u for u in broker_definitions["users"]}
+    admin = "{{RABBITMQ_ADMIN_USER}}"
+    assert set(users) == {admin, *APP_SERVICES}
+    assert users[admin]["tags"] == "administrator"
+    for name in APP_SERVICES:
+        assert users[name]["tags"] == "", f"{name} must not be able to use the management UI or API"
+        assert users[name]["password"] == "{{RABBITMQ_" + name.upper() + "_PASSWORD}}"
+    assert example_env["RABBITMQ_ADMIN_USER"] not in {*APP_SERVICES, "guest"}
+    # With definitions to import, the broker makes no default user (guest).
+    assert "guest" not in users
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_service_broker_user_may_do_what_its_service_does_and_nothing_else(
+    broker_definitions: dict[str, Any], name: str
+) -> None:
+    needs = Needs.of(name)
+    # What the service does, wired as it runs, is what topology.py and its contracts say.
+    publishes, consumes = definitions_generator().wiring(name)
+    assert (set(publishes), set(consumes)) == (needs.publishes, needs.consumes)
+    if name == "registry":
+        assert needs.consumes == set()
+
+    queues, exchanges = all_queue_names(), all_exchange_names()
+    everything = queues | exchanges | set(FOREIGN_NAMES)
+    permissions = user_entry(broker_definitions, "permissions", name)
+    assert permissions["vhost"] == "/"
+    # Declares nothing: the broker's definitions made it all.
+    assert allowed(permissions["configure"], everything) == set()
+    # Publishes to kim.events, and to the default exchange for a replay or a requeue;
+    # binds nothing (that would need write on a queue).
+    assert allowed(permissions["write"], everything) == {EVENTS.name, DEFAULT_EXCHANGE}
+    # Reads its own queue and its dead letters, no one else's.
+    assert allowed(permissions["read"], everything) == needs.consumes
+
+    # On kim.events, only the routing keys of its own events.
+    topic = user_entry(broker_definitions, "topic_permissions", name)
+    assert (topic["vhost"], topic["exchange"]) == ("/", EVENTS.name)
+    every_event_type = {event.event_type for event in CATALOG.values()}
+    assert allowed(topic["write"], every_event_type) == needs.publishes
+    assert allowed(topic["read"], every_event_type) == set()
+
+
+def test_only_the_consumer_reads_a_queue(broker_definitions: dict[str, Any]) -> None:
+    for queue in all_queue_names():
+        readers = {
+            p["user"]
+            for p in broker_definitions["permissions"]
+            if p["user"] in APP_SERVICES and re.search(p["read"], queue)
+        }
+        assert readers == {queue.split(".")[0]}, f"{queue} is read by {sorted(readers)}"
+
+
+def test_the_broker_imports_the_definitions_at_every_boot(
+    compose: dict[str, Any], raw_compose: dict[str, Any], broker_definitions: dict[str, Any]
+) -> None:
+    rabbitmq = compose["services"]["rabbitmq"]
+    entrypoint = on_host(rabbitmq, rabbitmq["entrypoint"][-1])
+    assert rabbitmq["command"] == ["rabbitmq-server"]
+    assert "exec docker-entrypoint.sh" in entrypoint.read_text()
+    # The configuration points the broker at the file the entrypoint writes.
+    written = re.search(r"^definitions=(\S+)$", entrypoint.read_text(), re.MULTILINE)
+    assert written, "entrypoint.sh should say where it writes the definitions"
+    confs = [
+        (source, target)
+        for source, target, *_ in (v.split(":") for v in rabbitmq["volumes"])
+        if target.startswith("/etc/rabbitmq/conf.d/")
+    ]
+    assert len(confs) == 1 and confs[0][1].endswith(".conf"), "mount rabbitmq.conf into /etc/rabbitmq/conf.d/"
+    settings = dict(
+        line.split(" = ", 1)
+        for line in (ROOT / confs[0][0]).read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert settings == {
+        "definitions.import_backend": "local_filesystem",
+        "definitions.local.path": written[1],
+    }
+    assert on_host(
+        rabbitmq, str(PurePosixPath(rabbitmq["entrypoint"][-1]).parent / "definitions.template.json")
+    ) == (DEFINITIONS_TEMPLATE)
+
+    # Every placeholder is filled from the container's environment, which holds nothing else.
+    placeholders = set(PLACEHOLDER.findall(DEFINITIONS_TEMPLATE.read_text()))
+    assert set(raw_compose["services"]["rabbitmq"]["environment"]) == placeholders
+    for name, value in raw_compose["services"]["rabbitmq"]["environment"].items():
+        assert [i.name for i in interpolations(value)] == [name]
+    # Each service logs in with the password its broker user is given.
+    for name in APP_SERVICES:
+        user = next(u for u in broker_definitions["users"] if u["name"] == name)
+        assert PLACEHOLDER.findall(user["password"]) == url_variables(raw_compose, name, "AMQP_URL")
+
+
+def render_definitions(tmp_path: Path, variables: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **variables}
+    return subprocess.run(
+        [
+            "bash",
+            str(RABBITMQ_DEPLOY / "render-definitions.sh"),
+            str(DEFINITIONS_TEMPLATE),
+            str(tmp_path / "out.json"),
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def broker_variables() -> dict[str, str]:
+    names = set(PLACEHOLDER.findall(DEFINITIONS_TEMPLATE.read_text()))
+    return {name: "kim-admin" if name.endswith("_USER") else secrets.token_hex(16) for name in names}
+
+
+def test_render_definitions_fills_in_the_passwords(
+    tmp_path: Path, broker_definitions: dict[str, Any]
+) -> None:
+    variables = broker_variables()
+    result = render_definitions(tmp_path, variables)
+    assert result.returncode == 0, result.stderr
+    output = tmp_path / "out.json"
+    assert output.stat().st_mode & 0o777 == 0o600, (
+        "the definitions hold passwords: only the broker reads them"
+    )
+    expected = DEFINITIONS_TEMPLATE.read_text()
+    for name, value in variables.items():
+        expected = expected.replace("{{" + name + "}}", value)
+    assert json.loads(output.read_text()) == json.loads(expected)
+    users = {u["name"]: u["password"] for u in json.loads(output.read_text())["users"]}
+    assert users["kim-admin"] == variables["RABBITMQ_ADMIN_PASSWORD"]
+    assert users["judging"] == variables["RABBITMQ_JUDGING_PASSWORD"]
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"RABBITMQ_JUDGING_PASSWORD": ""}, "RABBITMQ_JUDGING_PASSWORD is not set"),
+        ({"RABBITMQ_ADMIN_PASSWORD": "change-me"}, "RABBITMQ_ADMIN_PASSWORD is a placeholder"),
+        ({"RABBITMQ_REGISTRY_PASSWORD": 'a"b'}, "RABBITMQ_REGISTRY_PASSWORD may hold letters, digits"),
+        ({"RABBITMQ_ADMIN_USER": "a b"}, "RABBITMQ_ADMIN_USER may hold letters, digits"),
+    ],
+)
+def test_render_definitions_refuses_a_missing_placeholder_or_unsafe_value(
+    tmp_path: Path, change: dict[str, str], complaint: str
+) -> None:
+    result = render_definitions(tmp_path, {**broker_variables(), **change})
+    assert result.returncode != 0 and complaint in result.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
+# The MongoDB side: service-users.js, run by the image on the first start and by
+# the healthcheck when a user is missing. It is run here under Node.js with a
+# stand-in `db` that records what it is asked to do.
+MONGO_SHELL_STAND_IN = r"""
+const fs = require("fs");
+const vm = require("vm");
+const [script, existing] = [process.argv[2], new Set(JSON.parse(process.argv[3]))];
+const calls = [];
+const database = (name) => ({
+  getUser: (user) => (existing.has(`${name}/${user}`) ? { user: user } : null),
+  createUser: (spec) => calls.push({ op: "createUser", db: name, ...spec }),
+  updateUser: (user, spec) => calls.push({ op: "updateUser", db: name, user: user, ...spec }),
+  auth: (user, pwd) => calls.push({ op: "auth", db: name, user: user, pwd: pwd }),
+  runCommand: () => ({ authInfo: { authenticatedUsers: [] } }),
+});
+const context = { db: { getSiblingDB: database }, process: { env: process.env }, print: () => {} };
+try {
+  vm.runInNewContext(fs.readFileSync(script, "utf8"), context, { filename: script });
+} catch (error) {
+  console.error(String(error));
+  process.exit(3);
+}
+console.log(JSON.stringify(calls));
+"""
+
+
+def run_service_users(tmp_path: Path, variables: Mapping[str, str], existing: list[str]) -> Any:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    harness = tmp_path / "stand-in.js"
+    harness.write_text(MONGO_SHELL_STAND_IN)
+    return subprocess.run(
+        [node, str(harness), str(MONGODB_DEPLOY / "service-users.js"), json.dumps(existing)],
+        env={"PATH": os.environ.get("PATH", ""), **variables},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def mongodb_variables() -> dict[str, str]:
+    return {
+        "MONGO_INITDB_ROOT_USERNAME": "kim",
+        "MONGO_INITDB_ROOT_PASSWORD": "root-password",
+        **{f"MONGO_{name.upper()}_PASSWORD": f"{name}-password" for name in APP_SERVICES},
+    }
+
+
+@pytest.mark.parametrize(
+    "existing", [[], [f"{name}/{name}" for name in APP_SERVICES]], ids=["new", "existing"]
+)
+def test_each_mongodb_user_gets_read_write_on_its_own_database_only(
+    tmp_path: Path, existing: list[str]
+) -> None:
+    result = run_service_users(tmp_path, mongodb_variables(), existing)
+    assert result.returncode == 0, result.stderr
+    calls = json.loads(result.stdout)
+    assert calls[0] == {"op": "auth", "db": "admin", "user": "kim", "pwd": "root-password"}
+    operation = "updateUser" if existing else "createUser"
+    assert calls[1:] == [
+        {
+            "op": operation,
+            "db": name,
+            "user": name,
+            "pwd": f"{name}-password",
+            "roles": [{"role": "readWrite", "db": name}],
+        }
+        for name in APP_SERVICES
+    ]
+
+
+def test_mongodb_users_are_not_made_without_their_passwords(tmp_path: Path) -> None:
+    variables = mongodb_variables()
+    del variables["MONGO_JUDGING_PASSWORD"]
+    result = run_service_users(tmp_path, variables, [])
+    assert result.returncode != 0 and "set MONGO_JUDGING_PASSWORD" in result.stderr
+
+
+def test_mongodb_makes_the_service_users_on_first_start_and_when_missing(
+    compose: dict[str, Any], raw_compose: dict[str, Any]
+) -> None:
+    mongodb = compose["services"]["mongodb"]
+    script = MONGODB_DEPLOY / "service-users.js"
+    # The image runs /docker-entrypoint-initdb.d/*.js once, when the data volume is new.
+    initdb = [
+        target for source, target, *_ in (v.split(":") for v in mongodb["volumes"]) if "initdb.d" in target
+    ]
+    assert initdb == ["/docker-entrypoint-initdb.d/service-users.js"]
+    assert on_host(mongodb, initdb[0]) == script
+    # The healthcheck makes missing users (a data volume from before them) with the same script.
+    check = mongodb["healthcheck"]["test"]
+    healthcheck = on_host(mongodb, check[check.index("--file") + 1]).read_text()
+    loaded = re.findall(r'load\("([^"]+)"\)', healthcheck)
+    assert loaded and all(on_host(mongodb, path) == script for path in loaded)
+    # It has the passwords it sets, and each service's URL uses the same one.
+    environment = raw_compose["services"]["mongodb"]["environment"]
+    for name in APP_SERVICES:
+        variable = f"MONGO_{name.upper()}_PASSWORD"
+        assert [i.name for i in interpolations(environment[variable])] == [variable]
+        assert url_variables(raw_compose, name, "MONGODB_URL") == [variable]
+    # The one role it grants (the stand-in run above checks on which database).
+    assert re.findall(r"role:\s*\"([^\"]+)\"", script.read_text()) == ["readWrite"]
+
+
+# A real RabbitMQ importing the rendered definitions at boot, as the container does.
+
+
+@pytest.fixture(scope="module")
+def broker_with_definitions(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[RabbitMQServer, dict[str, str]]]:
+    if not rabbitmq_installed():
+        pytest.skip("rabbitmq-server is not installed")
+    workdir = tmp_path_factory.mktemp("broker-definitions")
+    variables = broker_variables()
+    result = render_definitions(workdir, variables)
+    assert result.returncode == 0, result.stderr
+    conf = (RABBITMQ_DEPLOY / "rabbitmq.conf").read_text()
+    conf = re.sub(
+        r"(?m)^definitions\.local\.path = .*$", f"definitions.local.path = {workdir / 'out.json'}", conf
+    )
+    server = RabbitMQServer(workdir / "node")
+    # Start once for its configuration, then again, fresh, importing the definitions at boot.
+    server.start()
+    try:
+        server.kill()
+        config = workdir / "node" / "rabbitmq.conf"
+        config.write_text(config.read_text() + conf)
+        shutil.rmtree(workdir / "node" / "mnesia")
+        server.start_again()
+        yield server, variables
+    finally:
+        server.stop()
+
+
+def amqp_url(server: RabbitMQServer, user: str, password: str) -> str:
+    return f"amqp://{user}:{password}@127.0.0.1:{server.port}/"
+
+
+async def refused(attempt: Callable[[], Awaitable[object]]) -> str:
+    with pytest.raises(aio_pika.exceptions.AMQPError) as error:
+        await attempt()
+    return str(error.value)
+
+
+@pytest.mark.integration
+async def test_a_real_broker_lets_each_service_do_its_work_and_nothing_else(
+    broker_with_definitions: tuple[RabbitMQServer, dict[str, str]],
+) -> None:
+    server, variables = broker_with_definitions
+    assert "ACCESS_REFUSED" in await refused(lambda: aio_pika.connect(amqp_url(server, "guest", "guest")))
+    admin = await aio_pika.connect(amqp_url(server, "kim-admin", variables["RABBITMQ_ADMIN_PASSWORD"]))
+    try:
+        watch = await admin.channel()
+        for name in APP_SERVICES:
+            for queue in all_queue_names():
+                await (await watch.declare_queue(queue, passive=True)).purge()
+            await _service_works(server, variables, name)
+            # What it published reached exactly the queues bound to it; the replay, one queue.
+            for consumer in CONSUMER_QUEUES:
+                queue = await watch.declare_queue(consumer.name, passive=True)
+                expected = len(Needs.of(name).publishes & set(consumer.routing_keys))
+                expected += consumer is NOTIFICATIONS
+                assert queue.declaration_result.message_count == expected, (name, consumer.name)
+            await _service_is_refused_the_rest(server, variables, name)
+    finally:
+        await admin.close()
+
+
+async def _service_works(server: RabbitMQServer, variables: Mapping[str, str], name: str) -> None:
+    """The service's own broker, wired as it runs, with DECLARE_TOPOLOGY=false: its
+    subscribers (its queue, its dead letters) and publishers start; then it
+    publishes each of its events and replays one."""
+    password = variables[f"RABBITMQ_{name.upper()}_PASSWORD"]
+    settings = settings_class(name)(amqp_url=amqp_url(server, name, password), declare_topology=False)
+    bootstrap = importlib.import_module(f"{name}.bootstrap").bootstrap
+    runtime = bootstrap(settings).runtime
+    try:
+        await runtime.broker.connect()
+        await runtime.broker.start()  # the queues are empty: nothing is consumed
+        assert {s.queue.name for s in runtime.broker.subscribers} == Needs.of(name).consumes
+    finally:
+        await runtime.broker.stop()
+        runtime.mongo.close()
+
+    runtime = bootstrap(settings).runtime  # publishing only, so nothing it sends is consumed here
+    try:
+        await runtime.broker.connect()
+        assert runtime.publisher is not None
+        for event_type in sorted(Needs.of(name).publishes):
+            record = OutboxRecord(
+                event_id=uuid4(),
+                type=event_type,
+                version=1,
+                correlation_id="least-privilege",
+                occurred_at=datetime.now(UTC),
+                body="{}",
+            )
+            await runtime.publisher.publish(record)
+        await runtime.publisher.resend(record, NOTIFICATIONS.name)  # a replay
+    finally:
+        await runtime.broker.stop()
+        runtime.mongo.close()
+
+
+async def _service_is_refused_the_rest(
+    server: RabbitMQServer, variables: Mapping[str, str], name: str
+) -> None:
+    password = variables[f"RABBITMQ_{name.upper()}_PASSWORD"]
+    connection = await aio_pika.connect(amqp_url(server, name, password))
+    try:
+        needs = Needs.of(name)
+        # A requeue: a consumer takes from its dead letters and sends back through the default exchange.
+        if needs.consumes:
+            channel = await connection.channel()
+            consumer = queue_of(name)
+            assert consumer is not None
+            await (await channel.declare_queue(consumer.dead_letter_name, passive=True)).get(fail=False)
+            await channel.default_exchange.publish(aio_pika.Message(b"{}"), routing_key=consumer.name)
+
+        async def declare_a_queue() -> None:
+            await (await connection.channel()).declare_queue("kim.sneaky", durable=True)
+
+        async def declare_the_exchange() -> None:
+            await (await connection.channel()).declare_exchange(
+                EVENTS.name, aio_pika.ExchangeType.TOPIC, durable=True
+            )
+
+        async def publish_as(event_type: str) -> None:
+            channel = await connection.channel(publisher_confirms=True)
+            exchange = await channel.get_exchange(EVENTS.name, ensure=False)
+            await exchange.publish(aio_pika.Message(b"{}"), routing_key=event_type)
+
+        async def read(queue: str) -> None:
+            channel = await connection.channel()
+            await (await channel.declare_queue(queue, passive=True)).get(fail=False)
+
+        async def bind() -> None:
+            channel = await connection.channel()
+            await (await channel.declare_queue(JUDGING.name, passive=True)).bind(EVENTS.name, "kim.sneaky")
+
+        assert "ACCESS_REFUSED" in await refused(declare_a_queue)
+        assert "ACCESS_REFUSED" in await refused(declare_the_exchange)
+        assert "ACCESS_REFUSED" in await refused(bind)
+        others = sorted(all_queue_names() - needs.consumes)
+        assert "ACCESS_REFUSED" in await refused(lambda: read(others[0]))
+        foreign = sorted({e.event_type for e in CATALOG.values()} - needs.publishes)
+        assert "ACCESS_REFUSED" in await refused(lambda: publish_as(foreign[0]))
+    finally:
+        await connection.close()
 
 
 # --- the image -----------------------------------------------------------------------------
