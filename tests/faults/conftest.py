@@ -82,11 +82,11 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
         await asyncio.to_thread(stack.start)
         staff = await asyncio.to_thread(stack.staff_headers)
         async with httpx.AsyncClient(timeout=10, headers=staff) as http:
-            staff = await http.post(
+            recipient = await http.post(
                 f"{stack.services['notifications'].url}/recipients",
                 json={"name": "Staf Diskominfo", "subscriptions": ["edition.updated"]},
             )
-            assert staff.status_code == 201, staff.text
+            assert recipient.status_code == 201, recipient.text
         yield World(rabbitmq, mongodb, proxy, stack, ledger, staff)
     finally:
         # Whatever got started, even if setting up failed half-way.
