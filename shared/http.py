@@ -9,6 +9,7 @@ import re
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -84,8 +85,32 @@ def authorize(
         if principal.anonymous:
             raise Unauthenticated()
         raise RoleNotAllowed(role=principal.role, method=endpoint[0], path=endpoint[1])
+    refuse_unknown_query_parameters(request, route)
     request.state.principal = principal
     return principal
+
+
+def _query_names(dependant: Dependant | None) -> set[str]:
+    if dependant is None:
+        return set()
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def refuse_unknown_query_parameters(request: Request, route: Any) -> None:
+    """A query parameter the endpoint does not declare is refused by name (422), as
+    an unknown body field is: `?status[$ne]=x` is a mistake or an attack, never a filter."""
+    known = _query_names(getattr(route, "dependant", None))
+    unknown = [name for name in request.query_params if name not in known]
+    if unknown:
+        raise RequestValidationError(
+            [
+                {"type": "extra_forbidden", "loc": ("query", name), "msg": "Extra inputs are not permitted"}
+                for name in unknown
+            ]
+        )
 
 
 def current_caller(request: Request) -> Principal:

@@ -1,7 +1,8 @@
 """Input types every HTTP API uses, so hostile or sloppy input is refused the same way.
 
-Single-line text refuses control characters; multi-line text allows only
-newlines and tabs among them. Every string has a length bound.
+Single-line text refuses control characters (C0, DEL and C1: U+0000-001F and
+U+007F-009F); multi-line text allows only newlines and tabs among them. Every
+string has a length bound.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from typing import Annotated
 
 from pydantic import Field, SecretStr, StringConstraints
 
-_NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
-_NO_CONTROL_BUT_LINES = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+_NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_NO_CONTROL_BUT_LINES = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120, pattern=_NO_CONTROL)

@@ -4,9 +4,10 @@ the announced results, every version of them."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from shared.http import RequestLanguage
 
@@ -26,6 +27,9 @@ from .schemas import (
 )
 
 router = APIRouter()
+
+#: A results version: bounded, so a huge number is a 422, not a query MongoDB cannot encode.
+Version = Annotated[int, Path(ge=1, le=1_000_000)]
 
 
 @router.get(
@@ -91,7 +95,7 @@ async def snapshots(edition_id: UUID, uow: UoW) -> list[SnapshotSummaryPublic]:
 @router.get(
     "/editions/{edition_id}/snapshots/{version}", tags=["results"], summary="Staff: one frozen version"
 )
-async def snapshot(edition_id: UUID, version: int, uow: UoW, language: RequestLanguage) -> SnapshotPublic:
+async def snapshot(edition_id: UUID, version: Version, uow: UoW, language: RequestLanguage) -> SnapshotPublic:
     async with uow:
         return SnapshotPublic.of_snapshot(await use_cases.snapshot_of(uow, edition_id, version), language)
 
@@ -102,7 +106,7 @@ async def snapshot(edition_id: UUID, version: int, uow: UoW, language: RequestLa
     summary="Staff: recompute the results from the stored sheets and compare the hashes",
 )
 async def verify(
-    edition_id: UUID, version: int, system: System, uow: UoW, actor: StaffActor
+    edition_id: UUID, version: Version, system: System, uow: UoW, actor: StaffActor
 ) -> VerificationPublic:
     return VerificationPublic.of(await use_cases.verify(uow, system.clock, edition_id, version, actor=actor))
 
@@ -133,7 +137,7 @@ async def results(edition_id: UUID, uow: UoW) -> ResultsPublic:
     tags=["results"],
     summary="Public: one announced version of the results, also after a correction",
 )
-async def results_version(edition_id: UUID, version: int, uow: UoW) -> ResultsPublic:
+async def results_version(edition_id: UUID, version: Version, uow: UoW) -> ResultsPublic:
     async with uow:
         await edition_of(uow, edition_id)
         return await _announced(uow, edition_id, version)

@@ -19,6 +19,7 @@ from ..service_layer import services
 from ..service_layer.unit_of_work import NotificationsUnitOfWork
 from .schemas import (
     DeliveryPublic,
+    EventType,
     EventTypePublic,
     InboxItemPublic,
     InboxPublic,
@@ -110,7 +111,7 @@ async def deliveries(
     recipient_id: UUID | None = None,
     channel: Channel | None = None,
     status: DeliveryStatus | None = None,
-    event_type: str | None = None,
+    event_type: EventType | None = None,
     limit: Limit = 50,
 ) -> list[DeliveryPublic]:
     async with uow:
