@@ -5,7 +5,6 @@ stored webhook's host resolves to one at send time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,18 +15,10 @@ from devstack.webhook_sink import WebhookSink
 from ..support import EventTap, eventually, serving
 from ..unit.notifications.samples import samples
 from .flows import ok
-from .test_notifications import producer, staff_body
+from .test_notifications import SECRET, producer, staff_body, webhook_sink
 
-SECRET = "rahasia-webhook-kominfo-2024"
+__all__ = ["webhook_sink"]  # the fixture, shared with the notifications tests
 FORBIDDEN = ["https://127.0.0.1/hook", "https://169.254.169.254/latest"]
-
-
-@pytest.fixture
-def webhook_sink() -> Iterator[WebhookSink]:
-    sink = WebhookSink(secret=SECRET)
-    sink.start()
-    yield sink
-    sink.stop()
 
 
 @pytest.mark.parametrize("url", FORBIDDEN)
