@@ -280,7 +280,8 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
         satu, dua, outsider = (
             _judge(judging, email) for email in ("satu@juri.id", "dua@juri.id", "tiga@juri.id")
         )
-        await own.call(J, judging, "GET", "/editions/{edition_id}", satu, "judge", 200, edition_id=e)
+        seen = await own.call(J, judging, "GET", "/editions/{edition_id}", satu, "judge", 200, edition_id=e)
+        assert seen["rubric"] and seen["panel"] == []  # the panel's emails and affiliations are staff's
         await own.call(J, judging, "GET", "/editions/{edition_id}", outsider, "judge", 403, edition_id=e)
         assigned = "/editions/{edition_id}/judges/{judge_id}/assignments"
         await own.call(

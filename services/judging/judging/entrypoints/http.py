@@ -72,7 +72,10 @@ async def get_edition(edition_id: UUID, uow: UoW, caller: Caller) -> EditionJudg
     async with uow:
         edition = await services.edition_of(uow, edition_id)
         require_judge(edition, caller)
-        return EditionJudgingPublic.of(edition, await services.judging_progress(uow, edition))
+        found = EditionJudgingPublic.of(edition, await services.judging_progress(uow, edition))
+    # A judge reads the status, rubric and options; the panel's emails and declared
+    # affiliations are staff's.
+    return found if caller.is_staff else found.model_copy(update={"panel": []})
 
 
 @router.put(
