@@ -99,10 +99,24 @@ def _query_names(dependant: Dependant | None) -> set[str]:
     return names
 
 
+def _declared_query_names(route: Any) -> frozenset[str]:
+    """The query parameters a route and its dependencies declare, worked out once
+    per route and kept on it."""
+    if route is None:
+        return frozenset()
+    names: frozenset[str] | None = getattr(route, "_declared_query_names", None)
+    if names is None:
+        names = frozenset(_query_names(getattr(route, "dependant", None)))
+        route._declared_query_names = names
+    return names
+
+
 def refuse_unknown_query_parameters(request: Request, route: Any) -> None:
     """A query parameter the endpoint does not declare is refused by name (422), as
     an unknown body field is: `?status[$ne]=x` is a mistake or an attack, never a filter."""
-    known = _query_names(getattr(route, "dependant", None))
+    if not request.query_params:
+        return
+    known = _declared_query_names(route)
     unknown = [name for name in request.query_params if name not in known]
     if unknown:
         raise RequestValidationError(
