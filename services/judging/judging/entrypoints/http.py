@@ -191,9 +191,6 @@ async def record_score(
     uow: UoW,
     caller: Caller,
 ) -> ScoreSheetPublic:
-    if not caller.is_staff:
-        async with uow:
-            require_judge(await services.edition_of(uow, edition_id), caller, judge_id)
     sheet = await services.record_score(
         uow,
         system.clock,
@@ -202,6 +199,7 @@ async def record_score(
         judge_id=judge_id,
         scores=dict(body.scores),
         actor=caller.label,
+        may_act=lambda edition: require_judge(edition, caller, judge_id),
     )
     return await _sheet_public(uow, edition_id, sheet)
 

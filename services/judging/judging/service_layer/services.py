@@ -7,6 +7,7 @@ Each use case is one unit of work, and writes its audit records in it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -145,9 +146,13 @@ async def record_score(
     judge_id: UUID,
     scores: dict[str, int],
     actor: str | None = None,
+    may_act: Callable[[Edition], None] = lambda _: None,
 ) -> ScoreSheet:
+    """`may_act` checks the edition as loaded here, before anything changes: it
+    raises when the caller may not fill this judge's sheet."""
     async with uow:
         edition = await edition_of(uow, edition_id)
+        may_act(edition)
         entry = await uow.entries.get(entry_id)
         if entry is None or entry.edition_id != edition_id:
             raise EntryNotFound(entry_id=entry_id)
