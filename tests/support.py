@@ -16,6 +16,7 @@ import httpx
 from fastapi import FastAPI
 
 from shared.auth import Principal, issue_token
+from shared.config import DEVELOPMENT_TOKEN_SECRET
 from shared.messaging import CONSUMER_QUEUES, DEAD_LETTERS, EVENTS
 
 
@@ -108,6 +109,12 @@ def bearer(secret: str, caller: Principal = STAFF) -> dict[str, str]:
     """The Authorization header of `caller`, signed with the deployment's token secret."""
     token = issue_token(secret, caller, now=datetime.now(UTC), lifetime=timedelta(hours=2))
     return {"Authorization": f"Bearer {token}"}
+
+
+def judge_bearer(email: str) -> dict[str, str]:
+    """The Authorization header of a judge whose account has `email`, signed with
+    the development secret the tests' services use."""
+    return bearer(DEVELOPMENT_TOKEN_SECRET, Principal(account_id=uuid4(), role="judge", email=email))
 
 
 def bearer_for(app: FastAPI, caller: Principal = STAFF) -> dict[str, str]:

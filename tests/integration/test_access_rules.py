@@ -26,7 +26,7 @@ from submissions.main import create_app as create_submissions
 from shared.access import DENY, OWN, RULES, rules_for
 from shared.auth import ROLES, Principal
 
-from ..support import bearer_for, eventually, serving
+from ..support import bearer_for, eventually, judge_bearer, serving
 from .flows import edition_body, entry_body, kim_body, ok
 
 CREATE = {
@@ -278,7 +278,7 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
         await eventually(lambda: _scoring(judging, e, 2), timeout=20)
 
         satu, dua, outsider = (
-            _judge(judging, email) for email in ("satu@juri.id", "dua@juri.id", "tiga@juri.id")
+            judge_bearer(email) for email in ("satu@juri.id", "dua@juri.id", "tiga@juri.id")
         )
         seen = await own.call(J, judging, "GET", "/editions/{edition_id}", satu, "judge", 200, edition_id=e)
         assert seen["rubric"] and seen["panel"] == []  # the panel's emails and affiliations are staff's
@@ -320,11 +320,6 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
     }
     assert table - own.checked == set(), "OWN rules no test exercises"
     CHECKED["OWN cells exercised on real data"] = len(table)
-
-
-def _judge(judging: httpx.AsyncClient, email: str) -> dict[str, str]:
-    app: FastAPI = judging._transport.app  # type: ignore[attr-defined]
-    return bearer_for(app, Principal(account_id=uuid4(), role="judge", email=email))
 
 
 async def _known(judging: httpx.AsyncClient, edition_id: str) -> bool:

@@ -21,10 +21,8 @@ from notifications.main import create_app as create_notifications
 
 from devstack.mail_sink import MailSink
 from shared import contracts as c
-from shared.auth import Principal
-from shared.config import DEVELOPMENT_TOKEN_SECRET
 
-from ..support import STAFF, EventTap, bearer, eventually, serving
+from ..support import STAFF, EventTap, eventually, judge_bearer, serving
 from .flows import ok
 from .test_judging import refused
 from .test_notifications import Producer, mail_sink, producer
@@ -36,8 +34,7 @@ STAFF_ACTOR = STAFF.label
 
 def judge_named(letter: str) -> dict[str, str]:
     """The Authorization header of the judge whose account's email is <letter>@juri.example."""
-    email = f"{letter.lower()}@juri.example"
-    return bearer(DEVELOPMENT_TOKEN_SECRET, Principal(account_id=uuid4(), role="judge", email=email))
+    return judge_bearer(f"{letter.lower()}@juri.example")
 
 
 def flat(value: int) -> dict[str, Any]:
