@@ -30,7 +30,7 @@ import aio_pika
 import httpx
 from motor.motor_asyncio import AsyncIOMotorClient
 
-from shared.messaging import CONSUMER_QUEUES
+from shared.platform.messaging import CONSUMER_QUEUES
 
 from .figures import latency_ms, rate
 

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -25,14 +24,29 @@ from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 
-from . import access, dead_letters, replay
-from .config import ServiceSettings
-from .contracts import EventClass, MessageDeadLettered
-from .http import BodyLimit, authorize, install_error_handlers
-from .messaging import ConsumerQueue, EventPublisher, OutboxRelay, declare_topology, make_broker, queue_of
-from .messaging.outbox import OUTBOX
-from .mongo import MongoUnitOfWork, Repository, connect, prepare_database, reachable
-from .unit_of_work import Cause, GroupCommit, ToIntegration
+from shared.contracts import EventClass, MessageDeadLettered
+from shared.kernel.retry import retry
+from shared.operations import dead_letters, replay
+from shared.platform import access
+from shared.platform.config import ServiceSettings
+from shared.platform.http import BodyLimit, authorize, install_error_handlers
+from shared.platform.messaging import (
+    ConsumerQueue,
+    EventPublisher,
+    OutboxRelay,
+    declare_topology,
+    make_broker,
+    queue_of,
+)
+from shared.platform.messaging.outbox import OUTBOX
+from shared.platform.persistence.mongo import (
+    MongoUnitOfWork,
+    Repository,
+    connect,
+    prepare_database,
+    reachable,
+)
+from shared.platform.persistence.unit_of_work import Cause, GroupCommit, ToIntegration
 
 log = logging.getLogger("kim.service")
 
@@ -132,10 +146,10 @@ class ServiceRuntime:
 
     @asynccontextmanager
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
-        await _patiently("MongoDB", lambda: prepare_database(self.db, self.repositories))
+        await _starting("MongoDB", lambda: prepare_database(self.db, self.repositories))
         for step in self.startup:
-            await _patiently("MongoDB", step)
-        await _patiently("RabbitMQ", self.broker.connect)
+            await _starting("MongoDB", step)
+        await _starting("RabbitMQ", self.broker.connect)
         if self.settings.declare_topology:
             await declare_topology(self.broker)
         await self.broker.start()
@@ -202,20 +216,9 @@ def service_runtime(
     return runtime
 
 
-async def _patiently(what: str, attempt: Any) -> None:
+async def _starting(what: str, step: Callable[[], Awaitable[object]]) -> None:
     """Retry a start-up step while its server comes up, within a bound."""
-    deadline = time.monotonic() + STARTUP_PATIENCE_SECONDS
-    delay = 0.2
-    while True:
-        try:
-            await attempt()
-            return
-        except Exception as error:
-            if time.monotonic() > deadline:
-                raise
-            log.warning("waiting for %s: %r", what, error)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+    await retry(step, what=f"waiting for {what}", patience=STARTUP_PATIENCE_SECONDS)
 
 
 def operations_router(runtime: ServiceRuntime, asyncapi: AsyncAPI) -> APIRouter:

@@ -15,9 +15,10 @@ import aio_pika
 import httpx
 from fastapi import FastAPI
 
-from shared.auth import Principal, issue_token
-from shared.config import DEVELOPMENT_TOKEN_SECRET
-from shared.messaging import CONSUMER_QUEUES, DEAD_LETTERS, EVENTS
+from shared.kernel.principal import Principal
+from shared.platform.auth import issue_token
+from shared.platform.config import DEVELOPMENT_TOKEN_SECRET
+from shared.platform.messaging import CONSUMER_QUEUES, DEAD_LETTERS, EVENTS
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Generated from the code, so they cannot drift from it:
 
-- the topology of `shared/messaging/topology.py`: the exchanges, each consumer
+- the topology of `shared/platform/messaging/topology.py`: the exchanges, each consumer
   queue with its arguments and bindings, each dead-letter queue;
 - one user per service, allowed only what that service does:
   configure nothing (the broker's definitions create everything; the services
@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from shared.messaging.topology import CONSUMER_QUEUES, DEAD_LETTERS, EVENTS
+from shared.platform.messaging.topology import CONSUMER_QUEUES, DEAD_LETTERS, EVENTS
 
 TEMPLATE = Path(__file__).with_name("definitions.template.json")
 

@@ -6,7 +6,7 @@ Specification, healthchecks and start order, variables and secrets, and that
 each service's environment is what its `Settings` class reads.
 
 Least privilege: each service has its own RabbitMQ and MongoDB user, allowed
-what the service does (read from its wiring and shared/messaging/topology.py)
+what the service does (read from its wiring and shared/platform/messaging/topology.py)
 and no more. The broker definitions are checked as generated from the code,
 the scripts that fill in their passwords and make the MongoDB users are run
 (bash; Node.js with a stand-in database), and a real RabbitMQ (the Debian
@@ -43,11 +43,11 @@ from pydantic import ValidationError
 
 from devstack.rabbitmq import RabbitMQServer
 from devstack.rabbitmq import installed as rabbitmq_installed
-from shared.config import PLACEHOLDER_SECRETS, ServiceSettings
 from shared.contracts import CATALOG, MessageDeadLettered
-from shared.messaging.broker import LookUpOnly, make_broker
-from shared.messaging.outbox import OutboxRecord
-from shared.messaging.topology import (
+from shared.platform.config import PLACEHOLDER_SECRETS, ServiceSettings
+from shared.platform.messaging.broker import LookUpOnly, make_broker
+from shared.platform.messaging.outbox import OutboxRecord
+from shared.platform.messaging.topology import (
     CONSUMER_QUEUES,
     DEAD_LETTERS,
     DELIVERY_LIMIT,
@@ -1066,7 +1066,7 @@ def dockerignore_excludes(path: str) -> bool:
 
 
 def test_the_build_context_holds_the_project_and_no_secrets() -> None:
-    for kept in ("pyproject.toml", "shared/config.py", "services/registry/registry/main.py"):
+    for kept in ("pyproject.toml", "shared/platform/config.py", "services/registry/registry/main.py"):
         assert not dockerignore_excludes(kept), kept
     for left_out in (
         ".env",

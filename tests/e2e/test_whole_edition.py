@@ -20,7 +20,7 @@ from devstack.mongodb import SecantusServer
 from devstack.rabbitmq import RabbitMQServer
 from devstack.stack import LocalStack
 from devstack.webhook_sink import WebhookSink
-from shared.replay import rebuild
+from shared.operations.replay import rebuild
 
 from ..support import eventually, reset_broker
 

@@ -16,7 +16,7 @@ import httpx
 from motor.motor_asyncio import AsyncIOMotorClient
 
 from devstack.processes import free_port
-from shared.messaging import CONSUMER_QUEUES, EVENTS
+from shared.platform.messaging import CONSUMER_QUEUES, EVENTS
 
 CONSUMERS = ("submissions", "judging", "notifications")
 

@@ -106,7 +106,7 @@ async def _at_least(count: Awaitable[int], wanted: int) -> bool:
 async def _queues_empty(world: World) -> bool:
     import aio_pika
 
-    from shared.messaging import CONSUMER_QUEUES
+    from shared.platform.messaging import CONSUMER_QUEUES
 
     try:
         connection = await aio_pika.connect(world.rabbitmq.url)

@@ -34,7 +34,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     from .test_access_rules import CHECKED
 
     if CHECKED:
-        terminalreporter.write_sep("=", "access rules (shared/access.py)")
+        terminalreporter.write_sep("=", "access rules (shared/platform/access.py)")
         for what, count in CHECKED.items():
             terminalreporter.write_line(f"{what}: {count}")
     if not FUZZ_TALLIES:

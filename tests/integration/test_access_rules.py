@@ -1,4 +1,4 @@
-"""Who may do what, checked against the one table of rules in `shared/access.py`.
+"""Who may do what, checked against the one table of rules in `shared/platform/access.py`.
 
 1. Every HTTP endpoint of every service × every role (and anonymous) gets the
    table's answer: a denied role is refused at the door (401 anonymous, 403
@@ -23,8 +23,8 @@ from notifications.main import create_app as create_notifications
 from registry.main import create_app as create_registry
 from submissions.main import create_app as create_submissions
 
-from shared.access import DENY, OWN, RULES, rules_for
-from shared.auth import ROLES, Principal
+from shared.kernel.principal import ROLES, Principal
+from shared.platform.access import DENY, OWN, RULES, rules_for
 
 from ..support import bearer_for, eventually, judge_bearer, serving
 from .flows import edition_body, entry_body, kim_body, ok
@@ -70,7 +70,7 @@ async def test_every_endpoint_answers_every_role_as_the_table_says(settings_for:
     app = CREATE[service](settings_for(service))
     served = endpoints(app)
     rules = rules_for(service)
-    assert served - rules.keys() == set(), "endpoints without a rule in shared/access.py"
+    assert served - rules.keys() == set(), "endpoints without a rule in shared/platform/access.py"
     assert RULES[service].keys() - served == set(), "rules for endpoints that do not exist"
 
     pairs = 0

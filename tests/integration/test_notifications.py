@@ -18,7 +18,7 @@ from notifications.main import create_app
 from devstack.mail_sink import MailSink
 from devstack.webhook_sink import WebhookSink
 from shared import contracts as c
-from shared.messaging import EVENTS, NOTIFICATIONS
+from shared.platform.messaging import EVENTS, NOTIFICATIONS
 
 from ..support import EventTap, eventually, serving
 from ..unit.notifications.samples import samples

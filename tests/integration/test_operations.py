@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shared.messaging import CONSUMER_QUEUES
+from shared.platform.messaging import CONSUMER_QUEUES
 
 from ..support import serving
 

@@ -13,8 +13,15 @@ from aio_pika.exceptions import DeliveryError
 from pamqp.commands import Basic
 
 from shared import contracts as c
-from shared.messaging.outbox import FAILED, MAX_REFUSALS, OUTBOX, OutboxRecord, OutboxRelay, outbox_document
-from shared.mongo import connect
+from shared.platform.messaging.outbox import (
+    FAILED,
+    MAX_REFUSALS,
+    OUTBOX,
+    OutboxRecord,
+    OutboxRelay,
+    outbox_document,
+)
+from shared.platform.persistence.mongo import connect
 
 
 def closure_event(number: int) -> c.EditionSubmissionsClosed:

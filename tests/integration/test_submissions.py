@@ -11,7 +11,7 @@ import aio_pika
 from registry.main import create_app as create_registry
 from submissions.main import create_app as create_submissions
 
-from shared.messaging import SUBMISSIONS
+from shared.platform.messaging import SUBMISSIONS
 
 from ..support import EventTap, eventually, serving
 from .flows import enrolled_kim, entry_body, ok, published_edition

@@ -8,8 +8,8 @@ from typing import Any, Generic, Self, TypeVar
 from uuid import UUID
 
 from shared.contracts import Envelope
-from shared.domain import Aggregate
-from shared.unit_of_work import Cause, ToIntegration, UnitOfWork
+from shared.kernel.aggregate import Aggregate
+from shared.platform.persistence.unit_of_work import Cause, ToIntegration, UnitOfWork
 
 A = TypeVar("A", bound=Aggregate)
 

@@ -11,9 +11,10 @@ from registry.domain.account import Account
 from registry.domain.errors import KimRequiredForRepresentative, NoKimForRole
 from registry.domain.login_throttle import LoginThrottle
 
-from shared.access import ALLOW, DENY, OWN, Rule
-from shared.auth import InvalidToken, Principal, issue_token, read_token
-from shared.config import DEVELOPMENT_TOKEN_SECRET
+from shared.kernel.principal import Principal
+from shared.platform.access import ALLOW, DENY, OWN, Rule
+from shared.platform.auth import InvalidToken, issue_token, read_token
+from shared.platform.config import DEVELOPMENT_TOKEN_SECRET
 
 SECRET = "a-test-secret-of-more-than-thirty-two-characters"
 NOW = datetime(2024, 8, 1, 9, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from shared import contracts as c
 from shared.contracts import Envelope
-from shared.unit_of_work import Cause, GroupCommit, apply_once
+from shared.platform.persistence.unit_of_work import Cause, GroupCommit, apply_once
 
 from .fakes import FakeUnitOfWork
 from .notifications.samples import kim

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared import contracts as c
-from shared.clock import Clock, utcnow
+from shared.kernel.clock import Clock, utcnow
+from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
-from shared.unit_of_work import Cause
 
 from .adapters.mongo import REPOSITORIES, MongoJudgingUnitOfWork
 from .config import Settings

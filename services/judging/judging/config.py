@@ -5,7 +5,7 @@ from datetime import timedelta
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.config import ServiceSettings
+from shared.platform.config import ServiceSettings
 
 
 class Settings(ServiceSettings):

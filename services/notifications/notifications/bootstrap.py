@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from shared import contracts as c
-from shared.clock import Clock, utcnow
+from shared.kernel.clock import Clock, utcnow
+from shared.platform.persistence.unit_of_work import Cause
 from shared.service import ServiceRuntime, service_runtime
-from shared.unit_of_work import Cause
 
 from .adapters.email import SmtpMailer
 from .adapters.mongo import REPOSITORIES, MongoNotificationsUnitOfWork

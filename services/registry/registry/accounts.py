@@ -12,9 +12,9 @@ import getpass
 import os
 import sys
 
-from shared.errors import DomainError
-from shared.mongo import prepare_database
-from shared.unit_of_work import Cause
+from shared.kernel.errors import DomainError
+from shared.platform.persistence.mongo import prepare_database
+from shared.platform.persistence.unit_of_work import Cause
 
 from .bootstrap import bootstrap
 from .service_layer import accounts

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from shared import contracts as c
-from shared.clock import Clock, utcnow
+from shared.kernel.clock import Clock, utcnow
+from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
-from shared.unit_of_work import Cause
 
 from .adapters.mongo import REPOSITORIES, MongoRegistryUnitOfWork
 from .adapters.passwords import Passwords

@@ -5,7 +5,7 @@ from pathlib import Path
 from pydantic import EmailStr, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from shared.config import ServiceSettings
+from shared.platform.config import ServiceSettings
 
 
 class Settings(ServiceSettings):

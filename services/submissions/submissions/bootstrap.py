@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared import contracts as c
-from shared.clock import Clock, utcnow
+from shared.kernel.clock import Clock, utcnow
+from shared.platform.persistence.unit_of_work import Cause
 from shared.service import ServiceRuntime, service_runtime
-from shared.unit_of_work import Cause
 
 from .adapters.mongo import PROJECTIONS, REPOSITORIES, MongoSubmissionsUnitOfWork
 from .config import Settings

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic_settings import SettingsConfigDict
 
-from shared.config import ServiceSettings
+from shared.platform.config import ServiceSettings
 
 
 class Settings(ServiceSettings):

@@ -11,7 +11,7 @@ from notifications.domain.recipient import Channel, Recipient
 from notifications.domain.webhook_targets import WebhookTargets
 from notifications.service_layer.integration_events import to_integration
 
-from shared.unit_of_work import Cause
+from shared.platform.persistence.unit_of_work import Cause
 
 from ..fakes import FakeRepository, FakeUnitOfWork
 

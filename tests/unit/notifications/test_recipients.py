@@ -8,7 +8,7 @@ import pytest
 from notifications.domain.errors import UnknownEventType, WebhookUrlInvalid
 from notifications.domain.recipient import Recipient, Webhook
 
-from shared.messaging import NOTIFICATIONS
+from shared.platform.messaging import NOTIFICATIONS
 
 NOW = datetime(2024, 8, 1, 10, 0, tzinfo=UTC)
 SECRET = "rahasia-webhook-kominfo"

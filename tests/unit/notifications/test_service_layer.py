@@ -18,7 +18,7 @@ from notifications.service_layer import services
 from notifications.service_layer.notifying import notify
 from notifications.service_layer.sending import DeliverySender, Transport, Undeliverable, claim_due
 
-from shared.unit_of_work import Cause
+from shared.platform.persistence.unit_of_work import Cause
 
 from .fakes import Clock, FakeNotifications, FakeTransport
 from .samples import JUDGE_EMAIL, samples

@@ -10,8 +10,8 @@ from notifications.domain.formats import duration, score, when
 from notifications.domain.templates import TEMPLATES
 
 from shared import contracts as c
-from shared.i18n import LANGUAGES
-from shared.messaging import NOTIFICATIONS
+from shared.kernel.i18n import LANGUAGES
+from shared.platform.messaging import NOTIFICATIONS
 
 from .samples import WINNERS, samples
 

@@ -22,7 +22,7 @@ from submissions.domain.errors import (
     VideoTooLong,
 )
 
-from shared.errors import DomainError
+from shared.kernel.errors import DomainError
 
 OPENS = datetime(2024, 8, 1, tzinfo=UTC)
 CLOSES = datetime(2024, 9, 30, 23, 59, tzinfo=UTC)

@@ -10,8 +10,8 @@ from uuid import UUID
 from motor.motor_asyncio import AsyncIOMotorClientSession
 from pymongo import ASCENDING
 
-from shared.errors import ConcurrentChange
-from shared.mongo import MongoUnitOfWork, Repository
+from shared.kernel.errors import ConcurrentChange
+from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 
 from ..domain.audit import AuditRecord
 from ..domain.edition import Edition

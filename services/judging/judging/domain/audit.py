@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID, uuid4
 
-from shared.domain import Aggregate
+from shared.kernel.aggregate import Aggregate
 
 Action = Literal[
     "rubric_set",

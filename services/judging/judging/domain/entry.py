@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from shared.domain import Aggregate
+from shared.kernel.aggregate import Aggregate
 
 EntryStatus = Literal["submitted", "withdrawn", "disqualified"]
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from shared.i18n import Language
+from shared.kernel.i18n import Language
 
 from .entry import Entry
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from shared.domain import Aggregate
+from shared.kernel.aggregate import Aggregate
 
 from . import events
 from .rubric import Rubric

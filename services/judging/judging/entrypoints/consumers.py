@@ -8,9 +8,9 @@ from collections.abc import Callable
 from faststream.rabbit import RabbitRouter
 
 from shared import contracts as c
-from shared.clock import Clock
-from shared.messaging import JUDGING, consume, ignore_the_rest, subscribe
-from shared.unit_of_work import Cause
+from shared.kernel.clock import Clock
+from shared.platform.messaging import JUDGING, consume, ignore_the_rest, subscribe
+from shared.platform.persistence.unit_of_work import Cause
 
 from ..service_layer import projections
 from ..service_layer.unit_of_work import JudgingUnitOfWork

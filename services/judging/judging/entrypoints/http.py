@@ -1,7 +1,7 @@
 """Judging's HTTP API before the results: staff set the rubric and judging
 options, appoint the panel, assign entries and watch progress; judges fill
 score sheets; staff correct final sheets and read the audit trail. Who may call what is
-in `shared/access.py`; a judge is recognised by their account's email."""
+in `shared/platform/access.py`; a judge is recognised by their account's email."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from shared.auth import Forbidden, Principal
-from shared.http import Caller, RequestLanguage, service_dependencies
+from shared.kernel.principal import Forbidden, Principal
+from shared.platform.http import Caller, RequestLanguage, service_dependencies
 
 from ..bootstrap import Judging
 from ..domain.edition import Edition

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 
-from shared.http import RequestLanguage
+from shared.platform.http import RequestLanguage
 
 from ..domain.errors import ResultsNotAnnounced, ResultsVersionNotAnnounced
 from ..service_layer import results as use_cases

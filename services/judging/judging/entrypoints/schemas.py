@@ -8,8 +8,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from shared.i18n import Language
-from shared.schemas import Name, Reason, ShortText
+from shared.kernel.i18n import Language
+from shared.platform.schemas import Name, Reason, ShortText
 
 from ..domain.assignment import Assignment
 from ..domain.audit import AuditRecord

@@ -4,8 +4,8 @@ ranks, when submissions closed) and entries. Each event is applied once."""
 from __future__ import annotations
 
 from shared import contracts as c
-from shared.clock import Clock
-from shared.unit_of_work import apply_once
+from shared.kernel.clock import Clock
+from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.edition import Edition
 from ..domain.entry import Entry, Region

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from uuid import UUID
 
-from shared.clock import Clock
-from shared.unit_of_work import Cause, retry_on_conflict
+from shared.kernel.clock import Clock
+from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
 
 from ..domain.audit import SYSTEM
 from ..domain.edition import Reminder

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from shared.clock import Clock
-from shared.unit_of_work import retry_on_conflict
+from shared.kernel.clock import Clock
+from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain.edition import Edition
 from ..domain.errors import NothingFrozen, SnapshotNotFound

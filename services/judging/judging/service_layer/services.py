@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from shared.clock import Clock
-from shared.unit_of_work import retry_on_conflict
+from shared.kernel.clock import Clock
+from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain.assignment import Assignment
 from ..domain.audit import SYSTEM, Action, AuditRecord

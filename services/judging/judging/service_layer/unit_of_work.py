@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from shared.unit_of_work import UnitOfWork
+from shared.platform.persistence.unit_of_work import UnitOfWork
 
 from ..domain.audit import AuditRecord
 from ..domain.edition import Edition

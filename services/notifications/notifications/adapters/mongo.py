@@ -12,7 +12,7 @@ from uuid import UUID
 from motor.motor_asyncio import AsyncIOMotorClientSession, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING
 
-from shared.mongo import MongoUnitOfWork, Repository
+from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 
 from ..domain.delivery import Delivery, DeliveryStatus
 from ..domain.recipient import Channel, Recipient

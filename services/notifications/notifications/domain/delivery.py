@@ -15,8 +15,8 @@ from typing import Any, Literal
 from uuid import UUID, uuid4, uuid5
 
 from shared.contracts import Envelope
-from shared.domain import Aggregate
-from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language
+from shared.kernel.aggregate import Aggregate
+from shared.kernel.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language
 
 from . import events
 from .recipient import Channel, Recipient

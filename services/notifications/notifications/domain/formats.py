@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
-from shared.i18n import Language
+from shared.kernel.i18n import Language
 
 # Indonesia has no daylight saving time, so a fixed offset is exact.
 WIB = timezone(timedelta(hours=7), "WIB")

@@ -11,8 +11,8 @@ from typing import Literal
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
-from shared.domain import Aggregate
-from shared.i18n import Language
+from shared.kernel.aggregate import Aggregate
+from shared.kernel.i18n import Language
 
 from .errors import UnknownEventType, WebhookUrlInvalid
 from .templates import TEMPLATES

@@ -18,7 +18,7 @@ from string import Formatter
 from typing import Any
 
 from shared import contracts as c
-from shared.i18n import Language
+from shared.kernel.i18n import Language
 
 from .formats import NONE, duration, joined, lines, optional, score, when
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from faststream.rabbit import RabbitRouter
 
-from shared.clock import Clock
 from shared.contracts import Envelope
-from shared.messaging import NOTIFICATIONS, consume, ignore_the_rest, subscribe
-from shared.unit_of_work import Cause
+from shared.kernel.clock import Clock
+from shared.platform.messaging import NOTIFICATIONS, consume, ignore_the_rest, subscribe
+from shared.platform.persistence.unit_of_work import Cause
 
 from ..service_layer.notifying import notify
 from ..service_layer.unit_of_work import NotificationsUnitOfWork

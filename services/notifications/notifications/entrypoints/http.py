@@ -8,8 +8,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from shared.http import service_dependencies
-from shared.messaging import NOTIFICATIONS
+from shared.platform.http import service_dependencies
+from shared.platform.messaging import NOTIFICATIONS
 
 from ..bootstrap import Notifications
 from ..domain.delivery import DeliveryStatus

@@ -10,8 +10,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from shared import contracts as c
-from shared.i18n import Language
-from shared.schemas import Name, ShortText
+from shared.kernel.i18n import Language
+from shared.platform.schemas import Name, ShortText
 
 from ..domain.delivery import Delivery, DeliveryStatus
 from ..domain.recipient import Channel, Recipient, Webhook

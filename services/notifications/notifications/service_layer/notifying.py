@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.clock import Clock
 from shared.contracts import Envelope
-from shared.unit_of_work import apply_once
+from shared.kernel.clock import Clock
+from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.delivery import Notice
 from .unit_of_work import NotificationsUnitOfWork

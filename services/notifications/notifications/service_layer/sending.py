@@ -20,9 +20,9 @@ from datetime import timedelta
 from typing import Protocol
 from uuid import UUID
 
-from shared.clock import Clock
+from shared.kernel.clock import Clock
+from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
 from shared.service import Periodic
-from shared.unit_of_work import Cause, retry_on_conflict
 
 from ..domain.delivery import Delivery, RetryPolicy
 from ..domain.recipient import Channel, Recipient

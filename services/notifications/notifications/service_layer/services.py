@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
-from shared.clock import Clock
-from shared.i18n import Language
-from shared.unit_of_work import retry_on_conflict
+from shared.kernel.clock import Clock
+from shared.kernel.i18n import Language
+from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain.delivery import Delivery
 from ..domain.errors import InboxItemNotFound, RecipientNotFound

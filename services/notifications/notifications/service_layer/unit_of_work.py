@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from shared.unit_of_work import UnitOfWork
+from shared.platform.persistence.unit_of_work import UnitOfWork
 
 from ..domain.delivery import Delivery, DeliveryStatus
 from ..domain.recipient import Channel, Recipient

@@ -10,8 +10,8 @@ from uuid import UUID
 from motor.motor_asyncio import AsyncIOMotorClientSession
 from pymongo import ASCENDING, DESCENDING
 
-from shared.errors import DomainError
-from shared.mongo import MongoUnitOfWork, Repository
+from shared.kernel.errors import DomainError
+from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 
 from ..domain.account import Account, email_key
 from ..domain.edition import Edition

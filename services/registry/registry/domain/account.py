@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from shared.auth import Principal, Role
-from shared.domain import Aggregate
+from shared.kernel.aggregate import Aggregate
+from shared.kernel.principal import Principal, Role
 
 from .errors import KimRequiredForRepresentative, NoKimForRole
 

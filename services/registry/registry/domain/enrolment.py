@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID, uuid4
 
-from shared.domain import Aggregate
+from shared.kernel.aggregate import Aggregate
 
 from . import events
 from .edition import Edition

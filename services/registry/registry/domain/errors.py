@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shared.auth import Unauthenticated
-from shared.errors import Conflict, NotFound, Refused, Throttled
+from shared.kernel.errors import Conflict, NotFound, Refused, Throttled
+from shared.kernel.principal import Unauthenticated
 
 Messages = ClassVar[dict[str, str]]
 

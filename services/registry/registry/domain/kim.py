@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 import phonenumbers
 
-from shared.domain import Aggregate
+from shared.kernel.aggregate import Aggregate
 
 from . import events
 from .errors import InvalidWhatsApp, KimAlreadyVerified

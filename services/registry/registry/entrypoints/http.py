@@ -7,8 +7,8 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from shared.auth import Forbidden
-from shared.http import Caller, service_dependencies
+from shared.kernel.principal import Forbidden
+from shared.platform.http import Caller, service_dependencies
 
 from ..bootstrap import Registry
 from ..domain.errors import EditionNotFound, EnrolmentNotFound, KimNotFound, PasswordRequired

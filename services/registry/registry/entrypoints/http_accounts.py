@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from shared.http import Caller, service_dependencies
+from shared.platform.http import Caller, service_dependencies
 
 from ..bootstrap import Registry
 from ..domain.errors import AccountNotFound

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
-from shared.auth import Role
-from shared.schemas import GivenPassword, Hostname, LongText, Name, Password, Reason, ShortText
+from shared.kernel.principal import Role
+from shared.platform.schemas import GivenPassword, Hostname, LongText, Name, Password, Reason, ShortText
 
 from ..domain.account import Account
 from ..domain.edition import Edition, Prize, Rules

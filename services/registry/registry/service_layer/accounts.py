@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
-from shared.auth import Role, issue_token
-from shared.clock import Clock
-from shared.unit_of_work import retry_on_conflict
+from shared.kernel.clock import Clock
+from shared.kernel.principal import Role
+from shared.platform.auth import issue_token
+from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..adapters.passwords import Passwords
 from ..domain.account import Account, email_key

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from shared.clock import Clock
-from shared.unit_of_work import retry_on_conflict
+from shared.kernel.clock import Clock
+from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain.account import Account, email_key
 from ..domain.edition import Edition, Prize, Rules

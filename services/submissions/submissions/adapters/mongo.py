@@ -8,7 +8,7 @@ from uuid import UUID
 from motor.motor_asyncio import AsyncIOMotorClientSession
 from pymongo import ASCENDING
 
-from shared.mongo import MongoUnitOfWork, Repository
+from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment

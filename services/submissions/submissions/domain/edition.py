@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from shared.domain import Aggregate
+from shared.kernel.aggregate import Aggregate
 
 from .errors import SubmissionWindowClosed, SubmissionWindowNotOpen
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
-from shared.domain import Aggregate
+from shared.kernel.aggregate import Aggregate
 
 from .edition import Edition
 from .errors import EnrolmentNotApproved, EntryLimitReached

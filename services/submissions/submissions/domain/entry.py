@@ -12,7 +12,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
-from shared.domain import Aggregate
+from shared.kernel.aggregate import Aggregate
 
 from . import events
 from .edition import Edition, Rules

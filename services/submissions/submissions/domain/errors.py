@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shared.errors import Conflict, NotFound, Refused
+from shared.kernel.errors import Conflict, NotFound, Refused
 
 Messages = ClassVar[dict[str, str]]
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from faststream.rabbit import RabbitRouter
 
 from shared import contracts as c
-from shared.messaging import SUBMISSIONS, consume, ignore_the_rest, subscribe
-from shared.unit_of_work import Cause
+from shared.platform.messaging import SUBMISSIONS, consume, ignore_the_rest, subscribe
+from shared.platform.persistence.unit_of_work import Cause
 
 from ..service_layer import projections
 from ..service_layer.unit_of_work import SubmissionsUnitOfWork

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from shared.auth import Principal
-from shared.http import Caller, service_dependencies
+from shared.kernel.principal import Principal
+from shared.platform.http import Caller, service_dependencies
 
 from ..bootstrap import Submissions
 from ..domain.entry import Entry

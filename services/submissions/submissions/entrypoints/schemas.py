@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.schemas import LongText, Name, Reason, ShortText
+from shared.platform.schemas import LongText, Name, Reason, ShortText
 
 from ..domain.edition import Edition
 from ..domain.entry import Entry

@@ -4,7 +4,7 @@ windows and rules, and KIMs' enrolments. Each event is applied once."""
 from __future__ import annotations
 
 from shared import contracts as c
-from shared.unit_of_work import apply_once
+from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.edition import Edition, Rules
 from ..domain.enrolment import Enrolment, Region

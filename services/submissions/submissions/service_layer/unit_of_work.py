@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
-from shared.unit_of_work import UnitOfWork
+from shared.platform.persistence.unit_of_work import UnitOfWork
 
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment

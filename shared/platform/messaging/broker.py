@@ -10,7 +10,7 @@ from faststream._internal.constants import EMPTY
 from faststream.rabbit import Channel, RabbitBroker
 from faststream.rabbit.helpers.declarer import RabbitDeclarerImpl
 
-from shared.config import ServiceSettings
+from shared.platform.config import ServiceSettings
 
 from .poison import RejectMalformed
 

@@ -18,11 +18,12 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .access import DENY, Endpoint, Rule
-from .auth import ANONYMOUS, Forbidden, InvalidToken, Principal, Unauthenticated, read_token
-from .errors import Conflict, DomainError, NotFound, Refused, Throttled
-from .i18n import Language, negotiate
-from .unit_of_work import Cause
+from shared.kernel.errors import Conflict, DomainError, NotFound, Refused, Throttled
+from shared.kernel.i18n import Language, negotiate
+from shared.kernel.principal import ANONYMOUS, Forbidden, Principal, Unauthenticated
+from shared.platform.access import DENY, Endpoint, Rule
+from shared.platform.auth import InvalidToken, read_token
+from shared.platform.persistence.unit_of_work import Cause
 
 log = logging.getLogger("kim.http")
 
@@ -72,7 +73,7 @@ def authorize(
     request: Request, _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
 ) -> Principal:
     """Every request's first step: the caller, checked against the endpoint's rule
-    in `shared.access`. An endpoint without a rule is refused to everyone."""
+    in `shared.platform.access`. An endpoint without a rule is refused to everyone."""
     principal = caller_of(request)
     route = request.scope.get("route")
     method = "GET" if request.method == "HEAD" else request.method

@@ -9,33 +9,17 @@ representative, the KIM they act for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ClassVar, Literal
+from typing import ClassVar
 from uuid import UUID
 
 import jwt
 
-from .errors import DomainError
-
-Role = Literal["staff", "judge", "kim_rep"]
-ROLES: tuple[Role, ...] = ("staff", "judge", "kim_rep")
+from shared.kernel.principal import ROLES, Principal, Unauthenticated
 
 ISSUER = "kim-contest-registry"
 AUDIENCE = "kim-contest"
 ALGORITHM = "HS256"
-
-
-class Unauthenticated(DomainError):
-    """No valid token where one is needed: HTTP 401."""
-
-    code = "unauthenticated"
-    messages: ClassVar[dict[str, str]] = {
-        "id": "Silakan masuk terlebih dahulu (POST /auth/login di registry), lalu kirim tokennya "
-        "sebagai 'Authorization: Bearer <token>'.",
-        "en": "Please log in first (POST /auth/login on the registry), then send the token as "
-        "'Authorization: Bearer <token>'.",
-    }
 
 
 class InvalidToken(Unauthenticated):
@@ -44,52 +28,6 @@ class InvalidToken(Unauthenticated):
         "id": "Token akses tidak sah atau sudah kedaluwarsa. Silakan masuk lagi.",
         "en": "The access token is invalid or has expired. Please log in again.",
     }
-
-
-class Forbidden(DomainError):
-    """A valid caller asks for something their role or their KIM does not allow: HTTP 403."""
-
-    code = "forbidden"
-    messages: ClassVar[dict[str, str]] = {
-        "id": "Anda tidak berwenang untuk ini.",
-        "en": "You are not allowed to do this.",
-    }
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The caller of a request: an account with a role, or anonymous."""
-
-    account_id: UUID | None = None
-    role: Role | None = None
-    email: str | None = None
-    name: str | None = None
-    #: The KIM a representative acts for.
-    kim_id: UUID | None = None
-
-    @property
-    def anonymous(self) -> bool:
-        return self.role is None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role == "staff"
-
-    @property
-    def label(self) -> str:
-        """Who acted, for audit trails: "role:email"."""
-        return "anonymous" if self.role is None else f"{self.role}:{self.email or self.account_id}"
-
-    def acts_for(self, kim_id: UUID) -> bool:
-        """Staff act for every KIM; a representative only for their own."""
-        return self.is_staff or (self.role == "kim_rep" and self.kim_id == kim_id)
-
-    def require_kim(self, kim_id: UUID) -> None:
-        if not self.acts_for(kim_id):
-            raise Forbidden()
-
-
-ANONYMOUS = Principal()
 
 
 def issue_token(secret: str, principal: Principal, *, now: datetime, lifetime: timedelta) -> str:

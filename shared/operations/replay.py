@@ -3,7 +3,7 @@
 Every producer keeps the events it published (its outbox is its event log). To
 rebuild what a consumer keeps from other services' events:
 
-    KIM_ACCESS_TOKEN=<a staff token> python -m shared.replay --consumer http://127.0.0.1:8002 \\
+    KIM_ACCESS_TOKEN=<a staff token> python -m shared.operations.replay --consumer http://127.0.0.1:8002 \\
         --producer http://127.0.0.1:8001 --producer http://127.0.0.1:8003
 
 (a staff token: `POST /auth/login` on the registry.)
@@ -36,13 +36,13 @@ from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pymongo import ASCENDING
 
-from .errors import Conflict, Refused
-from .messaging import CONSUMER_QUEUES
-from .messaging.outbox import FAILED, OUTBOX, OutboxRecord
-from .mongo import INBOX
+from shared.kernel.errors import Conflict, Refused
+from shared.platform.messaging import CONSUMER_QUEUES
+from shared.platform.messaging.outbox import FAILED, OUTBOX, OutboxRecord
+from shared.platform.persistence.mongo import INBOX
 
 if TYPE_CHECKING:
-    from .service import ServiceRuntime
+    from shared.service import ServiceRuntime
 
 
 class UnknownQueue(Refused):
@@ -169,7 +169,7 @@ async def rebuild(
 
 def main() -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m shared.replay",
+        prog="python -m shared.operations.replay",
         description="Rebuild a consumer's projections from the producers' stored events.",
     )
     parser.add_argument("--consumer", required=True, help="base URL of the consuming service")

@@ -10,7 +10,7 @@ from faststream.rabbit import RabbitBroker, RabbitMessage, RabbitRouter
 from faststream.rabbit.subscriber import RabbitSubscriber
 
 from shared.contracts import AnyEvent, Envelope, EventClass
-from shared.outages import patiently
+from shared.platform.persistence.outages import patiently
 
 from .topology import ConsumerQueue
 

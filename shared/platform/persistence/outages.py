@@ -10,17 +10,13 @@ again, with backoff, for a bounded time.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from pymongo.errors import ConnectionFailure
 
-from .errors import ConcurrentChange
-
-log = logging.getLogger("kim.outages")
+from shared.kernel.errors import ConcurrentChange
+from shared.kernel.retry import retry
 
 T = TypeVar("T")
 
@@ -36,14 +32,4 @@ async def patiently(
     operation: Callable[[], Awaitable[T]], *, what: str, patience: float = DATABASE_PATIENCE_SECONDS
 ) -> T:
     """Run `operation`; while the database is away or blocked, wait and run it again."""
-    deadline = time.monotonic() + patience
-    delay = 0.2
-    while True:
-        try:
-            return await operation()
-        except PASSING as error:
-            if time.monotonic() + delay > deadline:
-                raise
-            log.warning("database away or blocked while %s; trying again in %.1fs: %r", what, delay, error)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+    return await retry(operation, what=what, patience=patience, retry_on=PASSING)

@@ -26,14 +26,14 @@ from motor.motor_asyncio import AsyncIOMotorClientSession
 from pydantic import BaseModel
 from pymongo import DESCENDING
 
-from . import contracts as c
-from .clock import utcnow
-from .domain import Aggregate
-from .errors import NotFound
-from .messaging.topology import DELIVERY_LIMIT, ConsumerQueue
-from .mongo import MongoUnitOfWork, Repository
-from .outages import patiently
-from .unit_of_work import Cause, retry_on_conflict
+from shared import contracts as c
+from shared.kernel.aggregate import Aggregate
+from shared.kernel.clock import utcnow
+from shared.kernel.errors import NotFound
+from shared.platform.messaging.topology import DELIVERY_LIMIT, ConsumerQueue
+from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
+from shared.platform.persistence.outages import patiently
+from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
 
 #: AMQP headers the broker adds when dead-lettering; not carried back on a requeue.
 BROKER_HEADERS = (

@@ -1,7 +1,7 @@
 """Who may call what: one table of rules for every HTTP endpoint of every service.
 
 Each service checks the caller's role against this table before anything else
-runs (`shared.http.authorize`): an endpoint missing from the table is refused
+runs (`shared.platform.http.authorize`): an endpoint missing from the table is refused
 to everyone, and `tests/integration/test_access_rules.py` fails on it.
 
 - `ALLOW`: the role may call the endpoint.
@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .auth import Role
+from shared.kernel.principal import Role
 
 
 class Access(StrEnum):

@@ -1,7 +1,7 @@
 """The transactional outbox and its relay.
 
 A state change and the events it causes are written in one MongoDB
-transaction (see `shared.mongo.UnitOfWork`); the relay is the only thing that
+transaction (see `shared.platform.persistence.mongo.UnitOfWork`); the relay is the only thing that
 publishes. It sends pending records with broker confirms, marks them published,
 and keeps retrying with backoff while the broker is away. Published records
 stay: they are the producer's event log, for replay.
@@ -23,8 +23,8 @@ from bson import ObjectId
 from motor.motor_asyncio import AsyncIOMotorCollection
 from pymongo import ASCENDING
 
-from shared.clock import utcnow
 from shared.contracts import Envelope
+from shared.kernel.clock import utcnow
 
 log = logging.getLogger("kim.outbox")
 

@@ -2,7 +2,7 @@
 
 One unit of work is one atomic change: the aggregates it touched, the
 integration events they caused, and, when it handles an event, the record that
-the event was processed. `shared.mongo.MongoUnitOfWork` is the real one; unit
+the event was processed. `shared.platform.persistence.mongo.MongoUnitOfWork` is the real one; unit
 tests use an in-memory fake with the same shape.
 """
 
@@ -18,9 +18,9 @@ from types import TracebackType
 from typing import Any, ParamSpec, Self, TypeVar
 from uuid import UUID, uuid4
 
-from .contracts import Envelope, EventClass, Payload
-from .domain import Aggregate
-from .errors import ConcurrentChange
+from shared.contracts import Envelope, EventClass, Payload
+from shared.kernel.aggregate import Aggregate
+from shared.kernel.errors import ConcurrentChange
 
 
 @dataclass(frozen=True)

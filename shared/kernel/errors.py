@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from .i18n import DEFAULT_LANGUAGE
+from shared.kernel.i18n import DEFAULT_LANGUAGE
 
 
 class DomainError(Exception):

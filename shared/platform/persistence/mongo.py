@@ -23,12 +23,12 @@ from pymongo.errors import (
     PyMongoError,
 )
 
-from .clock import utcnow
-from .contracts import Envelope
-from .domain import Aggregate
-from .errors import ConcurrentChange, DomainError
-from .messaging.outbox import OUTBOX, OutboxRelay, create_outbox_indexes, outbox_document
-from .unit_of_work import Cause, ToIntegration, UnitOfWork
+from shared.contracts import Envelope
+from shared.kernel.aggregate import Aggregate
+from shared.kernel.clock import utcnow
+from shared.kernel.errors import ConcurrentChange, DomainError
+from shared.platform.messaging.outbox import OUTBOX, OutboxRelay, create_outbox_indexes, outbox_document
+from shared.platform.persistence.unit_of_work import Cause, ToIntegration, UnitOfWork
 
 INBOX = "inbox"
 WRITE_CONFLICT = 112

@@ -1,0 +1,1 @@
+"""What operators use to keep the system healthy: dead letters and replay."""
