@@ -62,7 +62,9 @@ async def measure(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict
     competition = pipeline.Competition(stack.urls())
     suffix = stack.database_suffix
     inbox = pipeline.StaffInbox(stack.mongodb.url, "notifications" + suffix)
-    mongo = AsyncIOMotorClient(stack.mongodb.url, uuidRepresentation="standard", tz_aware=True)
+    mongo: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
+        stack.mongodb.url, uuidRepresentation="standard", tz_aware=True
+    )
     # Staff send every request: entries on behalf of KIMs, sheets on behalf of judges.
     staff = await asyncio.to_thread(stack.staff_headers)
     lanes = pipeline.Lanes(staff)

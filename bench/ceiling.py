@@ -40,7 +40,9 @@ class Ceiling:
 
 
 async def measure(amqp_url: str, mongodb_url: str, events: int, window: int = 100) -> Ceiling:
-    mongo = AsyncIOMotorClient(mongodb_url, uuidRepresentation="standard", tz_aware=True)
+    mongo: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
+        mongodb_url, uuidRepresentation="standard", tz_aware=True
+    )
     collection = mongo[DATABASE]["events"]
     await collection.drop()
     publishing = await aio_pika.connect(amqp_url)

@@ -29,6 +29,7 @@ async def _rabbitmq_version(amqp_url: str) -> str:
 
 
 def describe(amqp_url: str, mongodb_url: str) -> dict[str, Any]:
+    client: MongoClient[dict[str, Any]]
     with MongoClient(mongodb_url, serverSelectionTimeoutMS=2000) as client:
         server = client.admin.command("buildInfo").get("version", "?")
     memory_kb = int(_first("/proc/meminfo", "MemTotal").split()[0])

@@ -139,7 +139,9 @@ class StaffInbox:
     as they are stored: correlation id → when the delivery was written."""
 
     def __init__(self, mongodb_url: str, database: str) -> None:
-        self._client = AsyncIOMotorClient(mongodb_url, uuidRepresentation="standard", tz_aware=True)
+        self._client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
+            mongodb_url, uuidRepresentation="standard", tz_aware=True
+        )
         self._deliveries = self._client[database]["deliveries"]
         self._since = datetime.now(UTC) - OVERLAP
         self.stored: dict[str, float] = {}

@@ -31,7 +31,7 @@ CASES = {
     "normalised, head_to_head": replace(
         DEFAULT_OPTIONS,
         normalise=True,
-        tie_break=["priority_criterion", "head_to_head", "earlier_submission"],
+        tie_break=("priority_criterion", "head_to_head", "earlier_submission"),
     ),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
@@ -56,6 +57,7 @@ class SecantusServer:
         if not self._process.running():
             raise RuntimeError(f"SecantusDB exited:\n{self._process.tail()}")
         try:
+            client: MongoClient[dict[str, Any]]
             with MongoClient(self.url, serverSelectionTimeoutMS=500) as client:
                 client.admin.command("ping")
             return True

@@ -1,5 +1,10 @@
 """Event contracts (v1) of the catalog in DESIGN.md, and the catalog itself."""
 
+from collections.abc import Iterable
+from typing import Annotated, Any, Union
+
+from pydantic import Discriminator, Tag
+
 from .envelope import AnyEvent, Envelope, Payload
 from .judging import (
     Affiliations,
@@ -51,7 +56,7 @@ from .submissions import (
     EntryWithdrawn,
 )
 
-EventClass = type[Envelope]  # type: ignore[type-arg]
+EventClass = type[Envelope]
 
 #: Every event of the catalog, by (routing key, version).
 CATALOG: dict[tuple[str, int], EventClass] = {
@@ -83,3 +88,16 @@ CATALOG: dict[tuple[str, int], EventClass] = {
         MessageDeadLettered,
     )
 }
+
+
+def one_of(events: Iterable[EventClass]) -> Any:
+    """The type "any one of `events`", told apart by the envelope's type and
+    version (a discriminated union: each message is parsed by one contract only)."""
+
+    def key(value: Any) -> str:
+        if isinstance(value, dict):
+            return f"{value.get('type')}/v{value.get('version')}"
+        return f"{value.type}/v{value.version}"
+
+    tagged = tuple(Annotated[event, Tag(f"{event.event_type}/v{event.event_version}")] for event in events)
+    return Annotated[Union[tagged], Discriminator(key)]  # noqa: UP007 - built from a tuple at run time

@@ -25,5 +25,5 @@ def negotiate(accept_language: str | None) -> Language:
         ranked.append((-quality, position, tag.strip().lower().split("-")[0]))
     for _, _, tag in sorted(ranked):
         if tag in LANGUAGES:
-            return tag  # type: ignore[return-value]
+            return tag
     return DEFAULT_LANGUAGE

@@ -22,7 +22,6 @@ import aio_pika
 from fastapi import APIRouter, Depends, Query, Request
 from faststream.rabbit import RabbitBroker, RabbitRouter
 from faststream.rabbit.annotations import RabbitMessage
-from motor.motor_asyncio import AsyncIOMotorClientSession
 from pydantic import BaseModel
 from pymongo import DESCENDING
 
@@ -96,23 +95,28 @@ class SetAside:
     dead_letter: DeadLetter
 
 
+class DeadLetterNotFound(NotFound):
+    code = "dead_letter_not_found"
+    field = "dead_letter_id"
+    messages: ClassVar[dict[str, str]] = {
+        "id": "Pesan tersisih {dead_letter_id} tidak ditemukan.",
+        "en": "Dead letter {dead_letter_id} was not found.",
+    }
+
+
 class DeadLetterRepository(Repository[DeadLetter]):
     collection_name = "dead_letters"
     aggregate = DeadLetter
     id_field = "dead_letter_id"
     indexes: ClassVar = [{"keys": [("dead_at", DESCENDING)]}]
+    not_found = DeadLetterNotFound
 
     async def newest(self, limit: int) -> list[DeadLetter]:
         return await self._find({}, sort=[("dead_at", DESCENDING)], limit=limit)
 
 
 class DeadLetterUnitOfWork(MongoUnitOfWork):
-    def open_repositories(self, session: AsyncIOMotorClientSession) -> None:
-        self.dead_letters = DeadLetterRepository(self.db, session)
-
-    @property
-    def repositories(self) -> tuple[Repository[Any], ...]:
-        return (self.dead_letters,)
+    dead_letters: DeadLetterRepository
 
 
 def to_integration(event: object, *, service: str) -> tuple[c.EventClass, c.Payload]:
@@ -198,21 +202,10 @@ class DeadLetterPublic(DeadLetterSummary):
         )
 
 
-class DeadLetterNotFound(NotFound):
-    code = "dead_letter_not_found"
-    field = "dead_letter_id"
-    messages: ClassVar[dict[str, str]] = {
-        "id": "Pesan tersisih {dead_letter_id} tidak ditemukan.",
-        "en": "Dead letter {dead_letter_id} was not found.",
-    }
-
-
 async def requeue(uow: DeadLetterUnitOfWork, broker: RabbitBroker, dead_letter_id: UUID) -> DeadLetter:
     """Send a dead letter back to its queue as it was first sent, and note when."""
     async with uow:
-        dead = await uow.dead_letters.get(dead_letter_id)
-        if dead is None:
-            raise DeadLetterNotFound(dead_letter_id=dead_letter_id)
+        dead = await uow.dead_letters.require(dead_letter_id)
         await broker.publish(
             dead.body,
             routing_key=dead.queue,
@@ -248,10 +241,7 @@ def dead_letter_router(broker: RabbitBroker, uow_for: UnitOfWorkFor) -> APIRoute
     @router.get("/dead-letters/{dead_letter_id}", summary="Operators: one dead letter, with its body")
     async def show_dead_letter(dead_letter_id: UUID, uow: UoW) -> DeadLetterPublic:
         async with uow:
-            dead = await uow.dead_letters.get(dead_letter_id)
-        if dead is None:
-            raise DeadLetterNotFound(dead_letter_id=dead_letter_id)
-        return DeadLetterPublic.of(dead)
+            return DeadLetterPublic.of(await uow.dead_letters.require(dead_letter_id))
 
     @router.post(
         "/dead-letters/{dead_letter_id}/requeue",

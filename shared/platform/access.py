@@ -40,7 +40,7 @@ class Rule:
     kim_rep: Access = DENY
 
     def of(self, role: Role | None) -> Access:
-        return self.anonymous if role is None else getattr(self, role)  # type: ignore[no-any-return]
+        return self.anonymous if role is None else getattr(self, role)
 
 
 EVERYONE = Rule(anonymous=ALLOW, staff=ALLOW, judge=ALLOW, kim_rep=ALLOW)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
@@ -137,23 +137,6 @@ def current_caller(request: Request) -> Principal:
 
 #: The caller of this request, already let in by the table of rules.
 Caller = Annotated[Principal, Depends(current_caller)]
-
-S = TypeVar("S")
-W = TypeVar("W")
-
-
-def service_dependencies(system: type[S], unit_of_work: type[W]) -> tuple[Any, Any]:
-    """A service's `System` and `UoW` dependency aliases: the wired service kept
-    in `app.state.system`, and a unit of work carrying the request's cause."""
-
-    def wired(request: Request) -> S:
-        return request.app.state.system  # type: ignore[no-any-return]
-
-    def for_this_request(request: Request, cause: RequestCause) -> W:
-        return request.app.state.system.uow(cause)  # type: ignore[no-any-return]
-
-    return Annotated[system, Depends(wired)], Annotated[unit_of_work, Depends(for_this_request)]
-
 
 STATUS_OF = (
     (Refused, 422),

@@ -9,18 +9,26 @@ from uuid import UUID
 
 from shared.contracts import Envelope
 from shared.kernel.aggregate import Aggregate
+from shared.kernel.errors import NotFound
 from shared.platform.persistence.unit_of_work import Cause, ToIntegration, UnitOfWork
 
 A = TypeVar("A", bound=Aggregate)
 
 
 class FakeRepository(Generic[A]):
-    def __init__(self, id_field: str) -> None:
+    def __init__(self, id_field: str, not_found: type[NotFound] = NotFound) -> None:
         self._id_field = id_field
+        self._not_found = not_found
         self.items: dict[Any, A] = {}
 
     async def get(self, aggregate_id: Any) -> A | None:
         return self.items.get(aggregate_id)
+
+    async def require(self, aggregate_id: Any) -> A:
+        found = self.items.get(aggregate_id)
+        if found is None:
+            raise self._not_found(**{self._id_field: aggregate_id})
+        return found
 
     def add(self, aggregate: A) -> None:
         self.items[getattr(aggregate, self._id_field)] = aggregate

@@ -1,7 +1,7 @@
 """Messaging every service shares: topology, broker, publishing, outbox relay."""
 
 from .broker import make_broker
-from .consuming import consume, event_type_of, handles, ignore_the_rest, subscribe
+from .consuming import event_type_of, handler, handles, ignore_the_rest, subscribe
 from .outbox import OutboxRecord, OutboxRelay, outbox_document
 from .publishing import EventPublisher
 from .topology import (

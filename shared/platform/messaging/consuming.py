@@ -2,9 +2,14 @@
 
 # No `from __future__ import annotations` in this module: faststream reads the
 # handlers' type hints at run time to parse each message into its contract.
+# Nor in the modules of the handlers: fast_depends resolves string hints against
+# the caller's local names first.
 
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+import functools
+import types
+import typing
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from faststream.rabbit import RabbitBroker, RabbitMessage, RabbitRouter
 from faststream.rabbit.subscriber import RabbitSubscriber
@@ -30,19 +35,19 @@ def event_type_of(message: RabbitMessage) -> tuple[str, int]:
     return raw.type or raw.routing_key or "", version
 
 
-def handles(event: EventClass) -> Callable[[RabbitMessage], Awaitable[bool]]:
-    """A subscriber filter choosing the handler for one event type and version."""
-    wanted = (event.event_type, event.event_version)
+def handles(*events: EventClass) -> Callable[[RabbitMessage], Awaitable[bool]]:
+    """A subscriber filter choosing the handler of some event types and versions."""
+    wanted = {(event.event_type, event.event_version) for event in events}
 
     async def matches(message: RabbitMessage) -> bool:
-        return event_type_of(message) == wanted
+        return event_type_of(message) in wanted
 
-    matches.__name__ = f"handles_{event.event_type}_v{event.event_version}"
+    matches.__name__ = "handles_" + "_".join(sorted(f"{t}_v{v}" for t, v in wanted))
     return matches
 
 
 def subscribe(router: RabbitRouter | RabbitBroker, consumer: ConsumerQueue) -> RabbitSubscriber:
-    """The subscriber of one consumer queue; `consume` gives it its handlers.
+    """The subscriber of one consumer queue; `handler` gives it its handlers.
 
     Bindings come from `declare_topology`, so the queue is declared here
     (with its quorum, dead-letter and delivery-limit arguments) but not bound.
@@ -54,26 +59,43 @@ def subscribe(router: RabbitRouter | RabbitBroker, consumer: ConsumerQueue) -> R
     )
 
 
-Apply = Callable[[Any], Awaitable[object]]
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[None]])
 
 
-def consume(subscriber: RabbitSubscriber, events: Iterable[EventClass], apply: Apply) -> None:
-    """Handle each of `events` with `apply`, the message parsed into its contract.
+def handler(subscriber: RabbitSubscriber) -> Callable[[Handler], Handler]:
+    """Register the decorated function on `subscriber` as the handler of the
+    event classes its one parameter is annotated with (one class, or a union).
 
-    A message that does not match its contract fails to parse and is
-    dead-lettered (see `poison.RejectMalformed`).
+    faststream parses each message into that contract; a message that does not
+    match it is dead-lettered (see `poison.RejectMalformed`). While the database
+    is away or blocked the handler is tried again (see `patiently`) instead of
+    using up the queue's delivery limit.
     """
-    for event in events:
-        subscriber(filter=handles(event))(_typed(event, apply))
+
+    def register(apply: Handler) -> Handler:
+        @functools.wraps(apply)  # faststream reads the parameter's contract through this
+        async def patient(event: Envelope[Any]) -> None:
+            await patiently(lambda: apply(event), what=f"handling {event.type} {event.event_id}")
+
+        subscriber(filter=handles(*contracts_of(apply)))(patient)
+        return apply
+
+    return register
 
 
-def _typed(event: EventClass, apply: Apply) -> Callable[..., Awaitable[None]]:
-    async def handler(message: Envelope[Any]) -> None:
-        await patiently(lambda: apply(message), what=f"handling {message.type} {message.event_id}")
-
-    handler.__annotations__ = {"message": event, "return": None}
-    handler.__name__ = handler.__qualname__ = "on_" + event.event_type.replace(".", "_")
-    return handler
+def contracts_of(apply: Callable[..., object]) -> tuple[EventClass, ...]:
+    """The event classes a handler's one parameter is annotated with."""
+    hints = typing.get_type_hints(apply)
+    hints.pop("return", None)
+    (annotation,) = hints.values()
+    if typing.get_origin(annotation) is typing.Annotated:  # a union from `contracts.one_of`
+        annotation = typing.get_args(annotation)[0]
+    union = isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
+    members = typing.get_args(annotation) if union else (annotation,)
+    classes = [typing.get_args(m)[0] if typing.get_origin(m) is typing.Annotated else m for m in members]
+    if not classes or not all(isinstance(cls, type) and issubclass(cls, Envelope) for cls in classes):
+        raise TypeError(f"{apply.__name__} must take one event contract (or a union of them)")
+    return tuple(classes)
 
 
 def ignore_the_rest(subscriber: RabbitSubscriber) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import typing
 from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar
@@ -26,7 +28,7 @@ from pymongo.errors import (
 from shared.contracts import Envelope
 from shared.kernel.aggregate import Aggregate
 from shared.kernel.clock import utcnow
-from shared.kernel.errors import ConcurrentChange, DomainError
+from shared.kernel.errors import ConcurrentChange, DomainError, NotFound
 from shared.platform.messaging.outbox import OUTBOX, OutboxRelay, create_outbox_indexes, outbox_document
 from shared.platform.persistence.unit_of_work import Cause, ToIntegration, UnitOfWork
 
@@ -60,7 +62,7 @@ def in_transaction(session: AsyncIOMotorClientSession | None) -> None:
     several times more, and what they read is protected all the same, by the
     version every save expects and by the unique indexes.
     """
-    if session is not None and not session.in_transaction:
+    if session is not None and not session.in_transaction:  # type: ignore[truthy-function]  # a property; motor's hint says method
         session.start_transaction()
 
 
@@ -90,6 +92,9 @@ class Repository(Generic[A]):
     aggregate: ClassVar[type[Any]]
     id_field: ClassVar[str]
     indexes: ClassVar[Sequence[dict[str, Any]]] = ()
+    #: The refusal `require` raises for an id that names nothing; it is given the
+    #: id under the name of `id_field` (e.g. `EditionNotFound(edition_id=...)`).
+    not_found: ClassVar[type[NotFound]]
 
     _adapters: ClassVar[dict[type[Any], TypeAdapter[Any]]] = {}
 
@@ -155,6 +160,13 @@ class Repository(Generic[A]):
             return known[0]
         return await self._find_one({"_id": aggregate_id})
 
+    async def require(self, aggregate_id: Any) -> A:
+        """The aggregate with this id; the repository's `not_found` refusal if there is none."""
+        found = await self.get(aggregate_id)
+        if found is None:
+            raise self.not_found(**{self.id_field: aggregate_id})
+        return found
+
     def add(self, aggregate: A) -> None:
         self._loaded[getattr(aggregate, self.id_field)] = (aggregate, None)
 
@@ -218,6 +230,15 @@ class Repository(Generic[A]):
         return current
 
 
+@functools.cache
+def _declared_repositories(unit_of_work: type[MongoUnitOfWork]) -> dict[str, type[Repository[Any]]]:
+    return {
+        name: hint
+        for name, hint in typing.get_type_hints(unit_of_work).items()
+        if isinstance(hint, type) and issubclass(hint, Repository)
+    }
+
+
 class MongoUnitOfWork(UnitOfWork):
     """One MongoDB transaction: the aggregates' changes, the events they caused
     (the outbox) and, for a consumer, the events it processed (the inbox).
@@ -245,13 +266,21 @@ class MongoUnitOfWork(UnitOfWork):
         #: Processed records of events claimed together, written at commit.
         self._claims: list[dict[str, Any]] = []
 
+    @classmethod
+    def repository_classes(cls) -> dict[str, type[Repository[Any]]]:
+        """The repositories a unit of work declares, by attribute name: its class
+        annotations whose type is a `Repository` (`kims: MongoKimRepository`)."""
+        return _declared_repositories(cls)
+
     @property
     def repositories(self) -> Iterable[Repository[Any]]:
-        """The service's repositories opened for this unit of work."""
-        return ()
+        """The unit of work's repositories, opened for this unit of work."""
+        return [getattr(self, name) for name in self.repository_classes()]
 
     def open_repositories(self, session: AsyncIOMotorClientSession) -> None:
-        """Create the service's repositories bound to `session`."""
+        """Open each declared repository, bound to `session`."""
+        for name, repository in self.repository_classes().items():
+            setattr(self, name, repository(self.db, session))
 
     def seen(self) -> Iterable[Aggregate]:
         for repository in self.repositories:
@@ -273,7 +302,7 @@ class MongoUnitOfWork(UnitOfWork):
     ) -> None:
         assert self.session is not None
         try:
-            if self.session.in_transaction:
+            if self.session.in_transaction:  # type: ignore[truthy-function]  # a property
                 with contextlib.suppress(PyMongoError):
                     await self.session.abort_transaction()
         finally:
@@ -315,7 +344,7 @@ class MongoUnitOfWork(UnitOfWork):
 
     async def _commit_transaction(self) -> None:
         assert self.session is not None
-        if not self.session.in_transaction:
+        if not self.session.in_transaction:  # type: ignore[truthy-function]  # a property
             return  # nothing was written
         for _ in range(3):
             try:

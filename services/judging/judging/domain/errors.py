@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from shared.kernel.errors import Conflict, NotFound, Refused
-
-Messages = ClassVar[dict[str, str]]
 
 
 class EditionNotFound(NotFound):
     code = "edition_not_found"
     field = "edition_id"
-    messages: Messages = {
+    messages = {
         "id": "Edisi lomba {edition_id} tidak ditemukan atau belum diterbitkan.",
         "en": "Edition {edition_id} was not found or has not been published.",
     }
@@ -21,7 +17,7 @@ class EditionNotFound(NotFound):
 class EntryNotFound(NotFound):
     code = "entry_not_found"
     field = "entry_id"
-    messages: Messages = {
+    messages = {
         "id": "Karya {entry_id} tidak ditemukan di edisi ini.",
         "en": "Entry {entry_id} was not found in this edition.",
     }
@@ -30,7 +26,7 @@ class EntryNotFound(NotFound):
 class JudgeNotOnPanel(Refused):
     code = "judge_not_on_panel"
     field = "judge_id"
-    messages: Messages = {
+    messages = {
         "id": "Juri {judge_id} tidak termasuk dewan juri edisi ini.",
         "en": "Judge {judge_id} is not on this edition's panel.",
     }
@@ -39,7 +35,7 @@ class JudgeNotOnPanel(Refused):
 class RubricWeightsInvalid(Refused):
     code = "rubric_weights_invalid"
     field = "criteria"
-    messages: Messages = {
+    messages = {
         "id": "Jumlah bobot kriteria harus 100; saat ini {total}.",
         "en": "The criteria weights must sum to 100; they sum to {total}.",
     }
@@ -48,7 +44,7 @@ class RubricWeightsInvalid(Refused):
 class RubricCriteriaDuplicated(Refused):
     code = "rubric_criteria_duplicated"
     field = "criteria"
-    messages: Messages = {
+    messages = {
         "id": "Kode kriteria '{criterion_id}' dipakai lebih dari sekali.",
         "en": "Criterion id '{criterion_id}' is used more than once.",
     }
@@ -57,7 +53,7 @@ class RubricCriteriaDuplicated(Refused):
 class RubricFixed(Conflict):
     code = "rubric_fixed"
     field = "criteria"
-    messages: Messages = {
+    messages = {
         "id": "Rubrik tidak bisa diubah lagi karena penilaian sudah dimulai.",
         "en": "The rubric can no longer change: scoring has begun.",
     }
@@ -65,7 +61,7 @@ class RubricFixed(Conflict):
 
 class JudgingNotOpen(Refused):
     code = "judging_not_open"
-    messages: Messages = {
+    messages = {
         "id": "Penilaian '{title}' belum dibuka: pengumpulan karya belum ditutup.",
         "en": "Judging of '{title}' has not opened: submissions are not closed yet.",
     }
@@ -73,7 +69,7 @@ class JudgingNotOpen(Refused):
 
 class JudgingAlreadyCompleted(Conflict):
     code = "judging_completed"
-    messages: Messages = {
+    messages = {
         "id": "Penilaian '{title}' sudah selesai; lembar nilai sudah final.",
         "en": "Judging of '{title}' is complete; score sheets are final.",
     }
@@ -81,7 +77,7 @@ class JudgingAlreadyCompleted(Conflict):
 
 class JudgingNotComplete(Conflict):
     code = "judging_not_complete"
-    messages: Messages = {
+    messages = {
         "id": "Penilaian '{title}' belum selesai: {missing} lembar nilai belum masuk.",
         "en": "Judging of '{title}' is not complete: {missing} score sheets are still missing.",
     }
@@ -89,7 +85,7 @@ class JudgingNotComplete(Conflict):
 
 class AlreadyAnnounced(Conflict):
     code = "already_announced"
-    messages: Messages = {
+    messages = {
         "id": "Versi {version} hasil '{title}' sudah diumumkan pada {announced_at}. Untuk koreksi, bekukan versi baru dengan alasannya.",
         "en": "Version {version} of the results of '{title}' was already announced at {announced_at}. To correct it, freeze a new version with a reason.",
     }
@@ -97,7 +93,7 @@ class AlreadyAnnounced(Conflict):
 
 class ResultsNotAnnounced(NotFound):
     code = "results_not_announced"
-    messages: Messages = {
+    messages = {
         "id": "Hasil '{title}' belum diumumkan.",
         "en": "The results of '{title}' have not been announced yet.",
     }
@@ -106,7 +102,7 @@ class ResultsNotAnnounced(NotFound):
 class EntryNotEligible(Refused):
     code = "entry_not_eligible"
     field = "entry_id"
-    messages: Messages = {
+    messages = {
         "id": "Karya '{entry_title}' tidak dinilai karena sudah {status_id}.",
         "en": "Entry '{entry_title}' is not judged: it was {status_en}.",
     }
@@ -115,7 +111,7 @@ class EntryNotEligible(Refused):
 class JudgeConflicted(Refused):
     code = "judge_conflict_of_interest"
     field = "judge_id"
-    messages: Messages = {
+    messages = {
         "id": "{judge_name} menyatakan keterkaitan dengan {kim_name} ({kelurahan}), jadi tidak menilai karya ini.",
         "en": "{judge_name} declared an affiliation with {kim_name} ({kelurahan}), so does not score this entry.",
     }
@@ -124,7 +120,7 @@ class JudgeConflicted(Refused):
 class ScoresDoNotMatchRubric(Refused):
     code = "scores_do_not_match_rubric"
     field = "scores"
-    messages: Messages = {
+    messages = {
         "id": "Nilai harus diisi tepat untuk kriteria: {expected}. Kurang: {missing}. Tidak dikenal: {unknown}.",
         "en": "Give exactly one score per criterion: {expected}. Missing: {missing}. Unknown: {unknown}.",
     }
@@ -132,7 +128,7 @@ class ScoresDoNotMatchRubric(Refused):
 
 class ScoreOutOfRange(Refused):
     code = "score_out_of_range"
-    messages: Messages = {
+    messages = {
         "id": "Nilai untuk '{criterion_id}' harus 0 sampai 100; yang diisi {score}.",
         "en": "The score for '{criterion_id}' must be 0 to 100; got {score}.",
     }
@@ -140,7 +136,7 @@ class ScoreOutOfRange(Refused):
 
 class JudgingOptionsFixed(Conflict):
     code = "judging_options_fixed"
-    messages: Messages = {
+    messages = {
         "id": "Pengaturan penjurian tidak bisa diubah lagi karena penilaian sudah dimulai.",
         "en": "The judging options can no longer change: scoring has begun.",
     }
@@ -149,7 +145,7 @@ class JudgingOptionsFixed(Conflict):
 class JudgesPerEntryInvalid(Refused):
     code = "judges_per_entry_invalid"
     field = "judges_per_entry"
-    messages: Messages = {
+    messages = {
         "id": "Isi judges_per_entry hanya dan wajib untuk assignment_mode 'k_per_entry' (yang dipilih: '{mode}').",
         "en": "Give judges_per_entry with assignment_mode 'k_per_entry', and only then (chosen: '{mode}').",
     }
@@ -158,7 +154,7 @@ class JudgesPerEntryInvalid(Refused):
 class TieBreakRepeated(Refused):
     code = "tie_break_repeated"
     field = "tie_break"
-    messages: Messages = {
+    messages = {
         "id": "Setiap aturan penentu nilai seri hanya boleh disebut sekali: {tie_break}.",
         "en": "Name each tie-break rule at most once: {tie_break}.",
     }
@@ -167,7 +163,7 @@ class TieBreakRepeated(Refused):
 class PriorityCriterionUnknown(Refused):
     code = "priority_criterion_unknown"
     field = "priority_criterion"
-    messages: Messages = {
+    messages = {
         "id": "Kriteria prioritas '{criterion_id}' tidak ada di rubrik; pilih salah satu: {expected}.",
         "en": "Priority criterion '{criterion_id}' is not in the rubric; choose one of: {expected}.",
     }
@@ -175,7 +171,7 @@ class PriorityCriterionUnknown(Refused):
 
 class AssignmentNotOpen(Conflict):
     code = "assignment_not_open"
-    messages: Messages = {
+    messages = {
         "id": "Karya '{title}' belum bisa dibagikan kepada juri: pengumpulan karya belum ditutup.",
         "en": "Entries of '{title}' cannot be assigned yet: submissions are not closed.",
     }
@@ -183,7 +179,7 @@ class AssignmentNotOpen(Conflict):
 
 class NothingToAssign(Refused):
     code = "nothing_to_assign"
-    messages: Messages = {
+    messages = {
         "id": "Belum ada yang bisa dibagikan: edisi ini perlu dewan juri ({judges} juri) dan karya yang dinilai ({entries} karya).",
         "en": "Nothing to assign yet: the edition needs a panel ({judges} judges) and entries in competition ({entries}).",
     }
@@ -192,7 +188,7 @@ class NothingToAssign(Refused):
 class EntryCannotBeAssigned(Refused):
     code = "entry_cannot_be_assigned"
     field = "judges_per_entry"
-    messages: Messages = {
+    messages = {
         "id": "Karya '{entry_title}' ({kim_name}) perlu {k} juri, tetapi hanya {available} juri yang tidak punya keterkaitan dengannya. Tunjuk juri lain atau kurangi jumlah juri per karya.",
         "en": "Entry '{entry_title}' ({kim_name}) needs {k} judges, but only {available} have no declared affiliation with it. Appoint another judge or lower the judges per entry.",
     }
@@ -201,7 +197,7 @@ class EntryCannotBeAssigned(Refused):
 class EntryNotAssigned(Refused):
     code = "entry_not_assigned"
     field = "entry_id"
-    messages: Messages = {
+    messages = {
         "id": "Karya '{entry_title}' tidak ditugaskan kepada {judge_name}; lihat daftar tugas juri.",
         "en": "Entry '{entry_title}' is not assigned to {judge_name}; see the judge's assignments.",
     }
@@ -209,7 +205,7 @@ class EntryNotAssigned(Refused):
 
 class SheetNotFound(NotFound):
     code = "sheet_not_found"
-    messages: Messages = {
+    messages = {
         "id": "{judge_name} belum mengisi lembar nilai untuk karya '{entry_title}', jadi tidak ada yang dikoreksi.",
         "en": "{judge_name} has no score sheet for entry '{entry_title}', so there is nothing to correct.",
     }
@@ -217,7 +213,7 @@ class SheetNotFound(NotFound):
 
 class CorrectionBeforeCompletion(Conflict):
     code = "correction_before_completion"
-    messages: Messages = {
+    messages = {
         "id": "Penilaian '{title}' belum selesai: juri masih bisa merevisi lembar nilainya sendiri. Koreksi staf hanya setelah penilaian selesai.",
         "en": "Judging of '{title}' is not complete: judges still revise their own sheets. Staff corrections come after completion.",
     }
@@ -226,7 +222,7 @@ class CorrectionBeforeCompletion(Conflict):
 class TieNotFound(NotFound):
     code = "tie_not_found"
     field = "tie_id"
-    messages: Messages = {
+    messages = {
         "id": "Nilai seri {tie_id} tidak ditemukan di edisi ini.",
         "en": "Tie {tie_id} was not found in this edition.",
     }
@@ -235,7 +231,7 @@ class TieNotFound(NotFound):
 class TieNoLongerStands(Conflict):
     code = "tie_no_longer_stands"
     field = "tie_id"
-    messages: Messages = {
+    messages = {
         "id": "Nilai seri untuk peringkat {rank} tidak berlaku lagi karena nilai berubah; lihat GET /editions/{{id}}/ties.",
         "en": "The tie for rank {rank} no longer stands because scores changed; see GET /editions/{{id}}/ties.",
     }
@@ -244,7 +240,7 @@ class TieNoLongerStands(Conflict):
 class TieAlreadyResolved(Conflict):
     code = "tie_already_resolved"
     field = "tie_id"
-    messages: Messages = {
+    messages = {
         "id": "Nilai seri untuk peringkat {rank} sudah diputuskan oleh {resolved_by} pada {resolved_at}.",
         "en": "The tie for rank {rank} was already resolved by {resolved_by} at {resolved_at}.",
     }
@@ -253,7 +249,7 @@ class TieAlreadyResolved(Conflict):
 class TieOrderInvalid(Refused):
     code = "tie_order_invalid"
     field = "order"
-    messages: Messages = {
+    messages = {
         "id": "Urutan harus memuat tepat sekali setiap karya yang seri: {expected}.",
         "en": "The order must list each tied entry exactly once: {expected}.",
     }
@@ -261,7 +257,7 @@ class TieOrderInvalid(Refused):
 
 class TieUnresolved(Conflict):
     code = "tie_unresolved"
-    messages: Messages = {
+    messages = {
         "id": "{count} karya seri untuk peringkat {rank} dan aturan penentu tidak dapat memisahkannya. Staf perlu memutuskan urutannya (POST /editions/{{id}}/ties/{tie_id}/resolution) sebelum hasil dibekukan.",
         "en": "{count} entries tie for rank {rank} and the tie-break rules cannot separate them. Staff must decide their order (POST /editions/{{id}}/ties/{tie_id}/resolution) before the results are frozen.",
     }
@@ -269,7 +265,7 @@ class TieUnresolved(Conflict):
 
 class ResultsAlreadyFrozen(Conflict):
     code = "results_already_frozen"
-    messages: Messages = {
+    messages = {
         "id": "Hasil ini sudah dibekukan sebagai versi {version}; verifikasi lalu umumkan versi itu.",
         "en": "These results are already frozen as version {version}; verify and announce that version.",
     }
@@ -278,7 +274,7 @@ class ResultsAlreadyFrozen(Conflict):
 class CorrectionReasonRequired(Refused):
     code = "correction_reason_required"
     field = "reason"
-    messages: Messages = {
+    messages = {
         "id": "Versi {version} sudah diumumkan: sebutkan alasan koreksi.",
         "en": "Version {version} was announced: give the reason for the correction.",
     }
@@ -286,7 +282,7 @@ class CorrectionReasonRequired(Refused):
 
 class NothingToCorrect(Conflict):
     code = "nothing_to_correct"
-    messages: Messages = {
+    messages = {
         "id": "Hasil saat ini sama persis dengan versi {version} yang sudah diumumkan; tidak ada yang dikoreksi.",
         "en": "The results now are exactly those of announced version {version}; there is nothing to correct.",
     }
@@ -294,7 +290,7 @@ class NothingToCorrect(Conflict):
 
 class NothingFrozen(Conflict):
     code = "nothing_frozen"
-    messages: Messages = {
+    messages = {
         "id": "Hasil '{title}' belum dibekukan: bekukan (POST /editions/{{id}}/snapshots) dan verifikasi dulu.",
         "en": "The results of '{title}' are not frozen: freeze them (POST /editions/{{id}}/snapshots) and verify first.",
     }
@@ -303,7 +299,7 @@ class NothingFrozen(Conflict):
 class SnapshotNotFound(NotFound):
     code = "snapshot_not_found"
     field = "version"
-    messages: Messages = {
+    messages = {
         "id": "Versi hasil {version} tidak ada.",
         "en": "Results version {version} does not exist.",
     }
@@ -312,7 +308,7 @@ class SnapshotNotFound(NotFound):
 class SnapshotSuperseded(Conflict):
     code = "snapshot_superseded"
     field = "version"
-    messages: Messages = {
+    messages = {
         "id": "Versi {version} sudah digantikan oleh versi {latest}; gunakan versi terbaru.",
         "en": "Version {version} was superseded by version {latest}; use the latest.",
     }
@@ -320,7 +316,7 @@ class SnapshotSuperseded(Conflict):
 
 class SnapshotNotVerified(Conflict):
     code = "snapshot_not_verified"
-    messages: Messages = {
+    messages = {
         "id": "Versi {version} belum diverifikasi; verifikasi dulu (POST /editions/{{id}}/snapshots/{version}/verification).",
         "en": "Version {version} has not been verified; verify it first (POST /editions/{{id}}/snapshots/{version}/verification).",
     }
@@ -328,7 +324,7 @@ class SnapshotNotVerified(Conflict):
 
 class SnapshotStale(Conflict):
     code = "snapshot_stale"
-    messages: Messages = {
+    messages = {
         "id": "Versi {version} tidak lagi sesuai dengan lembar nilai (hash tersimpan {stored}, dihitung ulang {recomputed}). Bekukan hasil lagi.",
         "en": "Version {version} no longer matches the score sheets (stored hash {stored}, recomputed {recomputed}). Freeze the results again.",
     }
@@ -336,7 +332,7 @@ class SnapshotStale(Conflict):
 
 class SnapshotTampered(Conflict):
     code = "snapshot_tampered"
-    messages: Messages = {
+    messages = {
         "id": "Isi tersimpan versi {version} tidak cocok dengan hash-nya sendiri (tersimpan {stored}, isi {actual}): data diubah di luar aplikasi. Periksa jejak audit dan bekukan ulang.",
         "en": "The stored content of version {version} does not match its own hash (stored {stored}, content {actual}): it was changed outside the application. Check the audit trail and freeze again.",
     }
@@ -345,7 +341,7 @@ class SnapshotTampered(Conflict):
 class ResultsVersionNotAnnounced(NotFound):
     code = "results_version_not_announced"
     field = "version"
-    messages: Messages = {
+    messages = {
         "id": "Versi hasil {version} dari '{title}' belum atau tidak pernah diumumkan.",
         "en": "Results version {version} of '{title}' has not been announced.",
     }

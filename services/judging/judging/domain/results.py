@@ -200,7 +200,7 @@ def compile_results(edition: Edition, entries: Iterable[Entry], sheets: Iterable
     for block in order(scored, options.tie_break):
         members = block.entries
         count = len(members)
-        labels: list[str | None] = [None] * (count - 1) + [block.separated_by]
+        labels: list[str | None] = [*([None] * (count - 1)), block.separated_by]
         ranks, shared = [position] * count, count > 1
         if shared and position <= edition.awarded_ranks:
             ids = tuple(sorted((m.entry.entry_id for m in members), key=str))
@@ -211,7 +211,7 @@ def compile_results(edition: Edition, entries: Iterable[Entry], sheets: Iterable
                 decided = resolution.order
                 members = sorted(members, key=lambda m: decided.index(m.entry.entry_id))
                 ranks, shared = list(range(position, position + count)), False
-                labels = [BY_STAFF] * (count - 1) + [block.separated_by]
+                labels = [*([BY_STAFF] * (count - 1)), block.separated_by]
         for member, rank, label in zip(members, ranks, labels, strict=True):
             standings.append(standing(member, rank, shared, label))
         position += count

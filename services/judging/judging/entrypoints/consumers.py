@@ -1,7 +1,8 @@
 """Events judging consumes (queue `judging.events`): editions from the registry,
 entries from submissions."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: faststream reads the handlers' hints at
+# run time, and a string hint could resolve against a caller's local names.
 
 from collections.abc import Callable
 
@@ -9,7 +10,7 @@ from faststream.rabbit import RabbitRouter
 
 from shared import contracts as c
 from shared.kernel.clock import Clock
-from shared.platform.messaging import JUDGING, consume, ignore_the_rest, subscribe
+from shared.platform.messaging import JUDGING, handler, ignore_the_rest, subscribe
 from shared.platform.persistence.unit_of_work import Cause
 
 from ..service_layer import projections
@@ -21,20 +22,34 @@ UnitOfWorkFor = Callable[[Cause], JudgingUnitOfWork]
 def consumers(uow_for: UnitOfWorkFor, clock: Clock) -> RabbitRouter:
     router = RabbitRouter()
     events = subscribe(router, JUDGING)
-    consume(
-        events,
-        [c.EditionPublished, c.EditionUpdated],
-        lambda event: projections.record_edition(uow_for(Cause.of(event)), event),
-    )
-    consume(
-        events,
-        [c.EditionSubmissionsClosed],
-        lambda event: projections.record_closure(uow_for(Cause.of(event)), event, clock),
-    )
-    consume(
-        events,
-        [c.EntrySubmitted, c.EntryRevised, c.EntryWithdrawn, c.EntryDisqualified],
-        lambda event: projections.record_entry(uow_for(Cause.of(event)), event, clock),
-    )
+
+    @handler(events)
+    async def on_edition_published(event: c.EditionPublished) -> None:
+        await projections.record_edition(uow_for(Cause.of(event)), event)
+
+    @handler(events)
+    async def on_edition_updated(event: c.EditionUpdated) -> None:
+        await projections.record_edition(uow_for(Cause.of(event)), event)
+
+    @handler(events)
+    async def on_edition_submissions_closed(event: c.EditionSubmissionsClosed) -> None:
+        await projections.record_closure(uow_for(Cause.of(event)), event, clock)
+
+    @handler(events)
+    async def on_entry_submitted(event: c.EntrySubmitted) -> None:
+        await projections.record_entry(uow_for(Cause.of(event)), event, clock)
+
+    @handler(events)
+    async def on_entry_revised(event: c.EntryRevised) -> None:
+        await projections.record_entry(uow_for(Cause.of(event)), event, clock)
+
+    @handler(events)
+    async def on_entry_withdrawn(event: c.EntryWithdrawn) -> None:
+        await projections.record_entry(uow_for(Cause.of(event)), event, clock)
+
+    @handler(events)
+    async def on_entry_disqualified(event: c.EntryDisqualified) -> None:
+        await projections.record_entry(uow_for(Cause.of(event)), event, clock)
+
     ignore_the_rest(events)
     return router

@@ -14,13 +14,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response
 
 from shared.kernel.principal import Forbidden, Principal
-from shared.platform.http import Caller, RequestLanguage, service_dependencies
+from shared.platform.http import Caller, RequestLanguage
 
-from ..bootstrap import Judging
 from ..domain.edition import Edition
 from ..domain.score_sheet import ScoreSheet
 from ..service_layer import services
 from ..service_layer.unit_of_work import JudgingUnitOfWork
+from .dependencies import System, UnitOfWork
 from .schemas import (
     AssignedEntryPublic,
     AssignmentPublic,
@@ -39,8 +39,6 @@ from .schemas import (
 )
 
 router = APIRouter()
-
-System, UoW = service_dependencies(Judging, JudgingUnitOfWork)
 
 
 def staff_actor(caller: Caller) -> str:
@@ -68,7 +66,7 @@ def require_judge(edition: Edition, caller: Principal, judge_id: UUID | None = N
 @router.get(
     "/editions/{edition_id}", tags=["editions"], summary="Judging status, rubric, options, panel, progress"
 )
-async def get_edition(edition_id: UUID, uow: UoW, caller: Caller) -> EditionJudgingPublic:
+async def get_edition(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> EditionJudgingPublic:
     async with uow:
         edition = await services.edition_of(uow, edition_id)
         require_judge(edition, caller)
@@ -82,7 +80,7 @@ async def get_edition(edition_id: UUID, uow: UoW, caller: Caller) -> EditionJudg
     "/editions/{edition_id}/rubric", tags=["editions"], summary="Staff: set the rubric before scoring starts"
 )
 async def set_rubric(
-    edition_id: UUID, body: RubricIn, system: System, uow: UoW, caller: Caller
+    edition_id: UUID, body: RubricIn, system: System, uow: UnitOfWork, caller: Caller
 ) -> EditionJudgingPublic:
     await services.set_rubric(uow, system.clock, edition_id, body.to_domain(), caller.label)
     return await get_edition(edition_id, uow, caller)
@@ -94,7 +92,7 @@ async def set_rubric(
     summary="Staff: assignment, blind judging, normalisation, tie-break chain, deadline (before scoring)",
 )
 async def set_options(
-    edition_id: UUID, body: JudgingOptionsIn, system: System, uow: UoW, caller: Caller
+    edition_id: UUID, body: JudgingOptionsIn, system: System, uow: UnitOfWork, caller: Caller
 ) -> EditionJudgingPublic:
     await services.set_options(uow, system.clock, edition_id, body.to_domain(), caller.label)
     return await get_edition(edition_id, uow, caller)
@@ -104,7 +102,7 @@ async def set_options(
     "/editions/{edition_id}/judges", status_code=201, tags=["panel"], summary="Staff: appoint a judge"
 )
 async def appoint_judge(
-    edition_id: UUID, body: JudgeCreate, system: System, uow: UoW, actor: StaffActor
+    edition_id: UUID, body: JudgeCreate, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> JudgePublic:
     judge = await services.appoint_judge(
         uow,
@@ -119,7 +117,7 @@ async def appoint_judge(
 
 
 @router.get("/editions/{edition_id}/judges", tags=["panel"], summary="The panel")
-async def list_judges(edition_id: UUID, uow: UoW) -> list[JudgePublic]:
+async def list_judges(edition_id: UUID, uow: UnitOfWork) -> list[JudgePublic]:
     async with uow:
         edition = await services.edition_of(uow, edition_id)
     return [JudgePublic.of(judge) for judge in edition.panel]
@@ -127,7 +125,7 @@ async def list_judges(edition_id: UUID, uow: UoW) -> list[JudgePublic]:
 
 @router.delete("/editions/{edition_id}/judges/{judge_id}", tags=["panel"], summary="Staff: remove a judge")
 async def remove_judge(
-    edition_id: UUID, judge_id: UUID, system: System, uow: UoW, actor: StaffActor
+    edition_id: UUID, judge_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> JudgePublic:
     return JudgePublic.of(await services.remove_judge(uow, system.clock, edition_id, judge_id, actor))
 
@@ -137,7 +135,9 @@ async def remove_judge(
     tags=["panel"],
     summary="Staff: assign the entries to the panel; judges whose entries changed are told (judge.assigned)",
 )
-async def assign_entries(edition_id: UUID, system: System, uow: UoW, actor: StaffActor) -> AssignmentPublic:
+async def assign_entries(
+    edition_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor
+) -> AssignmentPublic:
     assignment = await services.assign_entries(uow, system.clock, edition_id, actor)
     async with uow:
         edition = await services.edition_of(uow, edition_id)
@@ -145,7 +145,7 @@ async def assign_entries(edition_id: UUID, system: System, uow: UoW, actor: Staf
 
 
 @router.get("/editions/{edition_id}/assignments", tags=["panel"], summary="Staff: the assignment last made")
-async def get_assignment(edition_id: UUID, uow: UoW) -> AssignmentPublic | None:
+async def get_assignment(edition_id: UUID, uow: UnitOfWork) -> AssignmentPublic | None:
     async with uow:
         edition = await services.edition_of(uow, edition_id)
     return AssignmentPublic.of(edition.assignment, edition) if edition.assignment else None
@@ -157,7 +157,7 @@ async def get_assignment(edition_id: UUID, uow: UoW) -> AssignmentPublic | None:
     summary="A judge's entries to score, with the sheet filled so far; judging blind, without the KIM",
 )
 async def judge_assignments(
-    edition_id: UUID, judge_id: UUID, uow: UoW, caller: Caller
+    edition_id: UUID, judge_id: UUID, uow: UnitOfWork, caller: Caller
 ) -> list[AssignedEntryPublic]:
     async with uow:
         edition = await services.edition_of(uow, edition_id)
@@ -188,7 +188,7 @@ async def record_score(
     judge_id: UUID,
     body: ScoreSheetIn,
     system: System,
-    uow: UoW,
+    uow: UnitOfWork,
     caller: Caller,
 ) -> ScoreSheetPublic:
     sheet = await services.record_score(
@@ -215,7 +215,7 @@ async def correct_sheet(
     judge_id: UUID,
     body: SheetCorrectionIn,
     system: System,
-    uow: UoW,
+    uow: UnitOfWork,
     actor: StaffActor,
 ) -> ScoreSheetPublic:
     sheet = await services.correct_sheet(
@@ -234,7 +234,7 @@ async def correct_sheet(
 @router.get(
     "/editions/{edition_id}/entries", tags=["score sheets"], summary="Entries and their sheets so far"
 )
-async def list_entries(edition_id: UUID, uow: UoW) -> list[EntryJudgingPublic]:
+async def list_entries(edition_id: UUID, uow: UnitOfWork) -> list[EntryJudgingPublic]:
     async with uow:
         return [EntryJudgingPublic.of(e) for e in await uow.entries.of_edition(edition_id)]
 
@@ -244,7 +244,7 @@ async def list_entries(edition_id: UUID, uow: UoW) -> list[EntryJudgingPublic]:
     tags=["score sheets"],
     summary="Staff: per judge and per entry, what is still missing, and who abstained and why",
 )
-async def progress(edition_id: UUID, uow: UoW, language: RequestLanguage) -> EditionProgressPublic:
+async def progress(edition_id: UUID, uow: UnitOfWork, language: RequestLanguage) -> EditionProgressPublic:
     async with uow:
         edition = await services.edition_of(uow, edition_id)
         found = await services.judging_progress(uow, edition)
@@ -255,7 +255,7 @@ AuditLimit = Annotated[int, Query(ge=1, le=10_000)]
 
 
 @router.get("/editions/{edition_id}/audit", tags=["audit"], summary="Staff: the audit trail, oldest first")
-async def audit_trail(edition_id: UUID, uow: UoW, limit: AuditLimit = 1000) -> list[AuditRecordPublic]:
+async def audit_trail(edition_id: UUID, uow: UnitOfWork, limit: AuditLimit = 1000) -> list[AuditRecordPublic]:
     async with uow:
         await services.edition_of(uow, edition_id)
         return [AuditRecordPublic.of(r) for r in await uow.audit.of_edition(edition_id, limit)]
@@ -268,7 +268,7 @@ async def audit_trail(edition_id: UUID, uow: UoW, limit: AuditLimit = 1000) -> l
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-async def audit_csv(edition_id: UUID, uow: UoW) -> Response:
+async def audit_csv(edition_id: UUID, uow: UnitOfWork) -> Response:
     records = await audit_trail(edition_id, uow, limit=100_000)
     out = io.StringIO()
     writer = csv.writer(out)

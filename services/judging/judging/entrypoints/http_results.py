@@ -14,7 +14,8 @@ from shared.platform.http import RequestLanguage
 from ..domain.errors import ResultsNotAnnounced, ResultsVersionNotAnnounced
 from ..service_layer import results as use_cases
 from ..service_layer.services import edition_of
-from .http import StaffActor, System, UoW
+from .dependencies import System, UnitOfWork
+from .http import StaffActor
 from .schemas import (
     FreezeIn,
     RankingPublic,
@@ -37,7 +38,7 @@ Version = Annotated[int, Path(ge=1, le=1_000_000)]
     tags=["results"],
     summary="Staff: the ranking as the sheets now stand, every number behind it, and the ties",
 )
-async def ranking(edition_id: UUID, uow: UoW, language: RequestLanguage) -> RankingPublic:
+async def ranking(edition_id: UUID, uow: UnitOfWork, language: RequestLanguage) -> RankingPublic:
     edition, results = await use_cases.current_results(uow, edition_id)
     return RankingPublic.of(edition, results, language)
 
@@ -45,7 +46,7 @@ async def ranking(edition_id: UUID, uow: UoW, language: RequestLanguage) -> Rank
 @router.get(
     "/editions/{edition_id}/ties", tags=["results"], summary="Staff: every tie detected, resolved or not"
 )
-async def ties(edition_id: UUID, uow: UoW) -> list[TiePublic]:
+async def ties(edition_id: UUID, uow: UnitOfWork) -> list[TiePublic]:
     edition, results = await use_cases.current_results(uow, edition_id)
     standing = {tie.tie_id for tie in results.ties}
     return [TiePublic.of(tie, tie.tie_id in standing) for tie in edition.ties]
@@ -57,7 +58,7 @@ async def ties(edition_id: UUID, uow: UoW) -> list[TiePublic]:
     summary="Staff: decide the order of tied entries, with a reason",
 )
 async def resolve_tie(
-    edition_id: UUID, tie_id: UUID, body: TieResolutionIn, system: System, uow: UoW, actor: StaffActor
+    edition_id: UUID, tie_id: UUID, body: TieResolutionIn, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> TiePublic:
     tie = await use_cases.resolve_tie(
         uow, system.clock, edition_id, tie_id, order=body.order, reason=body.reason, actor=actor
@@ -74,7 +75,7 @@ async def resolve_tie(
 async def freeze(
     edition_id: UUID,
     system: System,
-    uow: UoW,
+    uow: UnitOfWork,
     actor: StaffActor,
     language: RequestLanguage,
     body: FreezeIn | None = None,
@@ -86,7 +87,7 @@ async def freeze(
 
 
 @router.get("/editions/{edition_id}/snapshots", tags=["results"], summary="Staff: every frozen version")
-async def snapshots(edition_id: UUID, uow: UoW) -> list[SnapshotSummaryPublic]:
+async def snapshots(edition_id: UUID, uow: UnitOfWork) -> list[SnapshotSummaryPublic]:
     async with uow:
         await edition_of(uow, edition_id)
         return [SnapshotSummaryPublic.of(s) for s in await uow.snapshots.of_edition(edition_id)]
@@ -95,7 +96,9 @@ async def snapshots(edition_id: UUID, uow: UoW) -> list[SnapshotSummaryPublic]:
 @router.get(
     "/editions/{edition_id}/snapshots/{version}", tags=["results"], summary="Staff: one frozen version"
 )
-async def snapshot(edition_id: UUID, version: Version, uow: UoW, language: RequestLanguage) -> SnapshotPublic:
+async def snapshot(
+    edition_id: UUID, version: Version, uow: UnitOfWork, language: RequestLanguage
+) -> SnapshotPublic:
     async with uow:
         return SnapshotPublic.of_snapshot(await use_cases.snapshot_of(uow, edition_id, version), language)
 
@@ -106,7 +109,7 @@ async def snapshot(edition_id: UUID, version: Version, uow: UoW, language: Reque
     summary="Staff: recompute the results from the stored sheets and compare the hashes",
 )
 async def verify(
-    edition_id: UUID, version: Version, system: System, uow: UoW, actor: StaffActor
+    edition_id: UUID, version: Version, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> VerificationPublic:
     return VerificationPublic.of(await use_cases.verify(uow, system.clock, edition_id, version, actor=actor))
 
@@ -116,7 +119,7 @@ async def verify(
     tags=["results"],
     summary="Staff: announce the latest frozen and verified version (winner.announced)",
 )
-async def announce(edition_id: UUID, system: System, uow: UoW, actor: StaffActor) -> ResultsPublic:
+async def announce(edition_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor) -> ResultsPublic:
     await use_cases.announce(uow, system.clock, edition_id, actor=actor)
     return await results(edition_id, uow)
 
@@ -124,7 +127,7 @@ async def announce(edition_id: UUID, system: System, uow: UoW, actor: StaffActor
 @router.get(
     "/editions/{edition_id}/results", tags=["results"], summary="Public: the latest announced results"
 )
-async def results(edition_id: UUID, uow: UoW) -> ResultsPublic:
+async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic:
     async with uow:
         edition = await edition_of(uow, edition_id)
         if edition.announced_version is None:
@@ -137,13 +140,13 @@ async def results(edition_id: UUID, uow: UoW) -> ResultsPublic:
     tags=["results"],
     summary="Public: one announced version of the results, also after a correction",
 )
-async def results_version(edition_id: UUID, version: Version, uow: UoW) -> ResultsPublic:
+async def results_version(edition_id: UUID, version: Version, uow: UnitOfWork) -> ResultsPublic:
     async with uow:
         await edition_of(uow, edition_id)
         return await _announced(uow, edition_id, version)
 
 
-async def _announced(uow: UoW, edition_id: UUID, version: int) -> ResultsPublic:  # type: ignore[valid-type]
+async def _announced(uow: UnitOfWork, edition_id: UUID, version: int) -> ResultsPublic:
     edition = await edition_of(uow, edition_id)
     found = await uow.snapshots.of_edition(edition_id)
     announced = [s for s in found if s.announced_at is not None]

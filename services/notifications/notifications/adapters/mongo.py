@@ -38,13 +38,14 @@ class MongoRecipientRepository(Repository[Recipient]):
         #: Events applied together ask for the same subscribers: one read per type.
         self._subscribers: dict[str, list[Recipient]] = {}
 
-    async def list(self) -> list[Recipient]:
-        return await self._find({}, sort=[("created_at", ASCENDING)])
-
     async def subscribed_to(self, event_type: str) -> list[Recipient]:
         if event_type not in self._subscribers:
             self._subscribers[event_type] = await self._find({"subscriptions": event_type, "active": True})
         return self._subscribers[event_type]
+
+    # Last: in the annotations below it, `list` would name this method.
+    async def list(self) -> list[Recipient]:
+        return await self._find({}, sort=[("created_at", ASCENDING)])
 
 
 class MongoDeliveryRepository(Repository[Delivery]):

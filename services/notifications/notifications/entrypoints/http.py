@@ -8,15 +8,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from shared.platform.http import service_dependencies
 from shared.platform.messaging import NOTIFICATIONS
 
-from ..bootstrap import Notifications
 from ..domain.delivery import DeliveryStatus
 from ..domain.recipient import Channel
 from ..domain.templates import TEMPLATES
 from ..service_layer import services
-from ..service_layer.unit_of_work import NotificationsUnitOfWork
+from .dependencies import System, UnitOfWork
 from .schemas import (
     DeliveryPublic,
     EventType,
@@ -34,7 +32,6 @@ router = APIRouter()
 MAX_LIMIT = 200
 
 
-System, UoW = service_dependencies(Notifications, NotificationsUnitOfWork)
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
@@ -49,7 +46,7 @@ async def templates() -> list[TemplatePublic]:
 
 
 @router.post("/recipients", status_code=201, tags=["recipients"], summary="Add a recipient")
-async def create_recipient(body: RecipientCreate, system: System, uow: UoW) -> RecipientPublic:
+async def create_recipient(body: RecipientCreate, system: System, uow: UnitOfWork) -> RecipientPublic:
     recipient = await services.create_recipient(
         uow,
         system.clock,
@@ -64,13 +61,13 @@ async def create_recipient(body: RecipientCreate, system: System, uow: UoW) -> R
 
 
 @router.get("/recipients", tags=["recipients"], summary="List recipients, oldest first")
-async def list_recipients(uow: UoW) -> list[RecipientPublic]:
+async def list_recipients(uow: UnitOfWork) -> list[RecipientPublic]:
     async with uow:
         return [RecipientPublic.of(r) for r in await uow.recipients.list()]
 
 
 @router.get("/recipients/{recipient_id}", tags=["recipients"], summary="One recipient")
-async def get_recipient(recipient_id: UUID, uow: UoW) -> RecipientPublic:
+async def get_recipient(recipient_id: UUID, uow: UnitOfWork) -> RecipientPublic:
     async with uow:
         return RecipientPublic.of(await services.recipient_of(uow, recipient_id))
 
@@ -81,14 +78,16 @@ async def get_recipient(recipient_id: UUID, uow: UoW) -> RecipientPublic:
     summary="Change a recipient: name, email, language, subscriptions, webhook, active",
 )
 async def change_recipient(
-    recipient_id: UUID, body: RecipientUpdate, system: System, uow: UoW
+    recipient_id: UUID, body: RecipientUpdate, system: System, uow: UnitOfWork
 ) -> RecipientPublic:
     recipient = await services.change_recipient(uow, system.clock, recipient_id, **body.changes())
     return RecipientPublic.of(recipient)
 
 
 @router.get("/recipients/{recipient_id}/inbox", tags=["inbox"], summary="A recipient's inbox, newest first")
-async def inbox(recipient_id: UUID, uow: UoW, unread_only: bool = False, limit: Limit = 50) -> InboxPublic:
+async def inbox(
+    recipient_id: UUID, uow: UnitOfWork, unread_only: bool = False, limit: Limit = 50
+) -> InboxPublic:
     async with uow:
         await services.recipient_of(uow, recipient_id)
         items = await uow.deliveries.inbox(recipient_id, unread_only=unread_only, limit=limit)
@@ -101,13 +100,15 @@ async def inbox(recipient_id: UUID, uow: UoW, unread_only: bool = False, limit: 
     tags=["inbox"],
     summary="Mark one inbox item read (again is fine)",
 )
-async def mark_read(recipient_id: UUID, delivery_id: UUID, system: System, uow: UoW) -> InboxItemPublic:
+async def mark_read(
+    recipient_id: UUID, delivery_id: UUID, system: System, uow: UnitOfWork
+) -> InboxItemPublic:
     return InboxItemPublic.of(await services.mark_read(uow, system.clock, recipient_id, delivery_id))
 
 
 @router.get("/deliveries", tags=["deliveries"], summary="The delivery log, newest first")
 async def deliveries(
-    uow: UoW,
+    uow: UnitOfWork,
     recipient_id: UUID | None = None,
     channel: Channel | None = None,
     status: DeliveryStatus | None = None,

@@ -45,6 +45,7 @@ class MongoKimRepository(Repository[Kim]):
     async def named(self, name: str) -> Kim | None:
         return await self._find_one({"name_key": name_key(name)})
 
+    # Last: in the annotations below it, `list` would name this method.
     async def list(self, *, verified: bool | None = None) -> list[Kim]:
         query: dict[str, Any] = {}
         if verified is not None:
@@ -61,11 +62,12 @@ class MongoEditionRepository(Repository[Edition]):
         {"keys": [("created_at", DESCENDING)]},
     ]
 
-    async def list(self) -> list[Edition]:
-        return await self._find({}, sort=[("created_at", DESCENDING)])
-
     async def past_deadline(self, now: datetime) -> list[Edition]:
         return await self._find({"status": "published", "submission_closes_at": {"$lte": now}})
+
+    # Last: in the annotations below it, `list` would name this method.
+    async def list(self) -> list[Edition]:
+        return await self._find({}, sort=[("created_at", DESCENDING)])
 
 
 class MongoEnrolmentRepository(Repository[Enrolment]):
@@ -105,6 +107,7 @@ class MongoAccountRepository(Repository[Account]):
     async def with_email(self, email: str) -> Account | None:
         return await self._find_one({"email": email_key(email)})
 
+    # Last: in the annotations below it, `list` would name this method.
     async def list(self, *, role: str | None = None) -> list[Account]:
         query: dict[str, Any] = {} if role is None else {"role": role}
         return await self._find(query, sort=[("created_at", ASCENDING)])

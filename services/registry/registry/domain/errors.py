@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from shared.kernel.errors import Conflict, NotFound, Refused, Throttled
 from shared.kernel.principal import Unauthenticated
-
-Messages = ClassVar[dict[str, str]]
 
 
 class UnknownKelurahan(Refused):
     code = "unknown_kelurahan"
     field = "kelurahan_code"
-    messages: Messages = {
+    messages = {
         "id": "Kelurahan '{code}' tidak ada di {city}. Pilih kode dari GET /regions.",
         "en": "There is no kelurahan '{code}' in {city}. Choose a code from GET /regions.",
     }
@@ -22,7 +18,7 @@ class UnknownKelurahan(Refused):
 class InvalidWhatsApp(Refused):
     code = "invalid_whatsapp_number"
     field = "whatsapp"
-    messages: Messages = {
+    messages = {
         "id": "Nomor WhatsApp '{number}' bukan nomor seluler Indonesia. Tulis seperti 081234567890 atau +6281234567890.",
         "en": "'{number}' is not an Indonesian mobile number. Write it like 081234567890 or +6281234567890.",
     }
@@ -31,7 +27,7 @@ class InvalidWhatsApp(Refused):
 class KimNameTaken(Conflict):
     code = "kim_name_taken"
     field = "name"
-    messages: Messages = {
+    messages = {
         "id": "Nama KIM '{name}' sudah terdaftar. Gunakan nama lain atau perbarui KIM yang ada.",
         "en": "A KIM named '{name}' is already registered. Use another name or update the existing KIM.",
     }
@@ -40,7 +36,7 @@ class KimNameTaken(Conflict):
 class KimNotFound(NotFound):
     code = "kim_not_found"
     field = "kim_id"
-    messages: Messages = {
+    messages = {
         "id": "KIM {kim_id} tidak ditemukan.",
         "en": "KIM {kim_id} was not found.",
     }
@@ -48,7 +44,7 @@ class KimNotFound(NotFound):
 
 class KimAlreadyVerified(Conflict):
     code = "kim_already_verified"
-    messages: Messages = {
+    messages = {
         "id": "KIM {name} sudah diverifikasi.",
         "en": "KIM {name} is already verified.",
     }
@@ -57,7 +53,7 @@ class KimAlreadyVerified(Conflict):
 class EditionNotFound(NotFound):
     code = "edition_not_found"
     field = "edition_id"
-    messages: Messages = {
+    messages = {
         "id": "Edisi lomba {edition_id} tidak ditemukan.",
         "en": "Edition {edition_id} was not found.",
     }
@@ -66,7 +62,7 @@ class EditionNotFound(NotFound):
 class WindowClosesBeforeItOpens(Refused):
     code = "submission_window_invalid"
     field = "submission_closes_at"
-    messages: Messages = {
+    messages = {
         "id": "Batas akhir pengumpulan harus setelah waktu pembukaan.",
         "en": "The submission deadline must come after the window opens.",
     }
@@ -75,7 +71,7 @@ class WindowClosesBeforeItOpens(Refused):
 class WindowAlreadyOver(Refused):
     code = "submission_window_over"
     field = "submission_closes_at"
-    messages: Messages = {
+    messages = {
         "id": "Batas akhir pengumpulan ({closes_at}) sudah lewat. Tetapkan batas akhir yang akan datang sebelum menerbitkan.",
         "en": "The submission deadline ({closes_at}) has already passed. Set a future deadline before publishing.",
     }
@@ -84,7 +80,7 @@ class WindowAlreadyOver(Refused):
 class PrizeRankNotAwarded(Refused):
     code = "prize_rank_not_awarded"
     field = "prizes"
-    messages: Messages = {
+    messages = {
         "id": "Hadiah untuk peringkat {rank} tidak sesuai: edisi ini hanya memberi {awarded_ranks} peringkat.",
         "en": "A prize for rank {rank} does not fit: this edition awards only {awarded_ranks} ranks.",
     }
@@ -92,7 +88,7 @@ class PrizeRankNotAwarded(Refused):
 
 class EditionAlreadyPublished(Conflict):
     code = "edition_already_published"
-    messages: Messages = {
+    messages = {
         "id": "Edisi '{title}' sudah diterbitkan.",
         "en": "Edition '{title}' is already published.",
     }
@@ -100,7 +96,7 @@ class EditionAlreadyPublished(Conflict):
 
 class EditionNotPublished(Conflict):
     code = "edition_not_published"
-    messages: Messages = {
+    messages = {
         "id": "Edisi '{title}' belum diterbitkan.",
         "en": "Edition '{title}' has not been published yet.",
     }
@@ -108,7 +104,7 @@ class EditionNotPublished(Conflict):
 
 class SubmissionsAlreadyClosed(Conflict):
     code = "submissions_already_closed"
-    messages: Messages = {
+    messages = {
         "id": "Pengumpulan karya untuk edisi '{title}' sudah ditutup.",
         "en": "Submissions for edition '{title}' are already closed.",
     }
@@ -116,7 +112,7 @@ class SubmissionsAlreadyClosed(Conflict):
 
 class RulesFixedAfterClosing(Conflict):
     code = "edition_closed_for_changes"
-    messages: Messages = {
+    messages = {
         "id": "Edisi '{title}' sudah ditutup untuk pengumpulan; jadwal dan aturannya tidak bisa diubah lagi.",
         "en": "Edition '{title}' is closed for submissions; its window and rules can no longer change.",
     }
@@ -125,7 +121,7 @@ class RulesFixedAfterClosing(Conflict):
 class EditionNotOpenForEnrolment(Refused):
     code = "edition_not_open_for_enrolment"
     field = "edition_id"
-    messages: Messages = {
+    messages = {
         "id": "Edisi '{title}' tidak sedang membuka pendaftaran (status: {status}).",
         "en": "Edition '{title}' is not open for enrolment (status: {status}).",
     }
@@ -134,7 +130,7 @@ class EditionNotOpenForEnrolment(Refused):
 class KimNotVerified(Refused):
     code = "kim_not_verified"
     field = "kim_id"
-    messages: Messages = {
+    messages = {
         "id": "KIM {name} belum diverifikasi oleh Diskominfo. Tunggu verifikasi sebelum mendaftar lomba.",
         "en": "KIM {name} has not been verified by staff yet. Wait for verification before enrolling.",
     }
@@ -143,7 +139,7 @@ class KimNotVerified(Refused):
 class AlreadyEnrolled(Conflict):
     code = "already_enrolled"
     field = "kim_id"
-    messages: Messages = {
+    messages = {
         "id": "KIM {name} sudah terdaftar di edisi ini (status: {status}).",
         "en": "KIM {name} is already enrolled in this edition (status: {status}).",
     }
@@ -152,7 +148,7 @@ class AlreadyEnrolled(Conflict):
 class EnrolmentNotFound(NotFound):
     code = "enrolment_not_found"
     field = "enrolment_id"
-    messages: Messages = {
+    messages = {
         "id": "Pendaftaran {enrolment_id} tidak ditemukan.",
         "en": "Enrolment {enrolment_id} was not found.",
     }
@@ -160,7 +156,7 @@ class EnrolmentNotFound(NotFound):
 
 class EnrolmentAlreadyDecided(Conflict):
     code = "enrolment_already_decided"
-    messages: Messages = {
+    messages = {
         "id": "Pendaftaran ini sudah berstatus {status}.",
         "en": "This enrolment is already {status}.",
     }
@@ -168,7 +164,7 @@ class EnrolmentAlreadyDecided(Conflict):
 
 class EnrolmentDecisionTooLate(Conflict):
     code = "enrolment_decision_too_late"
-    messages: Messages = {
+    messages = {
         "id": "Pengumpulan karya edisi '{title}' sudah ditutup; keputusan pendaftaran tidak bisa diubah lagi.",
         "en": "Submissions for edition '{title}' are closed; enrolment decisions can no longer change.",
     }
@@ -177,7 +173,7 @@ class EnrolmentDecisionTooLate(Conflict):
 class KimRequiredForRepresentative(Refused):
     code = "kim_required"
     field = "kim_id"
-    messages: Messages = {
+    messages = {
         "id": "Akun perwakilan KIM harus menyebut KIM yang diwakilinya (kim_id).",
         "en": "A KIM representative's account must name the KIM it acts for (kim_id).",
     }
@@ -186,7 +182,7 @@ class KimRequiredForRepresentative(Refused):
 class NoKimForRole(Refused):
     code = "kim_not_for_role"
     field = "kim_id"
-    messages: Messages = {
+    messages = {
         "id": "Hanya akun perwakilan KIM yang terkait dengan KIM; peran '{role}' tidak.",
         "en": "Only a KIM representative's account belongs to a KIM; the role '{role}' does not.",
     }
@@ -195,7 +191,7 @@ class NoKimForRole(Refused):
 class AccountEmailTaken(Conflict):
     code = "account_email_taken"
     field = "email"
-    messages: Messages = {
+    messages = {
         "id": "Sudah ada akun dengan email {email}. Masuk dengan akun itu, atau gunakan email lain.",
         "en": "An account with the email {email} already exists. Log in with it, or use another email.",
     }
@@ -203,7 +199,7 @@ class AccountEmailTaken(Conflict):
 
 class LoginFailed(Unauthenticated):
     code = "login_failed"
-    messages: Messages = {
+    messages = {
         "id": "Email atau kata sandi salah.",
         "en": "Wrong email or password.",
     }
@@ -211,7 +207,7 @@ class LoginFailed(Unauthenticated):
 
 class TooManyLogins(Throttled):
     code = "too_many_logins"
-    messages: Messages = {
+    messages = {
         "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {seconds} detik.",
         "en": "Too many failed logins. Try again in {seconds} seconds.",
     }
@@ -220,7 +216,7 @@ class TooManyLogins(Throttled):
 class PasswordRequired(Refused):
     code = "password_required"
     field = "password"
-    messages: Messages = {
+    messages = {
         "id": "Tentukan kata sandi untuk akun perwakilan KIM (minimal 10 karakter); dengan email KIM dan kata sandi itu Anda masuk.",
         "en": "Choose a password for the KIM representative's account (at least 10 characters); you log in with the KIM's email and that password.",
     }
@@ -228,7 +224,7 @@ class PasswordRequired(Refused):
 
 class AccountNotFound(NotFound):
     code = "account_not_found"
-    messages: Messages = {
+    messages = {
         "id": "Akun {account_id} tidak ditemukan.",
         "en": "Account {account_id} was not found.",
     }

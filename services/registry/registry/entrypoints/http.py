@@ -8,12 +8,11 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from shared.kernel.principal import Forbidden
-from shared.platform.http import Caller, service_dependencies
+from shared.platform.http import Caller
 
-from ..bootstrap import Registry
 from ..domain.errors import EditionNotFound, EnrolmentNotFound, KimNotFound, PasswordRequired
 from ..service_layer import services
-from ..service_layer.unit_of_work import RegistryUnitOfWork
+from .dependencies import System, UnitOfWork
 from .schemas import (
     EditionCreate,
     EditionPublic,
@@ -30,16 +29,13 @@ from .schemas import (
 router = APIRouter()
 
 
-System, UoW = service_dependencies(Registry, RegistryUnitOfWork)
-
-
 @router.get("/regions", tags=["regions"], summary="Kecamatan and kelurahan a KIM can belong to")
 async def regions(system: System) -> RegionsPublic:
     return RegionsPublic.of(system.regions)
 
 
 @router.post("/kims", status_code=201, tags=["kims"], summary="Register a KIM")
-async def register_kim(body: KimCreate, system: System, uow: UoW, caller: Caller) -> KimPublic:
+async def register_kim(body: KimCreate, system: System, uow: UnitOfWork, caller: Caller) -> KimPublic:
     if caller.anonymous and body.password is None:
         raise PasswordRequired()
     password = body.password.get_secret_value() if body.password is not None else None
@@ -59,13 +55,13 @@ async def register_kim(body: KimCreate, system: System, uow: UoW, caller: Caller
 
 
 @router.get("/kims", tags=["kims"], summary="List KIMs, oldest first")
-async def list_kims(uow: UoW, verified: bool | None = None) -> list[KimPublic]:
+async def list_kims(uow: UnitOfWork, verified: bool | None = None) -> list[KimPublic]:
     async with uow:
         return [KimPublic.of(kim) for kim in await uow.kims.list(verified=verified)]
 
 
 @router.get("/kims/{kim_id}", tags=["kims"], summary="One KIM")
-async def get_kim(kim_id: UUID, uow: UoW, caller: Caller) -> KimPublic:
+async def get_kim(kim_id: UUID, uow: UnitOfWork, caller: Caller) -> KimPublic:
     caller.require_kim(kim_id)
     async with uow:
         kim = await uow.kims.get(kim_id)
@@ -75,7 +71,9 @@ async def get_kim(kim_id: UUID, uow: UoW, caller: Caller) -> KimPublic:
 
 
 @router.patch("/kims/{kim_id}", tags=["kims"], summary="Change a KIM's profile")
-async def update_kim(kim_id: UUID, body: KimUpdate, system: System, uow: UoW, caller: Caller) -> KimPublic:
+async def update_kim(
+    kim_id: UUID, body: KimUpdate, system: System, uow: UnitOfWork, caller: Caller
+) -> KimPublic:
     caller.require_kim(kim_id)
     kim = await services.update_kim(
         uow,
@@ -92,12 +90,12 @@ async def update_kim(kim_id: UUID, body: KimUpdate, system: System, uow: UoW, ca
 
 
 @router.post("/kims/{kim_id}/verification", tags=["kims"], summary="Staff: mark a KIM as verified")
-async def verify_kim(kim_id: UUID, system: System, uow: UoW) -> KimPublic:
+async def verify_kim(kim_id: UUID, system: System, uow: UnitOfWork) -> KimPublic:
     return KimPublic.of(await services.verify_kim(uow, system.clock, kim_id))
 
 
 @router.post("/editions", status_code=201, tags=["editions"], summary="Staff: draft an edition")
-async def create_edition(body: EditionCreate, system: System, uow: UoW) -> EditionPublic:
+async def create_edition(body: EditionCreate, system: System, uow: UnitOfWork) -> EditionPublic:
     edition = await services.create_edition(
         uow,
         system.clock,
@@ -114,7 +112,7 @@ async def create_edition(body: EditionCreate, system: System, uow: UoW) -> Editi
 
 
 @router.get("/editions", tags=["editions"], summary="List editions, newest first")
-async def list_editions(uow: UoW, caller: Caller) -> list[EditionPublic]:
+async def list_editions(uow: UnitOfWork, caller: Caller) -> list[EditionPublic]:
     """Staff see drafts too; everyone else, the published editions."""
     async with uow:
         editions = await uow.editions.list()
@@ -122,7 +120,7 @@ async def list_editions(uow: UoW, caller: Caller) -> list[EditionPublic]:
 
 
 @router.get("/editions/{edition_id}", tags=["editions"], summary="One edition")
-async def get_edition(edition_id: UUID, uow: UoW, caller: Caller) -> EditionPublic:
+async def get_edition(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> EditionPublic:
     async with uow:
         edition = await uow.editions.get(edition_id)
     if edition is None or (edition.status == "draft" and not caller.is_staff):
@@ -133,7 +131,7 @@ async def get_edition(edition_id: UUID, uow: UoW, caller: Caller) -> EditionPubl
 @router.patch(
     "/editions/{edition_id}", tags=["editions"], summary="Staff: change an edition before it closes"
 )
-async def revise_edition(edition_id: UUID, body: EditionUpdate, uow: UoW) -> EditionPublic:
+async def revise_edition(edition_id: UUID, body: EditionUpdate, uow: UnitOfWork) -> EditionPublic:
     edition = await services.revise_edition(
         uow,
         edition_id,
@@ -150,7 +148,7 @@ async def revise_edition(edition_id: UUID, body: EditionUpdate, uow: UoW) -> Edi
 
 
 @router.post("/editions/{edition_id}/publication", tags=["editions"], summary="Staff: publish an edition")
-async def publish_edition(edition_id: UUID, system: System, uow: UoW) -> EditionPublic:
+async def publish_edition(edition_id: UUID, system: System, uow: UnitOfWork) -> EditionPublic:
     return EditionPublic.of(await services.publish_edition(uow, system.clock, edition_id))
 
 
@@ -159,7 +157,7 @@ async def publish_edition(edition_id: UUID, system: System, uow: UoW) -> Edition
     tags=["editions"],
     summary="Staff: close submissions now (they also close by themselves at the deadline)",
 )
-async def close_submissions(edition_id: UUID, system: System, uow: UoW) -> EditionPublic:
+async def close_submissions(edition_id: UUID, system: System, uow: UnitOfWork) -> EditionPublic:
     return EditionPublic.of(await services.close_submissions(uow, system.clock, edition_id))
 
 
@@ -170,7 +168,7 @@ async def close_submissions(edition_id: UUID, system: System, uow: UoW) -> Editi
     summary="A verified KIM asks to take part in an edition",
 )
 async def request_enrolment(
-    edition_id: UUID, body: EnrolmentCreate, system: System, uow: UoW, caller: Caller
+    edition_id: UUID, body: EnrolmentCreate, system: System, uow: UnitOfWork, caller: Caller
 ) -> EnrolmentPublic:
     caller.require_kim(body.kim_id)
     enrolment = await services.request_enrolment(uow, system.clock, edition_id, body.kim_id)
@@ -180,7 +178,7 @@ async def request_enrolment(
 @router.get("/editions/{edition_id}/enrolments", tags=["enrolments"], summary="Enrolments in an edition")
 async def list_enrolments(
     edition_id: UUID,
-    uow: UoW,
+    uow: UnitOfWork,
     caller: Caller,
     status: Literal["requested", "approved", "rejected"] | None = None,
 ) -> list[EnrolmentPublic]:
@@ -193,7 +191,7 @@ async def list_enrolments(
 
 
 @router.get("/enrolments/{enrolment_id}", tags=["enrolments"], summary="One enrolment")
-async def get_enrolment(enrolment_id: UUID, uow: UoW, caller: Caller) -> EnrolmentPublic:
+async def get_enrolment(enrolment_id: UUID, uow: UnitOfWork, caller: Caller) -> EnrolmentPublic:
     async with uow:
         enrolment = await uow.enrolments.get(enrolment_id)
     if enrolment is None:
@@ -204,7 +202,7 @@ async def get_enrolment(enrolment_id: UUID, uow: UoW, caller: Caller) -> Enrolme
 
 
 @router.post("/enrolments/{enrolment_id}/approval", tags=["enrolments"], summary="Staff: approve")
-async def approve_enrolment(enrolment_id: UUID, system: System, uow: UoW) -> EnrolmentPublic:
+async def approve_enrolment(enrolment_id: UUID, system: System, uow: UnitOfWork) -> EnrolmentPublic:
     return EnrolmentPublic.of(await services.approve_enrolment(uow, system.clock, enrolment_id))
 
 
@@ -212,7 +210,7 @@ async def approve_enrolment(enrolment_id: UUID, system: System, uow: UoW) -> Enr
     "/enrolments/{enrolment_id}/rejection", tags=["enrolments"], summary="Staff: reject, with a reason"
 )
 async def reject_enrolment(
-    enrolment_id: UUID, body: EnrolmentRejection, system: System, uow: UoW
+    enrolment_id: UUID, body: EnrolmentRejection, system: System, uow: UnitOfWork
 ) -> EnrolmentPublic:
     enrolment = await services.reject_enrolment(uow, system.clock, enrolment_id, body.reason)
     return EnrolmentPublic.of(enrolment)

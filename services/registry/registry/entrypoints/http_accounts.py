@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from shared.platform.http import Caller, service_dependencies
+from shared.platform.http import Caller
 
-from ..bootstrap import Registry
 from ..domain.errors import AccountNotFound
 from ..service_layer import accounts
-from ..service_layer.unit_of_work import RegistryUnitOfWork
+from .dependencies import System, UnitOfWork
 from .schemas import AccountCreate, AccountPublic, LoginIn, SessionPublic
 
 router = APIRouter()
-
-System, UoW = service_dependencies(Registry, RegistryUnitOfWork)
 
 
 @router.post(
@@ -22,7 +19,7 @@ System, UoW = service_dependencies(Registry, RegistryUnitOfWork)
     tags=["accounts"],
     summary="Log in with email and password: a short-lived bearer token for every service",
 )
-async def log_in(body: LoginIn, request: Request, system: System, uow: UoW) -> SessionPublic:
+async def log_in(body: LoginIn, request: Request, system: System, uow: UnitOfWork) -> SessionPublic:
     session = await accounts.log_in(
         uow,
         system.clock,
@@ -39,7 +36,7 @@ async def log_in(body: LoginIn, request: Request, system: System, uow: UoW) -> S
 
 
 @router.get("/accounts/me", tags=["accounts"], summary="The account the token belongs to")
-async def me(caller: Caller, uow: UoW) -> AccountPublic:
+async def me(caller: Caller, uow: UnitOfWork) -> AccountPublic:
     assert caller.account_id is not None
     async with uow:
         account = await uow.accounts.get(caller.account_id)
@@ -49,7 +46,7 @@ async def me(caller: Caller, uow: UoW) -> AccountPublic:
 
 
 @router.get("/accounts", tags=["accounts"], summary="Staff: every account, oldest first")
-async def list_accounts(uow: UoW) -> list[AccountPublic]:
+async def list_accounts(uow: UnitOfWork) -> list[AccountPublic]:
     async with uow:
         return [AccountPublic.of(a) for a in await uow.accounts.list()]
 
@@ -61,7 +58,7 @@ async def list_accounts(uow: UoW) -> list[AccountPublic]:
     summary="Staff: open an account for staff, a judge (the email judging appoints them by) "
     "or a KIM's representative",
 )
-async def open_account(body: AccountCreate, system: System, uow: UoW) -> AccountPublic:
+async def open_account(body: AccountCreate, system: System, uow: UnitOfWork) -> AccountPublic:
     account = await accounts.open_account(
         uow,
         system.clock,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -23,8 +24,9 @@ class KimRepository(Protocol):
 class EditionRepository(Protocol):
     async def get(self, edition_id: UUID) -> Edition | None: ...
     def add(self, edition: Edition) -> None: ...
+    async def past_deadline(self, now: datetime) -> list[Edition]: ...
+    # Last: in the annotations below it, `list` would name this method.
     async def list(self) -> list[Edition]: ...
-    async def past_deadline(self, now: object) -> list[Edition]: ...
 
 
 class EnrolmentRepository(Protocol):

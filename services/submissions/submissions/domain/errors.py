@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from shared.kernel.errors import Conflict, NotFound, Refused
-
-Messages = ClassVar[dict[str, str]]
 
 
 class EditionNotFound(NotFound):
     code = "edition_not_found"
     field = "edition_id"
-    messages: Messages = {
+    messages = {
         "id": "Edisi lomba {edition_id} tidak ditemukan atau belum diterbitkan.",
         "en": "Edition {edition_id} was not found or has not been published.",
     }
@@ -21,7 +17,7 @@ class EditionNotFound(NotFound):
 class EntryNotFound(NotFound):
     code = "entry_not_found"
     field = "entry_id"
-    messages: Messages = {
+    messages = {
         "id": "Karya {entry_id} tidak ditemukan.",
         "en": "Entry {entry_id} was not found.",
     }
@@ -29,7 +25,7 @@ class EntryNotFound(NotFound):
 
 class SubmissionWindowNotOpen(Refused):
     code = "submission_window_not_open"
-    messages: Messages = {
+    messages = {
         "id": "Terlalu awal: pengumpulan karya untuk '{title}' baru dibuka {opens_at}.",
         "en": "Too early: submissions for '{title}' open at {opens_at}.",
     }
@@ -37,7 +33,7 @@ class SubmissionWindowNotOpen(Refused):
 
 class SubmissionWindowClosed(Refused):
     code = "submission_window_closed"
-    messages: Messages = {
+    messages = {
         "id": "Terlambat: pengumpulan karya untuk '{title}' sudah ditutup ({closes_at}).",
         "en": "Too late: submissions for '{title}' closed at {closes_at}.",
     }
@@ -46,7 +42,7 @@ class SubmissionWindowClosed(Refused):
 class KimNotEnrolled(Refused):
     code = "kim_not_enrolled"
     field = "kim_id"
-    messages: Messages = {
+    messages = {
         "id": "KIM ini belum terdaftar di edisi '{title}'. Daftarkan KIM ke edisi ini terlebih dahulu.",
         "en": "This KIM is not enrolled in '{title}'. Enrol it in the edition first.",
     }
@@ -55,7 +51,7 @@ class KimNotEnrolled(Refused):
 class EnrolmentNotApproved(Refused):
     code = "enrolment_not_approved"
     field = "kim_id"
-    messages: Messages = {
+    messages = {
         "id": "Pendaftaran {kim_name} di edisi '{title}' {status_id}. Karya hanya bisa dikirim setelah disetujui.",
         "en": "{kim_name}'s enrolment in '{title}' {status_en}. Entries are accepted only once it is approved.",
     }
@@ -64,7 +60,7 @@ class EnrolmentNotApproved(Refused):
 class EntryLimitReached(Refused):
     code = "entry_limit_reached"
     field = "kim_id"
-    messages: Messages = {
+    messages = {
         "id": "{kim_name} sudah mengirim {count} karya; edisi ini membolehkan {limit} karya per KIM. Revisi karya yang ada atau tarik dulu.",
         "en": "{kim_name} already has {count} entries; this edition allows {limit} per KIM. Revise or withdraw an existing one.",
     }
@@ -73,7 +69,7 @@ class EntryLimitReached(Refused):
 class VideoLinkNotHttps(Refused):
     code = "video_link_not_https"
     field = "video_url"
-    messages: Messages = {
+    messages = {
         "id": "Tautan video harus diawali https:// (tautan yang dikirim: {url}).",
         "en": "The video link must start with https:// (got: {url}).",
     }
@@ -82,7 +78,7 @@ class VideoLinkNotHttps(Refused):
 class VideoHostNotAllowed(Refused):
     code = "video_host_not_allowed"
     field = "video_url"
-    messages: Messages = {
+    messages = {
         "id": "Video di {host} tidak diterima. Unggah ke salah satu: {allowed}.",
         "en": "Videos on {host} are not accepted. Upload to one of: {allowed}.",
     }
@@ -91,7 +87,7 @@ class VideoHostNotAllowed(Refused):
 class VideoTooLong(Refused):
     code = "video_too_long"
     field = "duration_seconds"
-    messages: Messages = {
+    messages = {
         "id": "Durasi video {duration} detik melebihi batas {limit} detik. Persingkat video lalu kirim lagi.",
         "en": "The video runs {duration} seconds; the limit is {limit}. Shorten it and submit again.",
     }
@@ -99,7 +95,7 @@ class VideoTooLong(Refused):
 
 class EntryNotActive(Conflict):
     code = "entry_not_active"
-    messages: Messages = {
+    messages = {
         "id": "Karya ini sudah {status_id} dan tidak bisa diubah.",
         "en": "This entry is {status_en} and can no longer change.",
     }

@@ -1,14 +1,15 @@
 """Events the submissions service consumes (queue `submissions.events`): editions,
 enrolments and KIM renames from the registry."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: faststream reads the handlers' hints at
+# run time, and a string hint could resolve against a caller's local names.
 
 from collections.abc import Callable
 
 from faststream.rabbit import RabbitRouter
 
 from shared import contracts as c
-from shared.platform.messaging import SUBMISSIONS, consume, ignore_the_rest, subscribe
+from shared.platform.messaging import SUBMISSIONS, handler, ignore_the_rest, subscribe
 from shared.platform.persistence.unit_of_work import Cause
 
 from ..service_layer import projections
@@ -20,21 +21,34 @@ UnitOfWorkFor = Callable[[Cause], SubmissionsUnitOfWork]
 def consumers(uow_for: UnitOfWorkFor) -> RabbitRouter:
     router = RabbitRouter()
     events = subscribe(router, SUBMISSIONS)
-    consume(
-        events,
-        [c.EditionPublished, c.EditionUpdated],
-        lambda event: projections.record_edition(uow_for(Cause.of(event)), event),
-    )
-    consume(
-        events,
-        [c.EditionSubmissionsClosed],
-        lambda event: projections.record_closure(uow_for(Cause.of(event)), event),
-    )
-    consume(
-        events,
-        [c.EnrolmentRequested, c.EnrolmentApproved, c.EnrolmentRejected],
-        lambda event: projections.record_enrolment(uow_for(Cause.of(event)), event),
-    )
-    consume(events, [c.KimUpdated], lambda event: projections.record_kim(uow_for(Cause.of(event)), event))
+
+    @handler(events)
+    async def on_edition_published(event: c.EditionPublished) -> None:
+        await projections.record_edition(uow_for(Cause.of(event)), event)
+
+    @handler(events)
+    async def on_edition_updated(event: c.EditionUpdated) -> None:
+        await projections.record_edition(uow_for(Cause.of(event)), event)
+
+    @handler(events)
+    async def on_edition_submissions_closed(event: c.EditionSubmissionsClosed) -> None:
+        await projections.record_closure(uow_for(Cause.of(event)), event)
+
+    @handler(events)
+    async def on_enrolment_requested(event: c.EnrolmentRequested) -> None:
+        await projections.record_enrolment(uow_for(Cause.of(event)), event)
+
+    @handler(events)
+    async def on_enrolment_approved(event: c.EnrolmentApproved) -> None:
+        await projections.record_enrolment(uow_for(Cause.of(event)), event)
+
+    @handler(events)
+    async def on_enrolment_rejected(event: c.EnrolmentRejected) -> None:
+        await projections.record_enrolment(uow_for(Cause.of(event)), event)
+
+    @handler(events)
+    async def on_kim_updated(event: c.KimUpdated) -> None:
+        await projections.record_kim(uow_for(Cause.of(event)), event)
+
     ignore_the_rest(events)
     return router

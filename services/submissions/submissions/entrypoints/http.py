@@ -9,19 +9,16 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from shared.kernel.principal import Principal
-from shared.platform.http import Caller, service_dependencies
+from shared.platform.http import Caller
 
-from ..bootstrap import Submissions
 from ..domain.entry import Entry
 from ..domain.errors import EditionNotFound, EntryNotFound
 from ..service_layer import services
 from ..service_layer.unit_of_work import SubmissionsUnitOfWork
+from .dependencies import System, UnitOfWork
 from .schemas import Disqualification, EntryCreate, EntryPublic, EntryUpdate, SubmissionWindowPublic
 
 router = APIRouter()
-
-
-System, UoW = service_dependencies(Submissions, SubmissionsUnitOfWork)
 
 
 async def _entry_for(uow: SubmissionsUnitOfWork, entry_id: UUID, caller: Principal) -> Entry:
@@ -39,7 +36,7 @@ async def _entry_for(uow: SubmissionsUnitOfWork, entry_id: UUID, caller: Princip
     tags=["editions"],
     summary="When entries are accepted for an edition, and under which rules",
 )
-async def submission_window(edition_id: UUID, system: System, uow: UoW) -> SubmissionWindowPublic:
+async def submission_window(edition_id: UUID, system: System, uow: UnitOfWork) -> SubmissionWindowPublic:
     async with uow:
         edition = await uow.editions.get(edition_id)
     if edition is None:
@@ -49,7 +46,7 @@ async def submission_window(edition_id: UUID, system: System, uow: UoW) -> Submi
 
 @router.post("/editions/{edition_id}/entries", status_code=201, tags=["entries"], summary="Submit an entry")
 async def submit_entry(
-    edition_id: UUID, body: EntryCreate, system: System, uow: UoW, caller: Caller
+    edition_id: UUID, body: EntryCreate, system: System, uow: UnitOfWork, caller: Caller
 ) -> EntryPublic:
     caller.require_kim(body.kim_id)
     entry = await services.submit_entry(
@@ -69,7 +66,7 @@ async def submit_entry(
 @router.get("/editions/{edition_id}/entries", tags=["entries"], summary="Entries of an edition, oldest first")
 async def list_entries(
     edition_id: UUID,
-    uow: UoW,
+    uow: UnitOfWork,
     caller: Caller,
     kim_id: UUID | None = None,
     status: Literal["submitted", "withdrawn", "disqualified"] | None = None,
@@ -83,13 +80,13 @@ async def list_entries(
 
 
 @router.get("/entries/{entry_id}", tags=["entries"], summary="One entry")
-async def get_entry(entry_id: UUID, uow: UoW, caller: Caller) -> EntryPublic:
+async def get_entry(entry_id: UUID, uow: UnitOfWork, caller: Caller) -> EntryPublic:
     return EntryPublic.of(await _entry_for(uow, entry_id, caller))
 
 
 @router.patch("/entries/{entry_id}", tags=["entries"], summary="Revise an entry before the deadline")
 async def revise_entry(
-    entry_id: UUID, body: EntryUpdate, system: System, uow: UoW, caller: Caller
+    entry_id: UUID, body: EntryUpdate, system: System, uow: UnitOfWork, caller: Caller
 ) -> EntryPublic:
     await _entry_for(uow, entry_id, caller)
     entry = await services.revise_entry(
@@ -108,7 +105,7 @@ async def revise_entry(
 @router.post(
     "/entries/{entry_id}/withdrawal", tags=["entries"], summary="Withdraw an entry before the deadline"
 )
-async def withdraw_entry(entry_id: UUID, system: System, uow: UoW, caller: Caller) -> EntryPublic:
+async def withdraw_entry(entry_id: UUID, system: System, uow: UnitOfWork, caller: Caller) -> EntryPublic:
     await _entry_for(uow, entry_id, caller)
     return EntryPublic.of(await services.withdraw_entry(uow, system.clock, entry_id))
 
@@ -116,5 +113,7 @@ async def withdraw_entry(entry_id: UUID, system: System, uow: UoW, caller: Calle
 @router.post(
     "/entries/{entry_id}/disqualification", tags=["entries"], summary="Staff: disqualify, with a reason"
 )
-async def disqualify_entry(entry_id: UUID, body: Disqualification, system: System, uow: UoW) -> EntryPublic:
+async def disqualify_entry(
+    entry_id: UUID, body: Disqualification, system: System, uow: UnitOfWork
+) -> EntryPublic:
     return EntryPublic.of(await services.disqualify_entry(uow, system.clock, entry_id, body.reason))
