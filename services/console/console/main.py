@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -27,7 +28,12 @@ LANGUAGE_COOKIE = "kim_lang"
 ONE_YEAR = 365 * 24 * 3600
 
 
-def create_app(settings: Settings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    clock: Callable[[], datetime] | None = None,
+    http: httpx.AsyncClient | None = None,
+) -> FastAPI:
+    """The app; tests pass a clock and an HTTP client (e.g. one that reaches the services in process)."""
     settings = settings or Settings()
     secret = settings.session_secret.get_secret_value()
     store = SessionStore(secret)
@@ -35,7 +41,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = Services(settings, store)
+        app.state.services = Services(settings, store, http)
         try:
             yield
         finally:
