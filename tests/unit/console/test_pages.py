@@ -39,7 +39,7 @@ async def browse(
             transport=httpx.ASGITransport(app=app), base_url="http://console", headers=headers
         ) as browser,
     ):
-        return [await browser.get(path) for path in paths]
+        return [await browser.get(path, follow_redirects=False) for path in paths]
 
 
 def down(request: httpx.Request) -> httpx.Response:
@@ -78,3 +78,12 @@ async def test_an_unknown_edition_is_a_page_not_found() -> None:
     assert page.status_code == 404 and "Halaman tidak ditemukan" in page.text
     (nonsense,) = await browse(registry, "/tidak-ada")
     assert nonsense.status_code == 404 and "Halaman tidak ditemukan" in nonsense.text
+
+
+async def test_the_sections_ask_to_sign_in_first() -> None:
+    answers = await browse(down, "/staf", "/juri", "/kim")
+    assert [(a.status_code, a.headers["location"]) for a in answers] == [
+        (303, "/masuk?kembali=/staf"),
+        (303, "/masuk?kembali=/juri"),
+        (303, "/masuk?kembali=/kim"),
+    ]
