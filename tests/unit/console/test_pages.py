@@ -87,3 +87,31 @@ async def test_the_sections_ask_to_sign_in_first() -> None:
         (303, "/masuk?kembali=/juri"),
         (303, "/masuk?kembali=/kim"),
     ]
+
+
+async def test_ready_only_when_the_four_services_answer() -> None:
+    (ready,) = await browse(lambda r: httpx.Response(200, json={"status": "ok"}), "/ready")
+    assert ready.status_code == 200
+    (not_ready,) = await browse(down, "/ready")
+    assert not_ready.status_code == 503 and not_ready.json()["registry"] == "unavailable"
+
+
+async def test_a_throttled_sign_in_says_so_beside_the_email() -> None:
+    def registry(request: httpx.Request) -> httpx.Response:
+        message = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 60 detik."
+        return httpx.Response(
+            429, json={"error": {"code": "too_many_logins", "message": message, "field": None}}
+        )
+
+    services = httpx.AsyncClient(transport=httpx.MockTransport(registry))
+    app = create_app(Settings(registry_url="http://registry"), clock=lambda: NOW, http=services)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console") as browser,
+    ):
+        form = await browser.get("/masuk")
+        token = form.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        answer = await browser.post("/masuk", data={"email": "a@b.id", "password": "x", "csrf_token": token})
+    assert answer.status_code == 429
+    assert 'id="email-error"' in answer.text and "Coba lagi dalam 60 detik" in answer.text
+    assert '<a href="#email">' in answer.text  # the error summary links to the field
