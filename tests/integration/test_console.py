@@ -63,7 +63,7 @@ async def test_sign_in_renew_sign_out_and_csrf(settings_for: Any) -> None:
             assert staff_page.status_code == 200 and "Lomba Video Pendek KIM 2024" in staff_page.text
             assert "Anda sudah masuk." in staff_page.text
 
-            (session,) = console_app.state.sessions._sessions.values()
+            (session,) = console_app.state.sessions
             # The access token is about to expire: renewed before the call.
             first_refresh = session.refresh_token
             session.access_expires_at = console_app.state.sessions.clock() + 30
@@ -88,7 +88,7 @@ async def test_sign_in_renew_sign_out_and_csrf(settings_for: Any) -> None:
             await browser.post("/masuk", data={**ADMIN, "csrf_token": csrf_of(again)})
             staff_page = await browser.get("/staf")
             assert staff_page.status_code == 200
-            (session,) = console_app.state.sessions._sessions.values()
+            (session,) = console_app.state.sessions
             refresh_token = session.refresh_token
             out = await browser.post("/keluar", data={"csrf_token": csrf_of(staff_page)})
             assert out.status_code == 303 and out.headers["location"] == "/"

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -144,6 +145,14 @@ def create_app(
         if error.status in (401, 403):
             return problem(request, 403, *problems.NOT_ALLOWED)
         return problem(request, error.status, problems.REFUSED[0], message=error.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, error: Exception) -> Response:
+        """An address or a form no page of ours makes: a page, not FastAPI's JSON."""
+        assert isinstance(error, RequestValidationError)
+        if any(problem_["loc"][:1] == ("path",) for problem_ in error.errors()):
+            return problem(request, 404, *problems.NOT_FOUND)
+        return problem(request, 400, *problems.REFUSED)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: Exception) -> Response:

@@ -115,3 +115,8 @@ async def test_a_throttled_sign_in_says_so_beside_the_email() -> None:
     assert answer.status_code == 429
     assert 'id="email-error"' in answer.text and "Coba lagi dalam 60 detik" in answer.text
     assert '<a href="#email">' in answer.text  # the error summary links to the field
+
+
+async def test_a_malformed_address_is_a_page_not_json() -> None:
+    (page,) = await browse(down, "/lomba/bukan-nomor")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
