@@ -12,7 +12,7 @@ from shared.platform.persistence.unit_of_work import Cause
 from shared.service import ServiceRuntime, service_runtime
 
 from .adapters.email import SmtpMailer
-from .adapters.mongo import REPOSITORIES, MongoNotificationsUnitOfWork
+from .adapters.mongo import MongoNotificationsUnitOfWork
 from .adapters.webhook import WebhookPoster
 from .config import Settings
 from .domain.delivery import RetryPolicy
@@ -45,7 +45,8 @@ def lease(settings: Settings) -> timedelta:
 
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Notifications:
     settings = settings or Settings()
-    runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES)
+    repositories = tuple(MongoNotificationsUnitOfWork.repository_classes().values())
+    runtime = service_runtime(settings, produces=PRODUCES, repositories=repositories)
     targets = WebhookTargets(allow_private_addresses=settings.webhook_allow_private_addresses)
     system = Notifications(settings=settings, runtime=runtime, clock=clock, webhook_targets=targets)
     sender = DeliverySender(

@@ -9,7 +9,7 @@ from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import Cause
 from shared.service import ServiceRuntime, service_runtime
 
-from .adapters.mongo import PROJECTIONS, REPOSITORIES, MongoSubmissionsUnitOfWork
+from .adapters.mongo import PROJECTIONS, MongoSubmissionsUnitOfWork
 from .config import Settings
 from .entrypoints.consumers import consumers
 from .service_layer.integration_events import to_integration
@@ -29,7 +29,12 @@ class Submissions:
 
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Submissions:
     settings = settings or Settings()
-    runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES, projections=PROJECTIONS)
+    runtime = service_runtime(
+        settings,
+        produces=PRODUCES,
+        repositories=tuple(MongoSubmissionsUnitOfWork.repository_classes().values()),
+        projections=PROJECTIONS,
+    )
     system = Submissions(settings=settings, runtime=runtime, clock=clock)
     runtime.broker.include_router(consumers(system.uow))
     return system

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from notifications.domain.delivery import Delivery, DeliveryStatus
+from notifications.domain.errors import InboxItemNotFound, RecipientNotFound
 from notifications.domain.recipient import Channel, Recipient
 from notifications.domain.webhook_targets import WebhookTargets
 from notifications.service_layer.integration_events import to_integration
@@ -70,8 +71,8 @@ class FakeDeliveries(FakeRepository[Delivery]):
 class FakeNotifications(FakeUnitOfWork):
     def __init__(self, webhook_targets: WebhookTargets | None = None) -> None:
         super().__init__(to_integration)
-        self.recipients = FakeRecipients("recipient_id")
-        self.deliveries = FakeDeliveries("delivery_id")
+        self.recipients = FakeRecipients("recipient_id", not_found=RecipientNotFound)
+        self.deliveries = FakeDeliveries("delivery_id", not_found=InboxItemNotFound)
         self.webhook_targets = webhook_targets or WebhookTargets()
 
     def caused_by(self, cause: Cause) -> FakeNotifications:

@@ -15,6 +15,7 @@ from notifications.domain.errors import InboxItemNotFound, RecipientNotFound, We
 from notifications.domain.recipient import Recipient, Webhook
 from notifications.domain.webhook_targets import WebhookTargets
 from notifications.service_layer import services
+from notifications.service_layer.commands import ChangeRecipient, CreateRecipient, MarkRead
 from notifications.service_layer.notifying import notify
 from notifications.service_layer.sending import DeliverySender, Transport, Undeliverable, claim_due
 
@@ -32,12 +33,14 @@ async def add_staff(uow: FakeNotifications, clock: Clock, subscriptions: list[st
     recipient = await services.create_recipient(
         uow,
         clock,
-        name=fields.get("name", "Seksi Informasi Publik"),
-        email=fields.get("email", "ikp@malangkota.go.id"),
-        language=fields.get("language", "id"),
-        subscriptions=subscriptions,
-        webhook=fields.get("webhook", WEBHOOK),
-        active=fields.get("active", True),
+        CreateRecipient(
+            name=fields.get("name", "Seksi Informasi Publik"),
+            email=fields.get("email", "ikp@malangkota.go.id"),
+            language=fields.get("language", "id"),
+            subscriptions=subscriptions,
+            webhook=fields.get("webhook", WEBHOOK),
+            active=fields.get("active", True),
+        ),
     )
     return recipient.recipient_id
 
@@ -92,16 +95,22 @@ async def test_the_inbox_is_newest_first_and_reading_is_idempotent() -> None:
     items = await uow.deliveries.inbox(staff, unread_only=False, limit=10)
     assert [i.event_id for i in items] == [second.event_id, first.event_id]
     for _ in range(2):
-        read = await services.mark_read(uow, clock, staff, items[1].delivery_id)
+        read = await services.mark_read(
+            uow, clock, MarkRead(recipient_id=staff, delivery_id=items[1].delivery_id)
+        )
         clock.advance(5)
     assert read.read_at == clock.now - timedelta(seconds=10)
     assert await uow.deliveries.unread(staff) == 1
 
     someone_else = await add_staff(uow, clock, [])
     with pytest.raises(InboxItemNotFound):
-        await services.mark_read(uow, clock, someone_else, items[0].delivery_id)
+        await services.mark_read(
+            uow, clock, MarkRead(recipient_id=someone_else, delivery_id=items[0].delivery_id)
+        )
     with pytest.raises(RecipientNotFound):
-        await services.mark_read(uow, clock, UUID(int=1), items[0].delivery_id)
+        await services.mark_read(
+            uow, clock, MarkRead(recipient_id=UUID(int=1), delivery_id=items[0].delivery_id)
+        )
 
 
 async def test_due_deliveries_are_sent_and_the_outcome_published_with_the_events_cause() -> None:
@@ -177,7 +186,7 @@ async def test_a_recipient_that_removed_the_channel_makes_the_attempt_fail() -> 
     uow, clock = FakeNotifications(), Clock()
     staff = await add_staff(uow, clock, ["entry.submitted"], webhook=None)
     await notify(uow, samples()["entry.submitted"], clock)
-    await services.change_recipient(uow, clock, staff, email=None)
+    await services.change_recipient(uow, clock, ChangeRecipient(recipient_id=staff, email=None))
     for _ in range(3):
         await sender(uow, clock, email=SmtpMailer(Settings(smtp_port=9))).send_due()
         clock.advance(60)
@@ -245,12 +254,16 @@ async def test_a_webhook_at_a_loopback_or_metadata_address_is_refused_when_set()
     staff = await add_staff(uow, clock, [])
     with pytest.raises(WebhookTargetForbidden):
         await services.change_recipient(
-            uow, clock, staff, webhook=Webhook(url="http://[::ffff:10.0.0.1]/hook", secret=SECRET)
+            uow,
+            clock,
+            ChangeRecipient(
+                recipient_id=staff, webhook=Webhook(url="http://[::ffff:10.0.0.1]/hook", secret=SECRET)
+            ),
         )
     assert uow.recipients.items[staff].webhook == WEBHOOK
     # Removing the webhook, or leaving it, is not a target to check.
-    await services.change_recipient(uow, clock, staff, name="Seksi IKP")
-    await services.change_recipient(uow, clock, staff, webhook=None)
+    await services.change_recipient(uow, clock, ChangeRecipient(recipient_id=staff, name="Seksi IKP"))
+    await services.change_recipient(uow, clock, ChangeRecipient(recipient_id=staff, webhook=None))
     assert uow.recipients.items[staff].webhook is None
 
 
@@ -259,7 +272,9 @@ async def test_private_webhook_addresses_are_accepted_when_configuration_allows_
     local = Webhook(url="http://127.0.0.1:8099/hooks", secret=SECRET)
     staff = await add_staff(uow, clock, [], webhook=local)
     await services.change_recipient(
-        uow, clock, staff, webhook=Webhook(url="https://169.254.169.254/x", secret=SECRET)
+        uow,
+        clock,
+        ChangeRecipient(recipient_id=staff, webhook=Webhook(url="https://169.254.169.254/x", secret=SECRET)),
     )
     assert uow.recipients.items[staff].webhook == Webhook(url="https://169.254.169.254/x", secret=SECRET)
 

@@ -9,7 +9,7 @@ import pytest
 from submissions.domain import events
 from submissions.domain.edition import Edition, Rules
 from submissions.domain.enrolment import Enrolment, Region
-from submissions.domain.entry import Entry, Video
+from submissions.domain.entry import Entry
 from submissions.domain.errors import (
     EnrolmentNotApproved,
     EntryLimitReached,
@@ -65,10 +65,8 @@ def submit(
         enrolment=enrolment,
         title="Secangkir dari Mojolangu",
         synopsis="Kedai kopi rumahan.",
-        video=Video(
-            url=str(video.get("url", "https://youtu.be/abc")),
-            duration_seconds=int(video.get("duration", 240)),
-        ),  # type: ignore[call-overload]
+        video_url=str(video.get("url", "https://youtu.be/abc")),
+        duration_seconds=int(video.get("duration", 240)),  # type: ignore[call-overload]
         umkm_featured=["Kopi Mojolangu"],
         now=now,
     )

@@ -15,6 +15,7 @@ from pymongo import ASCENDING, DESCENDING
 from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 
 from ..domain.delivery import Delivery, DeliveryStatus
+from ..domain.errors import InboxItemNotFound, RecipientNotFound
 from ..domain.recipient import Channel, Recipient
 from ..service_layer.unit_of_work import NotificationsUnitOfWork
 
@@ -27,6 +28,7 @@ class MongoRecipientRepository(Repository[Recipient]):
     collection_name = "recipients"
     aggregate = Recipient
     id_field = "recipient_id"
+    not_found = RecipientNotFound
     indexes: ClassVar = [
         # Multikey: one entry per subscribed type.
         {"keys": [("subscriptions", ASCENDING), ("active", ASCENDING)]},
@@ -52,6 +54,8 @@ class MongoDeliveryRepository(Repository[Delivery]):
     collection_name = "deliveries"
     aggregate = Delivery
     id_field = "delivery_id"
+    #: A delivery is asked for by id only as an item of an inbox.
+    not_found = InboxItemNotFound
     indexes: ClassVar = [
         # One delivery per event, recipient and channel, even when two copies of
         # an event are handled at once.
@@ -114,14 +118,6 @@ class MongoDeliveryRepository(Repository[Delivery]):
         return await self._find(query, sort=NEWEST_FIRST, limit=limit)
 
 
-REPOSITORIES = (MongoRecipientRepository, MongoDeliveryRepository)
-
-
 class MongoNotificationsUnitOfWork(MongoUnitOfWork, NotificationsUnitOfWork):
-    def open_repositories(self, session: AsyncIOMotorClientSession) -> None:
-        self.recipients = MongoRecipientRepository(self.db, session)
-        self.deliveries = MongoDeliveryRepository(self.db, session)
-
-    @property
-    def repositories(self) -> tuple[Repository[Any], ...]:
-        return (self.recipients, self.deliveries)  # type: ignore[return-value]
+    recipients: MongoRecipientRepository
+    deliveries: MongoDeliveryRepository

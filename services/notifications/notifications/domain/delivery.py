@@ -88,21 +88,13 @@ class Notice:
         address = self.addressee.email.strip().lower()
         if any(r.email and r.email.strip().lower() == address for r in told):
             return None
-        message = self.messages[DEFAULT_LANGUAGE]
-        return Delivery(
-            delivery_id=uuid4(),
-            event_id=self.event_id,
-            event_type=self.event_type,
-            occurred_at=self.occurred_at,
-            correlation_id=self.correlation_id,
+        return Delivery.of_notice(
+            self,
+            self.messages[DEFAULT_LANGUAGE],
             recipient_id=addressee_id(address),
             address=self.addressee.email,
             channel="email",
-            subject=message.subject,
-            text=message.text,
-            status="pending",
-            created_at=now,
-            next_attempt_at=now,
+            now=now,
         )
 
 
@@ -136,26 +128,49 @@ class Delivery(Aggregate):
 
     @classmethod
     def create(cls, notice: Notice, recipient: Recipient, channel: Channel, now: datetime) -> Delivery:
-        message = notice.messages[recipient.language]
-        delivery = cls(
-            delivery_id=uuid4(),
-            event_id=notice.event_id,
-            event_type=notice.event_type,
-            occurred_at=notice.occurred_at,
-            correlation_id=notice.correlation_id,
+        delivery = cls.of_notice(
+            notice,
+            notice.messages[recipient.language],
             recipient_id=recipient.recipient_id,
             channel=channel,
-            subject=message.subject,
-            text=message.text,
             data=notice.data if channel == "webhook" else None,
-            status="pending",
-            created_at=now,
-            next_attempt_at=now,
+            now=now,
         )
         if channel == "inbox":
             # Writing it is delivering it.
             delivery.succeeded(now)
         return delivery
+
+    @classmethod
+    def of_notice(
+        cls,
+        notice: Notice,
+        message: Message,
+        *,
+        recipient_id: UUID,
+        channel: Channel,
+        now: datetime,
+        address: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> Delivery:
+        """A pending delivery of `notice` in `message`'s words: the one place the
+        notice's fields are copied onto a delivery."""
+        return cls(
+            delivery_id=uuid4(),
+            event_id=notice.event_id,
+            event_type=notice.event_type,
+            occurred_at=notice.occurred_at,
+            correlation_id=notice.correlation_id,
+            recipient_id=recipient_id,
+            address=address,
+            channel=channel,
+            subject=message.subject,
+            text=message.text,
+            data=data,
+            status="pending",
+            created_at=now,
+            next_attempt_at=now,
+        )
 
     @property
     def pending(self) -> bool:

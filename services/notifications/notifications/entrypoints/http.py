@@ -14,6 +14,7 @@ from ..domain.delivery import DeliveryStatus
 from ..domain.recipient import Channel
 from ..domain.templates import TEMPLATES
 from ..service_layer import services
+from ..service_layer.commands import ChangeRecipient, MarkRead
 from .dependencies import System, UnitOfWork
 from .schemas import (
     DeliveryPublic,
@@ -47,29 +48,20 @@ async def templates() -> list[TemplatePublic]:
 
 @router.post("/recipients", status_code=201, tags=["recipients"], summary="Add a recipient")
 async def create_recipient(body: RecipientCreate, system: System, uow: UnitOfWork) -> RecipientPublic:
-    recipient = await services.create_recipient(
-        uow,
-        system.clock,
-        name=body.name,
-        email=str(body.email) if body.email is not None else None,
-        language=body.language or system.settings.default_language,
-        subscriptions=body.subscriptions,
-        webhook=body.webhook.to_domain() if body.webhook is not None else None,
-        active=body.active,
-    )
-    return RecipientPublic.of(recipient)
+    command = body.command(default_language=system.settings.default_language)
+    return RecipientPublic.model_validate(await services.create_recipient(uow, system.clock, command))
 
 
 @router.get("/recipients", tags=["recipients"], summary="List recipients, oldest first")
 async def list_recipients(uow: UnitOfWork) -> list[RecipientPublic]:
     async with uow:
-        return [RecipientPublic.of(r) for r in await uow.recipients.list()]
+        return [RecipientPublic.model_validate(r) for r in await uow.recipients.list()]
 
 
 @router.get("/recipients/{recipient_id}", tags=["recipients"], summary="One recipient")
 async def get_recipient(recipient_id: UUID, uow: UnitOfWork) -> RecipientPublic:
     async with uow:
-        return RecipientPublic.of(await services.recipient_of(uow, recipient_id))
+        return RecipientPublic.model_validate(await uow.recipients.require(recipient_id))
 
 
 @router.patch(
@@ -80,8 +72,8 @@ async def get_recipient(recipient_id: UUID, uow: UnitOfWork) -> RecipientPublic:
 async def change_recipient(
     recipient_id: UUID, body: RecipientUpdate, system: System, uow: UnitOfWork
 ) -> RecipientPublic:
-    recipient = await services.change_recipient(uow, system.clock, recipient_id, **body.changes())
-    return RecipientPublic.of(recipient)
+    command = ChangeRecipient(**body.changes(), recipient_id=recipient_id)
+    return RecipientPublic.model_validate(await services.change_recipient(uow, system.clock, command))
 
 
 @router.get("/recipients/{recipient_id}/inbox", tags=["inbox"], summary="A recipient's inbox, newest first")
@@ -89,10 +81,10 @@ async def inbox(
     recipient_id: UUID, uow: UnitOfWork, unread_only: bool = False, limit: Limit = 50
 ) -> InboxPublic:
     async with uow:
-        await services.recipient_of(uow, recipient_id)
+        await uow.recipients.require(recipient_id)
         items = await uow.deliveries.inbox(recipient_id, unread_only=unread_only, limit=limit)
         unread = await uow.deliveries.unread(recipient_id)
-    return InboxPublic(unread=unread, items=[InboxItemPublic.of(item) for item in items])
+    return InboxPublic(unread=unread, items=[InboxItemPublic.model_validate(item) for item in items])
 
 
 @router.post(
@@ -103,7 +95,8 @@ async def inbox(
 async def mark_read(
     recipient_id: UUID, delivery_id: UUID, system: System, uow: UnitOfWork
 ) -> InboxItemPublic:
-    return InboxItemPublic.of(await services.mark_read(uow, system.clock, recipient_id, delivery_id))
+    command = MarkRead(recipient_id=recipient_id, delivery_id=delivery_id)
+    return InboxItemPublic.model_validate(await services.mark_read(uow, system.clock, command))
 
 
 @router.get("/deliveries", tags=["deliveries"], summary="The delivery log, newest first")
@@ -119,4 +112,4 @@ async def deliveries(
         found = await uow.deliveries.log(
             recipient_id=recipient_id, channel=channel, status=status, event_type=event_type, limit=limit
         )
-    return [DeliveryPublic.of(delivery) for delivery in found]
+    return [DeliveryPublic.model_validate(delivery) for delivery in found]

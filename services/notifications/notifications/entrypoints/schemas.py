@@ -7,15 +7,16 @@ from datetime import datetime
 from typing import Any, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field
 
 from shared import contracts as c
 from shared.kernel.i18n import Language
 from shared.platform.schemas import Name, ShortText
 
-from ..domain.delivery import Delivery, DeliveryStatus
-from ..domain.recipient import Channel, Recipient, Webhook
+from ..domain.delivery import DeliveryStatus
+from ..domain.recipient import Channel, Webhook
 from ..domain.templates import Template, Wording
+from ..service_layer.commands import CreateRecipient
 
 EventType = ShortText
 
@@ -45,6 +46,14 @@ class RecipientCreate(Input):
     webhook: WebhookIn | None = None
     active: bool = True
 
+    def command(self, default_language: Language) -> CreateRecipient:
+        return CreateRecipient(
+            **self.model_dump(exclude={"email", "language", "webhook"}),
+            email=str(self.email) if self.email is not None else None,
+            language=self.language or default_language,
+            webhook=self.webhook.to_domain() if self.webhook is not None else None,
+        )
+
 
 class RecipientUpdate(Input):
     """Only the fields sent change; `null` removes the email or the webhook."""
@@ -71,10 +80,15 @@ class RecipientUpdate(Input):
 
 
 class WebhookPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     url: str
 
 
+# Read from the recipient by attribute; the webhook's secret has no field here.
 class RecipientPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     recipient_id: UUID
     name: str
     email: str | None
@@ -85,43 +99,19 @@ class RecipientPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def of(cls, recipient: Recipient) -> Self:
-        return cls(
-            recipient_id=recipient.recipient_id,
-            name=recipient.name,
-            email=recipient.email,
-            language=recipient.language,
-            subscriptions=recipient.subscriptions,
-            webhook=WebhookPublic(url=recipient.webhook.url) if recipient.webhook else None,
-            active=recipient.active,
-            created_at=recipient.created_at,
-            updated_at=recipient.updated_at,
-        )
 
-
+# Read from the delivery by attribute; `received_at` is when it was stored (`created_at`).
 class InboxItemPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     delivery_id: UUID
     event_id: UUID
     event_type: str
     subject: str
     text: str
     occurred_at: datetime
-    received_at: datetime
+    received_at: datetime = Field(validation_alias=AliasChoices("received_at", "created_at"))
     read_at: datetime | None
-
-    @classmethod
-    def of(cls, item: Delivery) -> Self:
-        return cls(
-            delivery_id=item.delivery_id,
-            event_id=item.event_id,
-            event_type=item.event_type,
-            subject=item.subject,
-            text=item.text,
-            occurred_at=item.occurred_at,
-            received_at=item.created_at,
-            read_at=item.read_at,
-        )
 
 
 class InboxPublic(BaseModel):
@@ -129,7 +119,10 @@ class InboxPublic(BaseModel):
     items: list[InboxItemPublic] = Field(description="newest first")
 
 
+# Read from the delivery by attribute; its text and data stay in the inbox and the webhook.
 class DeliveryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     delivery_id: UUID
     event_id: UUID
     event_type: str
@@ -145,26 +138,6 @@ class DeliveryPublic(BaseModel):
     delivered_at: datetime | None
     failed_at: datetime | None
     read_at: datetime | None
-
-    @classmethod
-    def of(cls, delivery: Delivery) -> Self:
-        return cls(
-            delivery_id=delivery.delivery_id,
-            event_id=delivery.event_id,
-            event_type=delivery.event_type,
-            recipient_id=delivery.recipient_id,
-            address=delivery.address,
-            channel=delivery.channel,
-            status=delivery.status,
-            attempts=delivery.attempts,
-            last_error=delivery.last_error,
-            subject=delivery.subject,
-            created_at=delivery.created_at,
-            next_attempt_at=delivery.next_attempt_at,
-            delivered_at=delivery.delivered_at,
-            failed_at=delivery.failed_at,
-            read_at=delivery.read_at,
-        )
 
 
 class AboutPublic(BaseModel):

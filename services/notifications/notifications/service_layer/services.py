@@ -1,95 +1,48 @@
-"""What staff do with recipients and their inbox. Each use case is one unit of work."""
+"""What staff do with recipients and their inbox. Each use case takes its command
+(`commands.py`) and is one unit of work."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from uuid import UUID
-
 from shared.kernel.clock import Clock
-from shared.kernel.i18n import Language
 from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain.delivery import Delivery
-from ..domain.errors import InboxItemNotFound, RecipientNotFound
-from ..domain.recipient import KEEP, Keep, Recipient, Webhook
+from ..domain.errors import InboxItemNotFound
+from ..domain.recipient import Recipient, Webhook
+from .commands import ChangeRecipient, CreateRecipient, MarkRead
 from .unit_of_work import NotificationsUnitOfWork
 
 
 @retry_on_conflict
-async def create_recipient(
-    uow: NotificationsUnitOfWork,
-    clock: Clock,
-    *,
-    name: str,
-    email: str | None,
-    language: Language,
-    subscriptions: Iterable[str],
-    webhook: Webhook | None,
-    active: bool = True,
-) -> Recipient:
-    if webhook is not None:
-        uow.webhook_targets.check_url(webhook.url)
+async def create_recipient(uow: NotificationsUnitOfWork, clock: Clock, command: CreateRecipient) -> Recipient:
+    if command.webhook is not None:
+        uow.webhook_targets.check_url(command.webhook.url)
     async with uow:
-        recipient = Recipient.create(
-            name=name,
-            email=email,
-            language=language,
-            subscriptions=subscriptions,
-            webhook=webhook,
-            active=active,
-            now=clock(),
-        )
+        recipient = Recipient.create(now=clock(), **command.fields())
         uow.recipients.add(recipient)
         await uow.commit()
     return recipient
 
 
 @retry_on_conflict
-async def change_recipient(
-    uow: NotificationsUnitOfWork,
-    clock: Clock,
-    recipient_id: UUID,
-    *,
-    name: str | Keep = KEEP,
-    email: str | None | Keep = KEEP,
-    language: Language | Keep = KEEP,
-    subscriptions: Iterable[str] | Keep = KEEP,
-    webhook: Webhook | None | Keep = KEEP,
-    active: bool | Keep = KEEP,
-) -> Recipient:
-    if isinstance(webhook, Webhook):
-        uow.webhook_targets.check_url(webhook.url)
+async def change_recipient(uow: NotificationsUnitOfWork, clock: Clock, command: ChangeRecipient) -> Recipient:
+    if isinstance(command.webhook, Webhook):
+        uow.webhook_targets.check_url(command.webhook.url)
     async with uow:
-        recipient = await recipient_of(uow, recipient_id)
-        recipient.change(
-            now=clock(),
-            name=name,
-            email=email,
-            language=language,
-            subscriptions=subscriptions,
-            webhook=webhook,
-            active=active,
-        )
+        recipient = await uow.recipients.require(command.recipient_id)
+        recipient.change(now=clock(), **command.changes())
         await uow.commit()
     return recipient
 
 
 @retry_on_conflict
-async def mark_read(
-    uow: NotificationsUnitOfWork, clock: Clock, recipient_id: UUID, delivery_id: UUID
-) -> Delivery:
+async def mark_read(uow: NotificationsUnitOfWork, clock: Clock, command: MarkRead) -> Delivery:
     async with uow:
-        await recipient_of(uow, recipient_id)
-        item = await uow.deliveries.get(delivery_id)
-        if item is None or item.recipient_id != recipient_id or item.channel != "inbox":
-            raise InboxItemNotFound(delivery_id=delivery_id)
+        await uow.recipients.require(command.recipient_id)
+        item = await uow.deliveries.get(command.delivery_id)
+        # Another recipient's item, or one on another channel, is not in this inbox either.
+        if item is None or item.recipient_id != command.recipient_id or item.channel != "inbox":
+            raise InboxItemNotFound(delivery_id=command.delivery_id)
         item.mark_read(clock())
         await uow.commit()
     return item
-
-
-async def recipient_of(uow: NotificationsUnitOfWork, recipient_id: UUID) -> Recipient:
-    recipient = await uow.recipients.get(recipient_id)
-    if recipient is None:
-        raise RecipientNotFound(recipient_id=recipient_id)
-    return recipient

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from uuid import UUID
 
-from motor.motor_asyncio import AsyncIOMotorClientSession
 from pymongo import ASCENDING
 
 from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
@@ -13,6 +12,7 @@ from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment
 from ..domain.entry import Entry, EntryStatus
+from ..domain.errors import EditionNotFound, EnrolmentNotFound, EntryNotFound
 from ..service_layer.unit_of_work import SubmissionsUnitOfWork
 
 
@@ -20,12 +20,14 @@ class MongoEditionRepository(Repository[Edition]):
     collection_name = "editions"
     aggregate = Edition
     id_field = "edition_id"
+    not_found = EditionNotFound
 
 
 class MongoEnrolmentRepository(Repository[Enrolment]):
     collection_name = "enrolments"
     aggregate = Enrolment
     id_field = "enrolment_id"
+    not_found = EnrolmentNotFound
     indexes: ClassVar = [
         {"keys": [("edition_id", ASCENDING), ("kim_id", ASCENDING)], "unique": True},
         {"keys": [("kim_id", ASCENDING)]},
@@ -42,6 +44,7 @@ class MongoEntryRepository(Repository[Entry]):
     collection_name = "entries"
     aggregate = Entry
     id_field = "entry_id"
+    not_found = EntryNotFound
     indexes: ClassVar = [
         {"keys": [("edition_id", ASCENDING), ("submitted_at", ASCENDING)]},
         {"keys": [("edition_id", ASCENDING), ("kim_id", ASCENDING)]},
@@ -63,17 +66,11 @@ class MongoEntryRepository(Repository[Entry]):
         )
 
 
-REPOSITORIES = (MongoEditionRepository, MongoEnrolmentRepository, MongoEntryRepository)
-#: Built only from the registry's events: a replay can rebuild them.
-PROJECTIONS = (MongoEditionRepository, MongoEnrolmentRepository)
-
-
 class MongoSubmissionsUnitOfWork(MongoUnitOfWork, SubmissionsUnitOfWork):
-    def open_repositories(self, session: AsyncIOMotorClientSession) -> None:
-        self.editions = MongoEditionRepository(self.db, session)
-        self.enrolments = MongoEnrolmentRepository(self.db, session)
-        self.entries = MongoEntryRepository(self.db, session)
+    editions: MongoEditionRepository
+    enrolments: MongoEnrolmentRepository
+    entries: MongoEntryRepository
 
-    @property
-    def repositories(self) -> tuple[Repository[Any], ...]:
-        return (self.editions, self.enrolments, self.entries)  # type: ignore[return-value]
+
+#: Built only from the registry's events: a replay can rebuild them (not the entries).
+PROJECTIONS = (MongoEditionRepository, MongoEnrolmentRepository)

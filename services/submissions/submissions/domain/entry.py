@@ -6,6 +6,7 @@ the deadline, disqualified by staff with a reason.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -67,16 +68,18 @@ class Entry(Aggregate):
         *,
         edition: Edition,
         enrolment: Enrolment | None,
+        now: datetime,
         title: str,
         synopsis: str,
-        video: Video,
+        video_url: str,
+        duration_seconds: int,
         umkm_featured: list[str],
-        now: datetime,
     ) -> Entry:
         edition.check_open(now)
         if enrolment is None:
             raise KimNotEnrolled(title=edition.title)
         enrolment.reserve_entry(edition)
+        video = Video(url=video_url, duration_seconds=duration_seconds)
         video.check(edition.rules)
         entry = cls(
             entry_id=uuid4(),
@@ -114,14 +117,29 @@ class Entry(Aggregate):
             else self.video.duration_seconds,
         )
         video.check(edition.rules)
-        before = (self.title, self.synopsis, self.video, self.umkm_featured)
+        before = copy.copy(self)
         self.title = title if title is not None else self.title
         self.synopsis = synopsis if synopsis is not None else self.synopsis
         self.video = video
         self.umkm_featured = umkm_featured if umkm_featured is not None else self.umkm_featured
-        if (self.title, self.synopsis, self.video, self.umkm_featured) != before:
+        # Compared whole, so a field added to the entry counts as a change without a word here.
+        if self != before:
             self.updated_at = now
             self.events.append(events.EntryRevised(self))
+
+    # Read by attribute, as the integration event and the public shape name them.
+    @property
+    def video_url(self) -> str:
+        return self.video.url
+
+    @property
+    def duration_seconds(self) -> int:
+        return self.video.duration_seconds
+
+    @property
+    def revision(self) -> int:
+        """1 when submitted; grows with every change (the version the entry is stored at)."""
+        return self.version
 
     def withdraw(self, *, edition: Edition, enrolment: Enrolment, now: datetime) -> None:
         self._check_active()

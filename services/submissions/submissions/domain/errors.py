@@ -23,6 +23,15 @@ class EntryNotFound(NotFound):
     }
 
 
+class EnrolmentNotFound(NotFound):
+    code = "enrolment_not_found"
+    field = "enrolment_id"
+    messages = {
+        "id": "Pendaftaran {enrolment_id} tidak ditemukan.",
+        "en": "Enrolment {enrolment_id} was not found.",
+    }
+
+
 class SubmissionWindowNotOpen(Refused):
     code = "submission_window_not_open"
     messages = {

@@ -12,8 +12,8 @@ from shared.kernel.principal import Principal
 from shared.platform.http import Caller
 
 from ..domain.entry import Entry
-from ..domain.errors import EditionNotFound, EntryNotFound
 from ..service_layer import services
+from ..service_layer.commands import DisqualifyEntry, ReviseEntry, SubmitEntry, WithdrawEntry
 from ..service_layer.unit_of_work import SubmissionsUnitOfWork
 from .dependencies import System, UnitOfWork
 from .schemas import Disqualification, EntryCreate, EntryPublic, EntryUpdate, SubmissionWindowPublic
@@ -24,9 +24,7 @@ router = APIRouter()
 async def _entry_for(uow: SubmissionsUnitOfWork, entry_id: UUID, caller: Principal) -> Entry:
     """The entry, if the caller acts for its KIM (staff act for all)."""
     async with uow:
-        entry = await uow.entries.get(entry_id)
-    if entry is None:
-        raise EntryNotFound(entry_id=entry_id)
+        entry = await uow.entries.require(entry_id)
     caller.require_kim(entry.kim_id)
     return entry
 
@@ -38,9 +36,7 @@ async def _entry_for(uow: SubmissionsUnitOfWork, entry_id: UUID, caller: Princip
 )
 async def submission_window(edition_id: UUID, system: System, uow: UnitOfWork) -> SubmissionWindowPublic:
     async with uow:
-        edition = await uow.editions.get(edition_id)
-    if edition is None:
-        raise EditionNotFound(edition_id=edition_id)
+        edition = await uow.editions.require(edition_id)
     return SubmissionWindowPublic.of(edition, system.clock())
 
 
@@ -50,17 +46,9 @@ async def submit_entry(
 ) -> EntryPublic:
     caller.require_kim(body.kim_id)
     entry = await services.submit_entry(
-        uow,
-        system.clock,
-        edition_id=edition_id,
-        kim_id=body.kim_id,
-        title=body.title,
-        synopsis=body.synopsis,
-        video_url=body.video_url,
-        duration_seconds=body.duration_seconds,
-        umkm_featured=list(body.umkm_featured),
+        uow, system.clock, SubmitEntry(**body.model_dump(), edition_id=edition_id)
     )
-    return EntryPublic.of(entry)
+    return EntryPublic.model_validate(entry)
 
 
 @router.get("/editions/{edition_id}/entries", tags=["entries"], summary="Entries of an edition, oldest first")
@@ -76,12 +64,12 @@ async def list_entries(
         kim_id = caller.kim_id
     async with uow:
         entries = await uow.entries.of_edition(edition_id, kim_id=kim_id, status=status)
-    return [EntryPublic.of(entry) for entry in entries]
+    return [EntryPublic.model_validate(entry) for entry in entries]
 
 
 @router.get("/entries/{entry_id}", tags=["entries"], summary="One entry")
 async def get_entry(entry_id: UUID, uow: UnitOfWork, caller: Caller) -> EntryPublic:
-    return EntryPublic.of(await _entry_for(uow, entry_id, caller))
+    return EntryPublic.model_validate(await _entry_for(uow, entry_id, caller))
 
 
 @router.patch("/entries/{entry_id}", tags=["entries"], summary="Revise an entry before the deadline")
@@ -89,17 +77,8 @@ async def revise_entry(
     entry_id: UUID, body: EntryUpdate, system: System, uow: UnitOfWork, caller: Caller
 ) -> EntryPublic:
     await _entry_for(uow, entry_id, caller)
-    entry = await services.revise_entry(
-        uow,
-        system.clock,
-        entry_id,
-        title=body.title,
-        synopsis=body.synopsis,
-        video_url=body.video_url,
-        duration_seconds=body.duration_seconds,
-        umkm_featured=list(body.umkm_featured) if body.umkm_featured is not None else None,
-    )
-    return EntryPublic.of(entry)
+    command = ReviseEntry(**body.model_dump(), entry_id=entry_id)
+    return EntryPublic.model_validate(await services.revise_entry(uow, system.clock, command))
 
 
 @router.post(
@@ -107,7 +86,8 @@ async def revise_entry(
 )
 async def withdraw_entry(entry_id: UUID, system: System, uow: UnitOfWork, caller: Caller) -> EntryPublic:
     await _entry_for(uow, entry_id, caller)
-    return EntryPublic.of(await services.withdraw_entry(uow, system.clock, entry_id))
+    entry = await services.withdraw_entry(uow, system.clock, WithdrawEntry(entry_id=entry_id))
+    return EntryPublic.model_validate(entry)
 
 
 @router.post(
@@ -116,4 +96,5 @@ async def withdraw_entry(entry_id: UUID, system: System, uow: UnitOfWork, caller
 async def disqualify_entry(
     entry_id: UUID, body: Disqualification, system: System, uow: UnitOfWork
 ) -> EntryPublic:
-    return EntryPublic.of(await services.disqualify_entry(uow, system.clock, entry_id, body.reason))
+    command = DisqualifyEntry(**body.model_dump(), entry_id=entry_id)
+    return EntryPublic.model_validate(await services.disqualify_entry(uow, system.clock, command))

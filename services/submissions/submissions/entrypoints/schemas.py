@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.platform.schemas import LongText, Name, Reason, ShortText
 
 from ..domain.edition import Edition
-from ..domain.entry import Entry
 
 VideoUrl = ShortText
 
@@ -44,11 +43,16 @@ class Disqualification(Input):
 
 
 class RegionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     code: str
     name: str
 
 
+# Read from the entry by attribute: `EntryPublic.model_validate(entry)`.
 class EntryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     entry_id: UUID
     edition_id: UUID
     kim_id: UUID
@@ -65,27 +69,9 @@ class EntryPublic(BaseModel):
     updated_at: datetime
     disqualification_reason: str | None
 
-    @classmethod
-    def of(cls, entry: Entry) -> Self:
-        return cls(
-            entry_id=entry.entry_id,
-            edition_id=entry.edition_id,
-            kim_id=entry.kim_id,
-            kim_name=entry.kim_name,
-            kelurahan=RegionPublic(code=entry.kelurahan.code, name=entry.kelurahan.name),
-            title=entry.title,
-            synopsis=entry.synopsis,
-            video_url=entry.video.url,
-            duration_seconds=entry.video.duration_seconds,
-            umkm_featured=entry.umkm_featured,
-            status=entry.status,
-            revision=entry.version,
-            submitted_at=entry.submitted_at,
-            updated_at=entry.updated_at,
-            disqualification_reason=entry.disqualification_reason,
-        )
 
-
+# Mapped by hand, on purpose: it flattens the edition's rules and works out
+# `open_now` for the time asked.
 class SubmissionWindowPublic(BaseModel):
     edition_id: UUID
     title: str

@@ -1,0 +1,62 @@
+"""What staff ask of the notifications service: one command per use case that
+changes something, built once from the request (`RecipientCreate.command(...)`,
+`ChangeRecipient(**body.changes(), recipient_id=...)`) and handed whole to the
+use case. A recipient's fields reach the aggregate as the command's own fields
+(`fields()`), so a new one is added to the command and the recipient, not to
+every call in between."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from shared.kernel.i18n import Language
+
+from ..domain.recipient import KEEP, Keep, Webhook
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateRecipient:
+    name: str
+    email: str | None
+    language: Language
+    subscriptions: Iterable[str]
+    webhook: Webhook | None
+    active: bool = True
+
+    def fields(self) -> dict[str, Any]:
+        """The recipient's fields, as `Recipient.create` takes them."""
+        return _fields(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeRecipient:
+    """Only the fields given change; `KEEP` leaves one as it is (None may be a
+    real value: "remove the email")."""
+
+    recipient_id: UUID
+    name: str | Keep = KEEP
+    email: str | None | Keep = KEEP
+    language: Language | Keep = KEEP
+    subscriptions: Iterable[str] | Keep = KEEP
+    webhook: Webhook | None | Keep = KEEP
+    active: bool | Keep = KEEP
+
+    def changes(self) -> dict[str, Any]:
+        """The changes, as `Recipient.change` takes them: every field but the id."""
+        return _fields(self, but=("recipient_id",))
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkRead:
+    recipient_id: UUID
+    delivery_id: UUID
+
+
+def _fields(command: DataclassInstance, *, but: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {f.name: getattr(command, f.name) for f in fields(command) if f.name not in but}
