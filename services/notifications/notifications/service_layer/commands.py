@@ -8,16 +8,14 @@ every call in between."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
+from shared.kernel.commands import fields_of
 from shared.kernel.i18n import Language
 
 from ..domain.recipient import KEEP, Keep, Webhook
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,7 +29,7 @@ class CreateRecipient:
 
     def fields(self) -> dict[str, Any]:
         """The recipient's fields, as `Recipient.create` takes them."""
-        return _fields(self)
+        return fields_of(self)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,14 +47,10 @@ class ChangeRecipient:
 
     def changes(self) -> dict[str, Any]:
         """The changes, as `Recipient.change` takes them: every field but the id."""
-        return _fields(self, but=("recipient_id",))
+        return fields_of(self, but=("recipient_id",))
 
 
 @dataclass(frozen=True, kw_only=True)
 class MarkRead:
     recipient_id: UUID
     delivery_id: UUID
-
-
-def _fields(command: DataclassInstance, *, but: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {f.name: getattr(command, f.name) for f in fields(command) if f.name not in but}

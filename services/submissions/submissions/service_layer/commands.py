@@ -7,12 +7,11 @@ call in between."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
+from shared.kernel.commands import fields_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,7 +26,7 @@ class SubmitEntry:
 
     def written(self) -> dict[str, Any]:
         """What the KIM wrote, as `Entry.submit` takes it: every field but the ids."""
-        return _fields(self, but=("edition_id", "kim_id"))
+        return fields_of(self, but=("edition_id", "kim_id"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,7 +42,7 @@ class ReviseEntry:
 
     def written(self) -> dict[str, Any]:
         """The changes, as `Entry.revise` takes them: every field but the id."""
-        return _fields(self, but=("entry_id",))
+        return fields_of(self, but=("entry_id",))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,7 +54,3 @@ class WithdrawEntry:
 class DisqualifyEntry:
     entry_id: UUID
     reason: str
-
-
-def _fields(command: DataclassInstance, *, but: tuple[str, ...]) -> dict[str, Any]:
-    return {f.name: getattr(command, f.name) for f in fields(command) if f.name not in but}
