@@ -73,9 +73,14 @@ OPERATIONS: dict[Endpoint, Rule] = {
 RULES: dict[str, dict[Endpoint, Rule]] = {
     "registry": {
         ("POST", "/auth/login"): EVERYONE,
+        # The refresh token is the credential: whoever holds it may renew or end its session.
+        ("POST", "/auth/refresh"): EVERYONE,
+        ("POST", "/auth/logout"): EVERYONE,
         ("GET", "/accounts/me"): SIGNED_IN,
         ("GET", "/accounts"): STAFF,
         ("POST", "/accounts"): STAFF,
+        ("POST", "/accounts/{account_id}/disable"): STAFF,
+        ("POST", "/accounts/{account_id}/enable"): STAFF,
         ("GET", "/regions"): EVERYONE,
         # A KIM registers itself (and its representative's account), or staff do it for them.
         ("POST", "/kims"): Rule(anonymous=ALLOW, staff=ALLOW),

@@ -18,6 +18,7 @@ from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment, EnrolmentStatus
 from ..domain.errors import AccountEmailTaken, AlreadyEnrolled, KimNameTaken
 from ..domain.kim import Kim
+from ..domain.session import LoginSession
 from ..service_layer.unit_of_work import RegistryUnitOfWork
 
 
@@ -113,7 +114,30 @@ class MongoAccountRepository(Repository[Account]):
         return await self._collection.find_one({"role": role}, {"_id": 1}, session=self._session) is not None
 
 
-REPOSITORIES = (MongoKimRepository, MongoEditionRepository, MongoEnrolmentRepository, MongoAccountRepository)
+class MongoSessionRepository(Repository[LoginSession]):
+    collection_name = "sessions"
+    aggregate = LoginSession
+    id_field = "session_id"
+    indexes: ClassVar = [
+        {"keys": [("token_hash", ASCENDING)], "unique": True},
+        {"keys": [("rotated_hashes", ASCENDING)]},
+        {"keys": [("account_id", ASCENDING), ("revoked_at", ASCENDING)]},
+    ]
+
+    async def with_token(self, token_hash: str) -> LoginSession | None:
+        return await self._find_one({"$or": [{"token_hash": token_hash}, {"rotated_hashes": token_hash}]})
+
+    async def live_of_account(self, account_id: UUID) -> list[LoginSession]:
+        return await self._find({"account_id": account_id, "revoked_at": None})
+
+
+REPOSITORIES = (
+    MongoKimRepository,
+    MongoEditionRepository,
+    MongoEnrolmentRepository,
+    MongoAccountRepository,
+    MongoSessionRepository,
+)
 
 
 class MongoRegistryUnitOfWork(MongoUnitOfWork, RegistryUnitOfWork):
@@ -122,7 +146,8 @@ class MongoRegistryUnitOfWork(MongoUnitOfWork, RegistryUnitOfWork):
         self.editions = MongoEditionRepository(self.db, session)
         self.enrolments = MongoEnrolmentRepository(self.db, session)
         self.accounts = MongoAccountRepository(self.db, session)
+        self.sessions = MongoSessionRepository(self.db, session)
 
     @property
     def repositories(self) -> tuple[Repository[Any], ...]:
-        return (self.kims, self.editions, self.enrolments, self.accounts)  # type: ignore[return-value]
+        return (self.kims, self.editions, self.enrolments, self.accounts, self.sessions)  # type: ignore[return-value]

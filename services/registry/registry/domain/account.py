@@ -57,6 +57,17 @@ class Account(Aggregate):
             created_at=now,
         )
 
+    @property
+    def disabled(self) -> bool:
+        return not self.active
+
+    def disable(self) -> None:
+        """Staff stop an account: it can neither log in nor renew a session."""
+        self.active = False
+
+    def enable(self) -> None:
+        self.active = True
+
     def principal(self) -> Principal:
         return Principal(
             account_id=self.account_id, role=self.role, email=self.email, name=self.name, kim_id=self.kim_id

@@ -232,3 +232,19 @@ class AccountNotFound(NotFound):
         "id": "Akun {account_id} tidak ditemukan.",
         "en": "Account {account_id} was not found.",
     }
+
+
+class SessionEnded(Unauthenticated):
+    code = "session_ended"
+    messages: Messages = {
+        "id": "Sesi Anda sudah berakhir (keluar, kedaluwarsa, dicabut, atau akun dinonaktifkan). Silakan masuk lagi.",
+        "en": "Your session has ended (signed out, expired, revoked, or the account was disabled). Please sign in again.",
+    }
+
+
+class AccountDisabled(LoginFailed):
+    code = "account_disabled"
+    messages: Messages = {
+        "id": "Akun ini dinonaktifkan. Hubungi staf Diskominfo.",
+        "en": "This account is disabled. Contact the Diskominfo staff.",
+    }

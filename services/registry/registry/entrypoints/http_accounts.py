@@ -1,8 +1,11 @@
-"""The registry's HTTP API for accounts: log in, who am I, staff open accounts."""
+"""The registry's HTTP API for accounts: log in, renew, log out, who am I, staff open,
+disable and enable accounts."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response
 
 from shared.http import Caller, service_dependencies
 
@@ -10,7 +13,7 @@ from ..bootstrap import Registry
 from ..domain.errors import AccountNotFound
 from ..service_layer import accounts
 from ..service_layer.unit_of_work import RegistryUnitOfWork
-from .schemas import AccountCreate, AccountPublic, LoginIn, SessionPublic
+from .schemas import AccountCreate, AccountPublic, LoginIn, RefreshIn, SessionPublic
 
 router = APIRouter()
 
@@ -20,7 +23,8 @@ System, UoW = service_dependencies(Registry, RegistryUnitOfWork)
 @router.post(
     "/auth/login",
     tags=["accounts"],
-    summary="Log in with email and password: a short-lived bearer token for every service",
+    summary="Log in with email and password: a short-lived bearer token for every service "
+    "and a refresh token that renews it",
 )
 async def log_in(body: LoginIn, request: Request, system: System, uow: UoW) -> SessionPublic:
     session = await accounts.log_in(
@@ -31,11 +35,40 @@ async def log_in(body: LoginIn, request: Request, system: System, uow: UoW) -> S
         password=body.password.get_secret_value(),
         client=request.client.host if request.client else "unknown",
     )
-    return SessionPublic(
-        access_token=session.access_token,
-        expires_in=session.expires_in_seconds,
-        account=AccountPublic.of(session.account),
+    return SessionPublic.of(session)
+
+
+@router.post(
+    "/auth/refresh",
+    tags=["accounts"],
+    summary="Renew: a new access token and a new refresh token for the one given, which stops working "
+    "(presenting it again ends the session)",
+)
+async def refresh(body: RefreshIn, system: System, uow: UoW) -> SessionPublic:
+    session = await accounts.refresh(
+        uow, system.clock, system.login, refresh_token=body.refresh_token.get_secret_value()
     )
+    return SessionPublic.of(session)
+
+
+@router.post("/auth/logout", status_code=204, tags=["accounts"], summary="End the session of a refresh token")
+async def log_out(body: RefreshIn, system: System, uow: UoW) -> Response:
+    await accounts.log_out(uow, system.clock, refresh_token=body.refresh_token.get_secret_value())
+    return Response(status_code=204)
+
+
+@router.post(
+    "/accounts/{account_id}/disable",
+    tags=["accounts"],
+    summary="Staff: disable an account; it can no longer log in and its sessions end",
+)
+async def disable_account(account_id: UUID, system: System, uow: UoW) -> AccountPublic:
+    return AccountPublic.of(await accounts.set_disabled(uow, system.clock, account_id, disabled=True))
+
+
+@router.post("/accounts/{account_id}/enable", tags=["accounts"], summary="Staff: enable a disabled account")
+async def enable_account(account_id: UUID, system: System, uow: UoW) -> AccountPublic:
+    return AccountPublic.of(await accounts.set_disabled(uow, system.clock, account_id, disabled=False))
 
 
 @router.get("/accounts/me", tags=["accounts"], summary="The account the token belongs to")

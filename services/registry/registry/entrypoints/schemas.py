@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, SecretStr
 
 from shared.auth import Role
 from shared.schemas import GivenPassword, Hostname, LongText, Name, Password, Reason, ShortText
@@ -16,6 +16,7 @@ from ..domain.edition import Edition, Prize, Rules
 from ..domain.enrolment import Enrolment
 from ..domain.kim import Kim, Member
 from ..domain.regions import Kelurahan, RegionCatalog
+from ..service_layer import accounts
 
 
 class Input(BaseModel):
@@ -258,6 +259,10 @@ class LoginIn(Input):
     password: GivenPassword
 
 
+class RefreshIn(Input):
+    refresh_token: SecretStr = Field(min_length=1, max_length=128)
+
+
 class AccountCreate(Input):
     email: EmailStr
     name: Name
@@ -273,6 +278,7 @@ class AccountPublic(BaseModel):
     role: Role
     kim_id: UUID | None
     active: bool
+    disabled: bool = Field(description="staff disabled it: it can neither log in nor renew a session")
     created_at: datetime
 
     @classmethod
@@ -284,6 +290,7 @@ class AccountPublic(BaseModel):
             role=account.role,
             kim_id=account.kim_id,
             active=account.active,
+            disabled=account.disabled,
             created_at=account.created_at,
         )
 
@@ -291,5 +298,23 @@ class AccountPublic(BaseModel):
 class SessionPublic(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
-    expires_in: int = Field(description="seconds until the token expires; log in again then")
+    expires_in: int = Field(description="seconds until the token expires; renew it with the refresh token")
+    refresh_token: str = Field(
+        description="opaque; POST /auth/refresh swaps it for a new access token and a new refresh token "
+        "(this one then stops working); POST /auth/logout ends the session"
+    )
+    refresh_expires_in: int = Field(
+        description="seconds until the session ends unless renewed (12 hours after its last use, "
+        "at most 30 days after login)"
+    )
     account: AccountPublic
+
+    @classmethod
+    def of(cls, session: accounts.Session) -> Self:
+        return cls(
+            access_token=session.access_token,
+            expires_in=session.expires_in_seconds,
+            refresh_token=session.refresh_token,
+            refresh_expires_in=session.refresh_expires_in_seconds,
+            account=AccountPublic.of(session.account),
+        )

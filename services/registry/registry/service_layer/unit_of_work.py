@@ -11,6 +11,7 @@ from ..domain.account import Account
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment, EnrolmentStatus
 from ..domain.kim import Kim
+from ..domain.session import LoginSession
 
 
 class KimRepository(Protocol):
@@ -44,8 +45,18 @@ class AccountRepository(Protocol):
     async def any_with_role(self, role: str) -> bool: ...
 
 
+class SessionRepository(Protocol):
+    def add(self, session: LoginSession) -> None: ...
+    async def with_token(self, token_hash: str) -> LoginSession | None:
+        """The session whose current or an earlier (rotated) refresh token has this hash."""
+        ...
+
+    async def live_of_account(self, account_id: UUID) -> list[LoginSession]: ...
+
+
 class RegistryUnitOfWork(UnitOfWork):
     kims: KimRepository
     editions: EditionRepository
     enrolments: EnrolmentRepository
     accounts: AccountRepository
+    sessions: SessionRepository

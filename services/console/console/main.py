@@ -1,0 +1,201 @@
+"""The console's ASGI app: `uvicorn console.main:create_app --factory`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import csrf, i18n, problems, session
+from .config import Settings
+from .pages import auth, public, staff
+from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
+from .session import SessionStore
+from .web import FLASH_COOKIE, NotAllowed, NotSignedIn, Visitor, redirect, render
+
+log = logging.getLogger("console")
+LANGUAGE_COOKIE = "kim_lang"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def create_app(settings: Settings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:
+    settings = settings or Settings()
+    secret = settings.session_secret.get_secret_value()
+    store = SessionStore(secret)
+    tokens = csrf.CsrfTokens(secret)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = Services(settings, store)
+        try:
+            yield
+        finally:
+            await app.state.services.close()
+
+    async def protect(request: Request) -> None:
+        """Every unsafe request carries the CSRF token of this browser or session."""
+        if request.method in csrf.SAFE_METHODS:
+            return
+        token = request.headers.get(csrf.HEADER)
+        if token is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            value = (await request.form()).get(csrf.FIELD)
+            token = value if isinstance(value, str) else None
+        tokens.check(_csrf_key(request), token)
+
+    app = FastAPI(
+        title="KIM Contest console",
+        lifespan=lifespan,
+        dependencies=[Depends(protect)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.sessions = store
+    app.state.clock = clock or (lambda: datetime.now(UTC))
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    def _csrf_key(request: Request) -> str | None:
+        signed_in = request.state.visitor.session
+        return signed_in.csrf_key if signed_in else request.state.browser_key
+
+    @app.middleware("http")
+    async def meet_the_visitor(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if request.url.path.startswith("/static/"):
+            return await call_next(request)
+        language = i18n.language_of(
+            request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
+        )
+        i18n.current_language.set(language)
+        browser_key = request.cookies.get(csrf.BROWSER_COOKIE)
+        new_browser = not browser_key or len(browser_key) > 64
+        if new_browser:
+            browser_key = csrf.new_browser_key()
+        request.state.browser_key = browser_key
+        signed_in = store.find(request.cookies.get(session.COOKIE))
+        request.state.visitor = Visitor(
+            language=language,
+            session=signed_in,
+            csrf_token=tokens.token_for(signed_in.csrf_key if signed_in else browser_key),
+            path=request.url.path,
+            flash=request.cookies.get(FLASH_COOKIE),
+        )
+        response = await call_next(request)
+        if new_browser:
+            response.set_cookie(
+                csrf.BROWSER_COOKIE,
+                browser_key,
+                httponly=True,
+                samesite="lax",
+                secure=settings.secure_cookies,
+            )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.exception_handler(csrf.CsrfRefused)
+    async def csrf_refused(request: Request, _: Exception) -> Response:
+        return problem(request, 403, *problems.CSRF)
+
+    @app.exception_handler(ServiceUnavailable)
+    async def unavailable(request: Request, error: Exception) -> Response:
+        log.warning("service unavailable: %s", error)
+        return problem(request, 503, *problems.UNAVAILABLE)
+
+    @app.exception_handler(SignInAgain)
+    async def sign_in_again(request: Request, _: Exception) -> Response:
+        response = redirect(request, auth.sign_in_path(request.url.path), flash="session_ended")
+        response.delete_cookie(session.COOKIE)
+        return response
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _: Exception) -> Response:
+        return redirect(request, auth.sign_in_path(request.url.path), flash="sign_in_first")
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(request: Request, _: Exception) -> Response:
+        return problem(request, 403, *problems.NOT_ALLOWED)
+
+    @app.exception_handler(ServiceError)
+    async def refused(request: Request, error: Exception) -> Response:
+        assert isinstance(error, ServiceError)
+        if error.status == 404:
+            return problem(request, 404, *problems.NOT_FOUND)
+        if error.status in (401, 403):
+            return problem(request, 403, *problems.NOT_ALLOWED)
+        return problem(request, error.status, problems.REFUSED[0], message=error.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        if error.status_code == 404:
+            return problem(request, 404, *problems.NOT_FOUND)
+        return problem(
+            request,
+            error.status_code,
+            *problems.REFUSED,
+        )
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, error: Exception) -> Response:
+        log.exception("unexpected error", exc_info=error)
+        return problem(request, 500, *problems.FAILED)
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready", include_in_schema=False)
+    async def ready(request: Request) -> Response:
+        clients = request.app.state.services.all
+        answers = await asyncio.gather(*(client.health() for client in clients))
+        status = {
+            client.name: ("ok" if up else "unavailable") for client, up in zip(clients, answers, strict=True)
+        }
+        return JSONResponse(status, status_code=200 if all(answers) else 503)
+
+    @app.get("/bahasa/{language}", include_in_schema=False)
+    async def switch_language(request: Request, language: str, kembali: str = "/") -> Response:
+        """The language switch in the header: remembered in a cookie for a year."""
+        from .web import local_path
+
+        response = redirect(request, local_path(kembali))
+        if language in i18n.LANGUAGES:
+            response.set_cookie(
+                LANGUAGE_COOKIE, language, max_age=ONE_YEAR, samesite="lax", secure=settings.secure_cookies
+            )
+        return response
+
+    app.include_router(auth.router)
+    app.include_router(public.router)
+    app.include_router(staff.router)
+    return app
+
+
+def problem(
+    request: Request, status: int, title: str, explanation: str | None = None, *, message: str | None = None
+) -> Response:
+    """An error page in the reader's language; never a trace."""
+    visitor: Any = getattr(request.state, "visitor", None)
+    if visitor is None:  # failed before the visitor was known
+        return Response(i18n.gettext(title), status_code=status, media_type="text/plain; charset=utf-8")
+    if message is None:
+        message = i18n.gettext(explanation) if explanation else ""
+    response = render(request, "pages/problem.html", status, title=i18n.gettext(title), message=message)
+    if status == 503:
+        response.headers["Retry-After"] = "30"
+    return response

@@ -1,0 +1,159 @@
+"""What every page shares: the templates, the visitor making the request (language,
+session, CSRF token, flash message), role guards and rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from . import i18n
+from .i18n import N_, Language
+from .services import Caller, Services
+from .session import SignedIn
+
+templates = Environment(
+    loader=PackageLoader("console", "templates"),
+    autoescape=select_autoescape(default=True),
+    extensions=["jinja2.ext.i18n"],
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.install_gettext_callables(i18n.raw_gettext, i18n.raw_ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates.filters.update(
+    date=i18n.format_date,
+    time=i18n.format_time,
+    datetime=i18n.format_datetime,
+    number=i18n.format_number,
+)
+
+FLASH_COOKIE = "kim_flash"
+#: The one-off messages a page may carry to the next (the cookie holds the key only).
+FLASHES = {
+    "signed_in": N_("You are signed in."),
+    "signed_out": N_("You have signed out."),
+    "session_ended": N_("Your session has ended. Please sign in again."),
+    "sign_in_first": N_("Please sign in to open that page."),
+}
+
+#: The sections of the console and the roles that may open them.
+SECTIONS = (
+    ("staff", "/staf", N_("Staff workspace")),
+    ("judge", "/juri", N_("Judge's desk")),
+    ("kim_rep", "/kim", N_("KIM portal")),
+)
+
+
+@dataclass
+class Visitor:
+    """The person making a request."""
+
+    language: Language
+    session: SignedIn | None
+    csrf_token: str
+    path: str
+    flash: str | None = None
+
+    @property
+    def caller(self) -> Caller:
+        return Caller(self.language, self.session)
+
+    @property
+    def anonymous_caller(self) -> Caller:
+        """For what anyone may read: the public view, whoever asks."""
+        return Caller(self.language)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.session is not None
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """The navigation: the sections this person's role opens."""
+        role = self.session.role if self.session else None
+        return [(href, i18n.gettext(label)) for section_role, href, label in SECTIONS if section_role == role]
+
+
+class NotSignedIn(Exception):
+    """A page that needs a session, asked for without one: off to /masuk."""
+
+
+class NotAllowed(Exception):
+    """A signed-in person whose role does not open the page: 403."""
+
+
+def visitor(request: Request) -> Visitor:
+    return request.state.visitor  # type: ignore[no-any-return]
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+CurrentVisitor = Annotated[Visitor, Depends(visitor)]
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+def requires(*roles: str) -> Any:
+    """A dependency: the visitor, signed in with one of these roles."""
+
+    def guard(request: Request) -> Visitor:
+        person = visitor(request)
+        if person.session is None:
+            raise NotSignedIn()
+        if person.session.role not in roles:
+            raise NotAllowed()
+        return person
+
+    return Depends(guard)
+
+
+Staff = Annotated[Visitor, requires("staff")]
+Judge = Annotated[Visitor, requires("judge")]
+KimRep = Annotated[Visitor, requires("kim_rep")]
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    person = visitor(request)
+    page = templates.get_template(template).render(
+        visitor=person,
+        flash=i18n.gettext(FLASHES[person.flash]) if person.flash in FLASHES else None,
+        now=request.app.state.clock(),
+        **context,
+    )
+    response = HTMLResponse(page, status_code=status_code)
+    if person.flash:
+        response.delete_cookie(FLASH_COOKIE)
+    return response
+
+
+def redirect(request: Request, to: str, *, flash: str | None = None) -> Response:
+    """303 to a page (an htmx request is told with HX-Redirect), carrying a flash message."""
+    response: Response
+    if request.headers.get("HX-Request"):
+        response = Response(status_code=204, headers={"HX-Redirect": to})
+    else:
+        response = RedirectResponse(to, status_code=303)
+    if flash:
+        response.set_cookie(FLASH_COOKIE, flash, httponly=True, samesite="lax", max_age=120)
+    return response
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """Only a path on this site: never an open redirect to another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def with_dates(found: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """A service's answer with these ISO 8601 moments as datetimes, for the date filters."""
+    for key in keys:
+        if found.get(key):
+            found[key] = datetime.fromisoformat(found[key])
+    return found
