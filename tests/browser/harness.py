@@ -126,7 +126,7 @@ async def check_accessibility(page: Page) -> list[dict[str, Any]]:
 
 
 #: The sign-in form's texts in both languages: a person finds the fields by their labels.
-EMAIL_LABEL = re.compile(r"^(email|surel|alamat email|alamat surel)$", re.IGNORECASE)
+EMAIL_LABEL = re.compile(r"^(alamat email|email address)$", re.IGNORECASE)
 PASSWORD_LABEL = re.compile(r"^(kata sandi|password)$", re.IGNORECASE)
 SIGN_IN_BUTTON = re.compile(r"^(masuk|sign in)$", re.IGNORECASE)
 

@@ -532,7 +532,8 @@ def test_the_console_in_production_refuses_the_example_session_secret(
     settings = build_settings(monkeypatch, raw_compose, CONSOLE, real)
     assert settings.environment == "production"
     assert settings.port == command_port(raw_compose["services"][CONSOLE])
-    assert settings.session_secret == real["CONSOLE_SESSION_SECRET"]
+    assert settings.session_secret.get_secret_value() == real["CONSOLE_SESSION_SECRET"]
+    assert settings.public_url == real["CONSOLE_PUBLIC_URL"]
 
 
 # --- least privilege: one broker user and one database user per service ------------------
