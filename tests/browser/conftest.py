@@ -6,7 +6,6 @@ Run it apart with `scripts/test -m browser`, or leave it out with `-m "not brows
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -106,7 +105,6 @@ class Tally:
     def __init__(self) -> None:
         self.outcomes: dict[str, str] = {}
         self.seconds = 0.0
-        self.started = time.monotonic()
 
 
 TALLY = Tally()
