@@ -10,14 +10,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import csrf, i18n, problems, session
 from .config import Settings
-from .pages import auth, public, staff
+from .pages import auth, judge, kim, public, staff
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
 from .web import FLASH_COOKIE, NotAllowed, NotSignedIn, Visitor, redirect, render
@@ -27,7 +29,12 @@ LANGUAGE_COOKIE = "kim_lang"
 ONE_YEAR = 365 * 24 * 3600
 
 
-def create_app(settings: Settings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    clock: Callable[[], datetime] | None = None,
+    http: httpx.AsyncClient | None = None,
+) -> FastAPI:
+    """The app; tests pass a clock and an HTTP client (e.g. one that reaches the services in process)."""
     settings = settings or Settings()
     secret = settings.session_secret.get_secret_value()
     store = SessionStore(secret)
@@ -35,7 +42,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = Services(settings, store)
+        app.state.services = Services(settings, store, http)
         try:
             yield
         finally:
@@ -139,6 +146,14 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
             return problem(request, 403, *problems.NOT_ALLOWED)
         return problem(request, error.status, problems.REFUSED[0], message=error.message)
 
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, error: Exception) -> Response:
+        """An address or a form no page of ours makes: a page, not FastAPI's JSON."""
+        assert isinstance(error, RequestValidationError)
+        if any(problem_["loc"][:1] == ("path",) for problem_ in error.errors()):
+            return problem(request, 404, *problems.NOT_FOUND)
+        return problem(request, 400, *problems.REFUSED)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
@@ -183,6 +198,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.include_router(auth.router)
     app.include_router(public.router)
     app.include_router(staff.router)
+    app.include_router(judge.router)
+    app.include_router(kim.router)
     return app
 
 

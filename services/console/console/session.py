@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -85,6 +86,9 @@ class SessionStore:
 
     def __len__(self) -> int:
         return len(self._sessions)
+
+    def __iter__(self) -> Iterator[SignedIn]:
+        return iter(list(self._sessions.values()))
 
     def add(self, session: SignedIn) -> str:
         """Keeps a session; the cookie value naming it."""
