@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from devstack.demo import DemoOutcome
+from devstack.demo import DemoOutcome, demo_password
 from devstack.stack import Credentials, LocalStack
 
 from .harness import check_accessibility, language_of, screenshot, sign_in
@@ -111,3 +111,32 @@ async def test_a_form_posted_without_its_csrf_token_is_refused(page: Page, staff
     assert "Lomba KIM" in await refused.text()  # a page of the console's, not a trace
     await page.goto("/staf")  # still signed in: the forged sign-out did nothing
     await expect(page.get_by_role("heading", level=1, name="Ruang kerja staf")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("who", "landing", "heading", "name"),
+    [
+        (Credentials("juri1@kim-malang.example", demo_password("juri1")), "/juri", "Meja juri", "judge"),
+        (
+            Credentials("kim01@kim-malang.example", demo_password("kim01@kim-malang.example")),
+            "/kim",
+            "Portal KIM",
+            "kim-rep",
+        ),
+    ],
+    ids=["judge", "kim-rep"],
+)
+async def test_judges_and_kim_representatives_land_on_their_own_section_and_not_the_staffs(
+    page: Page, demo_edition: DemoOutcome, who: Credentials, landing: str, heading: str, name: str
+) -> None:
+    await sign_in(page, who)  # accounts the 2024 replay opened
+    await expect(page).to_have_url(re.compile(f"{landing}$"))
+    await expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    await look(page, f"{name}-landing")
+    # The navigation offers their section only; the staff's is refused them.
+    navigation = page.get_by_role("navigation")
+    await expect(navigation.get_by_role("link", name="Ruang kerja staf")).to_have_count(0)
+    refused = await page.goto("/staf")
+    assert refused is not None and refused.status == 403
+    await expect(page.get_by_role("heading", level=1)).to_be_visible()  # a page of its own, not a trace
+    await look(page, "forbidden")
