@@ -217,7 +217,7 @@ class LocalStack:
 
 
 def console_installed() -> bool:
-    """Whether the console package is importable (it lives on its own branch until merged)."""
+    """Whether the console package is importable; without it a stack is the four services."""
     return importlib.util.find_spec(CONSOLE) is not None
 
 
