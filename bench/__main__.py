@@ -1,6 +1,7 @@
-"""One run of the benchmark: starts RabbitMQ, SecantusDB and the four services on
-free loopback ports, measures the ceiling, the pipeline, ranking and memory,
-stops everything it started, prints one table and writes it as JSON.
+"""One run of the benchmark: starts RabbitMQ, SecantusDB, the four services and the
+console on free loopback ports, measures the ceiling, the pipeline, the console's
+pages under signed-in users, ranking and memory, stops everything it started,
+prints one table and writes it as JSON.
 
     .venv/bin/python -m bench                 # the full run (a few minutes)
     .venv/bin/python -m bench --quick         # a tiny run, to see that it works
@@ -20,9 +21,10 @@ from typing import Any
 import httpx
 from motor.motor_asyncio import AsyncIOMotorClient
 
+from devstack.demo import replay_2024
 from devstack.stack import LocalStack
 
-from . import ceiling, machine, memory, pipeline, ranking
+from . import ceiling, console, machine, memory, pipeline, ranking
 from .report import table
 
 HERE = Path(__file__).parent
@@ -35,6 +37,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--flat-out", type=int, default=800, help="requests in each flat-out phase")
     parser.add_argument("--ceiling-events", type=int, default=5000)
     parser.add_argument("--ranking-entries", type=int, default=10_000)
+    parser.add_argument("--console-users", type=int, default=console.USERS, help="signed-in users at once")
+    parser.add_argument("--console-seconds", type=float, default=console.SECONDS)
     parser.add_argument("--label", default="latest", help="names the JSON: bench/results/<label>.json")
     parser.add_argument("--output", type=Path, help="where to write the JSON instead")
     parser.add_argument("--workdir", type=Path, default=Path(".run/bench"), help="servers' data and logs")
@@ -43,12 +47,15 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     if args.quick:
         args.rates, args.seconds, args.flat_out = "20", 1.0, 20
         args.ceiling_events, args.ranking_entries = 100, 50
+        args.console_users, args.console_seconds = 4, 2.0
     return args
 
 
 async def measure(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict[str, Any]:
     assert stack.rabbitmq is not None and stack.mongodb is not None
     pids = {name: service.process.pid for name, service in stack.services.items()}
+    if stack.console is not None:
+        pids["console"] = stack.console.process.pid
     await asyncio.sleep(3)  # settle: relays and senders make their first passes
     idle = memory.peaks(pids)  # type: ignore[arg-type]
 
@@ -109,12 +116,34 @@ async def measure(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict
         await lanes.close()
         inbox.close()
         mongo.close()
+    pages = await measure_console(args, stack, say) if stack.console_url else None
     loaded = memory.peaks(pids)  # type: ignore[arg-type]
     return {
         "ceiling": top.summary(),
         "pipeline": outcomes,
+        **({"console": pages} if pages else {}),
         "memory_mb": {name: {"idle": idle[name], "load": loaded[name]} for name in pids},
     }
+
+
+async def measure_console(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict[str, Any]:
+    """The 2024 edition replayed up to its announcement (as `scripts/run --demo`), then
+    the console's pages under signed-in users."""
+    assert stack.console_url is not None
+    say("console: replaying the 2024 edition ...")
+    demo = await replay_2024(
+        stack.urls(), admin=stack.admin, staff_email="staf@diskominfo.malangkota.example", say=lambda _: None
+    )
+    say(f"console: {args.console_users} signed-in users for {args.console_seconds:g} s ...")
+    pages = await console.measure(
+        stack.console_url,
+        stack.admin,
+        demo.edition_id,
+        users=args.console_users,
+        seconds=args.console_seconds,
+    )
+    say(console.summary(pages))
+    return pages
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
 
     shutil.rmtree(args.workdir, ignore_errors=True)
     stack = LocalStack(args.workdir.resolve(), token_lifetime_minutes=240)
-    say(f"starting RabbitMQ, SecantusDB and the four services under {args.workdir} ...")
+    say(f"starting RabbitMQ, SecantusDB, the four services and the console under {args.workdir} ...")
     stack.start()
     try:
         results = asyncio.run(measure(args, stack, say))

@@ -52,6 +52,20 @@ def table(results: dict[str, Any]) -> str:
         )
     for name, mb in results["memory_mb"].items():
         lines.append(f"| RSS {name} | | | | | | | idle {mb['idle']:.0f} MB, load {mb['load']:.0f} MB |")
+    pages = results.get("console")
+    if pages:
+        lines += [
+            "",
+            f"| console page ({pages['users']} signed-in users, {pages['seconds']:g} s) "
+            "| requests/s | p50 ms | p95 ms | p99 ms | errors |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, page in [*pages["pages"].items(), ("all pages", pages["total"])]:
+            latency = page["latency_ms"]
+            lines.append(
+                f"| {name} | {page['requests_per_second']:.1f} | {_ms(latency['p50'])} "
+                f"| {_ms(latency['p95'])} | {_ms(latency['p99'])} | {page['errors']} |"
+            )
     about = results["machine"]
     lines.append(
         f"\n{about['cpu']}, {about['cores']} cores, {about['memory_gb']} GB; {about['os']}; "

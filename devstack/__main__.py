@@ -1,8 +1,9 @@
 """python -m devstack up [--demo] | demo
 
-`up` starts RabbitMQ, SecantusDB, a local SMTP server, a webhook receiver and
-the four services on free loopback ports, prints where they are, and runs
-until Ctrl-C. `demo` replays the 2024 Malang edition against a running stack.
+`up` starts RabbitMQ, SecantusDB, a local SMTP server, a webhook receiver,
+the four services and the web console on free loopback ports, prints the
+console's address first ("open http://127.0.0.1:PORT"), then where the rest
+is, and runs until Ctrl-C. `demo` replays the 2024 Malang edition against a running stack.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def up(workdir: Path, then_demo: bool) -> int:
                 "NOTIFICATIONS_SMTP_PORT": str(mail.port),
             }
         }
-        print("Starting RabbitMQ, SecantusDB and the four services ...", flush=True)
+        print("Starting RabbitMQ, SecantusDB, the four services and the console ...", flush=True)
         stack.start()
         description = stack.write_description(
             {
@@ -60,8 +61,8 @@ def up(workdir: Path, then_demo: bool) -> int:
             }
         )
         print(_summary(stack, mail, hooks, description), flush=True)
-        if then_demo:
-            demo(workdir)
+        if then_demo and demo(workdir) == 0 and stack.console_url:
+            print(f"\nThe 2024 edition is announced: open {stack.console_url} and sign in as staff.")
         print("\nRunning. Ctrl-C stops everything.", flush=True)
         stop.wait()
     finally:
@@ -73,7 +74,12 @@ def up(workdir: Path, then_demo: bool) -> int:
 
 
 def _summary(stack: LocalStack, mail: MailSink, hooks: WebhookSink, description: Path) -> str:
-    lines = ["", "KIM Contest is running:"]
+    lines = [""]
+    if stack.console_url:
+        lines += [f"open {stack.console_url}", ""]
+    else:
+        lines += ["(no web console: its package, services/console, is not installed)", ""]
+    lines.append("KIM Contest is running:")
     for name, url in stack.urls().items():
         lines.append(f"  {name:<14} {url}   (API docs {url}/docs, events {url}/asyncapi)")
     lines += [
@@ -83,7 +89,7 @@ def _summary(stack: LocalStack, mail: MailSink, hooks: WebhookSink, description:
         f"  {'webhook (sink)':<14} {hooks.url}, requests saved in {description.parent / 'webhooks'}",
         f"  logs in {description.parent / 'logs'}; all of this in {description}",
         f"  {'staff login':<14} {stack.admin.email} / {stack.admin.password}"
-        f"   (POST {stack.urls()['registry']}/auth/login)",
+        f"   (the console's sign-in page, or POST {stack.urls()['registry']}/auth/login)",
         "",
         "Replay the 2024 Malang edition: scripts/demo",
     ]

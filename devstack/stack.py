@@ -1,8 +1,9 @@
-"""The whole system on one machine: RabbitMQ, SecantusDB and the four services
-as uvicorn processes on free loopback ports."""
+"""The whole system on one machine: RabbitMQ, SecantusDB, the four services and
+the web console as uvicorn processes on free loopback ports."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
@@ -18,6 +19,8 @@ from .processes import ManagedProcess, free_port, wait_until
 from .rabbitmq import RabbitMQServer
 
 SERVICES = ("registry", "submissions", "judging", "notifications")
+#: The web console: a client of the four services' HTTP APIs, started after them.
+CONSOLE = "console"
 
 #: What a stack on one machine needs that production refuses: webhooks to the
 #: local webhook sink on 127.0.0.1.
@@ -35,6 +38,7 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def ready(self) -> bool:
+        """/ready answers 200 (the console's: the four services answer)."""
         if not self.process.running():
             raise RuntimeError(f"{self.name} exited:\n{self.process.tail()}")
         try:
@@ -52,18 +56,24 @@ class Credentials:
 @dataclass
 class LocalStack:
     """The four services, and the broker and database if not given, on free loopback
-    ports. The stack makes its own token secret and first staff account (`admin`)."""
+    ports, then the console (when its package is installed). The stack makes its own
+    token secret, console session secret and first staff account (`admin`)."""
 
     workdir: Path
-    #: Extra environment per service, e.g. {"notifications": {"NOTIFICATIONS_SMTP_PORT": "2525"}}.
+    #: Extra environment per service, e.g. {"notifications": {"NOTIFICATIONS_SMTP_PORT": "2525"}};
+    #: "console" for the console's.
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     rabbitmq: RabbitMQServer | None = None
     mongodb: SecantusServer | None = None
     #: Appended to each service's database name, so stacks can share one server.
     database_suffix: str = ""
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    #: Start the console too, if its package is there (False: the four services only).
+    with_console: bool = True
+    console: ServiceProcess | None = None
     token_secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     token_lifetime_minutes: int = 15
+    console_session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     admin: Credentials = field(
         default_factory=lambda: Credentials("admin@kim-contest.example", secrets.token_urlsafe(12))
     )
@@ -97,6 +107,11 @@ class LocalStack:
             self.services[name].process.start()
         for service in self.services.values():
             wait_until(service.ready, timeout=90, what=service.name)
+        if self.with_console and console_installed():
+            # After the four: its /ready asks theirs.
+            self.console = self._console()
+            self.console.process.start()
+            wait_until(self.console.ready, timeout=60, what=CONSOLE)
 
     def _service(self, name: str, port: int | None = None) -> ServiceProcess:
         assert self.rabbitmq is not None and self.mongodb is not None
@@ -115,12 +130,32 @@ class LocalStack:
                 {
                     "REGISTRY_FIRST_ADMIN_EMAIL": self.admin.email,
                     "REGISTRY_FIRST_ADMIN_PASSWORD": self.admin.password,
+                    "REGISTRY_TOKEN_LIFETIME_MINUTES": str(self.token_lifetime_minutes),
                 }
                 if name == "registry"
                 else {}
             ),
             **self.service_env.get(name, {}),
         }
+        return self._uvicorn(name, port, env)
+
+    def _console(self) -> ServiceProcess:
+        assert self.rabbitmq is not None
+        port = free_port()
+        env = {
+            **os.environ,
+            "CONSOLE_ENVIRONMENT": "development",
+            "CONSOLE_HOST": "127.0.0.1",
+            "CONSOLE_PORT": str(port),
+            **{f"CONSOLE_{name.upper()}_URL": service.url for name, service in self.services.items()},
+            "CONSOLE_AMQP_URL": self.rabbitmq.url,
+            "CONSOLE_SESSION_SECRET": self.console_session_secret,
+            "CONSOLE_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            **self.service_env.get(CONSOLE, {}),
+        }
+        return self._uvicorn(CONSOLE, port, env)
+
+    def _uvicorn(self, name: str, port: int, env: dict[str, str]) -> ServiceProcess:
         command = [
             sys.executable,
             "-m",
@@ -145,11 +180,17 @@ class LocalStack:
         wait_until(service.ready, timeout=90, what=name)
 
     def urls(self) -> dict[str, str]:
+        """The four services' URLs (the console's is `console_url`)."""
         return {name: service.url for name, service in self.services.items()}
+
+    @property
+    def console_url(self) -> str | None:
+        return self.console.url if self.console else None
 
     def describe(self) -> dict[str, object]:
         assert self.rabbitmq is not None and self.mongodb is not None
         return {
+            "console": self.console_url,
             "services": self.urls(),
             "rabbitmq": self.rabbitmq.url,
             "mongodb": self.mongodb.url,
@@ -167,10 +208,17 @@ class LocalStack:
         return log_in(self.services["registry"].url, self.admin)
 
     def stop(self) -> None:
+        if self.console is not None:
+            self.console.process.stop()
         for service in self.services.values():
             service.process.stop()
         for server in reversed(self._own_servers):
             server.stop()
+
+
+def console_installed() -> bool:
+    """Whether the console package is importable; without it a stack is the four services."""
+    return importlib.util.find_spec(CONSOLE) is not None
 
 
 def log_in(registry_url: str, who: Credentials) -> dict[str, str]:

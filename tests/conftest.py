@@ -63,6 +63,6 @@ async def tap(amqp_url: str) -> AsyncIterator[EventTap]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.fspath))
-        for tier in ("integration", "e2e"):
+        for tier in ("integration", "e2e", "browser"):
             if tier in path.parts:
                 item.add_marker(getattr(pytest.mark, tier))

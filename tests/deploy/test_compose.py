@@ -65,6 +65,8 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 
 APP_SERVICES = ("registry", "submissions", "judging", "notifications")
 INFRASTRUCTURE = ("rabbitmq", "mongodb")
+#: The web console: a client of the four services' HTTP APIs, with no database.
+CONSOLE = "console"
 SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|KEY")
 
 # `$$` (a literal dollar), or one interpolation: ${VAR}, ${VAR:?message}, ${VAR:-default}, ..., $VAR
@@ -217,8 +219,8 @@ def test_the_compose_file_follows_the_compose_specification(compose: dict[str, A
     assert "version" not in compose, "the top-level `version` key is obsolete"
 
 
-def test_it_runs_the_infrastructure_and_the_four_services(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {*INFRASTRUCTURE, *APP_SERVICES}
+def test_it_runs_the_infrastructure_the_four_services_and_the_console(compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) == {*INFRASTRUCTURE, *APP_SERVICES, CONSOLE}
 
 
 def test_every_container_has_a_healthcheck(compose: dict[str, Any]) -> None:
@@ -351,7 +353,7 @@ def test_service_runs_its_own_package(compose: dict[str, Any], name: str) -> Non
 
 
 def test_the_services_share_one_image_built_from_deploy_dockerfile(compose: dict[str, Any]) -> None:
-    services = [compose["services"][name] for name in APP_SERVICES]
+    services = [compose["services"][name] for name in (*APP_SERVICES, CONSOLE)]
     assert len({s["image"] for s in services}) == 1
     for service in services:
         assert service["build"] == {"context": ".", "dockerfile": "deploy/Dockerfile"}
@@ -456,6 +458,82 @@ def test_production_starts_with_real_secrets(
     assert seconds(service["stop_grace_period"]) > settings.shutdown_grace_seconds, (
         f"{name} would be killed before its shutdown grace ends"
     )
+
+
+# --- the console ---------------------------------------------------------------------------
+
+
+def console_settings_class() -> type[Any]:
+    """The console's Settings; the tests that read them skip while the package is absent
+    (it is built on its own branch until merged)."""
+    if importlib.util.find_spec(CONSOLE) is None:
+        pytest.skip("the console package (services/console) is not installed yet")
+    return settings_class(CONSOLE)
+
+
+def test_the_console_starts_once_the_four_services_are_healthy(compose: dict[str, Any]) -> None:
+    depends_on = compose["services"][CONSOLE]["depends_on"]
+    assert depends_on == {name: {"condition": "service_healthy"} for name in APP_SERVICES}
+
+
+def test_the_console_runs_its_package_on_one_port_published_to_the_reverse_proxy(
+    compose: dict[str, Any],
+) -> None:
+    console = compose["services"][CONSOLE]
+    command = console["command"]
+    assert command[:3] == ["uvicorn", "console.main:create_app", "--factory"]
+    assert command[command.index("--host") + 1] == "0.0.0.0"
+    port = command_port(console)
+    assert int(console["environment"]["CONSOLE_PORT"]) == port
+    assert port not in {command_port(compose["services"][name]) for name in APP_SERVICES}
+    probe = " ".join(console["healthcheck"]["test"])
+    assert f"http://127.0.0.1:{port}/health" in probe, "the console's healthcheck should ask /health"
+    assert console["ports"] == [f"127.0.0.1:{port}:{port}"]
+    assert console["environment"]["CONSOLE_ENVIRONMENT"] == "production"
+
+
+def test_the_console_reaches_each_service_at_its_address_in_compose(compose: dict[str, Any]) -> None:
+    environment = compose["services"][CONSOLE]["environment"]
+    for name in APP_SERVICES:
+        port = command_port(compose["services"][name])
+        assert environment[f"CONSOLE_{name.upper()}_URL"] == f"http://{name}:{port}"
+
+
+def test_the_console_holds_no_database_credentials_nor_another_services_secrets(
+    raw_compose: dict[str, Any], example_env: dict[str, str]
+) -> None:
+    def held(service: str) -> set[str]:
+        environment = raw_compose["services"][service]["environment"]
+        used = {i.name for text in strings(environment) for i in interpolations(text)}
+        return {name for name in used if is_secret(name, example_env[name])}
+
+    console = held(CONSOLE)
+    assert "CONSOLE_SESSION_SECRET" in console
+    assert not {name for name in console if name.startswith("MONGO_")}, "the console has no database"
+    for other in (*INFRASTRUCTURE, *APP_SERVICES):
+        assert not (console & held(other)) - {"AUTH_TOKEN_SECRET"}, f"the console shares {other}'s secrets"
+
+
+def test_console_environment_names_are_fields_of_its_settings(compose: dict[str, Any]) -> None:
+    fields = {f"CONSOLE_{field}".upper() for field in console_settings_class().model_fields}
+    environment = compose["services"][CONSOLE]["environment"]
+    assert set(environment) - fields == set(), "console.config.Settings has no field for these"
+    for essential in ("ENVIRONMENT", "PORT", "SESSION_SECRET", "PUBLIC_URL"):
+        assert f"CONSOLE_{essential}" in environment
+
+
+def test_the_console_in_production_refuses_the_example_session_secret(
+    monkeypatch: pytest.MonkeyPatch, raw_compose: dict[str, Any], example_env: dict[str, str]
+) -> None:
+    console_settings_class()
+    real = real_secrets(example_env)
+    with pytest.raises(ValidationError):
+        build_settings(monkeypatch, raw_compose, CONSOLE, {**real, "CONSOLE_SESSION_SECRET": "change-me"})
+    settings = build_settings(monkeypatch, raw_compose, CONSOLE, real)
+    assert settings.environment == "production"
+    assert settings.port == command_port(raw_compose["services"][CONSOLE])
+    assert settings.session_secret.get_secret_value() == real["CONSOLE_SESSION_SECRET"]
+    assert settings.public_url == real["CONSOLE_PUBLIC_URL"]
 
 
 # --- least privilege: one broker user and one database user per service ------------------

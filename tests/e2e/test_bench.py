@@ -6,13 +6,15 @@ import asyncio
 import uuid
 from pathlib import Path
 
-from bench import ranking
+from bench import console, ranking, report
 from bench.__main__ import arguments, measure
 from devstack.mongodb import SecantusServer
 from devstack.rabbitmq import RabbitMQServer
 from devstack.stack import SERVICES, LocalStack
 
 from ..support import reset_broker
+
+MACHINE = dict.fromkeys(("cpu", "cores", "memory_gb", "os", "python", "rabbitmq", "secantusdb"), "-")
 
 
 async def test_a_tiny_run_of_every_measurement_gives_numbers(
@@ -42,7 +44,17 @@ async def test_a_tiny_run_of_every_measurement_gives_numbers(
         assert phase["events_per_second"] > 0
         assert phase["latency_ms"]["p99"] is not None
         assert phase["database_operations_per_event"]["total"] > 0
-    assert set(results["memory_mb"]) == set(SERVICES)
+    # The console's pages under signed-in users, once its package is installed.
+    if stack.console is not None:
+        pages = results["console"]
+        assert pages["users"] == 4 and set(pages["pages"]) == {name for name, _ in console.PAGES}
+        for page in [*pages["pages"].values(), pages["total"]]:
+            assert page["requests"] > 0 and page["errors"] == 0, page
+            assert page["requests_per_second"] > 0 and page["latency_ms"]["p99"] is not None
+        assert "console page" in report.table({**results, "ranking": {"seconds": {}}, "machine": MACHINE})
+    else:
+        assert "console" not in results
+    assert set(results["memory_mb"]) == {*SERVICES, *(["console"] if stack.console else [])}
     assert all(mb["idle"] > 0 and mb["load"] >= mb["idle"] for mb in results["memory_mb"].values())
 
     ranked = ranking.measure(entries=50)

@@ -62,7 +62,8 @@ async def stack(
     await asyncio.to_thread(running.start)
     yield running
     await asyncio.to_thread(running.stop)
-    for service in running.services.values():
+    # The console too, once its package is installed (it starts after the four).
+    for service in [*running.services.values(), *filter(None, [running.console])]:
         # uvicorn finishes its shutdown, then re-raises SIGTERM: -15 is a clean stop.
         assert service.process.exit_code() in (0, -signal.SIGTERM), service.process.tail()
         assert "Application shutdown complete" in service.process.tail(), (
@@ -127,8 +128,10 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
     announced = [hook.json for hook in hooks.received if hook.json["event_type"] == "winner.announced"]
     assert [w["kim_name"] for w in announced[0]["data"]["winners"]] == list(EXPECTED_PODIUM)
 
-    # Nothing was dead-lettered on the way.
+    # Nothing was dead-lettered on the way; the console, if there, is ready.
     async with httpx.AsyncClient(headers=staff) as http:
+        if stack.console_url:
+            assert (await http.get(f"{stack.console_url}/ready")).status_code == 200
         for url in urls.values():
             assert (await http.get(f"{url}/ready")).status_code == 200
             if url != urls["registry"]:

@@ -74,6 +74,8 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
         },
         # One login serves the whole module, however long its cases take.
         token_lifetime_minutes=120,
+        # The pipeline under faults: the console would only take a share of the cores.
+        with_console=False,
     )
     ledger = Ledger(mongodb.url, suffix)
     try:

@@ -1,0 +1,39 @@
+"""What `scripts/run` prints once the stack is up: the console's address first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from devstack.__main__ import _summary
+from devstack.processes import ManagedProcess
+from devstack.stack import SERVICES, LocalStack, ServiceProcess
+
+
+def process(name: str, port: int, tmp_path: Path) -> ServiceProcess:
+    return ServiceProcess(name, port, ManagedProcess(name, ["true"], log_path=tmp_path / f"{name}.log"))
+
+
+def summary(stack: LocalStack, tmp_path: Path) -> list[str]:
+    mail = SimpleNamespace(host="127.0.0.1", port=2525)
+    hooks = SimpleNamespace(url="http://127.0.0.1:9999/hooks/kim")
+    text = _summary(stack, mail, hooks, tmp_path / "stack.json")  # type: ignore[arg-type]
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def test_the_console_address_comes_first_on_a_line_of_its_own(tmp_path: Path) -> None:
+    stack = LocalStack(tmp_path)
+    stack.services = {name: process(name, 9001 + n, tmp_path) for n, name in enumerate(SERVICES)}
+    stack.console = process("console", 8123, tmp_path)
+    lines = summary(stack, tmp_path)
+    assert lines[0] == "open http://127.0.0.1:8123"
+    # Then the rest: each service, and the staff login to sign in with.
+    assert all(any(line.strip().startswith(name) for line in lines[1:]) for name in SERVICES)
+    assert any(stack.admin.password in line for line in lines[1:])
+
+
+def test_without_the_console_it_says_so_first(tmp_path: Path) -> None:
+    stack = LocalStack(tmp_path)
+    stack.services = {name: process(name, 9001 + n, tmp_path) for n, name in enumerate(SERVICES)}
+    lines = summary(stack, tmp_path)
+    assert "no web console" in lines[0] and not any(line.startswith("open ") for line in lines)
