@@ -9,7 +9,13 @@ from uuid import UUID
 import pytest
 from registry.domain.edition import Edition, Rules
 from registry.domain.enrolment import Enrolment
-from registry.domain.errors import AlreadyEnrolled, KimNameTaken, KimNotFound
+from registry.domain.errors import (
+    AlreadyEnrolled,
+    EditionNotFound,
+    EnrolmentNotFound,
+    KimNameTaken,
+    KimNotFound,
+)
 from registry.domain.kim import Kim
 from registry.domain.regions import RegionCatalog
 from registry.service_layer import services
@@ -50,9 +56,9 @@ class FakeEnrolments(FakeRepository[Enrolment]):
 class FakeRegistry(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__(to_integration)
-        self.kims = FakeKims("kim_id")
-        self.editions = FakeEditions("edition_id")
-        self.enrolments = FakeEnrolments("enrolment_id")
+        self.kims = FakeKims("kim_id", not_found=KimNotFound)
+        self.editions = FakeEditions("edition_id", not_found=EditionNotFound)
+        self.enrolments = FakeEnrolments("enrolment_id", not_found=EnrolmentNotFound)
 
 
 def clock() -> datetime:

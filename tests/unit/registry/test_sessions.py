@@ -10,7 +10,7 @@ import jwt
 import pytest
 from registry.adapters.passwords import Passwords
 from registry.domain.account import Account
-from registry.domain.errors import AccountDisabled, SessionEnded
+from registry.domain.errors import AccountDisabled, AccountNotFound, SessionEnded, SessionNotFound
 from registry.domain.login_throttle import LoginThrottle
 from registry.domain.session import LoginSession, SessionPolicy, token_hash
 from registry.service_layer import accounts
@@ -40,8 +40,8 @@ class FakeSessions(FakeRepository[LoginSession]):
 class FakeRegistry(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__(to_integration)
-        self.accounts = FakeAccounts("account_id")
-        self.sessions = FakeSessions("session_id")
+        self.accounts = FakeAccounts("account_id", not_found=AccountNotFound)
+        self.sessions = FakeSessions("session_id", not_found=SessionNotFound)
 
 
 class Clock:

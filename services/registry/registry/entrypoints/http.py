@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from shared.kernel.principal import Forbidden
 from shared.platform.http import Caller
 
-from ..domain.errors import EditionNotFound, EnrolmentNotFound, KimNotFound, PasswordRequired
+from ..domain.errors import EditionNotFound, PasswordRequired
 from ..service_layer import services
 from .dependencies import System, UnitOfWork
 from .schemas import (
@@ -64,9 +64,7 @@ async def list_kims(uow: UnitOfWork, verified: bool | None = None) -> list[KimPu
 async def get_kim(kim_id: UUID, uow: UnitOfWork, caller: Caller) -> KimPublic:
     caller.require_kim(kim_id)
     async with uow:
-        kim = await uow.kims.get(kim_id)
-    if kim is None:
-        raise KimNotFound(kim_id=kim_id)
+        kim = await uow.kims.require(kim_id)
     return KimPublic.of(kim)
 
 
@@ -122,9 +120,9 @@ async def list_editions(uow: UnitOfWork, caller: Caller) -> list[EditionPublic]:
 @router.get("/editions/{edition_id}", tags=["editions"], summary="One edition")
 async def get_edition(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> EditionPublic:
     async with uow:
-        edition = await uow.editions.get(edition_id)
-    if edition is None or (edition.status == "draft" and not caller.is_staff):
-        raise EditionNotFound(edition_id=edition_id)
+        edition = await uow.editions.require(edition_id)
+    if edition.status == "draft" and not caller.is_staff:
+        raise EditionNotFound(edition_id=edition_id)  # a draft is staff's: to others it does not exist
     return EditionPublic.of(edition)
 
 
@@ -184,8 +182,7 @@ async def list_enrolments(
 ) -> list[EnrolmentPublic]:
     """Staff see every enrolment; a KIM representative, their KIM's."""
     async with uow:
-        if await uow.editions.get(edition_id) is None:
-            raise EditionNotFound(edition_id=edition_id)
+        await uow.editions.require(edition_id)
         enrolments = await uow.enrolments.of_edition(edition_id, status)
     return [EnrolmentPublic.of(e) for e in enrolments if caller.acts_for(e.kim_id)]
 
@@ -193,9 +190,7 @@ async def list_enrolments(
 @router.get("/enrolments/{enrolment_id}", tags=["enrolments"], summary="One enrolment")
 async def get_enrolment(enrolment_id: UUID, uow: UnitOfWork, caller: Caller) -> EnrolmentPublic:
     async with uow:
-        enrolment = await uow.enrolments.get(enrolment_id)
-    if enrolment is None:
-        raise EnrolmentNotFound(enrolment_id=enrolment_id)
+        enrolment = await uow.enrolments.require(enrolment_id)
     if not caller.acts_for(enrolment.kim_id):
         raise Forbidden()
     return EnrolmentPublic.of(enrolment)

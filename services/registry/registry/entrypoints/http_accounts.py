@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request, Response
 
 from shared.platform.http import Caller
 
-from ..domain.errors import AccountNotFound
 from ..service_layer import accounts
 from .dependencies import System, UnitOfWork
 from .schemas import AccountCreate, AccountPublic, LoginIn, RefreshIn, SessionPublic
@@ -72,9 +71,7 @@ async def enable_account(account_id: UUID, system: System, uow: UnitOfWork) -> A
 async def me(caller: Caller, uow: UnitOfWork) -> AccountPublic:
     assert caller.account_id is not None
     async with uow:
-        account = await uow.accounts.get(caller.account_id)
-    if account is None:
-        raise AccountNotFound(account_id=caller.account_id)
+        account = await uow.accounts.require(caller.account_id)
     return AccountPublic.of(account)
 
 

@@ -19,8 +19,6 @@ from ..domain.account import Account, email_key
 from ..domain.errors import (
     AccountDisabled,
     AccountEmailTaken,
-    AccountNotFound,
-    KimNotFound,
     LoginFailed,
     SessionEnded,
     TooManyLogins,
@@ -66,8 +64,8 @@ async def open_account(
     async with uow:
         if await uow.accounts.with_email(email) is not None:
             raise AccountEmailTaken(email=email_key(email))
-        if kim_id is not None and await uow.kims.get(kim_id) is None:
-            raise KimNotFound(kim_id=kim_id)
+        if kim_id is not None:
+            await uow.kims.require(kim_id)
         account = Account.open(
             email=email, name=name, role=role, password_hash=password_hash, now=clock(), kim_id=kim_id
         )
@@ -154,9 +152,7 @@ async def log_out(uow: RegistryUnitOfWork, clock: Clock, *, refresh_token: str) 
 async def set_disabled(uow: RegistryUnitOfWork, clock: Clock, account_id: UUID, *, disabled: bool) -> Account:
     """Staff disable an account (ending every session it has) or enable it again."""
     async with uow:
-        account = await uow.accounts.get(account_id)
-        if account is None:
-            raise AccountNotFound(account_id=account_id)
+        account = await uow.accounts.require(account_id)
         if disabled:
             account.disable()
             now = clock()

@@ -16,10 +16,7 @@ from ..domain.enrolment import Enrolment
 from ..domain.errors import (
     AccountEmailTaken,
     AlreadyEnrolled,
-    EditionNotFound,
-    EnrolmentNotFound,
     KimNameTaken,
-    KimNotFound,
 )
 from ..domain.kim import Kim, Member
 from ..domain.regions import RegionCatalog
@@ -88,7 +85,7 @@ async def update_kim(
 ) -> Kim:
     kelurahan = regions.kelurahan(kelurahan_code) if kelurahan_code is not None else None
     async with uow:
-        kim = await _kim(uow, kim_id)
+        kim = await uow.kims.require(kim_id)
         if name is not None and name.strip().lower() != kim.name.lower() and await uow.kims.named(name):
             raise KimNameTaken(name=name.strip())
         kim.update(
@@ -106,7 +103,7 @@ async def update_kim(
 @retry_on_conflict
 async def verify_kim(uow: RegistryUnitOfWork, clock: Clock, kim_id: UUID) -> Kim:
     async with uow:
-        kim = await _kim(uow, kim_id)
+        kim = await uow.kims.require(kim_id)
         kim.verify(clock())
         await uow.commit()
     return kim
@@ -158,7 +155,7 @@ async def revise_edition(
     prizes: list[Prize] | None = None,
 ) -> Edition:
     async with uow:
-        edition = await _edition(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         edition.revise(
             title=title,
             theme=theme,
@@ -176,7 +173,7 @@ async def revise_edition(
 @retry_on_conflict
 async def publish_edition(uow: RegistryUnitOfWork, clock: Clock, edition_id: UUID) -> Edition:
     async with uow:
-        edition = await _edition(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         edition.publish(clock())
         await uow.commit()
     return edition
@@ -190,7 +187,7 @@ async def close_submissions(
     by: Literal["staff", "deadline"] = "staff",
 ) -> Edition:
     async with uow:
-        edition = await _edition(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         edition.close_submissions(clock(), by)
         await uow.commit()
     return edition
@@ -212,8 +209,8 @@ async def request_enrolment(
     uow: RegistryUnitOfWork, clock: Clock, edition_id: UUID, kim_id: UUID
 ) -> Enrolment:
     async with uow:
-        edition = await _edition(uow, edition_id)
-        kim = await _kim(uow, kim_id)
+        edition = await uow.editions.require(edition_id)
+        kim = await uow.kims.require(kim_id)
         existing = await uow.enrolments.of_kim(edition_id, kim_id)
         if existing is not None:
             raise AlreadyEnrolled(name=kim.name, status=existing.status)
@@ -226,8 +223,8 @@ async def request_enrolment(
 @retry_on_conflict
 async def approve_enrolment(uow: RegistryUnitOfWork, clock: Clock, enrolment_id: UUID) -> Enrolment:
     async with uow:
-        enrolment = await _enrolment(uow, enrolment_id)
-        edition = await _edition(uow, enrolment.edition_id)
+        enrolment = await uow.enrolments.require(enrolment_id)
+        edition = await uow.editions.require(enrolment.edition_id)
         enrolment.approve(edition=edition, now=clock())
         await uow.commit()
     return enrolment
@@ -238,29 +235,8 @@ async def reject_enrolment(
     uow: RegistryUnitOfWork, clock: Clock, enrolment_id: UUID, reason: str
 ) -> Enrolment:
     async with uow:
-        enrolment = await _enrolment(uow, enrolment_id)
-        edition = await _edition(uow, enrolment.edition_id)
+        enrolment = await uow.enrolments.require(enrolment_id)
+        edition = await uow.editions.require(enrolment.edition_id)
         enrolment.reject(edition=edition, reason=reason, now=clock())
         await uow.commit()
-    return enrolment
-
-
-async def _kim(uow: RegistryUnitOfWork, kim_id: UUID) -> Kim:
-    kim = await uow.kims.get(kim_id)
-    if kim is None:
-        raise KimNotFound(kim_id=kim_id)
-    return kim
-
-
-async def _edition(uow: RegistryUnitOfWork, edition_id: UUID) -> Edition:
-    edition = await uow.editions.get(edition_id)
-    if edition is None:
-        raise EditionNotFound(edition_id=edition_id)
-    return edition
-
-
-async def _enrolment(uow: RegistryUnitOfWork, enrolment_id: UUID) -> Enrolment:
-    enrolment = await uow.enrolments.get(enrolment_id)
-    if enrolment is None:
-        raise EnrolmentNotFound(enrolment_id=enrolment_id)
     return enrolment
