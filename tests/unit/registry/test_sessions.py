@@ -20,6 +20,7 @@ from registry.service_layer.commands import (
     LogIn,
     LogOut,
     OpenAccount,
+    RegisterKim,
     RenewSession,
 )
 from registry.service_layer.integration_events import to_integration
@@ -180,3 +181,24 @@ async def test_a_disabled_account_cannot_log_in_or_refresh_until_enabled(world) 
         uow, clock, login, LogIn(email="juri@juri.id", password="benar-sekali-2024", client="127.0.0.1")
     )
     assert (await renew(uow, clock, login, again.refresh_token)).access_token
+
+
+def test_commands_keep_passwords_and_refresh_tokens_out_of_their_repr() -> None:
+    secret = "rahasia-sekali-2024"
+    commands = [
+        RegisterKim(
+            name="KIM Ganjur",
+            kelurahan_code="gadang",
+            chair="Ketua",
+            whatsapp="081298765432",
+            email="ganjur@example.id",
+            members=[],
+            representative_password=secret,
+        ),
+        OpenAccount(email="juri@juri.id", name="Juri", role="judge", password=secret),
+        LogIn(email="juri@juri.id", password=secret, client="127.0.0.1"),
+        RenewSession(refresh_token=secret),
+        LogOut(refresh_token=secret),
+    ]
+    assert [secret in repr(command) for command in commands] == [False] * 5
+    assert "juri@juri.id" in repr(commands[1])  # the rest still shows
