@@ -18,6 +18,7 @@ from shared.platform.persistence.unit_of_work import Cause
 
 from .bootstrap import bootstrap
 from .service_layer import accounts
+from .service_layer.commands import OpenAccount
 
 
 async def create_admin(email: str, name: str, password: str) -> int:
@@ -29,10 +30,7 @@ async def create_admin(email: str, name: str, password: str) -> int:
             system.uow(Cause.new()),
             system.clock,
             system.passwords,
-            email=email,
-            name=name,
-            role="staff",
-            password=password,
+            OpenAccount(email=email, name=name, role="staff", password=password),
         )
     except DomainError as error:
         print(error.message("en"), file=sys.stderr)

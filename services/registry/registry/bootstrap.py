@@ -10,7 +10,7 @@ from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
 
-from .adapters.mongo import REPOSITORIES, MongoRegistryUnitOfWork
+from .adapters.mongo import MongoRegistryUnitOfWork
 from .adapters.passwords import Passwords
 from .config import Settings
 from .domain.login_throttle import LoginThrottle
@@ -46,7 +46,11 @@ class Registry:
 
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Registry:
     settings = settings or Settings()
-    runtime = service_runtime(settings, produces=PRODUCES, repositories=REPOSITORIES)
+    runtime = service_runtime(
+        settings,
+        produces=PRODUCES,
+        repositories=tuple(MongoRegistryUnitOfWork.repository_classes().values()),
+    )
     passwords = Passwords()
     system = Registry(
         settings=settings,

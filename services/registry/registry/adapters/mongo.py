@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from motor.motor_asyncio import AsyncIOMotorClientSession
 from pymongo import ASCENDING, DESCENDING
 
 from shared.kernel.errors import DomainError
@@ -16,7 +15,16 @@ from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 from ..domain.account import Account, email_key
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment, EnrolmentStatus
-from ..domain.errors import AccountEmailTaken, AlreadyEnrolled, KimNameTaken
+from ..domain.errors import (
+    AccountEmailTaken,
+    AccountNotFound,
+    AlreadyEnrolled,
+    EditionNotFound,
+    EnrolmentNotFound,
+    KimNameTaken,
+    KimNotFound,
+    SessionNotFound,
+)
 from ..domain.kim import Kim
 from ..domain.session import LoginSession
 from ..service_layer.unit_of_work import RegistryUnitOfWork
@@ -31,6 +39,7 @@ class MongoKimRepository(Repository[Kim]):
     collection_name = "kims"
     aggregate = Kim
     id_field = "kim_id"
+    not_found = KimNotFound
     indexes: ClassVar = [
         {"keys": [("name_key", ASCENDING)], "unique": True},
         {"keys": [("registered_at", ASCENDING)]},
@@ -58,6 +67,7 @@ class MongoEditionRepository(Repository[Edition]):
     collection_name = "editions"
     aggregate = Edition
     id_field = "edition_id"
+    not_found = EditionNotFound
     indexes: ClassVar = [
         {"keys": [("status", ASCENDING), ("submission_closes_at", ASCENDING)]},
         {"keys": [("created_at", DESCENDING)]},
@@ -75,6 +85,7 @@ class MongoEnrolmentRepository(Repository[Enrolment]):
     collection_name = "enrolments"
     aggregate = Enrolment
     id_field = "enrolment_id"
+    not_found = EnrolmentNotFound
     indexes: ClassVar = [
         {"keys": [("edition_id", ASCENDING), ("kim_id", ASCENDING)], "unique": True},
         {"keys": [("edition_id", ASCENDING), ("requested_at", ASCENDING)]},
@@ -97,6 +108,7 @@ class MongoAccountRepository(Repository[Account]):
     collection_name = "accounts"
     aggregate = Account
     id_field = "account_id"
+    not_found = AccountNotFound
     indexes: ClassVar = [
         {"keys": [("email", ASCENDING)], "unique": True},
         {"keys": [("role", ASCENDING), ("created_at", ASCENDING)]},
@@ -121,6 +133,7 @@ class MongoSessionRepository(Repository[LoginSession]):
     collection_name = "sessions"
     aggregate = LoginSession
     id_field = "session_id"
+    not_found = SessionNotFound
     indexes: ClassVar = [
         {"keys": [("token_hash", ASCENDING)], "unique": True},
         {"keys": [("rotated_hashes", ASCENDING)]},
@@ -134,23 +147,9 @@ class MongoSessionRepository(Repository[LoginSession]):
         return await self._find({"account_id": account_id, "revoked_at": None})
 
 
-REPOSITORIES = (
-    MongoKimRepository,
-    MongoEditionRepository,
-    MongoEnrolmentRepository,
-    MongoAccountRepository,
-    MongoSessionRepository,
-)
-
-
 class MongoRegistryUnitOfWork(MongoUnitOfWork, RegistryUnitOfWork):
-    def open_repositories(self, session: AsyncIOMotorClientSession) -> None:
-        self.kims = MongoKimRepository(self.db, session)
-        self.editions = MongoEditionRepository(self.db, session)
-        self.enrolments = MongoEnrolmentRepository(self.db, session)
-        self.accounts = MongoAccountRepository(self.db, session)
-        self.sessions = MongoSessionRepository(self.db, session)
-
-    @property
-    def repositories(self) -> tuple[Repository[Any], ...]:
-        return (self.kims, self.editions, self.enrolments, self.accounts, self.sessions)  # type: ignore[return-value]
+    kims: MongoKimRepository
+    editions: MongoEditionRepository
+    enrolments: MongoEnrolmentRepository
+    accounts: MongoAccountRepository
+    sessions: MongoSessionRepository

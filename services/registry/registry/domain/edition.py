@@ -6,6 +6,8 @@ Draft → published (enrolment and entries open inside the submission window)
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -101,7 +103,7 @@ class Edition(Aggregate):
     ) -> None:
         if self.status == "submissions_closed":
             raise RulesFixedAfterClosing(title=self.title)
-        before = self._details()
+        before = copy.copy(self)
         if title is not None:
             self.title = title.strip()
         if theme is not None:
@@ -119,7 +121,8 @@ class Edition(Aggregate):
         if prizes is not None:
             self.prizes = sorted(prizes, key=lambda p: p.rank)
         self._check_consistency()
-        if self.status == "published" and self._details() != before:
+        # Compared whole, so a field added to the edition counts as a change without a word here.
+        if self.status == "published" and self != before:
             self.events.append(events.EditionUpdated(self))
 
     def publish(self, now: datetime) -> None:
@@ -141,20 +144,14 @@ class Edition(Aggregate):
         self.closed_by = by
         self.events.append(events.SubmissionsClosed(self))
 
+    @property
+    def revision(self) -> int:
+        """Grows by one with every change (the version the edition is stored at); read
+        by attribute into the integration events."""
+        return self.version
+
     def deadline_passed(self, now: datetime) -> bool:
         return self.status == "published" and self.submission_closes_at <= now
-
-    def _details(self) -> tuple[object, ...]:
-        return (
-            self.title,
-            self.theme,
-            self.description,
-            self.submission_opens_at,
-            self.submission_closes_at,
-            self.rules,
-            self.awarded_ranks,
-            self.prizes,
-        )
 
     def _check_consistency(self) -> None:
         if self.submission_closes_at <= self.submission_opens_at:
@@ -166,8 +163,4 @@ class Edition(Aggregate):
 
 def _normalised(rules: Rules) -> Rules:
     hosts = [host.strip().lower().removeprefix("www.") for host in rules.allowed_video_hosts]
-    return Rules(
-        max_video_seconds=rules.max_video_seconds,
-        allowed_video_hosts=list(dict.fromkeys(hosts)),
-        entries_per_kim=rules.entries_per_kim,
-    )
+    return dataclasses.replace(rules, allowed_video_hosts=list(dict.fromkeys(hosts)))

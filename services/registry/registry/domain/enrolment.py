@@ -21,7 +21,7 @@ from .errors import (
     KimNotVerified,
 )
 from .kim import Kim
-from .regions import Kelurahan
+from .regions import Kelurahan, Region
 
 EnrolmentStatus = Literal["requested", "approved", "rejected"]
 
@@ -54,6 +54,21 @@ class Enrolment(Aggregate):
         )
         enrolment.events.append(events.EnrolmentRequested(enrolment))
         return enrolment
+
+    # Read by attribute, as the integration event and the public shape name them.
+    @property
+    def kecamatan(self) -> Region:
+        return self.kelurahan.kecamatan
+
+    @property
+    def at(self) -> datetime:
+        """When it last changed: decided, or else requested."""
+        return self.decided_at or self.requested_at
+
+    @property
+    def revision(self) -> int:
+        """Grows by one with every change (the version the enrolment is stored at)."""
+        return self.version
 
     def approve(self, *, edition: Edition, now: datetime) -> None:
         self._decide(edition, "approved", None, now)

@@ -244,3 +244,14 @@ class AccountDisabled(LoginFailed):
         "id": "Akun ini dinonaktifkan. Hubungi staf Diskominfo.",
         "en": "This account is disabled. Contact the Diskominfo staff.",
     }
+
+
+class SessionNotFound(NotFound):
+    """For `sessions.require`; people never ask for a session by id (an unknown
+    refresh token is `SessionEnded`)."""
+
+    code = "session_not_found"
+    messages = {
+        "id": "Sesi masuk {session_id} tidak ditemukan.",
+        "en": "Sign-in session {session_id} was not found.",
+    }

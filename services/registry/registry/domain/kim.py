@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -12,7 +13,7 @@ from shared.kernel.aggregate import Aggregate
 
 from . import events
 from .errors import InvalidWhatsApp, KimAlreadyVerified
-from .regions import Kelurahan
+from .regions import Kelurahan, Region
 
 
 @dataclass(kw_only=True)
@@ -36,6 +37,16 @@ class Kim(Aggregate):
     @property
     def verified(self) -> bool:
         return self.verified_at is not None
+
+    # Read by attribute, as the integration event and the public shape name them.
+    @property
+    def kecamatan(self) -> Region:
+        return self.kelurahan.kecamatan
+
+    @property
+    def revision(self) -> int:
+        """Grows by one with every change (the version the KIM is stored at)."""
+        return self.version
 
     @classmethod
     def register(
@@ -72,7 +83,7 @@ class Kim(Aggregate):
         email: str | None = None,
         members: list[Member] | None = None,
     ) -> None:
-        before = (self.name, self.kelurahan, self.chair, self.whatsapp, self.email, self.members)
+        before = copy.copy(self)
         if name is not None:
             self.name = name.strip()
         if kelurahan is not None:
@@ -85,7 +96,8 @@ class Kim(Aggregate):
             self.email = email
         if members is not None:
             self.members = members
-        if before != (self.name, self.kelurahan, self.chair, self.whatsapp, self.email, self.members):
+        # Compared whole, so a field added to the KIM counts as a change without a word here.
+        if self != before:
             self.events.append(events.KimUpdated(self))
 
     def verify(self, now: datetime) -> None:

@@ -10,8 +10,15 @@ from fastapi import APIRouter
 from shared.kernel.principal import Forbidden
 from shared.platform.http import Caller
 
-from ..domain.errors import EditionNotFound, EnrolmentNotFound, KimNotFound, PasswordRequired
+from ..domain.errors import EditionNotFound, PasswordRequired
 from ..service_layer import services
+from ..service_layer.commands import (
+    ApproveEnrolment,
+    CloseSubmissions,
+    PublishEdition,
+    RequestEnrolment,
+    VerifyKim,
+)
 from .dependencies import System, UnitOfWork
 from .schemas import (
     EditionCreate,
@@ -38,36 +45,22 @@ async def regions(system: System) -> RegionsPublic:
 async def register_kim(body: KimCreate, system: System, uow: UnitOfWork, caller: Caller) -> KimPublic:
     if caller.anonymous and body.password is None:
         raise PasswordRequired()
-    password = body.password.get_secret_value() if body.password is not None else None
-    kim = await services.register_kim(
-        uow,
-        system.regions,
-        system.clock,
-        name=body.name,
-        kelurahan_code=body.kelurahan_code,
-        chair=body.chair,
-        whatsapp=body.whatsapp,
-        email=str(body.email),
-        members=[m.to_domain() for m in body.members],
-        representative_password_hash=await system.passwords.hash(password) if password else None,
-    )
-    return KimPublic.of(kim)
+    kim = await services.register_kim(uow, system.regions, system.clock, system.passwords, body.command())
+    return KimPublic.model_validate(kim)
 
 
 @router.get("/kims", tags=["kims"], summary="List KIMs, oldest first")
 async def list_kims(uow: UnitOfWork, verified: bool | None = None) -> list[KimPublic]:
     async with uow:
-        return [KimPublic.of(kim) for kim in await uow.kims.list(verified=verified)]
+        return [KimPublic.model_validate(kim) for kim in await uow.kims.list(verified=verified)]
 
 
 @router.get("/kims/{kim_id}", tags=["kims"], summary="One KIM")
 async def get_kim(kim_id: UUID, uow: UnitOfWork, caller: Caller) -> KimPublic:
     caller.require_kim(kim_id)
     async with uow:
-        kim = await uow.kims.get(kim_id)
-    if kim is None:
-        raise KimNotFound(kim_id=kim_id)
-    return KimPublic.of(kim)
+        kim = await uow.kims.require(kim_id)
+    return KimPublic.model_validate(kim)
 
 
 @router.patch("/kims/{kim_id}", tags=["kims"], summary="Change a KIM's profile")
@@ -75,40 +68,17 @@ async def update_kim(
     kim_id: UUID, body: KimUpdate, system: System, uow: UnitOfWork, caller: Caller
 ) -> KimPublic:
     caller.require_kim(kim_id)
-    kim = await services.update_kim(
-        uow,
-        system.regions,
-        kim_id,
-        name=body.name,
-        kelurahan_code=body.kelurahan_code,
-        chair=body.chair,
-        whatsapp=body.whatsapp,
-        email=str(body.email) if body.email is not None else None,
-        members=[m.to_domain() for m in body.members] if body.members is not None else None,
-    )
-    return KimPublic.of(kim)
+    return KimPublic.model_validate(await services.update_kim(uow, system.regions, body.command(kim_id)))
 
 
 @router.post("/kims/{kim_id}/verification", tags=["kims"], summary="Staff: mark a KIM as verified")
 async def verify_kim(kim_id: UUID, system: System, uow: UnitOfWork) -> KimPublic:
-    return KimPublic.of(await services.verify_kim(uow, system.clock, kim_id))
+    return KimPublic.model_validate(await services.verify_kim(uow, system.clock, VerifyKim(kim_id=kim_id)))
 
 
 @router.post("/editions", status_code=201, tags=["editions"], summary="Staff: draft an edition")
 async def create_edition(body: EditionCreate, system: System, uow: UnitOfWork) -> EditionPublic:
-    edition = await services.create_edition(
-        uow,
-        system.clock,
-        title=body.title,
-        theme=body.theme,
-        description=body.description,
-        submission_opens_at=body.submission_opens_at,
-        submission_closes_at=body.submission_closes_at,
-        rules=body.rules.to_domain(),
-        awarded_ranks=body.awarded_ranks,
-        prizes=[p.to_domain() for p in body.prizes],
-    )
-    return EditionPublic.of(edition)
+    return EditionPublic.model_validate(await services.draft_edition(uow, system.clock, body.command()))
 
 
 @router.get("/editions", tags=["editions"], summary="List editions, newest first")
@@ -116,40 +86,29 @@ async def list_editions(uow: UnitOfWork, caller: Caller) -> list[EditionPublic]:
     """Staff see drafts too; everyone else, the published editions."""
     async with uow:
         editions = await uow.editions.list()
-    return [EditionPublic.of(e) for e in editions if caller.is_staff or e.status != "draft"]
+    return [EditionPublic.model_validate(e) for e in editions if caller.is_staff or e.status != "draft"]
 
 
 @router.get("/editions/{edition_id}", tags=["editions"], summary="One edition")
 async def get_edition(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> EditionPublic:
     async with uow:
-        edition = await uow.editions.get(edition_id)
-    if edition is None or (edition.status == "draft" and not caller.is_staff):
-        raise EditionNotFound(edition_id=edition_id)
-    return EditionPublic.of(edition)
+        edition = await uow.editions.require(edition_id)
+    if edition.status == "draft" and not caller.is_staff:
+        raise EditionNotFound(edition_id=edition_id)  # a draft is staff's: to others it does not exist
+    return EditionPublic.model_validate(edition)
 
 
 @router.patch(
     "/editions/{edition_id}", tags=["editions"], summary="Staff: change an edition before it closes"
 )
 async def revise_edition(edition_id: UUID, body: EditionUpdate, uow: UnitOfWork) -> EditionPublic:
-    edition = await services.revise_edition(
-        uow,
-        edition_id,
-        title=body.title,
-        theme=body.theme,
-        description=body.description,
-        submission_opens_at=body.submission_opens_at,
-        submission_closes_at=body.submission_closes_at,
-        rules=body.rules.to_domain() if body.rules else None,
-        awarded_ranks=body.awarded_ranks,
-        prizes=[p.to_domain() for p in body.prizes] if body.prizes is not None else None,
-    )
-    return EditionPublic.of(edition)
+    return EditionPublic.model_validate(await services.revise_edition(uow, body.command(edition_id)))
 
 
 @router.post("/editions/{edition_id}/publication", tags=["editions"], summary="Staff: publish an edition")
 async def publish_edition(edition_id: UUID, system: System, uow: UnitOfWork) -> EditionPublic:
-    return EditionPublic.of(await services.publish_edition(uow, system.clock, edition_id))
+    command = PublishEdition(edition_id=edition_id)
+    return EditionPublic.model_validate(await services.publish_edition(uow, system.clock, command))
 
 
 @router.post(
@@ -158,7 +117,8 @@ async def publish_edition(edition_id: UUID, system: System, uow: UnitOfWork) -> 
     summary="Staff: close submissions now (they also close by themselves at the deadline)",
 )
 async def close_submissions(edition_id: UUID, system: System, uow: UnitOfWork) -> EditionPublic:
-    return EditionPublic.of(await services.close_submissions(uow, system.clock, edition_id))
+    command = CloseSubmissions(edition_id=edition_id, by="staff")
+    return EditionPublic.model_validate(await services.close_submissions(uow, system.clock, command))
 
 
 @router.post(
@@ -171,8 +131,8 @@ async def request_enrolment(
     edition_id: UUID, body: EnrolmentCreate, system: System, uow: UnitOfWork, caller: Caller
 ) -> EnrolmentPublic:
     caller.require_kim(body.kim_id)
-    enrolment = await services.request_enrolment(uow, system.clock, edition_id, body.kim_id)
-    return EnrolmentPublic.of(enrolment)
+    command = RequestEnrolment(**body.model_dump(), edition_id=edition_id)
+    return EnrolmentPublic.model_validate(await services.request_enrolment(uow, system.clock, command))
 
 
 @router.get("/editions/{edition_id}/enrolments", tags=["enrolments"], summary="Enrolments in an edition")
@@ -184,26 +144,24 @@ async def list_enrolments(
 ) -> list[EnrolmentPublic]:
     """Staff see every enrolment; a KIM representative, their KIM's."""
     async with uow:
-        if await uow.editions.get(edition_id) is None:
-            raise EditionNotFound(edition_id=edition_id)
+        await uow.editions.require(edition_id)
         enrolments = await uow.enrolments.of_edition(edition_id, status)
-    return [EnrolmentPublic.of(e) for e in enrolments if caller.acts_for(e.kim_id)]
+    return [EnrolmentPublic.model_validate(e) for e in enrolments if caller.acts_for(e.kim_id)]
 
 
 @router.get("/enrolments/{enrolment_id}", tags=["enrolments"], summary="One enrolment")
 async def get_enrolment(enrolment_id: UUID, uow: UnitOfWork, caller: Caller) -> EnrolmentPublic:
     async with uow:
-        enrolment = await uow.enrolments.get(enrolment_id)
-    if enrolment is None:
-        raise EnrolmentNotFound(enrolment_id=enrolment_id)
+        enrolment = await uow.enrolments.require(enrolment_id)
     if not caller.acts_for(enrolment.kim_id):
         raise Forbidden()
-    return EnrolmentPublic.of(enrolment)
+    return EnrolmentPublic.model_validate(enrolment)
 
 
 @router.post("/enrolments/{enrolment_id}/approval", tags=["enrolments"], summary="Staff: approve")
 async def approve_enrolment(enrolment_id: UUID, system: System, uow: UnitOfWork) -> EnrolmentPublic:
-    return EnrolmentPublic.of(await services.approve_enrolment(uow, system.clock, enrolment_id))
+    command = ApproveEnrolment(enrolment_id=enrolment_id)
+    return EnrolmentPublic.model_validate(await services.approve_enrolment(uow, system.clock, command))
 
 
 @router.post(
@@ -212,5 +170,5 @@ async def approve_enrolment(enrolment_id: UUID, system: System, uow: UnitOfWork)
 async def reject_enrolment(
     enrolment_id: UUID, body: EnrolmentRejection, system: System, uow: UnitOfWork
 ) -> EnrolmentPublic:
-    enrolment = await services.reject_enrolment(uow, system.clock, enrolment_id, body.reason)
-    return EnrolmentPublic.of(enrolment)
+    enrolment = await services.reject_enrolment(uow, system.clock, body.command(enrolment_id))
+    return EnrolmentPublic.model_validate(enrolment)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request, Response
 
 from shared.platform.http import Caller
 
-from ..domain.errors import AccountNotFound
 from ..service_layer import accounts
+from ..service_layer.commands import DisableAccount, EnableAccount, LogOut, RenewSession
 from .dependencies import System, UnitOfWork
 from .schemas import AccountCreate, AccountPublic, LoginIn, RefreshIn, SessionPublic
 
@@ -24,15 +24,8 @@ router = APIRouter()
     "and a refresh token that renews it",
 )
 async def log_in(body: LoginIn, request: Request, system: System, uow: UnitOfWork) -> SessionPublic:
-    session = await accounts.log_in(
-        uow,
-        system.clock,
-        system.login,
-        email=str(body.email),
-        password=body.password.get_secret_value(),
-        client=request.client.host if request.client else "unknown",
-    )
-    return SessionPublic.of(session)
+    command = body.command(client=request.client.host if request.client else "unknown")
+    return SessionPublic.of(await accounts.log_in(uow, system.clock, system.login, command))
 
 
 @router.post(
@@ -42,15 +35,13 @@ async def log_in(body: LoginIn, request: Request, system: System, uow: UnitOfWor
     "(presenting it again ends the session)",
 )
 async def refresh(body: RefreshIn, system: System, uow: UnitOfWork) -> SessionPublic:
-    session = await accounts.refresh(
-        uow, system.clock, system.login, refresh_token=body.refresh_token.get_secret_value()
-    )
-    return SessionPublic.of(session)
+    command = RenewSession(refresh_token=body.refresh_token.get_secret_value())
+    return SessionPublic.of(await accounts.renew_session(uow, system.clock, system.login, command))
 
 
 @router.post("/auth/logout", status_code=204, tags=["accounts"], summary="End the session of a refresh token")
 async def log_out(body: RefreshIn, system: System, uow: UnitOfWork) -> Response:
-    await accounts.log_out(uow, system.clock, refresh_token=body.refresh_token.get_secret_value())
+    await accounts.log_out(uow, system.clock, LogOut(refresh_token=body.refresh_token.get_secret_value()))
     return Response(status_code=204)
 
 
@@ -60,28 +51,28 @@ async def log_out(body: RefreshIn, system: System, uow: UnitOfWork) -> Response:
     summary="Staff: disable an account; it can no longer log in and its sessions end",
 )
 async def disable_account(account_id: UUID, system: System, uow: UnitOfWork) -> AccountPublic:
-    return AccountPublic.of(await accounts.set_disabled(uow, system.clock, account_id, disabled=True))
+    command = DisableAccount(account_id=account_id)
+    return AccountPublic.model_validate(await accounts.disable_account(uow, system.clock, command))
 
 
 @router.post("/accounts/{account_id}/enable", tags=["accounts"], summary="Staff: enable a disabled account")
-async def enable_account(account_id: UUID, system: System, uow: UnitOfWork) -> AccountPublic:
-    return AccountPublic.of(await accounts.set_disabled(uow, system.clock, account_id, disabled=False))
+async def enable_account(account_id: UUID, uow: UnitOfWork) -> AccountPublic:
+    account = await accounts.enable_account(uow, EnableAccount(account_id=account_id))
+    return AccountPublic.model_validate(account)
 
 
 @router.get("/accounts/me", tags=["accounts"], summary="The account the token belongs to")
 async def me(caller: Caller, uow: UnitOfWork) -> AccountPublic:
     assert caller.account_id is not None
     async with uow:
-        account = await uow.accounts.get(caller.account_id)
-    if account is None:
-        raise AccountNotFound(account_id=caller.account_id)
-    return AccountPublic.of(account)
+        account = await uow.accounts.require(caller.account_id)
+    return AccountPublic.model_validate(account)
 
 
 @router.get("/accounts", tags=["accounts"], summary="Staff: every account, oldest first")
 async def list_accounts(uow: UnitOfWork) -> list[AccountPublic]:
     async with uow:
-        return [AccountPublic.of(a) for a in await uow.accounts.list()]
+        return [AccountPublic.model_validate(a) for a in await uow.accounts.list()]
 
 
 @router.post(
@@ -92,14 +83,5 @@ async def list_accounts(uow: UnitOfWork) -> list[AccountPublic]:
     "or a KIM's representative",
 )
 async def open_account(body: AccountCreate, system: System, uow: UnitOfWork) -> AccountPublic:
-    account = await accounts.open_account(
-        uow,
-        system.clock,
-        system.passwords,
-        email=str(body.email),
-        name=body.name,
-        role=body.role,
-        password=body.password.get_secret_value(),
-        kim_id=body.kim_id,
-    )
-    return AccountPublic.of(account)
+    account = await accounts.open_account(uow, system.clock, system.passwords, body.command())
+    return AccountPublic.model_validate(account)

@@ -1,4 +1,8 @@
-"""The registry's HTTP shapes: XCreate / XUpdate in, XPublic out."""
+"""The registry's HTTP shapes: XCreate / XUpdate in, each building its command
+(`body.command(...)`); XPublic out, read from the aggregate by attribute
+(`KimPublic.model_validate(kim)`): a field the aggregate gains reaches the public
+shape when the shape names it, and nothing else leaks (a shape reads only the
+fields it declares: no password hash, no version)."""
 
 from __future__ import annotations
 
@@ -11,16 +15,27 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, Secr
 from shared.kernel.principal import Role
 from shared.platform.schemas import GivenPassword, Hostname, LongText, Name, Password, Reason, ShortText
 
-from ..domain.account import Account
-from ..domain.edition import Edition, Prize, Rules
-from ..domain.enrolment import Enrolment
-from ..domain.kim import Kim, Member
+from ..domain.edition import Prize, Rules
+from ..domain.kim import Member
 from ..domain.regions import Kelurahan, RegionCatalog
 from ..service_layer import accounts
+from ..service_layer.commands import (
+    DraftEdition,
+    LogIn,
+    OpenAccount,
+    RegisterKim,
+    RejectEnrolment,
+    ReviseEdition,
+    UpdateKim,
+)
 
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
 
 
 class MemberIn(Input):
@@ -28,7 +43,7 @@ class MemberIn(Input):
     role: ShortText | None = None
 
     def to_domain(self) -> Member:
-        return Member(name=self.name, role=self.role)
+        return Member(**self.model_dump())
 
 
 class KimCreate(Input):
@@ -44,6 +59,13 @@ class KimCreate(Input):
         "Required when a KIM registers itself; staff registering a KIM may leave it out.",
     )
 
+    def command(self) -> RegisterKim:
+        return RegisterKim(
+            **self.model_dump(exclude={"members", "password"}),
+            members=[member.to_domain() for member in self.members],
+            representative_password=self.password.get_secret_value() if self.password else None,
+        )
+
 
 class KimUpdate(Input):
     name: Name | None = None
@@ -53,18 +75,26 @@ class KimUpdate(Input):
     email: EmailStr | None = None
     members: list[MemberIn] | None = Field(default=None, max_length=200)
 
+    def command(self, kim_id: UUID) -> UpdateKim:
+        return UpdateKim(
+            **self.model_dump(exclude={"members"}),
+            members=[member.to_domain() for member in self.members] if self.members is not None else None,
+            kim_id=kim_id,
+        )
 
-class RegionPublic(BaseModel):
+
+class RegionPublic(Public):
     code: str
     name: str
 
 
-class MemberPublic(BaseModel):
+class MemberPublic(Public):
     name: str
     role: str | None
 
 
-class KimPublic(BaseModel):
+# Read from the KIM by attribute: `kecamatan` is its kelurahan's (`Kim.kecamatan`).
+class KimPublic(Public):
     kim_id: UUID
     name: str
     kelurahan: RegionPublic
@@ -77,22 +107,6 @@ class KimPublic(BaseModel):
     registered_at: datetime
     verified_at: datetime | None
 
-    @classmethod
-    def of(cls, kim: Kim) -> Self:
-        return cls(
-            kim_id=kim.kim_id,
-            name=kim.name,
-            kelurahan=RegionPublic(code=kim.kelurahan.code, name=kim.kelurahan.name),
-            kecamatan=RegionPublic(code=kim.kelurahan.kecamatan.code, name=kim.kelurahan.kecamatan.name),
-            chair=kim.chair,
-            whatsapp=kim.whatsapp,
-            email=kim.email,
-            members=[MemberPublic(name=m.name, role=m.role) for m in kim.members],
-            verified=kim.verified,
-            registered_at=kim.registered_at,
-            verified_at=kim.verified_at,
-        )
-
 
 class RulesIn(Input):
     max_video_seconds: int = Field(ge=10, le=3 * 3600, examples=[300])
@@ -102,11 +116,7 @@ class RulesIn(Input):
     entries_per_kim: int = Field(1, ge=1, le=20)
 
     def to_domain(self) -> Rules:
-        return Rules(
-            max_video_seconds=self.max_video_seconds,
-            allowed_video_hosts=list(self.allowed_video_hosts),
-            entries_per_kim=self.entries_per_kim,
-        )
+        return Rules(**self.model_dump())
 
 
 class PrizeIn(Input):
@@ -115,7 +125,7 @@ class PrizeIn(Input):
     reward: ShortText | None = Field(None, examples=["Rp 5.000.000 dan trofi"])
 
     def to_domain(self) -> Prize:
-        return Prize(rank=self.rank, title=self.title, reward=self.reward)
+        return Prize(**self.model_dump())
 
 
 class EditionCreate(Input):
@@ -128,6 +138,13 @@ class EditionCreate(Input):
     awarded_ranks: int = Field(3, ge=1, le=50)
     prizes: list[PrizeIn] = Field(default=[], max_length=50)
 
+    def command(self) -> DraftEdition:
+        return DraftEdition(
+            **self.model_dump(exclude={"rules", "prizes"}),
+            rules=self.rules.to_domain(),
+            prizes=[prize.to_domain() for prize in self.prizes],
+        )
+
 
 class EditionUpdate(Input):
     title: Name | None = None
@@ -139,20 +156,28 @@ class EditionUpdate(Input):
     awarded_ranks: int | None = Field(None, ge=1, le=50)
     prizes: list[PrizeIn] | None = Field(None, max_length=50)
 
+    def command(self, edition_id: UUID) -> ReviseEdition:
+        return ReviseEdition(
+            **self.model_dump(exclude={"rules", "prizes"}),
+            rules=self.rules.to_domain() if self.rules is not None else None,
+            prizes=[prize.to_domain() for prize in self.prizes] if self.prizes is not None else None,
+            edition_id=edition_id,
+        )
 
-class RulesPublic(BaseModel):
+
+class RulesPublic(Public):
     max_video_seconds: int
     allowed_video_hosts: list[str]
     entries_per_kim: int
 
 
-class PrizePublic(BaseModel):
+class PrizePublic(Public):
     rank: int
     title: str
     reward: str | None
 
 
-class EditionPublic(BaseModel):
+class EditionPublic(Public):
     edition_id: UUID
     title: str
     theme: str
@@ -167,28 +192,6 @@ class EditionPublic(BaseModel):
     closed_at: datetime | None
     closed_by: Literal["staff", "deadline"] | None
 
-    @classmethod
-    def of(cls, edition: Edition) -> Self:
-        return cls(
-            edition_id=edition.edition_id,
-            title=edition.title,
-            theme=edition.theme,
-            description=edition.description,
-            submission_opens_at=edition.submission_opens_at,
-            submission_closes_at=edition.submission_closes_at,
-            rules=RulesPublic(
-                max_video_seconds=edition.rules.max_video_seconds,
-                allowed_video_hosts=edition.rules.allowed_video_hosts,
-                entries_per_kim=edition.rules.entries_per_kim,
-            ),
-            awarded_ranks=edition.awarded_ranks,
-            prizes=[PrizePublic(rank=p.rank, title=p.title, reward=p.reward) for p in edition.prizes],
-            status=edition.status,
-            published_at=edition.published_at,
-            closed_at=edition.closed_at,
-            closed_by=edition.closed_by,
-        )
-
 
 class EnrolmentCreate(Input):
     kim_id: UUID
@@ -197,8 +200,11 @@ class EnrolmentCreate(Input):
 class EnrolmentRejection(Input):
     reason: Reason = Field(examples=["Karya tahun lalu melanggar aturan hak cipta."])
 
+    def command(self, enrolment_id: UUID) -> RejectEnrolment:
+        return RejectEnrolment(**self.model_dump(), enrolment_id=enrolment_id)
 
-class EnrolmentPublic(BaseModel):
+
+class EnrolmentPublic(Public):
     enrolment_id: UUID
     edition_id: UUID
     kim_id: UUID
@@ -209,20 +215,6 @@ class EnrolmentPublic(BaseModel):
     requested_at: datetime
     decided_at: datetime | None
 
-    @classmethod
-    def of(cls, enrolment: Enrolment) -> Self:
-        return cls(
-            enrolment_id=enrolment.enrolment_id,
-            edition_id=enrolment.edition_id,
-            kim_id=enrolment.kim_id,
-            kim_name=enrolment.kim_name,
-            kelurahan=RegionPublic(code=enrolment.kelurahan.code, name=enrolment.kelurahan.name),
-            status=enrolment.status,
-            reason=enrolment.reason,
-            requested_at=enrolment.requested_at,
-            decided_at=enrolment.decided_at,
-        )
-
 
 class KecamatanPublic(BaseModel):
     code: str
@@ -230,6 +222,7 @@ class KecamatanPublic(BaseModel):
     kelurahan: list[RegionPublic]
 
 
+# Mapped by hand, on purpose: it groups the catalogue's kelurahan under their kecamatan.
 class RegionsPublic(BaseModel):
     city: str
     province: str
@@ -247,7 +240,7 @@ class RegionsPublic(BaseModel):
                 KecamatanPublic(
                     code=kecamatan.code,
                     name=kecamatan.name,
-                    kelurahan=[RegionPublic(code=k.code, name=k.name) for k in by_kecamatan[kecamatan.code]],
+                    kelurahan=[RegionPublic.model_validate(k) for k in by_kecamatan[kecamatan.code]],
                 )
                 for kecamatan in catalog.kecamatan()
             ],
@@ -257,6 +250,9 @@ class RegionsPublic(BaseModel):
 class LoginIn(Input):
     email: EmailStr
     password: GivenPassword
+
+    def command(self, client: str) -> LogIn:
+        return LogIn(email=self.email, password=self.password.get_secret_value(), client=client)
 
 
 class RefreshIn(Input):
@@ -270,8 +266,12 @@ class AccountCreate(Input):
     password: Password
     kim_id: UUID | None = Field(None, description="the KIM a representative acts for (kim_rep only)")
 
+    def command(self) -> OpenAccount:
+        return OpenAccount(**self.model_dump(exclude={"password"}), password=self.password.get_secret_value())
 
-class AccountPublic(BaseModel):
+
+# Read from the account by attribute; never its password hash.
+class AccountPublic(Public):
     account_id: UUID
     email: str
     name: str
@@ -281,20 +281,10 @@ class AccountPublic(BaseModel):
     disabled: bool = Field(description="staff disabled it: it can neither log in nor renew a session")
     created_at: datetime
 
-    @classmethod
-    def of(cls, account: Account) -> Self:
-        return cls(
-            account_id=account.account_id,
-            email=account.email,
-            name=account.name,
-            role=account.role,
-            kim_id=account.kim_id,
-            active=account.active,
-            disabled=account.disabled,
-            created_at=account.created_at,
-        )
 
-
+# Mapped by hand, on purpose: the use case's `Session` counts its lifetimes in
+# seconds by name (`expires_in_seconds`); the public shape uses OAuth's names
+# (`expires_in`) and adds the token type.
 class SessionPublic(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
@@ -316,5 +306,5 @@ class SessionPublic(BaseModel):
             expires_in=session.expires_in_seconds,
             refresh_token=session.refresh_token,
             refresh_expires_in=session.refresh_expires_in_seconds,
-            account=AccountPublic.of(session.account),
+            account=AccountPublic.model_validate(session.account),
         )

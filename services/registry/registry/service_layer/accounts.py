@@ -7,10 +7,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from uuid import UUID
 
 from shared.kernel.clock import Clock
-from shared.kernel.principal import Role
 from shared.platform.auth import issue_token
 from shared.platform.persistence.unit_of_work import retry_on_conflict
 
@@ -19,14 +17,13 @@ from ..domain.account import Account, email_key
 from ..domain.errors import (
     AccountDisabled,
     AccountEmailTaken,
-    AccountNotFound,
-    KimNotFound,
     LoginFailed,
     SessionEnded,
     TooManyLogins,
 )
 from ..domain.login_throttle import LoginThrottle
 from ..domain.session import LoginSession, SessionPolicy, token_hash
+from .commands import DisableAccount, EnableAccount, LogIn, LogOut, OpenAccount, RenewSession
 from .unit_of_work import RegistryUnitOfWork
 
 
@@ -52,42 +49,30 @@ class Login:
 
 @retry_on_conflict
 async def open_account(
-    uow: RegistryUnitOfWork,
-    clock: Clock,
-    passwords: Passwords,
-    *,
-    email: str,
-    name: str,
-    role: Role,
-    password: str,
-    kim_id: UUID | None = None,
+    uow: RegistryUnitOfWork, clock: Clock, passwords: Passwords, command: OpenAccount
 ) -> Account:
-    password_hash = await passwords.hash(password)
+    password_hash = await passwords.hash(command.password)
     async with uow:
-        if await uow.accounts.with_email(email) is not None:
-            raise AccountEmailTaken(email=email_key(email))
-        if kim_id is not None and await uow.kims.get(kim_id) is None:
-            raise KimNotFound(kim_id=kim_id)
-        account = Account.open(
-            email=email, name=name, role=role, password_hash=password_hash, now=clock(), kim_id=kim_id
-        )
+        if await uow.accounts.with_email(command.email) is not None:
+            raise AccountEmailTaken(email=email_key(command.email))
+        if command.kim_id is not None:
+            await uow.kims.require(command.kim_id)
+        account = Account.open(password_hash=password_hash, now=clock(), **command.details())
         uow.accounts.add(account)
         await uow.commit()
     return account
 
 
-async def log_in(
-    uow: RegistryUnitOfWork, clock: Clock, login: Login, *, email: str, password: str, client: str
-) -> Session:
+async def log_in(uow: RegistryUnitOfWork, clock: Clock, login: Login, command: LogIn) -> Session:
     """A token for the account, if the password matches. Failures count against the
     account and the client address; past the allowance both wait (`TooManyLogins`)."""
-    keys = [f"account:{email_key(email)}", f"client:{client}"]
+    keys = [f"account:{email_key(command.email)}", f"client:{command.client}"]
     waiting = login.throttle.wait_seconds(keys, time.monotonic())
     if waiting > 0:
         raise TooManyLogins(retry_after_seconds=max(1, round(waiting)))
     async with uow:
-        account = await uow.accounts.with_email(email)
-    matches = await login.passwords.matches(account.password_hash if account else None, password)
+        account = await uow.accounts.with_email(command.email)
+    matches = await login.passwords.matches(account.password_hash if account else None, command.password)
     if account is None or not matches:
         login.throttle.failed(keys, time.monotonic())
         raise LoginFailed()
@@ -116,13 +101,16 @@ def _session(
 
 
 @retry_on_conflict
-async def refresh(uow: RegistryUnitOfWork, clock: Clock, login: Login, *, refresh_token: str) -> Session:
+async def renew_session(
+    uow: RegistryUnitOfWork, clock: Clock, login: Login, command: RenewSession
+) -> Session:
     """A new access token and a rotated refresh token; `SessionEnded` when the session
     is unknown, expired, revoked or its account disabled. A token presented after it
     was rotated revokes its session (and that revocation is stored)."""
     now = clock()
+    presented = token_hash(command.refresh_token)
     async with uow:
-        session = await uow.sessions.with_token(token_hash(refresh_token))
+        session = await uow.sessions.with_token(presented)
         if session is None:
             raise SessionEnded()
         account = await uow.accounts.get(session.account_id)
@@ -131,7 +119,7 @@ async def refresh(uow: RegistryUnitOfWork, clock: Clock, login: Login, *, refres
             await uow.commit()
             raise SessionEnded()
         try:
-            new_token = session.rotate(token_hash(refresh_token), now=now, policy=login.sessions)
+            new_token = session.rotate(presented, now=now, policy=login.sessions)
         except SessionEnded:
             await uow.commit()  # keeps a revocation for a reused token
             raise
@@ -140,10 +128,10 @@ async def refresh(uow: RegistryUnitOfWork, clock: Clock, login: Login, *, refres
 
 
 @retry_on_conflict
-async def log_out(uow: RegistryUnitOfWork, clock: Clock, *, refresh_token: str) -> None:
+async def log_out(uow: RegistryUnitOfWork, clock: Clock, command: LogOut) -> None:
     """Revokes the session of the token; nothing to do for an unknown or ended one."""
     async with uow:
-        session = await uow.sessions.with_token(token_hash(refresh_token))
+        session = await uow.sessions.with_token(token_hash(command.refresh_token))
         if session is None or session.revoked:
             return
         session.revoke(clock(), because="signed out")
@@ -151,19 +139,23 @@ async def log_out(uow: RegistryUnitOfWork, clock: Clock, *, refresh_token: str) 
 
 
 @retry_on_conflict
-async def set_disabled(uow: RegistryUnitOfWork, clock: Clock, account_id: UUID, *, disabled: bool) -> Account:
-    """Staff disable an account (ending every session it has) or enable it again."""
+async def disable_account(uow: RegistryUnitOfWork, clock: Clock, command: DisableAccount) -> Account:
+    """Staff disable an account: it can no longer log in, and every session it has ends."""
     async with uow:
-        account = await uow.accounts.get(account_id)
-        if account is None:
-            raise AccountNotFound(account_id=account_id)
-        if disabled:
-            account.disable()
-            now = clock()
-            for session in await uow.sessions.live_of_account(account_id):
-                session.revoke(now, because="account disabled")
-        else:
-            account.enable()
+        account = await uow.accounts.require(command.account_id)
+        account.disable()
+        now = clock()
+        for session in await uow.sessions.live_of_account(command.account_id):
+            session.revoke(now, because="account disabled")
+        await uow.commit()
+    return account
+
+
+@retry_on_conflict
+async def enable_account(uow: RegistryUnitOfWork, command: EnableAccount) -> Account:
+    async with uow:
+        account = await uow.accounts.require(command.account_id)
+        account.enable()
         await uow.commit()
     return account
 
@@ -176,5 +168,5 @@ async def ensure_first_admin(
         if await uow.accounts.any_with_role("staff"):
             return None
     return await open_account(
-        uow, clock, passwords, email=email, name="Admin", role="staff", password=password
+        uow, clock, passwords, OpenAccount(email=email, name="Admin", role="staff", password=password)
     )

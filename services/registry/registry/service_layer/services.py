@@ -1,70 +1,58 @@
-"""The registry's use cases. Each opens one unit of work: the change and the
-events it causes are stored together or not at all."""
+"""The registry's use cases. Each takes its command (`commands.py`) and opens one
+unit of work: the change and the events it causes are stored together or not at all."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
 from uuid import UUID
 
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import retry_on_conflict
 
+from ..adapters.passwords import Passwords
 from ..domain.account import Account, email_key
-from ..domain.edition import Edition, Prize, Rules
+from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment
-from ..domain.errors import (
-    AccountEmailTaken,
-    AlreadyEnrolled,
-    EditionNotFound,
-    EnrolmentNotFound,
-    KimNameTaken,
-    KimNotFound,
-)
-from ..domain.kim import Kim, Member
+from ..domain.errors import AccountEmailTaken, AlreadyEnrolled, KimNameTaken
+from ..domain.kim import Kim
 from ..domain.regions import RegionCatalog
+from .commands import (
+    ApproveEnrolment,
+    CloseSubmissions,
+    DraftEdition,
+    PublishEdition,
+    RegisterKim,
+    RejectEnrolment,
+    RequestEnrolment,
+    ReviseEdition,
+    UpdateKim,
+    VerifyKim,
+)
 from .unit_of_work import RegistryUnitOfWork
 
 
 @retry_on_conflict
 async def register_kim(
-    uow: RegistryUnitOfWork,
-    regions: RegionCatalog,
-    clock: Clock,
-    *,
-    name: str,
-    kelurahan_code: str,
-    chair: str,
-    whatsapp: str,
-    email: str,
-    members: list[Member],
-    representative_password_hash: str | None = None,
+    uow: RegistryUnitOfWork, regions: RegionCatalog, clock: Clock, passwords: Passwords, command: RegisterKim
 ) -> Kim:
-    """Register a KIM; with a password hash, also its representative's account
+    """Register a KIM; with a password, also its representative's account
     (login: the KIM's email), stored together."""
-    kelurahan = regions.kelurahan(kelurahan_code)
+    kelurahan = regions.kelurahan(command.kelurahan_code)
+    password = command.representative_password
+    password_hash = await passwords.hash(password) if password else None
     async with uow:
-        if await uow.kims.named(name) is not None:
-            raise KimNameTaken(name=name.strip())
-        if representative_password_hash is not None and await uow.accounts.with_email(email) is not None:
-            raise AccountEmailTaken(email=email_key(email))
-        kim = Kim.register(
-            name=name,
-            kelurahan=kelurahan,
-            chair=chair,
-            whatsapp=whatsapp,
-            email=email,
-            members=members,
-            now=clock(),
-        )
+        if await uow.kims.named(command.name) is not None:
+            raise KimNameTaken(name=command.name.strip())
+        if password_hash is not None and await uow.accounts.with_email(command.email) is not None:
+            raise AccountEmailTaken(email=email_key(command.email))
+        kim = Kim.register(kelurahan=kelurahan, now=clock(), **command.profile())
         uow.kims.add(kim)
-        if representative_password_hash is not None:
+        if password_hash is not None:
             uow.accounts.add(
                 Account.open(
-                    email=email,
+                    email=command.email,
                     name=f"{kim.name} ({kim.chair})",
                     role="kim_rep",
-                    password_hash=representative_password_hash,
+                    password_hash=password_hash,
                     now=kim.registered_at,
                     kim_id=kim.kim_id,
                 )
@@ -74,69 +62,31 @@ async def register_kim(
 
 
 @retry_on_conflict
-async def update_kim(
-    uow: RegistryUnitOfWork,
-    regions: RegionCatalog,
-    kim_id: UUID,
-    *,
-    name: str | None = None,
-    kelurahan_code: str | None = None,
-    chair: str | None = None,
-    whatsapp: str | None = None,
-    email: str | None = None,
-    members: list[Member] | None = None,
-) -> Kim:
-    kelurahan = regions.kelurahan(kelurahan_code) if kelurahan_code is not None else None
+async def update_kim(uow: RegistryUnitOfWork, regions: RegionCatalog, command: UpdateKim) -> Kim:
+    code = command.kelurahan_code
+    kelurahan = regions.kelurahan(code) if code is not None else None
     async with uow:
-        kim = await _kim(uow, kim_id)
+        kim = await uow.kims.require(command.kim_id)
+        name = command.name
         if name is not None and name.strip().lower() != kim.name.lower() and await uow.kims.named(name):
             raise KimNameTaken(name=name.strip())
-        kim.update(
-            name=name,
-            kelurahan=kelurahan,
-            chair=chair,
-            whatsapp=whatsapp,
-            email=email,
-            members=members,
-        )
+        kim.update(kelurahan=kelurahan, **command.changes())
         await uow.commit()
     return kim
 
 
 @retry_on_conflict
-async def verify_kim(uow: RegistryUnitOfWork, clock: Clock, kim_id: UUID) -> Kim:
+async def verify_kim(uow: RegistryUnitOfWork, clock: Clock, command: VerifyKim) -> Kim:
     async with uow:
-        kim = await _kim(uow, kim_id)
+        kim = await uow.kims.require(command.kim_id)
         kim.verify(clock())
         await uow.commit()
     return kim
 
 
 @retry_on_conflict
-async def create_edition(
-    uow: RegistryUnitOfWork,
-    clock: Clock,
-    *,
-    title: str,
-    theme: str,
-    description: str,
-    submission_opens_at: datetime,
-    submission_closes_at: datetime,
-    rules: Rules,
-    awarded_ranks: int,
-    prizes: list[Prize],
-) -> Edition:
-    edition = Edition.draft(
-        title=title,
-        theme=theme,
-        description=description,
-        submission_opens_at=submission_opens_at,
-        submission_closes_at=submission_closes_at,
-        rules=rules,
-        awarded_ranks=awarded_ranks,
-        prizes=prizes,
-        now=clock(),
-    )
+async def draft_edition(uow: RegistryUnitOfWork, clock: Clock, command: DraftEdition) -> Edition:
+    edition = Edition.draft(now=clock(), **command.details())
     async with uow:
         uow.editions.add(edition)
         await uow.commit()
@@ -144,54 +94,28 @@ async def create_edition(
 
 
 @retry_on_conflict
-async def revise_edition(
-    uow: RegistryUnitOfWork,
-    edition_id: UUID,
-    *,
-    title: str | None = None,
-    theme: str | None = None,
-    description: str | None = None,
-    submission_opens_at: datetime | None = None,
-    submission_closes_at: datetime | None = None,
-    rules: Rules | None = None,
-    awarded_ranks: int | None = None,
-    prizes: list[Prize] | None = None,
-) -> Edition:
+async def revise_edition(uow: RegistryUnitOfWork, command: ReviseEdition) -> Edition:
     async with uow:
-        edition = await _edition(uow, edition_id)
-        edition.revise(
-            title=title,
-            theme=theme,
-            description=description,
-            submission_opens_at=submission_opens_at,
-            submission_closes_at=submission_closes_at,
-            rules=rules,
-            awarded_ranks=awarded_ranks,
-            prizes=prizes,
-        )
+        edition = await uow.editions.require(command.edition_id)
+        edition.revise(**command.changes())
         await uow.commit()
     return edition
 
 
 @retry_on_conflict
-async def publish_edition(uow: RegistryUnitOfWork, clock: Clock, edition_id: UUID) -> Edition:
+async def publish_edition(uow: RegistryUnitOfWork, clock: Clock, command: PublishEdition) -> Edition:
     async with uow:
-        edition = await _edition(uow, edition_id)
+        edition = await uow.editions.require(command.edition_id)
         edition.publish(clock())
         await uow.commit()
     return edition
 
 
 @retry_on_conflict
-async def close_submissions(
-    uow: RegistryUnitOfWork,
-    clock: Clock,
-    edition_id: UUID,
-    by: Literal["staff", "deadline"] = "staff",
-) -> Edition:
+async def close_submissions(uow: RegistryUnitOfWork, clock: Clock, command: CloseSubmissions) -> Edition:
     async with uow:
-        edition = await _edition(uow, edition_id)
-        edition.close_submissions(clock(), by)
+        edition = await uow.editions.require(command.edition_id)
+        edition.close_submissions(clock(), command.by)
         await uow.commit()
     return edition
 
@@ -202,19 +126,17 @@ async def close_editions_past_deadline(uow: RegistryUnitOfWork, clock: Clock) ->
         due = [e.edition_id for e in await uow.editions.past_deadline(clock())]
     closed = []
     for edition_id in due:
-        edition = await close_submissions(uow, clock, edition_id, by="deadline")
+        edition = await close_submissions(uow, clock, CloseSubmissions(edition_id=edition_id, by="deadline"))
         closed.append(edition.edition_id)
     return closed
 
 
 @retry_on_conflict
-async def request_enrolment(
-    uow: RegistryUnitOfWork, clock: Clock, edition_id: UUID, kim_id: UUID
-) -> Enrolment:
+async def request_enrolment(uow: RegistryUnitOfWork, clock: Clock, command: RequestEnrolment) -> Enrolment:
     async with uow:
-        edition = await _edition(uow, edition_id)
-        kim = await _kim(uow, kim_id)
-        existing = await uow.enrolments.of_kim(edition_id, kim_id)
+        edition = await uow.editions.require(command.edition_id)
+        kim = await uow.kims.require(command.kim_id)
+        existing = await uow.enrolments.of_kim(command.edition_id, command.kim_id)
         if existing is not None:
             raise AlreadyEnrolled(name=kim.name, status=existing.status)
         enrolment = Enrolment.request(edition=edition, kim=kim, now=clock())
@@ -224,43 +146,20 @@ async def request_enrolment(
 
 
 @retry_on_conflict
-async def approve_enrolment(uow: RegistryUnitOfWork, clock: Clock, enrolment_id: UUID) -> Enrolment:
+async def approve_enrolment(uow: RegistryUnitOfWork, clock: Clock, command: ApproveEnrolment) -> Enrolment:
     async with uow:
-        enrolment = await _enrolment(uow, enrolment_id)
-        edition = await _edition(uow, enrolment.edition_id)
+        enrolment = await uow.enrolments.require(command.enrolment_id)
+        edition = await uow.editions.require(enrolment.edition_id)
         enrolment.approve(edition=edition, now=clock())
         await uow.commit()
     return enrolment
 
 
 @retry_on_conflict
-async def reject_enrolment(
-    uow: RegistryUnitOfWork, clock: Clock, enrolment_id: UUID, reason: str
-) -> Enrolment:
+async def reject_enrolment(uow: RegistryUnitOfWork, clock: Clock, command: RejectEnrolment) -> Enrolment:
     async with uow:
-        enrolment = await _enrolment(uow, enrolment_id)
-        edition = await _edition(uow, enrolment.edition_id)
-        enrolment.reject(edition=edition, reason=reason, now=clock())
+        enrolment = await uow.enrolments.require(command.enrolment_id)
+        edition = await uow.editions.require(enrolment.edition_id)
+        enrolment.reject(edition=edition, reason=command.reason, now=clock())
         await uow.commit()
-    return enrolment
-
-
-async def _kim(uow: RegistryUnitOfWork, kim_id: UUID) -> Kim:
-    kim = await uow.kims.get(kim_id)
-    if kim is None:
-        raise KimNotFound(kim_id=kim_id)
-    return kim
-
-
-async def _edition(uow: RegistryUnitOfWork, edition_id: UUID) -> Edition:
-    edition = await uow.editions.get(edition_id)
-    if edition is None:
-        raise EditionNotFound(edition_id=edition_id)
-    return edition
-
-
-async def _enrolment(uow: RegistryUnitOfWork, enrolment_id: UUID) -> Enrolment:
-    enrolment = await uow.enrolments.get(enrolment_id)
-    if enrolment is None:
-        raise EnrolmentNotFound(enrolment_id=enrolment_id)
     return enrolment
