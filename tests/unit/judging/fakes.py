@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 from judging.domain.audit import AuditRecord
 from judging.domain.edition import Affiliations, Edition
 from judging.domain.entry import Entry, Region
+from judging.domain.errors import EditionNotFound, EntryNotFound
 from judging.domain.score_sheet import ScoreSheet
 from judging.domain.snapshot import Snapshot
 from judging.service_layer import services
@@ -78,8 +79,8 @@ class FakeAudit(FakeRepository[AuditRecord]):
 class FakeJudging(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__(to_integration)
-        self.editions = FakeEditions("edition_id")
-        self.entries = FakeEntries("entry_id")
+        self.editions = FakeEditions("edition_id", EditionNotFound)
+        self.entries = FakeEntries("entry_id", EntryNotFound)
         self.sheets = FakeSheets("sheet_id")
         self.snapshots = FakeSnapshots("snapshot_id")
         self.audit = FakeAudit("record_id")

@@ -68,7 +68,7 @@ def require_judge(edition: Edition, caller: Principal, judge_id: UUID | None = N
 )
 async def get_edition(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> EditionJudgingPublic:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         require_judge(edition, caller)
         found = EditionJudgingPublic.of(edition, await services.judging_progress(uow, edition))
     # A judge reads the status, rubric and options; the panel's emails and declared
@@ -119,7 +119,7 @@ async def appoint_judge(
 @router.get("/editions/{edition_id}/judges", tags=["panel"], summary="The panel")
 async def list_judges(edition_id: UUID, uow: UnitOfWork) -> list[JudgePublic]:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
     return [JudgePublic.of(judge) for judge in edition.panel]
 
 
@@ -140,14 +140,14 @@ async def assign_entries(
 ) -> AssignmentPublic:
     assignment = await services.assign_entries(uow, system.clock, edition_id, actor)
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
     return AssignmentPublic.of(assignment, edition)
 
 
 @router.get("/editions/{edition_id}/assignments", tags=["panel"], summary="Staff: the assignment last made")
 async def get_assignment(edition_id: UUID, uow: UnitOfWork) -> AssignmentPublic | None:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
     return AssignmentPublic.of(edition.assignment, edition) if edition.assignment else None
 
 
@@ -160,7 +160,7 @@ async def judge_assignments(
     edition_id: UUID, judge_id: UUID, uow: UnitOfWork, caller: Caller
 ) -> list[AssignedEntryPublic]:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         edition.judge(judge_id)
         require_judge(edition, caller, judge_id)
         sheets = {s.entry_id: s for s in await uow.sheets.of_judge(edition_id, judge_id)}
@@ -246,7 +246,7 @@ async def list_entries(edition_id: UUID, uow: UnitOfWork) -> list[EntryJudgingPu
 )
 async def progress(edition_id: UUID, uow: UnitOfWork, language: RequestLanguage) -> EditionProgressPublic:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         found = await services.judging_progress(uow, edition)
     return EditionProgressPublic.of_edition(edition, found, language)
 
@@ -257,7 +257,7 @@ AuditLimit = Annotated[int, Query(ge=1, le=10_000)]
 @router.get("/editions/{edition_id}/audit", tags=["audit"], summary="Staff: the audit trail, oldest first")
 async def audit_trail(edition_id: UUID, uow: UnitOfWork, limit: AuditLimit = 1000) -> list[AuditRecordPublic]:
     async with uow:
-        await services.edition_of(uow, edition_id)
+        await uow.editions.require(edition_id)
         return [AuditRecordPublic.of(r) for r in await uow.audit.of_edition(edition_id, limit)]
 
 
@@ -292,5 +292,5 @@ async def audit_csv(edition_id: UUID, uow: UnitOfWork) -> Response:
 
 async def _sheet_public(uow: JudgingUnitOfWork, edition_id: UUID, sheet: ScoreSheet) -> ScoreSheetPublic:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
     return ScoreSheetPublic.of(sheet, edition.rubric)

@@ -13,7 +13,6 @@ from shared.platform.http import RequestLanguage
 
 from ..domain.errors import ResultsNotAnnounced, ResultsVersionNotAnnounced
 from ..service_layer import results as use_cases
-from ..service_layer.services import edition_of
 from .dependencies import System, UnitOfWork
 from .http import StaffActor
 from .schemas import (
@@ -89,7 +88,7 @@ async def freeze(
 @router.get("/editions/{edition_id}/snapshots", tags=["results"], summary="Staff: every frozen version")
 async def snapshots(edition_id: UUID, uow: UnitOfWork) -> list[SnapshotSummaryPublic]:
     async with uow:
-        await edition_of(uow, edition_id)
+        await uow.editions.require(edition_id)
         return [SnapshotSummaryPublic.of(s) for s in await uow.snapshots.of_edition(edition_id)]
 
 
@@ -129,7 +128,7 @@ async def announce(edition_id: UUID, system: System, uow: UnitOfWork, actor: Sta
 )
 async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         if edition.announced_version is None:
             raise ResultsNotAnnounced(title=edition.title)
         return await _announced(uow, edition_id, edition.announced_version)
@@ -142,12 +141,12 @@ async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic:
 )
 async def results_version(edition_id: UUID, version: Version, uow: UnitOfWork) -> ResultsPublic:
     async with uow:
-        await edition_of(uow, edition_id)
+        await uow.editions.require(edition_id)
         return await _announced(uow, edition_id, version)
 
 
 async def _announced(uow: UnitOfWork, edition_id: UUID, version: int) -> ResultsPublic:
-    edition = await edition_of(uow, edition_id)
+    edition = await uow.editions.require(edition_id)
     found = await uow.snapshots.of_edition(edition_id)
     announced = [s for s in found if s.announced_at is not None]
     chosen = next((s for s in announced if s.number == version), None)

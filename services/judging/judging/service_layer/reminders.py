@@ -17,7 +17,7 @@ from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
 from ..domain.audit import SYSTEM
 from ..domain.edition import Reminder
 from ..domain.progress import progress
-from .services import audit, edition_of
+from .services import audit
 from .unit_of_work import JudgingUnitOfWork
 
 log = logging.getLogger("kim.judging.reminders")
@@ -41,7 +41,7 @@ async def remind_behind(
     uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, window: timedelta
 ) -> list[Reminder]:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         now = clock()
         if not edition.reminding(now, window):
             return []

@@ -16,14 +16,14 @@ from ..domain.errors import NothingFrozen, SnapshotNotFound
 from ..domain.results import Results
 from ..domain.snapshot import Snapshot, Verification
 from ..domain.ties import Tie
-from .services import STAFF, audit, edition_of, judging_progress, results_now
+from .services import STAFF, audit, judging_progress, results_now
 from .unit_of_work import JudgingUnitOfWork
 
 
 async def current_results(uow: JudgingUnitOfWork, edition_id: UUID) -> tuple[Edition, Results]:
     """The results as the sheets now stand, for staff; the public sees only what was announced."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         return edition, await results_now(uow, edition)
 
 
@@ -39,7 +39,7 @@ async def resolve_tie(
     actor: str = STAFF,
 ) -> Tie:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         now = clock()
         tie = edition.resolve_tie(
             tie_id, order=order, reason=reason, results=await results_now(uow, edition), by=actor, now=now
@@ -64,7 +64,7 @@ async def freeze(
     uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, *, reason: str | None, actor: str = STAFF
 ) -> Snapshot:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         latest = await _latest(uow, edition)
         announced = (
             await uow.snapshots.numbered(edition_id, edition.announced_version)
@@ -104,7 +104,7 @@ async def verify(
     """Recompute the latest snapshot from the stored sheets and compare hashes.
     A failed verification is recorded too, then refused."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         snapshot = await snapshot_of(uow, edition_id, version)
         edition.check_latest(snapshot)
         now = clock()
@@ -129,7 +129,7 @@ async def verify(
 async def announce(uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, *, actor: str = STAFF) -> Snapshot:
     """Announce the latest snapshot: it must be verified and still match the sheets."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         edition.check_complete((await judging_progress(uow, edition)).missing)
         snapshot = await _latest(uow, edition)
         if snapshot is None:

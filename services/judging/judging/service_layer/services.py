@@ -17,7 +17,8 @@ from shared.platform.persistence.unit_of_work import retry_on_conflict
 from ..domain.assignment import Assignment
 from ..domain.audit import SYSTEM, Action, AuditRecord
 from ..domain.edition import Affiliations, Edition, Judge
-from ..domain.errors import EditionNotFound, EntryNotFound
+from ..domain.entry import Entry
+from ..domain.errors import EntryNotFound
 from ..domain.options import JudgingOptions
 from ..domain.progress import Progress, progress
 from ..domain.results import Results, compile_results
@@ -40,7 +41,7 @@ async def appoint_judge(
     actor: str = STAFF,
 ) -> Judge:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         now = clock()
         judge = edition.appoint(name=name, email=email, affiliations=affiliations, now=now)
         audit(
@@ -64,7 +65,7 @@ async def remove_judge(
     uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, judge_id: UUID, actor: str = STAFF
 ) -> Judge:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         now = clock()
         judge = edition.remove(judge_id, now)
         audit(uow, edition, now, actor, "judge_removed", judge_id, name=judge.name)
@@ -78,7 +79,7 @@ async def set_rubric(
     uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, rubric: Rubric, actor: str = STAFF
 ) -> Edition:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         edition.set_rubric(rubric)
         audit(
             uow,
@@ -97,7 +98,7 @@ async def set_options(
     uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, options: JudgingOptions, actor: str = STAFF
 ) -> Edition:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         edition.set_options(options)
         audit(
             uow,
@@ -118,7 +119,7 @@ async def assign_entries(
 ) -> Assignment:
     """Assign the entries in competition to the panel; judges whose entries changed are told."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         now = clock()
         assignment = edition.assign(await uow.entries.in_competition(edition_id), by=actor, now=now)
         for assigned in assignment.entries:
@@ -151,11 +152,9 @@ async def record_score(
     """`may_act` checks the edition as loaded here, before anything changes: it
     raises when the caller may not fill this judge's sheet."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         may_act(edition)
-        entry = await uow.entries.get(entry_id)
-        if entry is None or entry.edition_id != edition_id:
-            raise EntryNotFound(entry_id=entry_id)
+        entry = await entry_in(uow, edition_id, entry_id)
         existing = await uow.sheets.of(entry_id, judge_id)
         before = dict(existing.scores) if existing else None
         now = clock()
@@ -185,10 +184,8 @@ async def correct_sheet(
 ) -> ScoreSheet:
     """Staff correct a final sheet, with a reason; ties are looked for again."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
-        entry = await uow.entries.get(entry_id)
-        if entry is None or entry.edition_id != edition_id:
-            raise EntryNotFound(entry_id=entry_id)
+        edition = await uow.editions.require(edition_id)
+        entry = await entry_in(uow, edition_id, entry_id)
         sheet = await uow.sheets.of(entry_id, judge_id)
         before = dict(sheet.scores) if sheet else None
         now = clock()
@@ -306,8 +303,9 @@ async def _reassess_entries(uow: JudgingUnitOfWork, edition: Edition, clock: Clo
     await complete_if_done(uow, edition, clock)
 
 
-async def edition_of(uow: JudgingUnitOfWork, edition_id: UUID) -> Edition:
-    edition = await uow.editions.get(edition_id)
-    if edition is None:
-        raise EditionNotFound(edition_id=edition_id)
-    return edition
+async def entry_in(uow: JudgingUnitOfWork, edition_id: UUID, entry_id: UUID) -> Entry:
+    """The entry, refused as not found when it belongs to another edition."""
+    entry = await uow.entries.require(entry_id)
+    if entry.edition_id != edition_id:
+        raise EntryNotFound(entry_id=entry_id)
+    return entry
