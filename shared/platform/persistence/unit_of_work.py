@@ -90,6 +90,12 @@ class UnitOfWork(abc.ABC):
     def seen(self) -> Iterable[Aggregate]:
         """Every aggregate loaded or added in this unit of work."""
 
+    def also_store(self, event: Any) -> None:
+        """Store with this change what a domain event leaves besides its integration
+        event (judging: its audit records); nothing by default. Called for each
+        event as the events are collected, in the order its aggregate recorded them."""
+        return None
+
     def stage_events(self) -> None:
         """Collect the integration events recorded so far under the current cause."""
         self.staged.extend(self.collect_events())
@@ -103,9 +109,11 @@ class UnitOfWork(abc.ABC):
     def collect_events(self) -> list[Envelope[Any]]:
         """Turn the domain events the aggregates recorded into integration events."""
         collected: list[Envelope[Any]] = []
-        for aggregate in self.seen():
+        for aggregate in list(self.seen()):  # `also_store` may add aggregates
             while aggregate.events:
-                mapped = self._to_integration(aggregate.events.pop(0))
+                event = aggregate.events.pop(0)
+                self.also_store(event)
+                mapped = self._to_integration(event)
                 if mapped is None:
                     continue
                 event_class, payload = mapped

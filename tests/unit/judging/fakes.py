@@ -15,6 +15,7 @@ from judging.domain.score_sheet import ScoreSheet
 from judging.domain.snapshot import Snapshot
 from judging.service_layer import services
 from judging.service_layer.integration_events import to_integration
+from judging.service_layer.unit_of_work import JudgingUnitOfWork
 
 from ..fakes import FakeRepository, FakeUnitOfWork
 
@@ -76,7 +77,7 @@ class FakeAudit(FakeRepository[AuditRecord]):
         return self.where(lambda r: r.edition_id == edition_id)[:limit]
 
 
-class FakeJudging(FakeUnitOfWork):
+class FakeJudging(FakeUnitOfWork, JudgingUnitOfWork):
     def __init__(self) -> None:
         super().__init__(to_integration)
         self.editions = FakeEditions("edition_id", EditionNotFound)

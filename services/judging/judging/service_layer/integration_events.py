@@ -13,7 +13,7 @@ from ..domain.entry import Entry
 from ..domain.results import Standing
 
 
-def to_integration(event: object) -> tuple[c.EventClass, c.Payload]:
+def to_integration(event: object) -> tuple[c.EventClass, c.Payload] | None:
     match event:
         case events.JudgeAppointed(edition, judge):
             return c.JudgeAppointed, appointment(edition, judge, judge.appointed_at)
@@ -88,6 +88,19 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload]:
                 correction_reason=snapshot.reason if snapshot.supersedes is not None else None,
                 content_hash=snapshot.content_hash,
             )
+        case (
+            events.RubricSet()
+            | events.OptionsSet()
+            | events.EntriesAssigned()
+            | events.SheetFilled()
+            | events.SheetRevised()
+            | events.SheetCorrected()
+            | events.EntryLeftCompetition()
+            | events.TieResolved()
+            | events.ResultsFrozen()
+            | events.ResultsVerified()
+        ):
+            return None  # kept in judging's audit trail only
     raise TypeError(f"no integration event for {event!r}")
 
 

@@ -9,7 +9,7 @@ from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.edition import Edition
 from ..domain.entry import Entry, Region
-from .services import audit, complete_if_done, detect_ties
+from .services import complete_if_done, detect_ties
 from .unit_of_work import JudgingUnitOfWork
 
 
@@ -79,17 +79,7 @@ async def record_entry(
             return
         if not entry.in_competition:
             now = clock()
-            # Submissions decided it; recorded here because it changes judging's results.
-            audit(
-                uow,
-                edition,
-                now,
-                event.producer,
-                "entry_left_competition",
-                entry.entry_id,
-                status=entry.status,
-                reason=details.disqualification_reason,
-            )
+            edition.note_left(entry, reason=details.disqualification_reason, by=event.producer, now=now)
             await complete_if_done(uow, edition, clock)
             await detect_ties(uow, edition, now)
 

@@ -1,7 +1,7 @@
 """From complete sheets to announced results: staff resolve escalated ties,
 freeze the results into a snapshot, verify it, and announce it; a correction
 after the announcement is a new snapshot, frozen, verified and announced the
-same way. Each use case is one unit of work, with its audit records."""
+same way. Each use case is one unit of work; its audit records come from its domain events."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..domain.errors import NothingFrozen, SnapshotNotFound
 from ..domain.results import Results
 from ..domain.snapshot import Snapshot, Verification
 from ..domain.ties import Tie
-from .services import STAFF, audit, judging_progress, results_now
+from .services import STAFF, judging_progress, results_now
 from .unit_of_work import JudgingUnitOfWork
 
 
@@ -40,20 +40,8 @@ async def resolve_tie(
 ) -> Tie:
     async with uow:
         edition = await uow.editions.require(edition_id)
-        now = clock()
         tie = edition.resolve_tie(
-            tie_id, order=order, reason=reason, results=await results_now(uow, edition), by=actor, now=now
-        )
-        audit(
-            uow,
-            edition,
-            now,
-            actor,
-            "tie_resolved",
-            tie_id,
-            rank=tie.rank,
-            order=",".join(str(e) for e in order),
-            reason=reason,
+            tie_id, order=order, reason=reason, results=await results_now(uow, edition), by=actor, now=clock()
         )
         await uow.commit()
     return tie
@@ -82,17 +70,6 @@ async def freeze(
             now=now,
         )
         uow.snapshots.add(snapshot)
-        audit(
-            uow,
-            edition,
-            now,
-            actor,
-            "results_frozen",
-            f"version {snapshot.number}",
-            content_hash=snapshot.content_hash,
-            supersedes=snapshot.supersedes,
-            reason=reason,
-        )
         await uow.commit()
     return snapshot
 
@@ -106,19 +83,8 @@ async def verify(
     async with uow:
         edition = await uow.editions.require(edition_id)
         snapshot = await snapshot_of(uow, edition_id, version)
-        edition.check_latest(snapshot)
-        now = clock()
-        verification = snapshot.verify(await results_now(uow, edition), by=actor, now=now)
-        audit(
-            uow,
-            edition,
-            now,
-            actor,
-            "results_verified" if verification.ok else "results_verification_failed",
-            f"version {version}",
-            stored=verification.stored,
-            content=verification.content,
-            recomputed=verification.recomputed,
+        verification = edition.verify(
+            snapshot, recomputed=await results_now(uow, edition), by=actor, now=clock()
         )
         await uow.commit()
     verification.require_ok()
@@ -134,18 +100,7 @@ async def announce(uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, *, ac
         snapshot = await _latest(uow, edition)
         if snapshot is None:
             raise NothingFrozen(title=edition.title)
-        now = clock()
-        edition.announce(snapshot, recomputed=await results_now(uow, edition), by=actor, now=now)
-        audit(
-            uow,
-            edition,
-            now,
-            actor,
-            "results_announced",
-            f"version {snapshot.number}",
-            content_hash=snapshot.content_hash,
-            supersedes=snapshot.supersedes,
-        )
+        edition.announce(snapshot, recomputed=await results_now(uow, edition), by=actor, now=clock())
         await uow.commit()
     return snapshot
 

@@ -1,6 +1,7 @@
 """What staff and judges do before the results: appoint the panel, set the
 rubric and the judging options, assign entries, fill and correct score sheets.
-Each use case is one unit of work, and writes its audit records in it.
+Each use case is one unit of work; the audit trail is derived from the
+domain events it records (see `audit_trail`), in the same transaction.
 
 `actor` is who acts, for the audit trail: the caller's role and email
 ("staff:sari@malangkota.go.id", "judge:ayu@juri.id")."""
@@ -15,7 +16,6 @@ from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain.assignment import Assignment
-from ..domain.audit import SYSTEM, Action, AuditRecord
 from ..domain.edition import Affiliations, Edition, Judge
 from ..domain.entry import Entry
 from ..domain.errors import EntryNotFound
@@ -42,19 +42,7 @@ async def appoint_judge(
 ) -> Judge:
     async with uow:
         edition = await uow.editions.require(edition_id)
-        now = clock()
-        judge = edition.appoint(name=name, email=email, affiliations=affiliations, now=now)
-        audit(
-            uow,
-            edition,
-            now,
-            actor,
-            "judge_appointed",
-            judge.judge_id,
-            name=name,
-            kelurahan_codes=",".join(affiliations.kelurahan_codes),
-            kim_ids=",".join(str(k) for k in affiliations.kim_ids),
-        )
+        judge = edition.appoint(name=name, email=email, affiliations=affiliations, by=actor, now=clock())
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return judge
@@ -66,9 +54,7 @@ async def remove_judge(
 ) -> Judge:
     async with uow:
         edition = await uow.editions.require(edition_id)
-        now = clock()
-        judge = edition.remove(judge_id, now)
-        audit(uow, edition, now, actor, "judge_removed", judge_id, name=judge.name)
+        judge = edition.remove(judge_id, by=actor, now=clock())
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return judge
@@ -80,15 +66,7 @@ async def set_rubric(
 ) -> Edition:
     async with uow:
         edition = await uow.editions.require(edition_id)
-        edition.set_rubric(rubric)
-        audit(
-            uow,
-            edition,
-            clock(),
-            actor,
-            "rubric_set",
-            criteria=", ".join(f"{c.criterion_id}:{c.weight}" for c in rubric.criteria),
-        )
+        edition.set_rubric(rubric, by=actor, now=clock())
         await uow.commit()
     return edition
 
@@ -99,15 +77,7 @@ async def set_options(
 ) -> Edition:
     async with uow:
         edition = await uow.editions.require(edition_id)
-        edition.set_options(options)
-        audit(
-            uow,
-            edition,
-            clock(),
-            actor,
-            "options_set",
-            **{**vars(options), "tie_break": ",".join(options.tie_break)},
-        )
+        edition.set_options(options, by=actor, now=clock())
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return edition
@@ -120,18 +90,7 @@ async def assign_entries(
     """Assign the entries in competition to the panel; judges whose entries changed are told."""
     async with uow:
         edition = await uow.editions.require(edition_id)
-        now = clock()
-        assignment = edition.assign(await uow.entries.in_competition(edition_id), by=actor, now=now)
-        for assigned in assignment.entries:
-            audit(
-                uow,
-                edition,
-                now,
-                actor,
-                "entries_assigned",
-                assigned.entry_id,
-                judges=",".join(str(j) for j in assigned.judge_ids),
-            )
+        assignment = edition.assign(await uow.entries.in_competition(edition_id), by=actor, now=clock())
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return assignment
@@ -156,14 +115,16 @@ async def record_score(
         may_act(edition)
         entry = await entry_in(uow, edition_id, entry_id)
         existing = await uow.sheets.of(entry_id, judge_id)
-        before = dict(existing.scores) if existing else None
-        now = clock()
-        sheet = edition.record_score(judge_id=judge_id, entry=entry, sheet=existing, scores=scores, now=now)
+        sheet = edition.record_score(
+            judge_id=judge_id,
+            entry=entry,
+            sheet=existing,
+            scores=scores,
+            by=actor or str(judge_id),
+            now=clock(),
+        )
         if existing is None:
             uow.sheets.add(sheet)
-        if before != sheet.scores:
-            action: Action = "sheet_filled" if before is None else "sheet_revised"
-            audit_sheet(uow, edition, now, actor or str(judge_id), action, sheet, before)
         if entry.complete:
             await complete_if_done(uow, edition, clock)
         await uow.commit()
@@ -189,9 +150,10 @@ async def correct_sheet(
         sheet = await uow.sheets.of(entry_id, judge_id)
         before = dict(sheet.scores) if sheet else None
         now = clock()
-        sheet = edition.correct_sheet(judge_id=judge_id, entry=entry, sheet=sheet, scores=scores, now=now)
+        sheet = edition.correct_sheet(
+            judge_id=judge_id, entry=entry, sheet=sheet, scores=scores, reason=reason, by=actor, now=now
+        )
         if before != sheet.scores:
-            audit_sheet(uow, edition, now, actor, "sheet_corrected", sheet, before, reason=reason)
             await detect_ties(uow, edition, now)
         await uow.commit()
     return sheet
@@ -216,7 +178,6 @@ async def complete_if_done(uow: JudgingUnitOfWork, edition: Edition, clock: Cloc
         incomplete_entries=incomplete, entries_in_competition=in_competition, sheets=sheets, now=now
     )
     if completed:
-        audit(uow, edition, now, SYSTEM, "judging_completed", entries=in_competition, sheets=sheets)
         await detect_ties(uow, edition, now)
     return completed
 
@@ -232,68 +193,7 @@ async def detect_ties(uow: JudgingUnitOfWork, edition: Edition, now: datetime) -
     if edition.completed_at is None:
         return
     await uow.flush()
-    for tie in edition.note_ties(await results_now(uow, edition), now):
-        audit(
-            uow,
-            edition,
-            tie.detected_at,
-            SYSTEM,
-            "tie_detected",
-            tie.tie_id,
-            rank=tie.rank,
-            entries=",".join(str(e) for e in tie.entry_ids),
-        )
-
-
-def audit(
-    uow: JudgingUnitOfWork,
-    edition: Edition,
-    at: datetime,
-    actor: str,
-    action: Action,
-    subject: object = "",
-    **details: object,
-) -> None:
-    """Append an audit record to this unit of work."""
-    uow.audit.add(
-        AuditRecord.of(
-            edition_id=edition.edition_id,
-            at=at,
-            sequence=uow.audit.added(),
-            actor=actor,
-            action=action,
-            subject=subject,
-            **details,
-        )
-    )
-
-
-def audit_sheet(
-    uow: JudgingUnitOfWork,
-    edition: Edition,
-    at: datetime,
-    actor: str,
-    action: Action,
-    sheet: ScoreSheet,
-    before: dict[str, int] | None,
-    **details: object,
-) -> None:
-    def listed(scores: dict[str, int]) -> str:
-        return ", ".join(f"{criterion}:{score}" for criterion, score in scores.items())
-
-    audit(
-        uow,
-        edition,
-        at,
-        actor,
-        action,
-        sheet.entry_id,
-        judge_id=sheet.judge_id,
-        before=listed(before) if before else None,
-        after=listed(sheet.scores),
-        total=str(sheet.total(edition.rubric)),
-        **details,
-    )
+    edition.note_ties(await results_now(uow, edition), now)
 
 
 async def _reassess_entries(uow: JudgingUnitOfWork, edition: Edition, clock: Clock) -> None:

@@ -14,6 +14,7 @@ from ..domain.edition import Edition
 from ..domain.entry import Entry
 from ..domain.score_sheet import ScoreSheet
 from ..domain.snapshot import Snapshot
+from .audit_trail import to_audit
 
 
 class EditionRepository(Protocol):
@@ -63,3 +64,9 @@ class JudgingUnitOfWork(UnitOfWork):
     sheets: ScoreSheetRepository
     snapshots: SnapshotRepository
     audit: AuditRepository
+
+    def also_store(self, event: object) -> None:
+        """The audit trail: the records each domain event leaves (see `audit_trail`),
+        stored in the same transaction as the change."""
+        for record in to_audit(event, sequence=self.audit.added()):
+            self.audit.add(record)
