@@ -14,6 +14,7 @@ from judging.domain.errors import EditionNotFound, EntryNotFound
 from judging.domain.score_sheet import ScoreSheet
 from judging.domain.snapshot import Snapshot
 from judging.service_layer import services
+from judging.service_layer.commands import AppointJudge, RecordScoreSheet
 from judging.service_layer.integration_events import to_integration
 from judging.service_layer.unit_of_work import JudgingUnitOfWork
 
@@ -132,9 +133,10 @@ def setup(
 async def appoint(
     uow: FakeJudging, edition: Edition, name: str, email: str | None = None, **affiliations: list
 ) -> UUID:  # type: ignore[type-arg]
-    judge = await services.appoint_judge(
-        uow, clock, edition.edition_id, name=name, email=email, affiliations=Affiliations(**affiliations)
+    command = AppointJudge(
+        edition_id=edition.edition_id, name=name, email=email, affiliations=Affiliations(**affiliations)
     )
+    judge = await services.appoint_judge(uow, clock, command)
     return judge.judge_id
 
 
@@ -142,7 +144,11 @@ async def score(
     uow: FakeJudging, edition: Edition, entry: Entry, judge: UUID, scores: dict[str, int] = FLAT
 ) -> ScoreSheet:
     return await services.record_score(
-        uow, clock, edition_id=edition.edition_id, entry_id=entry.entry_id, judge_id=judge, scores=scores
+        uow,
+        clock,
+        RecordScoreSheet(
+            edition_id=edition.edition_id, entry_id=entry.entry_id, judge_id=judge, scores=scores
+        ),
     )
 
 

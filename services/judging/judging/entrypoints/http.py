@@ -19,6 +19,7 @@ from shared.platform.http import Caller, RequestLanguage
 from ..domain.edition import Edition
 from ..domain.score_sheet import ScoreSheet
 from ..service_layer import services
+from ..service_layer.commands import AssignEntries, RemoveJudge
 from ..service_layer.unit_of_work import JudgingUnitOfWork
 from .dependencies import System, UnitOfWork
 from .schemas import (
@@ -82,7 +83,7 @@ async def get_edition(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> Edit
 async def set_rubric(
     edition_id: UUID, body: RubricIn, system: System, uow: UnitOfWork, caller: Caller
 ) -> EditionJudgingPublic:
-    await services.set_rubric(uow, system.clock, edition_id, body.to_domain(), caller.label)
+    await services.set_rubric(uow, system.clock, body.command(edition_id), caller.label)
     return await get_edition(edition_id, uow, caller)
 
 
@@ -94,7 +95,7 @@ async def set_rubric(
 async def set_options(
     edition_id: UUID, body: JudgingOptionsIn, system: System, uow: UnitOfWork, caller: Caller
 ) -> EditionJudgingPublic:
-    await services.set_options(uow, system.clock, edition_id, body.to_domain(), caller.label)
+    await services.set_options(uow, system.clock, body.command(edition_id), caller.label)
     return await get_edition(edition_id, uow, caller)
 
 
@@ -104,15 +105,7 @@ async def set_options(
 async def appoint_judge(
     edition_id: UUID, body: JudgeCreate, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> JudgePublic:
-    judge = await services.appoint_judge(
-        uow,
-        system.clock,
-        edition_id,
-        name=body.name,
-        email=str(body.email) if body.email else None,
-        affiliations=body.affiliations_domain(),
-        actor=actor,
-    )
+    judge = await services.appoint_judge(uow, system.clock, body.command(edition_id), actor)
     return JudgePublic.of(judge)
 
 
@@ -127,7 +120,8 @@ async def list_judges(edition_id: UUID, uow: UnitOfWork) -> list[JudgePublic]:
 async def remove_judge(
     edition_id: UUID, judge_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> JudgePublic:
-    return JudgePublic.of(await services.remove_judge(uow, system.clock, edition_id, judge_id, actor))
+    command = RemoveJudge(edition_id=edition_id, judge_id=judge_id)
+    return JudgePublic.of(await services.remove_judge(uow, system.clock, command, actor))
 
 
 @router.post(
@@ -138,7 +132,7 @@ async def remove_judge(
 async def assign_entries(
     edition_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> AssignmentPublic:
-    assignment = await services.assign_entries(uow, system.clock, edition_id, actor)
+    assignment = await services.assign_entries(uow, system.clock, AssignEntries(edition_id=edition_id), actor)
     async with uow:
         edition = await uow.editions.require(edition_id)
     return AssignmentPublic.of(assignment, edition)
@@ -194,10 +188,7 @@ async def record_score(
     sheet = await services.record_score(
         uow,
         system.clock,
-        edition_id=edition_id,
-        entry_id=entry_id,
-        judge_id=judge_id,
-        scores=dict(body.scores),
+        body.command(edition_id, entry_id, judge_id),
         actor=caller.label,
         may_act=lambda edition: require_judge(edition, caller, judge_id),
     )
@@ -219,14 +210,7 @@ async def correct_sheet(
     actor: StaffActor,
 ) -> ScoreSheetPublic:
     sheet = await services.correct_sheet(
-        uow,
-        system.clock,
-        edition_id=edition_id,
-        entry_id=entry_id,
-        judge_id=judge_id,
-        scores=dict(body.scores),
-        reason=body.reason,
-        actor=actor,
+        uow, system.clock, body.command(edition_id, entry_id, judge_id), actor
     )
     return await _sheet_public(uow, edition_id, sheet)
 

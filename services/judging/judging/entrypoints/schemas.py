@@ -22,6 +22,15 @@ from ..domain.rubric import Criterion, Rubric
 from ..domain.score_sheet import ScoreSheet
 from ..domain.snapshot import Snapshot, Verification
 from ..domain.ties import Tie, TieResolution
+from ..service_layer.commands import (
+    AppointJudge,
+    CorrectScoreSheet,
+    FreezeResults,
+    RecordScoreSheet,
+    ResolveTie,
+    SetJudgingOptions,
+    SetRubric,
+)
 
 CriterionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 KelurahanCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{2,60}$")]
@@ -43,13 +52,9 @@ class CriterionIn(Input):
 class RubricIn(Input):
     criteria: list[CriterionIn] = Field(min_length=2, max_length=10)
 
-    def to_domain(self) -> Rubric:
-        return Rubric(
-            criteria=tuple(
-                Criterion(criterion_id=c.criterion_id, name_id=c.name_id, name_en=c.name_en, weight=c.weight)
-                for c in self.criteria
-            )
-        )
+    def command(self, edition_id: UUID) -> SetRubric:
+        rubric = Rubric(criteria=tuple(Criterion(**c.model_dump()) for c in self.criteria))
+        return SetRubric(edition_id=edition_id, rubric=rubric)
 
 
 class JudgingOptionsIn(Input):
@@ -68,8 +73,9 @@ class JudgingOptionsIn(Input):
     )
     judging_deadline: AwareDatetime | None = Field(None, description="judges behind are reminded before it")
 
-    def to_domain(self) -> JudgingOptions:
-        return JudgingOptions(**{**self.model_dump(), "tie_break": tuple(self.tie_break)})
+    def command(self, edition_id: UUID) -> SetJudgingOptions:
+        options = JudgingOptions(**{**self.model_dump(), "tie_break": tuple(self.tie_break)})
+        return SetJudgingOptions(edition_id=edition_id, options=options)
 
 
 class AffiliationsIn(Input):
@@ -82,9 +88,12 @@ class JudgeCreate(Input):
     email: EmailStr | None = None
     affiliations: AffiliationsIn = AffiliationsIn()
 
-    def affiliations_domain(self) -> Affiliations:
-        return Affiliations(
-            kelurahan_codes=list(self.affiliations.kelurahan_codes), kim_ids=list(self.affiliations.kim_ids)
+    def command(self, edition_id: UUID) -> AppointJudge:
+        return AppointJudge(
+            edition_id=edition_id,
+            name=self.name,
+            email=str(self.email) if self.email else None,
+            affiliations=Affiliations(**self.affiliations.model_dump()),
         )
 
 
@@ -93,9 +102,19 @@ class ScoreSheetIn(Input):
         examples=[{"tema": 90, "kreativitas": 85, "teknis": 80, "promosi_umkm": 88}], max_length=10
     )
 
+    def command(self, edition_id: UUID, entry_id: UUID, judge_id: UUID) -> RecordScoreSheet:
+        return RecordScoreSheet(
+            edition_id=edition_id, entry_id=entry_id, judge_id=judge_id, **self.model_dump()
+        )
+
 
 class SheetCorrectionIn(ScoreSheetIn):
     reason: Reason = Field(examples=["Juri salah ketik nilai teknis (85, bukan 58)."])
+
+    def command(self, edition_id: UUID, entry_id: UUID, judge_id: UUID) -> CorrectScoreSheet:
+        return CorrectScoreSheet(
+            edition_id=edition_id, entry_id=entry_id, judge_id=judge_id, **self.model_dump()
+        )
 
 
 class TieResolutionIn(Input):
@@ -104,9 +123,15 @@ class TieResolutionIn(Input):
         examples=["Dewan juri bermusyawarah dan memilih karya dengan dampak UMKM lebih nyata."]
     )
 
+    def command(self, edition_id: UUID, tie_id: UUID) -> ResolveTie:
+        return ResolveTie(edition_id=edition_id, tie_id=tie_id, order=tuple(self.order), reason=self.reason)
+
 
 class FreezeIn(Input):
     reason: Reason | None = Field(None, description="required for a correction after an announcement")
+
+    def command(self, edition_id: UUID) -> FreezeResults:
+        return FreezeResults(edition_id=edition_id, **self.model_dump())
 
 
 class CriterionPublic(BaseModel):

@@ -5,7 +5,6 @@ same way. Each use case is one unit of work; its audit records come from its dom
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from uuid import UUID
 
 from shared.kernel.clock import Clock
@@ -16,6 +15,7 @@ from ..domain.errors import NothingFrozen, SnapshotNotFound
 from ..domain.results import Results
 from ..domain.snapshot import Snapshot, Verification
 from ..domain.ties import Tie
+from .commands import AnnounceResults, FreezeResults, ResolveTie, VerifyResults
 from .services import STAFF, judging_progress, results_now
 from .unit_of_work import JudgingUnitOfWork
 
@@ -28,20 +28,16 @@ async def current_results(uow: JudgingUnitOfWork, edition_id: UUID) -> tuple[Edi
 
 
 @retry_on_conflict
-async def resolve_tie(
-    uow: JudgingUnitOfWork,
-    clock: Clock,
-    edition_id: UUID,
-    tie_id: UUID,
-    *,
-    order: Sequence[UUID],
-    reason: str,
-    actor: str = STAFF,
-) -> Tie:
+async def resolve_tie(uow: JudgingUnitOfWork, clock: Clock, command: ResolveTie, actor: str = STAFF) -> Tie:
     async with uow:
-        edition = await uow.editions.require(edition_id)
+        edition = await uow.editions.require(command.edition_id)
         tie = edition.resolve_tie(
-            tie_id, order=order, reason=reason, results=await results_now(uow, edition), by=actor, now=clock()
+            command.tie_id,
+            order=command.order,
+            reason=command.reason,
+            results=await results_now(uow, edition),
+            by=actor,
+            now=clock(),
         )
         await uow.commit()
     return tie
@@ -49,13 +45,13 @@ async def resolve_tie(
 
 @retry_on_conflict
 async def freeze(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, *, reason: str | None, actor: str = STAFF
+    uow: JudgingUnitOfWork, clock: Clock, command: FreezeResults, actor: str = STAFF
 ) -> Snapshot:
     async with uow:
-        edition = await uow.editions.require(edition_id)
+        edition = await uow.editions.require(command.edition_id)
         latest = await _latest(uow, edition)
         announced = (
-            await uow.snapshots.numbered(edition_id, edition.announced_version)
+            await uow.snapshots.numbered(edition.edition_id, edition.announced_version)
             if edition.announced_version is not None
             else None
         )
@@ -64,7 +60,7 @@ async def freeze(
             await results_now(uow, edition),
             latest=latest,
             announced=announced,
-            reason=reason,
+            reason=command.reason,
             missing_sheets=(await judging_progress(uow, edition)).missing,
             by=actor,
             now=now,
@@ -76,13 +72,13 @@ async def freeze(
 
 @retry_on_conflict
 async def verify(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, version: int, *, actor: str = STAFF
+    uow: JudgingUnitOfWork, clock: Clock, command: VerifyResults, actor: str = STAFF
 ) -> Verification:
     """Recompute the latest snapshot from the stored sheets and compare hashes.
     A failed verification is recorded too, then refused."""
     async with uow:
-        edition = await uow.editions.require(edition_id)
-        snapshot = await snapshot_of(uow, edition_id, version)
+        edition = await uow.editions.require(command.edition_id)
+        snapshot = await snapshot_of(uow, command.edition_id, command.version)
         verification = edition.verify(
             snapshot, recomputed=await results_now(uow, edition), by=actor, now=clock()
         )
@@ -92,10 +88,12 @@ async def verify(
 
 
 @retry_on_conflict
-async def announce(uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, *, actor: str = STAFF) -> Snapshot:
+async def announce(
+    uow: JudgingUnitOfWork, clock: Clock, command: AnnounceResults, actor: str = STAFF
+) -> Snapshot:
     """Announce the latest snapshot: it must be verified and still match the sheets."""
     async with uow:
-        edition = await uow.editions.require(edition_id)
+        edition = await uow.editions.require(command.edition_id)
         edition.check_complete((await judging_progress(uow, edition)).missing)
         snapshot = await _latest(uow, edition)
         if snapshot is None:

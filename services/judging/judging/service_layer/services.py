@@ -16,14 +16,21 @@ from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain.assignment import Assignment
-from ..domain.edition import Affiliations, Edition, Judge
+from ..domain.edition import Edition, Judge
 from ..domain.entry import Entry
 from ..domain.errors import EntryNotFound
-from ..domain.options import JudgingOptions
 from ..domain.progress import Progress, progress
 from ..domain.results import Results, compile_results
-from ..domain.rubric import Rubric
 from ..domain.score_sheet import ScoreSheet
+from .commands import (
+    AppointJudge,
+    AssignEntries,
+    CorrectScoreSheet,
+    RecordScoreSheet,
+    RemoveJudge,
+    SetJudgingOptions,
+    SetRubric,
+)
 from .unit_of_work import JudgingUnitOfWork
 
 STAFF = "staff"
@@ -31,18 +38,17 @@ STAFF = "staff"
 
 @retry_on_conflict
 async def appoint_judge(
-    uow: JudgingUnitOfWork,
-    clock: Clock,
-    edition_id: UUID,
-    *,
-    name: str,
-    email: str | None,
-    affiliations: Affiliations,
-    actor: str = STAFF,
+    uow: JudgingUnitOfWork, clock: Clock, command: AppointJudge, actor: str = STAFF
 ) -> Judge:
     async with uow:
-        edition = await uow.editions.require(edition_id)
-        judge = edition.appoint(name=name, email=email, affiliations=affiliations, by=actor, now=clock())
+        edition = await uow.editions.require(command.edition_id)
+        judge = edition.appoint(
+            name=command.name,
+            email=command.email,
+            affiliations=command.affiliations,
+            by=actor,
+            now=clock(),
+        )
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return judge
@@ -50,34 +56,32 @@ async def appoint_judge(
 
 @retry_on_conflict
 async def remove_judge(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, judge_id: UUID, actor: str = STAFF
+    uow: JudgingUnitOfWork, clock: Clock, command: RemoveJudge, actor: str = STAFF
 ) -> Judge:
     async with uow:
-        edition = await uow.editions.require(edition_id)
-        judge = edition.remove(judge_id, by=actor, now=clock())
+        edition = await uow.editions.require(command.edition_id)
+        judge = edition.remove(command.judge_id, by=actor, now=clock())
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return judge
 
 
 @retry_on_conflict
-async def set_rubric(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, rubric: Rubric, actor: str = STAFF
-) -> Edition:
+async def set_rubric(uow: JudgingUnitOfWork, clock: Clock, command: SetRubric, actor: str = STAFF) -> Edition:
     async with uow:
-        edition = await uow.editions.require(edition_id)
-        edition.set_rubric(rubric, by=actor, now=clock())
+        edition = await uow.editions.require(command.edition_id)
+        edition.set_rubric(command.rubric, by=actor, now=clock())
         await uow.commit()
     return edition
 
 
 @retry_on_conflict
 async def set_options(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, options: JudgingOptions, actor: str = STAFF
+    uow: JudgingUnitOfWork, clock: Clock, command: SetJudgingOptions, actor: str = STAFF
 ) -> Edition:
     async with uow:
-        edition = await uow.editions.require(edition_id)
-        edition.set_options(options, by=actor, now=clock())
+        edition = await uow.editions.require(command.edition_id)
+        edition.set_options(command.options, by=actor, now=clock())
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return edition
@@ -85,12 +89,13 @@ async def set_options(
 
 @retry_on_conflict
 async def assign_entries(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, actor: str = STAFF
+    uow: JudgingUnitOfWork, clock: Clock, command: AssignEntries, actor: str = STAFF
 ) -> Assignment:
     """Assign the entries in competition to the panel; judges whose entries changed are told."""
     async with uow:
-        edition = await uow.editions.require(edition_id)
-        assignment = edition.assign(await uow.entries.in_competition(edition_id), by=actor, now=clock())
+        edition = await uow.editions.require(command.edition_id)
+        entries = await uow.entries.in_competition(command.edition_id)
+        assignment = edition.assign(entries, by=actor, now=clock())
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return assignment
@@ -100,27 +105,25 @@ async def assign_entries(
 async def record_score(
     uow: JudgingUnitOfWork,
     clock: Clock,
+    command: RecordScoreSheet,
     *,
-    edition_id: UUID,
-    entry_id: UUID,
-    judge_id: UUID,
-    scores: dict[str, int],
     actor: str | None = None,
     may_act: Callable[[Edition], None] = lambda _: None,
 ) -> ScoreSheet:
-    """`may_act` checks the edition as loaded here, before anything changes: it
-    raises when the caller may not fill this judge's sheet."""
+    """`actor` defaults to the judge themselves. `may_act` checks the edition as
+    loaded here, before anything changes: it raises when the caller may not fill
+    this judge's sheet."""
     async with uow:
-        edition = await uow.editions.require(edition_id)
+        edition = await uow.editions.require(command.edition_id)
         may_act(edition)
-        entry = await entry_in(uow, edition_id, entry_id)
-        existing = await uow.sheets.of(entry_id, judge_id)
+        entry = await entry_in(uow, command.edition_id, command.entry_id)
+        existing = await uow.sheets.of(command.entry_id, command.judge_id)
         sheet = edition.record_score(
-            judge_id=judge_id,
+            judge_id=command.judge_id,
             entry=entry,
             sheet=existing,
-            scores=scores,
-            by=actor or str(judge_id),
+            scores=command.scores,
+            by=actor or str(command.judge_id),
             now=clock(),
         )
         if existing is None:
@@ -133,25 +136,23 @@ async def record_score(
 
 @retry_on_conflict
 async def correct_sheet(
-    uow: JudgingUnitOfWork,
-    clock: Clock,
-    *,
-    edition_id: UUID,
-    entry_id: UUID,
-    judge_id: UUID,
-    scores: dict[str, int],
-    reason: str,
-    actor: str = STAFF,
+    uow: JudgingUnitOfWork, clock: Clock, command: CorrectScoreSheet, actor: str = STAFF
 ) -> ScoreSheet:
     """Staff correct a final sheet, with a reason; ties are looked for again."""
     async with uow:
-        edition = await uow.editions.require(edition_id)
-        entry = await entry_in(uow, edition_id, entry_id)
-        sheet = await uow.sheets.of(entry_id, judge_id)
+        edition = await uow.editions.require(command.edition_id)
+        entry = await entry_in(uow, command.edition_id, command.entry_id)
+        sheet = await uow.sheets.of(command.entry_id, command.judge_id)
         before = dict(sheet.scores) if sheet else None
         now = clock()
         sheet = edition.correct_sheet(
-            judge_id=judge_id, entry=entry, sheet=sheet, scores=scores, reason=reason, by=actor, now=now
+            judge_id=command.judge_id,
+            entry=entry,
+            sheet=sheet,
+            scores=command.scores,
+            reason=command.reason,
+            by=actor,
+            now=now,
         )
         if before != sheet.scores:
             await detect_ties(uow, edition, now)
