@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -106,14 +107,14 @@ async def appoint_judge(
     edition_id: UUID, body: JudgeCreate, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> JudgePublic:
     judge = await services.appoint_judge(uow, system.clock, body.command(edition_id), actor)
-    return JudgePublic.of(judge)
+    return JudgePublic.model_validate(judge)
 
 
 @router.get("/editions/{edition_id}/judges", tags=["panel"], summary="The panel")
 async def list_judges(edition_id: UUID, uow: UnitOfWork) -> list[JudgePublic]:
     async with uow:
         edition = await uow.editions.require(edition_id)
-    return [JudgePublic.of(judge) for judge in edition.panel]
+    return [JudgePublic.model_validate(judge) for judge in edition.panel]
 
 
 @router.delete("/editions/{edition_id}/judges/{judge_id}", tags=["panel"], summary="Staff: remove a judge")
@@ -121,7 +122,7 @@ async def remove_judge(
     edition_id: UUID, judge_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> JudgePublic:
     command = RemoveJudge(edition_id=edition_id, judge_id=judge_id)
-    return JudgePublic.of(await services.remove_judge(uow, system.clock, command, actor))
+    return JudgePublic.model_validate(await services.remove_judge(uow, system.clock, command, actor))
 
 
 @router.post(
@@ -161,7 +162,7 @@ async def judge_assignments(
         entries = await uow.entries.in_competition(edition_id)
     return [
         AssignedEntryPublic(
-            entry=JudgeViewPublic.of(entry.seen_by_judges(edition.options.blind)),
+            entry=JudgeViewPublic.model_validate(entry.seen_by_judges(edition.options.blind)),
             sheet=ScoreSheetPublic.of(sheets[entry.entry_id], edition.rubric)
             if entry.entry_id in sheets
             else None,
@@ -242,7 +243,7 @@ AuditLimit = Annotated[int, Query(ge=1, le=10_000)]
 async def audit_trail(edition_id: UUID, uow: UnitOfWork, limit: AuditLimit = 1000) -> list[AuditRecordPublic]:
     async with uow:
         await uow.editions.require(edition_id)
-        return [AuditRecordPublic.of(r) for r in await uow.audit.of_edition(edition_id, limit)]
+        return [AuditRecordPublic.model_validate(r) for r in await uow.audit.of_edition(edition_id, limit)]
 
 
 @router.get(
@@ -256,22 +257,24 @@ async def audit_csv(edition_id: UUID, uow: UnitOfWork) -> Response:
     records = await audit_trail(edition_id, uow, limit=100_000)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["at", "actor", "action", "subject", "details"])
+    columns = list(AuditRecordPublic.model_fields)  # at, actor, action, subject, details
+    writer.writerow(columns)
     for record in records:
-        writer.writerow(
-            [
-                record.at.isoformat(),
-                record.actor,
-                record.action,
-                record.subject,
-                json.dumps(record.details, ensure_ascii=False, sort_keys=True),
-            ]
-        )
+        writer.writerow([_cell(getattr(record, column)) for column in columns])
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="audit-{edition_id}.csv"'},
     )
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: times in ISO 8601, the details as JSON."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
 
 
 async def _sheet_public(uow: JudgingUnitOfWork, edition_id: UUID, sheet: ScoreSheet) -> ScoreSheetPublic:
