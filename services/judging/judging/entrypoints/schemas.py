@@ -287,9 +287,7 @@ class AssignmentPublic(Public):
     @classmethod
     def of(cls, assignment: Assignment, edition: Edition) -> Self:
         loads = [
-            JudgeLoadPublic(
-                judge_id=judge.judge_id, name=judge.name, entries=len(assignment.entries_of(judge.judge_id))
-            )
+            by_attribute(JudgeLoadPublic, judge, entries=len(assignment.entries_of(judge.judge_id)))
             for judge in edition.panel
         ]
         counts = [load.entries for load in loads] or [0]

@@ -46,11 +46,7 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload] | None:
                 c.ScoreSheetDetails,
                 sheet,
                 scores=[
-                    c.CriterionScore(
-                        criterion_id=criterion.criterion_id,
-                        weight=criterion.weight,
-                        score=sheet.scores[criterion.criterion_id],
-                    )
+                    by_attribute(c.CriterionScore, criterion, score=sheet.scores[criterion.criterion_id])
                     for criterion in rubric.criteria
                 ],
                 total=sheet.total(rubric),
