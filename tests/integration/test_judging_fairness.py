@@ -239,6 +239,10 @@ async def test_k_judges_per_entry_blind_told_by_email_with_progress_and_audit(
         for value in (90, 91):
             sheet = f"{edition.path}/entries/{e1}/sheets/{judges['A']}"
             await ok(await judging.put(sheet, json=flat(value), headers=judge_named("A")))
+        # Each sheet as it then stood, with the revision the saved sheet has (the
+        # audit records the same unit of work left are read below).
+        recorded = await tap.wait_for("score.recorded", count=2)
+        assert [(e.data["total"], e.data["revision"]) for e in recorded] == [(90.0, 1), (91.0, 2)]
 
         progress = await ok(await judging.get(f"{edition.path}/progress", headers={"Accept-Language": "en"}))
         assert (progress["required"], progress["recorded"], progress["missing"]) == (8, 1, 7)

@@ -323,9 +323,10 @@ class MongoUnitOfWork(UnitOfWork):
 
     async def commit(self) -> None:
         assert self.session is not None
+        self.store_alongside()  # before the flush, which saves what it adds
         await self.flush()
         try:
-            events = self.events_to_store()
+            events = self.events_to_store(alongside=False)
             if self._claims:
                 in_transaction(self.session)
                 await self.db[INBOX].insert_many(self._claims, session=self.session)

@@ -90,22 +90,41 @@ class UnitOfWork(abc.ABC):
     def seen(self) -> Iterable[Aggregate]:
         """Every aggregate loaded or added in this unit of work."""
 
+    def also_store(self, event: Any) -> None:
+        """Store with this change what a domain event leaves besides its integration
+        event (judging: its audit records); nothing by default. Called once for
+        each event, in the order its aggregate recorded them, when the events are
+        collected, or just before the commit saves (see `store_alongside`), so it
+        must not read the aggregates' versions."""
+        return None
+
+    def store_alongside(self) -> None:
+        """Hand the events recorded so far to `also_store`, before a commit saves;
+        the commit then collects them with `alongside=False`."""
+        for aggregate in list(self.seen()):  # `also_store` may add aggregates
+            for event in aggregate.events:
+                self.also_store(event)
+
     def stage_events(self) -> None:
         """Collect the integration events recorded so far under the current cause."""
         self.staged.extend(self.collect_events())
 
-    def events_to_store(self) -> list[Envelope[Any]]:
+    def events_to_store(self, *, alongside: bool = True) -> list[Envelope[Any]]:
         """What the commit stores in the outbox: the staged events, then the rest."""
-        events = [*self.staged, *self.collect_events()]
+        events = [*self.staged, *self.collect_events(alongside=alongside)]
         self.staged = []
         return events
 
-    def collect_events(self) -> list[Envelope[Any]]:
-        """Turn the domain events the aggregates recorded into integration events."""
+    def collect_events(self, *, alongside: bool = True) -> list[Envelope[Any]]:
+        """Turn the domain events the aggregates recorded into integration events
+        (and, unless they were already, hand them to `also_store`)."""
         collected: list[Envelope[Any]] = []
-        for aggregate in self.seen():
+        for aggregate in list(self.seen()):  # `also_store` may add aggregates
             while aggregate.events:
-                mapped = self._to_integration(aggregate.events.pop(0))
+                event = aggregate.events.pop(0)
+                if alongside:
+                    self.also_store(event)
+                mapped = self._to_integration(event)
                 if mapped is None:
                     continue
                 event_class, payload = mapped

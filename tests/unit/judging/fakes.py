@@ -10,10 +10,13 @@ from uuid import UUID, uuid4
 from judging.domain.audit import AuditRecord
 from judging.domain.edition import Affiliations, Edition
 from judging.domain.entry import Entry, Region
+from judging.domain.errors import EditionNotFound, EntryNotFound
 from judging.domain.score_sheet import ScoreSheet
 from judging.domain.snapshot import Snapshot
 from judging.service_layer import services
+from judging.service_layer.commands import AppointJudge, RecordScoreSheet
 from judging.service_layer.integration_events import to_integration
+from judging.service_layer.unit_of_work import JudgingUnitOfWork
 
 from ..fakes import FakeRepository, FakeUnitOfWork
 
@@ -75,11 +78,11 @@ class FakeAudit(FakeRepository[AuditRecord]):
         return self.where(lambda r: r.edition_id == edition_id)[:limit]
 
 
-class FakeJudging(FakeUnitOfWork):
+class FakeJudging(FakeUnitOfWork, JudgingUnitOfWork):
     def __init__(self) -> None:
         super().__init__(to_integration)
-        self.editions = FakeEditions("edition_id")
-        self.entries = FakeEntries("entry_id")
+        self.editions = FakeEditions("edition_id", EditionNotFound)
+        self.entries = FakeEntries("entry_id", EntryNotFound)
         self.sheets = FakeSheets("sheet_id")
         self.snapshots = FakeSnapshots("snapshot_id")
         self.audit = FakeAudit("record_id")
@@ -130,9 +133,10 @@ def setup(
 async def appoint(
     uow: FakeJudging, edition: Edition, name: str, email: str | None = None, **affiliations: list
 ) -> UUID:  # type: ignore[type-arg]
-    judge = await services.appoint_judge(
-        uow, clock, edition.edition_id, name=name, email=email, affiliations=Affiliations(**affiliations)
+    command = AppointJudge(
+        edition_id=edition.edition_id, name=name, email=email, affiliations=Affiliations(**affiliations)
     )
+    judge = await services.appoint_judge(uow, clock, command)
     return judge.judge_id
 
 
@@ -140,7 +144,11 @@ async def score(
     uow: FakeJudging, edition: Edition, entry: Entry, judge: UUID, scores: dict[str, int] = FLAT
 ) -> ScoreSheet:
     return await services.record_score(
-        uow, clock, edition_id=edition.edition_id, entry_id=entry.entry_id, judge_id=judge, scores=scores
+        uow,
+        clock,
+        RecordScoreSheet(
+            edition_id=edition.edition_id, entry_id=entry.entry_id, judge_id=judge, scores=scores
+        ),
     )
 
 

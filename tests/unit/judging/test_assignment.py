@@ -15,6 +15,7 @@ from judging.domain.entry import Entry
 from judging.domain.errors import EntryCannotBeAssigned, EntryNotAssigned, JudgeConflicted
 from judging.domain.options import JudgingOptions
 from judging.service_layer import services
+from judging.service_layer.commands import AssignEntries, RemoveJudge, SetJudgingOptions
 
 from .fakes import FakeJudging, appoint, clock, flat, score, setup
 
@@ -26,7 +27,12 @@ def kims(count: int) -> list[tuple[str, str]]:
 
 async def k_per_entry(uow: FakeJudging, edition_id: UUID, k: int, **options: object) -> None:
     await services.set_options(
-        uow, clock, edition_id, JudgingOptions(assignment_mode="k_per_entry", judges_per_entry=k, **options)
+        uow,
+        clock,
+        SetJudgingOptions(
+            edition_id=edition_id,
+            options=JudgingOptions(assignment_mode="k_per_entry", judges_per_entry=k, **options),
+        ),
     )
 
 
@@ -63,7 +69,7 @@ async def test_without_conflicts_loads_differ_by_at_most_one() -> None:
     uow, edition, entries = setup(kims=kims(4))
     await k_per_entry(uow, edition.edition_id, 2)
     judges = await panel(uow, edition.edition_id)
-    await services.assign_entries(uow, clock, edition.edition_id)
+    await services.assign_entries(uow, clock, AssignEntries(edition_id=edition.edition_id))
     # Each entry takes the 2 least busy judges, earlier appointed first among equals:
     # E1: A0 B0 C0 -> A, B.  E2: A1 B1 C0 -> C, A.  E3: A2 B1 C1 -> B, C.  E4: A2 B2 C2 -> A, B.
     assert assigned(uow, entries, judges) == {"E1": "AB", "E2": "AC", "E3": "BC", "E4": "AB"}
@@ -74,7 +80,7 @@ async def test_a_conflicted_judge_is_never_assigned_and_constrained_entries_choo
     uow, edition, entries = setup(kims=kims(4))
     await k_per_entry(uow, edition.edition_id, 2)
     judges = await panel(uow, edition.edition_id, C=["k1", "k2"])
-    await services.assign_entries(uow, clock, edition.edition_id)
+    await services.assign_entries(uow, clock, AssignEntries(edition_id=edition.edition_id))
     # E1 and E2 may only have A and B, so they choose first: both get A, B (A2 B2 C0).
     # E3: C0 first, then A (A2 = B2, A appointed earlier) -> A, C.  E4: A3 B2 C1 -> C, B.
     assert assigned(uow, entries, judges) == {"E1": "AB", "E2": "AB", "E3": "AC", "E4": "BC"}
@@ -85,7 +91,7 @@ async def test_when_conflicts_forbid_balance_the_loads_are_as_even_as_they_allow
     uow, edition, entries = setup(kims=kims(4))
     await k_per_entry(uow, edition.edition_id, 2)
     judges = await panel(uow, edition.edition_id, C=["k1", "k2", "k3"])
-    await services.assign_entries(uow, clock, edition.edition_id)
+    await services.assign_entries(uow, clock, AssignEntries(edition_id=edition.edition_id))
     # C may score only E4. E1-E3 need A and B (6 sheets); E4 takes C and one of A, B.
     # 8 sheets, C at most 1: A and B share 7, so the busiest has at least 4.
     assert assigned(uow, entries, judges) == {"E1": "AB", "E2": "AB", "E3": "AB", "E4": "AC"}
@@ -97,7 +103,7 @@ async def test_a_chain_of_passes_evens_out_what_the_first_choice_could_not() -> 
     await k_per_entry(uow, edition.edition_id, 1)
     # Who may score what: E1 {B, C}, E2 {A, B}, E3 {A}.
     judges = await panel(uow, edition.edition_id, A=["k1"], B=["k3"], C=["k2", "k3"])
-    await services.assign_entries(uow, clock, edition.edition_id)
+    await services.assign_entries(uow, clock, AssignEntries(edition_id=edition.edition_id))
     # First choice, fewest options first: E3 -> A; E1 -> B (B0 = C0, B earlier); E2 -> A (A1 = B1).
     # Loads A2 B1 C0: A could pass E2 to B, and B pass E1 to C: E1 C, E2 B, E3 A.
     assert assigned(uow, entries, judges) == {"E1": "C", "E2": "B", "E3": "A"}
@@ -110,7 +116,7 @@ async def test_the_same_inputs_give_the_same_assignment() -> None:
         uow, edition, entries = setup(kims=kims(5))
         await k_per_entry(uow, edition.edition_id, 2)
         judges = await panel(uow, edition.edition_id, B=["k2"])
-        await services.assign_entries(uow, clock, edition.edition_id)
+        await services.assign_entries(uow, clock, AssignEntries(edition_id=edition.edition_id))
         found.append(assigned(uow, entries, judges))
     assert first == second
 
@@ -120,7 +126,7 @@ async def test_an_entry_without_k_judges_free_of_conflict_is_named() -> None:
     await k_per_entry(uow, edition.edition_id, 2)
     await panel(uow, edition.edition_id, A=["k2"], B=["k2"])
     with pytest.raises(EntryCannotBeAssigned) as refused:
-        await services.assign_entries(uow, clock, edition.edition_id)
+        await services.assign_entries(uow, clock, AssignEntries(edition_id=edition.edition_id))
     assert refused.value.params == {"entry_title": "Film E2", "kim_name": "E2", "k": 2, "available": 1}
     assert "Film E2" in refused.value.message("id") and "Film E2" in refused.value.message("en")
 
@@ -129,7 +135,7 @@ async def test_judges_score_only_what_they_are_assigned_and_completion_waits_for
     uow, edition, entries = setup(kims=kims(4))
     await k_per_entry(uow, edition.edition_id, 2)
     judges = await panel(uow, edition.edition_id)
-    await services.assign_entries(uow, clock, edition.edition_id)
+    await services.assign_entries(uow, clock, AssignEntries(edition_id=edition.edition_id))
     # As in the first test: E1 AB, E2 AC, E3 BC, E4 AB.
     told = {e.data.name: [a.title for a in e.data.entries] for e in uow.of_type("judge.assigned")}
     assert told == {
@@ -157,9 +163,9 @@ async def test_once_scoring_started_a_removed_judges_entries_are_refilled_and_th
     uow, edition, entries = setup(kims=kims(4))
     await k_per_entry(uow, edition.edition_id, 2)
     judges = await panel(uow, edition.edition_id)
-    await services.assign_entries(uow, clock, edition.edition_id)
+    await services.assign_entries(uow, clock, AssignEntries(edition_id=edition.edition_id))
     await score(uow, edition, entries[0], judges["A"])
-    await services.remove_judge(uow, clock, edition.edition_id, judges["C"])
+    await services.remove_judge(uow, clock, RemoveJudge(edition_id=edition.edition_id, judge_id=judges["C"]))
     progress = await services.judging_progress(uow, edition)
     # C had E2 and E3: each is one judge short until staff assign again.
     assert [(p.entry.kim_name, p.requirement.unassigned) for p in progress.entries] == [
@@ -169,7 +175,7 @@ async def test_once_scoring_started_a_removed_judges_entries_are_refilled_and_th
         ("E4", 0),
     ]
     told_before = len(uow.of_type("judge.assigned"))
-    await services.assign_entries(uow, clock, edition.edition_id)
+    await services.assign_entries(uow, clock, AssignEntries(edition_id=edition.edition_id))
     # Kept: E1 AB, E2 A, E3 B, E4 AB. E2 may only add B, E3 only A.
     del judges["C"]
     assert assigned(uow, entries, judges) == {"E1": "AB", "E2": "AB", "E3": "AB", "E4": "AB"}
@@ -192,9 +198,11 @@ async def test_with_nobody_free_to_score_an_entry_judging_waits_for_a_judge() ->
 
 async def test_judging_blind_a_judge_sees_and_is_told_no_kim_not_even_in_a_refusal() -> None:
     uow, edition, entries = setup()
-    await services.set_options(uow, clock, edition.edition_id, JudgingOptions(blind=True))
+    await services.set_options(
+        uow, clock, SetJudgingOptions(edition_id=edition.edition_id, options=JudgingOptions(blind=True))
+    )
     rina = await appoint(uow, edition, "Rina", email="rina@juri.example", kelurahan_codes=["mojolangu"])
-    await services.assign_entries(uow, clock, edition.edition_id)
+    await services.assign_entries(uow, clock, AssignEntries(edition_id=edition.edition_id))
 
     view = entries[0].seen_by_judges(blind=True)
     assert (view.title, view.kim_name, view.kelurahan) == ("Film KIM Pasreh Jaya", None, None)

@@ -20,6 +20,13 @@ from judging.domain.errors import (
 )
 from judging.domain.rubric import DEFAULT_RUBRIC
 from judging.service_layer import results, services
+from judging.service_layer.commands import (
+    AnnounceResults,
+    FreezeResults,
+    RemoveJudge,
+    SetRubric,
+    VerifyResults,
+)
 
 from .fakes import FLAT, NOW, appoint, clock, score, setup
 
@@ -85,7 +92,7 @@ async def test_removing_the_only_missing_judge_completes_judging() -> None:
     for entry in entries:
         await score(uow, edition, entry, rina)
     assert edition.completed_at is None
-    await services.remove_judge(uow, clock, edition.edition_id, late)
+    await services.remove_judge(uow, clock, RemoveJudge(edition_id=edition.edition_id, judge_id=late))
     assert edition.status == "completed"
     assert "judge.removed" in uow.types()
 
@@ -114,11 +121,11 @@ async def test_a_sheet_is_revised_in_place_until_completion() -> None:
 
 async def test_the_rubric_is_fixed_once_scoring_starts() -> None:
     uow, edition, entries = setup()
-    await services.set_rubric(uow, clock, edition.edition_id, DEFAULT_RUBRIC)
+    await services.set_rubric(uow, clock, SetRubric(edition_id=edition.edition_id, rubric=DEFAULT_RUBRIC))
     rina = await appoint(uow, edition, "Rina")
     await score(uow, edition, entries[0], rina)
     with pytest.raises(RubricFixed):
-        await services.set_rubric(uow, clock, edition.edition_id, DEFAULT_RUBRIC)
+        await services.set_rubric(uow, clock, SetRubric(edition_id=edition.edition_id, rubric=DEFAULT_RUBRIC))
 
 
 async def test_winners_are_announced_once_and_only_after_completion() -> None:
@@ -128,10 +135,10 @@ async def test_winners_are_announced_once_and_only_after_completion() -> None:
         uow, edition, entries[0], rina, {"tema": 95, "kreativitas": 90, "teknis": 90, "promosi_umkm": 95}
     )
     with pytest.raises(JudgingNotComplete) as refused:
-        await results.announce(uow, clock, edition.edition_id)
+        await results.announce(uow, clock, AnnounceResults(edition_id=edition.edition_id))
     assert refused.value.params["missing"] == 2
     with pytest.raises(JudgingNotComplete):
-        await results.freeze(uow, clock, edition.edition_id, reason=None)
+        await results.freeze(uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None))
     await score(
         uow, edition, entries[1], rina, {"tema": 90, "kreativitas": 85, "teknis": 85, "promosi_umkm": 90}
     )
@@ -139,16 +146,16 @@ async def test_winners_are_announced_once_and_only_after_completion() -> None:
         uow, edition, entries[2], rina, {"tema": 85, "kreativitas": 85, "teknis": 80, "promosi_umkm": 85}
     )
     with pytest.raises(NothingFrozen):
-        await results.announce(uow, clock, edition.edition_id)
-    frozen = await results.freeze(uow, clock, edition.edition_id, reason=None)
+        await results.announce(uow, clock, AnnounceResults(edition_id=edition.edition_id))
+    frozen = await results.freeze(uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None))
     with pytest.raises(SnapshotNotVerified):
-        await results.announce(uow, clock, edition.edition_id)
-    await results.verify(uow, clock, edition.edition_id, frozen.number)
-    announced_snapshot = await results.announce(uow, clock, edition.edition_id)
+        await results.announce(uow, clock, AnnounceResults(edition_id=edition.edition_id))
+    await results.verify(uow, clock, VerifyResults(edition_id=edition.edition_id, version=frozen.number))
+    announced_snapshot = await results.announce(uow, clock, AnnounceResults(edition_id=edition.edition_id))
     assert [p.kim_name for p in announced_snapshot.results.winners] == ["KIM Pasreh Jaya", "KIM Ganjur"]
     assert len(announced_snapshot.results.standings) == 3
     with pytest.raises(AlreadyAnnounced):
-        await results.announce(uow, clock, edition.edition_id)
+        await results.announce(uow, clock, AnnounceResults(edition_id=edition.edition_id))
     announced = [e for e in uow.published if e.type == "winner.announced"]
     assert [w.rank for w in announced[0].data.winners] == [1, 2]
     assert (announced[0].data.version, announced[0].data.content_hash) == (1, frozen.content_hash)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from judging.domain.options import JudgingOptions
 from judging.service_layer import services
+from judging.service_layer.commands import SetJudgingOptions
 from judging.service_layer.reminders import remind_judges
 
 from .fakes import NOW, FakeJudging, appoint, clock, flat, score, setup
@@ -61,7 +62,11 @@ async def reminded_judges(uow: FakeJudging, at: datetime) -> list[str]:
 async def test_judges_behind_are_reminded_once_as_the_deadline_nears() -> None:
     uow, edition, entries = setup()
     deadline = NOW + timedelta(days=3)
-    await services.set_options(uow, clock, edition.edition_id, JudgingOptions(judging_deadline=deadline))
+    await services.set_options(
+        uow,
+        clock,
+        SetJudgingOptions(edition_id=edition.edition_id, options=JudgingOptions(judging_deadline=deadline)),
+    )
     rina = await appoint(uow, edition, "Rina", email="rina@juri.example")
     dimas = await appoint(uow, edition, "Dimas", email="dimas@juri.example")
     await appoint(uow, edition, "Hendra")

@@ -25,6 +25,14 @@ from judging.domain.errors import (
 from judging.domain.options import JudgingOptions
 from judging.domain.snapshot import Snapshot
 from judging.service_layer import projections, results, services
+from judging.service_layer.commands import (
+    AnnounceResults,
+    AppointJudge,
+    CorrectScoreSheet,
+    FreezeResults,
+    RecordScoreSheet,
+    VerifyResults,
+)
 
 from shared import contracts as c
 
@@ -83,43 +91,47 @@ async def completed(uow: FakeJudging, edition: Edition, entries: list[Entry]) ->
 async def test_verification_catches_a_snapshot_changed_behind_the_applications_back() -> None:
     uow, edition, entries = setup()
     await completed(uow, edition, entries)
-    snapshot = await results.freeze(uow, clock, edition.edition_id, reason=None, actor=STAFF)
+    snapshot = await results.freeze(
+        uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None), STAFF
+    )
     # Someone edits the stored document: Ganjur's score becomes 95.
     standings = list(snapshot.results.standings)
     standings[1] = dataclasses.replace(standings[1], score=95.0)
     snapshot.results = dataclasses.replace(snapshot.results, standings=tuple(standings))
 
     with pytest.raises(SnapshotTampered) as refused:
-        await results.verify(uow, clock, edition.edition_id, 1, actor=STAFF)
+        await results.verify(uow, clock, VerifyResults(edition_id=edition.edition_id, version=1), STAFF)
     assert refused.value.params["stored"] == snapshot.content_hash != refused.value.params["actual"]
     assert snapshot.verified_at is None
     assert uow.actions()[-1] == "results_verification_failed"
     with pytest.raises(SnapshotNotVerified):
-        await results.announce(uow, clock, edition.edition_id)
+        await results.announce(uow, clock, AnnounceResults(edition_id=edition.edition_id))
 
 
 async def test_verification_catches_sheets_changed_since_freezing() -> None:
     uow, edition, entries = setup()
     rina = await completed(uow, edition, entries)
-    await results.freeze(uow, clock, edition.edition_id, reason=None)
+    await results.freeze(uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None))
     with pytest.raises(ResultsAlreadyFrozen):
-        await results.freeze(uow, clock, edition.edition_id, reason=None)
+        await results.freeze(uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None))
     await services.correct_sheet(
         uow,
         clock,
-        edition_id=edition.edition_id,
-        entry_id=entries[2].entry_id,
-        judge_id=rina,
-        scores=flat(88),
-        reason="Nilai tertukar dengan karya lain.",
+        CorrectScoreSheet(
+            edition_id=edition.edition_id,
+            entry_id=entries[2].entry_id,
+            judge_id=rina,
+            scores=flat(88),
+            reason="Nilai tertukar dengan karya lain.",
+        ),
     )
     with pytest.raises(SnapshotStale):
-        await results.verify(uow, clock, edition.edition_id, 1)
+        await results.verify(uow, clock, VerifyResults(edition_id=edition.edition_id, version=1))
     # Not announced yet: freezing again is simply the next version, no reason needed.
-    second = await results.freeze(uow, clock, edition.edition_id, reason=None)
+    second = await results.freeze(uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None))
     assert (second.number, second.supersedes) == (2, None)
-    assert (await results.verify(uow, clock, edition.edition_id, 2)).ok
-    await results.announce(uow, clock, edition.edition_id)
+    assert (await results.verify(uow, clock, VerifyResults(edition_id=edition.edition_id, version=2))).ok
+    await results.announce(uow, clock, AnnounceResults(edition_id=edition.edition_id))
     (announced,) = uow.of_type("winner.announced")
     assert [w.kim_name for w in announced.data.winners] == ["KIM Pasreh Jaya", "KIM Mojolangu"]
     assert (announced.data.version, announced.data.supersedes) == (2, None)
@@ -152,21 +164,25 @@ def disqualified(entry: Entry) -> c.EntryDisqualified:
 async def test_a_correction_after_the_announcement_is_a_new_version_and_both_stay_readable() -> None:
     uow, edition, entries = setup()
     await completed(uow, edition, entries)
-    first = await results.freeze(uow, clock, edition.edition_id, reason=None)
-    await results.verify(uow, clock, edition.edition_id, 1)
-    await results.announce(uow, clock, edition.edition_id)
+    first = await results.freeze(uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None))
+    await results.verify(uow, clock, VerifyResults(edition_id=edition.edition_id, version=1))
+    await results.announce(uow, clock, AnnounceResults(edition_id=edition.edition_id))
 
     with pytest.raises(NothingToCorrect):
-        await results.freeze(uow, clock, edition.edition_id, reason="Tidak ada yang berubah.")
+        await results.freeze(
+            uow, clock, FreezeResults(edition_id=edition.edition_id, reason="Tidak ada yang berubah.")
+        )
     # The winner is disqualified after the announcement.
     await projections.record_entry(uow, disqualified(entries[0]), clock)
     with pytest.raises(CorrectionReasonRequired):
-        await results.freeze(uow, clock, edition.edition_id, reason=None)
+        await results.freeze(uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None))
     reason = "KIM Pasreh Jaya didiskualifikasi: musik tanpa izin."
-    second = await results.freeze(uow, clock, edition.edition_id, reason=reason, actor=STAFF)
+    second = await results.freeze(
+        uow, clock, FreezeResults(edition_id=edition.edition_id, reason=reason), STAFF
+    )
     assert (second.number, second.supersedes, second.reason) == (2, 1, reason)
-    await results.verify(uow, clock, edition.edition_id, 2)
-    await results.announce(uow, clock, edition.edition_id, actor=STAFF)
+    await results.verify(uow, clock, VerifyResults(edition_id=edition.edition_id, version=2))
+    await results.announce(uow, clock, AnnounceResults(edition_id=edition.edition_id), STAFF)
 
     v1, v2 = [e.data for e in uow.of_type("winner.announced")]
     assert [w.kim_name for w in v1.winners] == ["KIM Pasreh Jaya", "KIM Ganjur"]
@@ -181,13 +197,7 @@ async def test_a_correction_after_the_announcement_is_a_new_version_and_both_sta
 async def test_the_audit_trail_says_who_did_what_and_when() -> None:
     uow, edition, entries = setup()
     rina = await services.appoint_judge(
-        uow,
-        clock,
-        edition.edition_id,
-        name="Rina",
-        email=None,
-        affiliations=services.Affiliations(),
-        actor=STAFF,
+        uow, clock, AppointJudge(edition_id=edition.edition_id, name="Rina", email=None), STAFF
     )
     await score(uow, edition, entries[0], rina.judge_id, flat(80))
     await score(uow, edition, entries[0], rina.judge_id, flat(82))
@@ -196,25 +206,29 @@ async def test_the_audit_trail_says_who_did_what_and_when() -> None:
     await services.record_score(
         uow,
         clock,
-        edition_id=edition.edition_id,
-        entry_id=entries[2].entry_id,
-        judge_id=rina.judge_id,
-        scores=flat(60),
+        RecordScoreSheet(
+            edition_id=edition.edition_id,
+            entry_id=entries[2].entry_id,
+            judge_id=rina.judge_id,
+            scores=flat(60),
+        ),
         actor="Rina (via tablet panitia)",
     )
     await services.correct_sheet(
         uow,
         clock,
-        edition_id=edition.edition_id,
-        entry_id=entries[1].entry_id,
-        judge_id=rina.judge_id,
-        scores=flat(75),
-        reason="Salah ketik: 75, bukan 70.",
-        actor=STAFF,
+        CorrectScoreSheet(
+            edition_id=edition.edition_id,
+            entry_id=entries[1].entry_id,
+            judge_id=rina.judge_id,
+            scores=flat(75),
+            reason="Salah ketik: 75, bukan 70.",
+        ),
+        STAFF,
     )
-    await results.freeze(uow, clock, edition.edition_id, reason=None, actor=STAFF)
-    await results.verify(uow, clock, edition.edition_id, 1, actor=STAFF)
-    await results.announce(uow, clock, edition.edition_id, actor=STAFF)
+    await results.freeze(uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None), STAFF)
+    await results.verify(uow, clock, VerifyResults(edition_id=edition.edition_id, version=1), STAFF)
+    await results.announce(uow, clock, AnnounceResults(edition_id=edition.edition_id), STAFF)
 
     trail = await uow.audit.of_edition(edition.edition_id, limit=100)
     judge = str(rina.judge_id)

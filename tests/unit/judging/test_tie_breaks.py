@@ -11,6 +11,7 @@ import pytest
 from judging.domain.errors import TieAlreadyResolved, TieOrderInvalid, TieUnresolved
 from judging.domain.options import JudgingOptions
 from judging.service_layer import results, services
+from judging.service_layer.commands import CorrectScoreSheet, FreezeResults, ResolveTie, SetJudgingOptions
 
 from .fakes import appoint, clock, flat, score, setup
 from .standings import J1, J2, J3, entry, flat_sheet, rank, sheet
@@ -104,7 +105,11 @@ async def test_a_tie_straddling_the_last_award_is_escalated_resolved_and_recorde
     uow, edition, entries = setup(awarded_ranks=2)
     pasreh, ganjur, mojolangu = entries
     await services.set_options(
-        uow, clock, edition.edition_id, JudgingOptions(tie_break=("priority_criterion",))
+        uow,
+        clock,
+        SetJudgingOptions(
+            edition_id=edition.edition_id, options=JudgingOptions(tie_break=("priority_criterion",))
+        ),
     )
     rina = await appoint(uow, edition, "Rina")
     await score(uow, edition, pasreh, rina, flat(90))
@@ -117,30 +122,41 @@ async def test_a_tie_straddling_the_last_award_is_escalated_resolved_and_recorde
     tie_id = detected.data.tie_id
 
     with pytest.raises(TieUnresolved) as refused:
-        await results.freeze(uow, clock, edition.edition_id, reason=None)
+        await results.freeze(uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None))
     assert refused.value.params["rank"] == 2
     with pytest.raises(TieOrderInvalid):
         await results.resolve_tie(
             uow,
             clock,
-            edition.edition_id,
-            tie_id,
-            order=[mojolangu.entry_id, pasreh.entry_id],
-            reason="Salah pilih",
+            ResolveTie(
+                edition_id=edition.edition_id,
+                tie_id=tie_id,
+                order=(mojolangu.entry_id, pasreh.entry_id),
+                reason="Salah pilih",
+            ),
         )
     reason = "Musyawarah dewan juri: dampak UMKM Mojolangu lebih nyata."
     await results.resolve_tie(
         uow,
         clock,
-        edition.edition_id,
-        tie_id,
-        order=[mojolangu.entry_id, ganjur.entry_id],
-        reason=reason,
-        actor="Bu Sari (Diskominfo)",
+        ResolveTie(
+            edition_id=edition.edition_id,
+            tie_id=tie_id,
+            order=(mojolangu.entry_id, ganjur.entry_id),
+            reason=reason,
+        ),
+        "Bu Sari (Diskominfo)",
     )
     with pytest.raises(TieAlreadyResolved):
         await results.resolve_tie(
-            uow, clock, edition.edition_id, tie_id, order=[ganjur.entry_id, mojolangu.entry_id], reason=reason
+            uow,
+            clock,
+            ResolveTie(
+                edition_id=edition.edition_id,
+                tie_id=tie_id,
+                order=(ganjur.entry_id, mojolangu.entry_id),
+                reason=reason,
+            ),
         )
 
     _, now = await results.current_results(uow, edition.edition_id)
@@ -149,7 +165,7 @@ async def test_a_tie_straddling_the_last_award_is_escalated_resolved_and_recorde
         ("KIM Mojolangu", 2, False, "staff_resolution"),
         ("KIM Ganjur", 3, False, None),
     ]
-    snapshot = await results.freeze(uow, clock, edition.edition_id, reason=None)
+    snapshot = await results.freeze(uow, clock, FreezeResults(edition_id=edition.edition_id, reason=None))
     (recorded,) = snapshot.results.ties
     assert recorded.resolution is not None
     assert (recorded.resolution.reason, recorded.resolution.resolved_by) == (reason, "Bu Sari (Diskominfo)")
@@ -158,11 +174,13 @@ async def test_a_tie_straddling_the_last_award_is_escalated_resolved_and_recorde
     await services.correct_sheet(
         uow,
         clock,
-        edition_id=edition.edition_id,
-        entry_id=pasreh.entry_id,
-        judge_id=rina,
-        scores=flat(95),
-        reason="Salah ketik: 95, bukan 90.",
+        CorrectScoreSheet(
+            edition_id=edition.edition_id,
+            entry_id=pasreh.entry_id,
+            judge_id=rina,
+            scores=flat(95),
+            reason="Salah ketik: 95, bukan 90.",
+        ),
     )
     assert len(uow.of_type("tie.detected")) == 1
     assert [a for a in uow.actions() if a.startswith("tie_")] == ["tie_detected", "tie_resolved"]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 from uuid import UUID
 
-from motor.motor_asyncio import AsyncIOMotorClientSession
 from pymongo import ASCENDING
 
 from shared.kernel.errors import ConcurrentChange
@@ -16,6 +15,7 @@ from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 from ..domain.audit import AuditRecord
 from ..domain.edition import Edition
 from ..domain.entry import Entry
+from ..domain.errors import EditionNotFound, EntryNotFound
 from ..domain.score_sheet import ScoreSheet
 from ..domain.snapshot import Snapshot
 from ..service_layer.unit_of_work import JudgingUnitOfWork
@@ -25,6 +25,7 @@ class MongoEditionRepository(Repository[Edition]):
     collection_name = "editions"
     aggregate = Edition
     id_field = "edition_id"
+    not_found = EditionNotFound
     indexes: ClassVar = [{"keys": [("options.judging_deadline", ASCENDING)]}]
 
     async def with_deadline_between(self, start: datetime, end: datetime) -> list[Edition]:
@@ -35,6 +36,7 @@ class MongoEntryRepository(Repository[Entry]):
     collection_name = "entries"
     aggregate = Entry
     id_field = "entry_id"
+    not_found = EntryNotFound
     indexes: ClassVar = [
         {"keys": [("edition_id", ASCENDING), ("status", ASCENDING), ("complete", ASCENDING)]},
         {"keys": [("edition_id", ASCENDING), ("submitted_at", ASCENDING)]},
@@ -112,23 +114,9 @@ class MongoAuditRepository(Repository[AuditRecord]):
         )
 
 
-REPOSITORIES = (
-    MongoEditionRepository,
-    MongoEntryRepository,
-    MongoScoreSheetRepository,
-    MongoSnapshotRepository,
-    MongoAuditRepository,
-)
-
-
 class MongoJudgingUnitOfWork(MongoUnitOfWork, JudgingUnitOfWork):
-    def open_repositories(self, session: AsyncIOMotorClientSession) -> None:
-        self.editions = MongoEditionRepository(self.db, session)
-        self.entries = MongoEntryRepository(self.db, session)
-        self.sheets = MongoScoreSheetRepository(self.db, session)
-        self.snapshots = MongoSnapshotRepository(self.db, session)
-        self.audit = MongoAuditRepository(self.db, session)
-
-    @property
-    def repositories(self) -> tuple[Repository[Any], ...]:
-        return (self.editions, self.entries, self.sheets, self.snapshots, self.audit)  # type: ignore[return-value]
+    editions: MongoEditionRepository
+    entries: MongoEntryRepository
+    sheets: MongoScoreSheetRepository
+    snapshots: MongoSnapshotRepository
+    audit: MongoAuditRepository

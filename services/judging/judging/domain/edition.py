@@ -47,7 +47,7 @@ from .panel import Abstention, Affiliations, Judge
 from .results import Results
 from .rubric import DEFAULT_RUBRIC, Rubric
 from .score_sheet import ScoreSheet
-from .snapshot import Snapshot
+from .snapshot import Snapshot, Verification
 from .ties import Tie, TieResolution
 
 __all__ = ["Abstention", "Affiliations", "Edition", "Judge", "Reminder"]
@@ -115,13 +115,14 @@ class Edition(Aggregate):
             self.submissions_closed_at = at
         self.revision = max(self.revision, revision)
 
-    def set_rubric(self, rubric: Rubric) -> None:
+    def set_rubric(self, rubric: Rubric, *, by: str, now: datetime) -> None:
         if self.scoring_started or self.completed_at is not None:
             raise RubricFixed()
         rubric.priority_or(self.options.priority_criterion)
         self.rubric = rubric
+        self.events.append(events.RubricSet(self, by, now))
 
-    def set_options(self, options: JudgingOptions) -> None:
+    def set_options(self, options: JudgingOptions, *, by: str, now: datetime) -> None:
         """Fixed once scoring starts, like the rubric. An assignment made under
         other options no longer holds: staff assign again."""
         if self.scoring_started or self.completed_at is not None:
@@ -129,21 +130,24 @@ class Edition(Aggregate):
         self.rubric.priority_or(options.priority_criterion)
         self.options = options
         self.assignment = None
+        self.events.append(events.OptionsSet(self, by, now))
 
     # The panel.
 
-    def appoint(self, *, name: str, email: str | None, affiliations: Affiliations, now: datetime) -> Judge:
+    def appoint(
+        self, *, name: str, email: str | None, affiliations: Affiliations, by: str, now: datetime
+    ) -> Judge:
         self._check_not_completed()
         judge = Judge(judge_id=uuid4(), name=name, email=email, affiliations=affiliations, appointed_at=now)
         self.judges.append(judge)
-        self.events.append(events.JudgeAppointed(self, judge))
+        self.events.append(events.JudgeAppointed(self, judge, by))
         return judge
 
-    def remove(self, judge_id: UUID, now: datetime) -> Judge:
+    def remove(self, judge_id: UUID, *, by: str, now: datetime) -> Judge:
         self._check_not_completed()
         judge = self.judge(judge_id)
         judge.removed_at = now
-        self.events.append(events.JudgeRemoved(self, judge))
+        self.events.append(events.JudgeRemoved(self, judge, by))
         return judge
 
     def judge(self, judge_id: UUID) -> Judge:
@@ -221,12 +225,20 @@ class Edition(Aggregate):
             if theirs and (before is None or before.entries_of(judge.judge_id) != theirs):
                 listed = tuple(entry for entry in entries if entry.entry_id in theirs)
                 self.events.append(events.JudgeAssigned(self, judge, listed))
+        self.events.append(events.EntriesAssigned(self, self.assignment))
         return self.assignment
 
     # Scoring.
 
     def record_score(
-        self, *, judge_id: UUID, entry: Entry, sheet: ScoreSheet | None, scores: dict[str, int], now: datetime
+        self,
+        *,
+        judge_id: UUID,
+        entry: Entry,
+        sheet: ScoreSheet | None,
+        scores: dict[str, int],
+        by: str,
+        now: datetime,
     ) -> ScoreSheet:
         """Fill or revise a judge's sheet for an entry assigned to them; the entry notes the judge."""
         judge = self.judge(judge_id)
@@ -253,13 +265,24 @@ class Edition(Aggregate):
                 rubric=self.rubric,
                 now=now,
             )
+            self.events.append(events.SheetFilled(self, sheet, by))
         else:
-            sheet.revise(scores, self.rubric, now)
+            before = dict(sheet.scores)
+            if sheet.revise(scores, self.rubric, now):
+                self.events.append(events.SheetRevised(self, sheet, before, by))
         entry.scored(judge_id, self.requirement(entry))
         return sheet
 
     def correct_sheet(
-        self, *, judge_id: UUID, entry: Entry, sheet: ScoreSheet | None, scores: dict[str, int], now: datetime
+        self,
+        *,
+        judge_id: UUID,
+        entry: Entry,
+        sheet: ScoreSheet | None,
+        scores: dict[str, int],
+        reason: str,
+        by: str,
+        now: datetime,
     ) -> ScoreSheet:
         """Staff correct a final sheet (after completion; until then judges revise their own)."""
         judge = self.judge(judge_id)
@@ -269,8 +292,14 @@ class Edition(Aggregate):
         if sheet is None or sheet.entry_id != entry.entry_id:
             raise SheetNotFound(judge_name=judge.name, entry_title=entry.title)
         self.rubric.check(scores)
-        sheet.revise(scores, self.rubric, now)
+        before = dict(sheet.scores)
+        if sheet.revise(scores, self.rubric, now):
+            self.events.append(events.SheetCorrected(self, sheet, before, reason, by))
         return sheet
+
+    def note_left(self, entry: Entry, *, reason: str | None, by: str, now: datetime) -> None:
+        """An entry left the competition, as `by` (the service that decided it) says."""
+        self.events.append(events.EntryLeftCompetition(self, entry, reason, by, now))
 
     def complete_if_done(
         self, *, incomplete_entries: int, entries_in_competition: int, sheets: int, now: datetime
@@ -330,6 +359,7 @@ class Edition(Aggregate):
         if len(order) != len(tie.entry_ids) or set(order) != set(tie.entry_ids):
             raise TieOrderInvalid(expected=", ".join(str(e) for e in tie.entry_ids))
         tie.resolution = TieResolution(order=tuple(order), reason=reason, resolved_by=by, resolved_at=now)
+        self.events.append(events.TieResolved(self, tie))
         return tie
 
     # Freeze, verify, announce.
@@ -360,7 +390,7 @@ class Edition(Aggregate):
             if announced.content_hash == digest:
                 raise NothingToCorrect(version=announced.number)
         self.results_frozen += 1
-        return Snapshot.freeze(
+        snapshot = Snapshot.freeze(
             edition_id=self.edition_id,
             edition_title=self.title,
             number=self.results_frozen,
@@ -370,6 +400,16 @@ class Edition(Aggregate):
             by=by,
             now=now,
         )
+        self.events.append(events.ResultsFrozen(self, snapshot))
+        return snapshot
+
+    def verify(self, snapshot: Snapshot, *, recomputed: Results, by: str, now: datetime) -> Verification:
+        """Check the latest snapshot against the results the sheets give now; a
+        failed verification is recorded too."""
+        self.check_latest(snapshot)
+        verification = snapshot.verify(recomputed, by=by, now=now)
+        self.events.append(events.ResultsVerified(self, verification, by, now))
+        return verification
 
     def check_latest(self, snapshot: Snapshot) -> None:
         if snapshot.number != self.results_frozen:

@@ -45,12 +45,14 @@ class ScoreSheet(Aggregate):
         sheet.events.append(events.ScoreRecorded(sheet, rubric))
         return sheet
 
-    def revise(self, scores: dict[str, int], rubric: Rubric, now: datetime) -> None:
+    def revise(self, scores: dict[str, int], rubric: Rubric, now: datetime) -> bool:
+        """Take new scores; returns whether they changed anything."""
         if scores == self.scores:
-            return
+            return False
         self.scores = dict(scores)
         self.updated_at = now
         self.events.append(events.ScoreRecorded(self, rubric))
+        return True
 
     def total(self, rubric: Rubric) -> float:
         return float(rubric.weighted_total(self.scores))

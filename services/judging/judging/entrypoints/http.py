@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from shared.platform.http import Caller, RequestLanguage
 from ..domain.edition import Edition
 from ..domain.score_sheet import ScoreSheet
 from ..service_layer import services
+from ..service_layer.commands import AssignEntries, RemoveJudge
 from ..service_layer.unit_of_work import JudgingUnitOfWork
 from .dependencies import System, UnitOfWork
 from .schemas import (
@@ -68,7 +70,7 @@ def require_judge(edition: Edition, caller: Principal, judge_id: UUID | None = N
 )
 async def get_edition(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> EditionJudgingPublic:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         require_judge(edition, caller)
         found = EditionJudgingPublic.of(edition, await services.judging_progress(uow, edition))
     # A judge reads the status, rubric and options; the panel's emails and declared
@@ -82,7 +84,7 @@ async def get_edition(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> Edit
 async def set_rubric(
     edition_id: UUID, body: RubricIn, system: System, uow: UnitOfWork, caller: Caller
 ) -> EditionJudgingPublic:
-    await services.set_rubric(uow, system.clock, edition_id, body.to_domain(), caller.label)
+    await services.set_rubric(uow, system.clock, body.command(edition_id), caller.label)
     return await get_edition(edition_id, uow, caller)
 
 
@@ -94,7 +96,7 @@ async def set_rubric(
 async def set_options(
     edition_id: UUID, body: JudgingOptionsIn, system: System, uow: UnitOfWork, caller: Caller
 ) -> EditionJudgingPublic:
-    await services.set_options(uow, system.clock, edition_id, body.to_domain(), caller.label)
+    await services.set_options(uow, system.clock, body.command(edition_id), caller.label)
     return await get_edition(edition_id, uow, caller)
 
 
@@ -104,30 +106,23 @@ async def set_options(
 async def appoint_judge(
     edition_id: UUID, body: JudgeCreate, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> JudgePublic:
-    judge = await services.appoint_judge(
-        uow,
-        system.clock,
-        edition_id,
-        name=body.name,
-        email=str(body.email) if body.email else None,
-        affiliations=body.affiliations_domain(),
-        actor=actor,
-    )
-    return JudgePublic.of(judge)
+    judge = await services.appoint_judge(uow, system.clock, body.command(edition_id), actor)
+    return JudgePublic.model_validate(judge)
 
 
 @router.get("/editions/{edition_id}/judges", tags=["panel"], summary="The panel")
 async def list_judges(edition_id: UUID, uow: UnitOfWork) -> list[JudgePublic]:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
-    return [JudgePublic.of(judge) for judge in edition.panel]
+        edition = await uow.editions.require(edition_id)
+    return [JudgePublic.model_validate(judge) for judge in edition.panel]
 
 
 @router.delete("/editions/{edition_id}/judges/{judge_id}", tags=["panel"], summary="Staff: remove a judge")
 async def remove_judge(
     edition_id: UUID, judge_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> JudgePublic:
-    return JudgePublic.of(await services.remove_judge(uow, system.clock, edition_id, judge_id, actor))
+    command = RemoveJudge(edition_id=edition_id, judge_id=judge_id)
+    return JudgePublic.model_validate(await services.remove_judge(uow, system.clock, command, actor))
 
 
 @router.post(
@@ -138,16 +133,16 @@ async def remove_judge(
 async def assign_entries(
     edition_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> AssignmentPublic:
-    assignment = await services.assign_entries(uow, system.clock, edition_id, actor)
+    assignment = await services.assign_entries(uow, system.clock, AssignEntries(edition_id=edition_id), actor)
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
     return AssignmentPublic.of(assignment, edition)
 
 
 @router.get("/editions/{edition_id}/assignments", tags=["panel"], summary="Staff: the assignment last made")
 async def get_assignment(edition_id: UUID, uow: UnitOfWork) -> AssignmentPublic | None:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
     return AssignmentPublic.of(edition.assignment, edition) if edition.assignment else None
 
 
@@ -160,14 +155,14 @@ async def judge_assignments(
     edition_id: UUID, judge_id: UUID, uow: UnitOfWork, caller: Caller
 ) -> list[AssignedEntryPublic]:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         edition.judge(judge_id)
         require_judge(edition, caller, judge_id)
         sheets = {s.entry_id: s for s in await uow.sheets.of_judge(edition_id, judge_id)}
         entries = await uow.entries.in_competition(edition_id)
     return [
         AssignedEntryPublic(
-            entry=JudgeViewPublic.of(entry.seen_by_judges(edition.options.blind)),
+            entry=JudgeViewPublic.model_validate(entry.seen_by_judges(edition.options.blind)),
             sheet=ScoreSheetPublic.of(sheets[entry.entry_id], edition.rubric)
             if entry.entry_id in sheets
             else None,
@@ -194,10 +189,7 @@ async def record_score(
     sheet = await services.record_score(
         uow,
         system.clock,
-        edition_id=edition_id,
-        entry_id=entry_id,
-        judge_id=judge_id,
-        scores=dict(body.scores),
+        body.command(edition_id, entry_id, judge_id),
         actor=caller.label,
         may_act=lambda edition: require_judge(edition, caller, judge_id),
     )
@@ -219,14 +211,7 @@ async def correct_sheet(
     actor: StaffActor,
 ) -> ScoreSheetPublic:
     sheet = await services.correct_sheet(
-        uow,
-        system.clock,
-        edition_id=edition_id,
-        entry_id=entry_id,
-        judge_id=judge_id,
-        scores=dict(body.scores),
-        reason=body.reason,
-        actor=actor,
+        uow, system.clock, body.command(edition_id, entry_id, judge_id), actor
     )
     return await _sheet_public(uow, edition_id, sheet)
 
@@ -246,7 +231,7 @@ async def list_entries(edition_id: UUID, uow: UnitOfWork) -> list[EntryJudgingPu
 )
 async def progress(edition_id: UUID, uow: UnitOfWork, language: RequestLanguage) -> EditionProgressPublic:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         found = await services.judging_progress(uow, edition)
     return EditionProgressPublic.of_edition(edition, found, language)
 
@@ -257,8 +242,8 @@ AuditLimit = Annotated[int, Query(ge=1, le=10_000)]
 @router.get("/editions/{edition_id}/audit", tags=["audit"], summary="Staff: the audit trail, oldest first")
 async def audit_trail(edition_id: UUID, uow: UnitOfWork, limit: AuditLimit = 1000) -> list[AuditRecordPublic]:
     async with uow:
-        await services.edition_of(uow, edition_id)
-        return [AuditRecordPublic.of(r) for r in await uow.audit.of_edition(edition_id, limit)]
+        await uow.editions.require(edition_id)
+        return [AuditRecordPublic.model_validate(r) for r in await uow.audit.of_edition(edition_id, limit)]
 
 
 @router.get(
@@ -272,17 +257,10 @@ async def audit_csv(edition_id: UUID, uow: UnitOfWork) -> Response:
     records = await audit_trail(edition_id, uow, limit=100_000)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["at", "actor", "action", "subject", "details"])
+    columns = list(AuditRecordPublic.model_fields)  # at, actor, action, subject, details
+    writer.writerow(columns)
     for record in records:
-        writer.writerow(
-            [
-                record.at.isoformat(),
-                record.actor,
-                record.action,
-                record.subject,
-                json.dumps(record.details, ensure_ascii=False, sort_keys=True),
-            ]
-        )
+        writer.writerow([_cell(getattr(record, column)) for column in columns])
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
@@ -290,7 +268,16 @@ async def audit_csv(edition_id: UUID, uow: UnitOfWork) -> Response:
     )
 
 
+def _cell(value: object) -> object:
+    """A CSV cell: times in ISO 8601, the details as JSON."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
 async def _sheet_public(uow: JudgingUnitOfWork, edition_id: UUID, sheet: ScoreSheet) -> ScoreSheetPublic:
     async with uow:
-        edition = await services.edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
     return ScoreSheetPublic.of(sheet, edition.rubric)

@@ -13,7 +13,7 @@ from shared.platform.http import RequestLanguage
 
 from ..domain.errors import ResultsNotAnnounced, ResultsVersionNotAnnounced
 from ..service_layer import results as use_cases
-from ..service_layer.services import edition_of
+from ..service_layer.commands import AnnounceResults, VerifyResults
 from .dependencies import System, UnitOfWork
 from .http import StaffActor
 from .schemas import (
@@ -60,9 +60,7 @@ async def ties(edition_id: UUID, uow: UnitOfWork) -> list[TiePublic]:
 async def resolve_tie(
     edition_id: UUID, tie_id: UUID, body: TieResolutionIn, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> TiePublic:
-    tie = await use_cases.resolve_tie(
-        uow, system.clock, edition_id, tie_id, order=body.order, reason=body.reason, actor=actor
-    )
+    tie = await use_cases.resolve_tie(uow, system.clock, body.command(edition_id, tie_id), actor)
     return TiePublic.of(tie, stands=True)
 
 
@@ -80,16 +78,14 @@ async def freeze(
     language: RequestLanguage,
     body: FreezeIn | None = None,
 ) -> SnapshotPublic:
-    snapshot = await use_cases.freeze(
-        uow, system.clock, edition_id, reason=body.reason if body else None, actor=actor
-    )
+    snapshot = await use_cases.freeze(uow, system.clock, (body or FreezeIn()).command(edition_id), actor)
     return SnapshotPublic.of_snapshot(snapshot, language)
 
 
 @router.get("/editions/{edition_id}/snapshots", tags=["results"], summary="Staff: every frozen version")
 async def snapshots(edition_id: UUID, uow: UnitOfWork) -> list[SnapshotSummaryPublic]:
     async with uow:
-        await edition_of(uow, edition_id)
+        await uow.editions.require(edition_id)
         return [SnapshotSummaryPublic.of(s) for s in await uow.snapshots.of_edition(edition_id)]
 
 
@@ -111,7 +107,8 @@ async def snapshot(
 async def verify(
     edition_id: UUID, version: Version, system: System, uow: UnitOfWork, actor: StaffActor
 ) -> VerificationPublic:
-    return VerificationPublic.of(await use_cases.verify(uow, system.clock, edition_id, version, actor=actor))
+    command = VerifyResults(edition_id=edition_id, version=version)
+    return VerificationPublic.of(await use_cases.verify(uow, system.clock, command, actor))
 
 
 @router.post(
@@ -120,7 +117,7 @@ async def verify(
     summary="Staff: announce the latest frozen and verified version (winner.announced)",
 )
 async def announce(edition_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor) -> ResultsPublic:
-    await use_cases.announce(uow, system.clock, edition_id, actor=actor)
+    await use_cases.announce(uow, system.clock, AnnounceResults(edition_id=edition_id), actor)
     return await results(edition_id, uow)
 
 
@@ -129,7 +126,7 @@ async def announce(edition_id: UUID, system: System, uow: UnitOfWork, actor: Sta
 )
 async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         if edition.announced_version is None:
             raise ResultsNotAnnounced(title=edition.title)
         return await _announced(uow, edition_id, edition.announced_version)
@@ -142,12 +139,12 @@ async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic:
 )
 async def results_version(edition_id: UUID, version: Version, uow: UnitOfWork) -> ResultsPublic:
     async with uow:
-        await edition_of(uow, edition_id)
+        await uow.editions.require(edition_id)
         return await _announced(uow, edition_id, version)
 
 
 async def _announced(uow: UnitOfWork, edition_id: UUID, version: int) -> ResultsPublic:
-    edition = await edition_of(uow, edition_id)
+    edition = await uow.editions.require(edition_id)
     found = await uow.snapshots.of_edition(edition_id)
     announced = [s for s in found if s.announced_at is not None]
     chosen = next((s for s in announced if s.number == version), None)

@@ -12,16 +12,25 @@ from shared.kernel.i18n import Language
 from shared.platform.schemas import Name, Reason, ShortText
 
 from ..domain.assignment import Assignment
-from ..domain.audit import AuditRecord
-from ..domain.edition import Abstention, Affiliations, Edition, Judge
-from ..domain.entry import Entry, JudgeView, Region
+from ..domain.edition import Abstention, Affiliations, Edition
+from ..domain.entry import Entry
 from ..domain.options import DEFAULT_TIE_BREAK, AssignmentMode, JudgingOptions, TieBreakRule
 from ..domain.progress import Progress
-from ..domain.results import Results, SheetRecord, Standing
+from ..domain.results import Results, Standing
 from ..domain.rubric import Criterion, Rubric
 from ..domain.score_sheet import ScoreSheet
 from ..domain.snapshot import Snapshot, Verification
-from ..domain.ties import Tie, TieResolution
+from ..domain.ties import Tie
+from ..service_layer.commands import (
+    AppointJudge,
+    CorrectScoreSheet,
+    FreezeResults,
+    RecordScoreSheet,
+    ResolveTie,
+    SetJudgingOptions,
+    SetRubric,
+)
+from ..service_layer.shapes import by_attribute
 
 CriterionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 KelurahanCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{2,60}$")]
@@ -31,6 +40,13 @@ Status = Literal["waiting_for_submissions", "scoring", "completed", "announced"]
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Public(BaseModel):
+    """An outgoing shape, read from a domain object by attribute: `model_validate(x)`,
+    or `by_attribute` where a few fields are computed."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class CriterionIn(Input):
@@ -43,13 +59,9 @@ class CriterionIn(Input):
 class RubricIn(Input):
     criteria: list[CriterionIn] = Field(min_length=2, max_length=10)
 
-    def to_domain(self) -> Rubric:
-        return Rubric(
-            criteria=tuple(
-                Criterion(criterion_id=c.criterion_id, name_id=c.name_id, name_en=c.name_en, weight=c.weight)
-                for c in self.criteria
-            )
-        )
+    def command(self, edition_id: UUID) -> SetRubric:
+        rubric = Rubric(criteria=tuple(Criterion(**criterion.model_dump()) for criterion in self.criteria))
+        return SetRubric(edition_id=edition_id, rubric=rubric)
 
 
 class JudgingOptionsIn(Input):
@@ -68,8 +80,9 @@ class JudgingOptionsIn(Input):
     )
     judging_deadline: AwareDatetime | None = Field(None, description="judges behind are reminded before it")
 
-    def to_domain(self) -> JudgingOptions:
-        return JudgingOptions(**{**self.model_dump(), "tie_break": tuple(self.tie_break)})
+    def command(self, edition_id: UUID) -> SetJudgingOptions:
+        options = JudgingOptions(**{**self.model_dump(), "tie_break": tuple(self.tie_break)})
+        return SetJudgingOptions(edition_id=edition_id, options=options)
 
 
 class AffiliationsIn(Input):
@@ -82,9 +95,12 @@ class JudgeCreate(Input):
     email: EmailStr | None = None
     affiliations: AffiliationsIn = AffiliationsIn()
 
-    def affiliations_domain(self) -> Affiliations:
-        return Affiliations(
-            kelurahan_codes=list(self.affiliations.kelurahan_codes), kim_ids=list(self.affiliations.kim_ids)
+    def command(self, edition_id: UUID) -> AppointJudge:
+        return AppointJudge(
+            edition_id=edition_id,
+            name=self.name,
+            email=str(self.email) if self.email else None,
+            affiliations=Affiliations(**self.affiliations.model_dump()),
         )
 
 
@@ -93,9 +109,19 @@ class ScoreSheetIn(Input):
         examples=[{"tema": 90, "kreativitas": 85, "teknis": 80, "promosi_umkm": 88}], max_length=10
     )
 
+    def command(self, edition_id: UUID, entry_id: UUID, judge_id: UUID) -> RecordScoreSheet:
+        return RecordScoreSheet(
+            edition_id=edition_id, entry_id=entry_id, judge_id=judge_id, **self.model_dump()
+        )
+
 
 class SheetCorrectionIn(ScoreSheetIn):
     reason: Reason = Field(examples=["Juri salah ketik nilai teknis (85, bukan 58)."])
+
+    def command(self, edition_id: UUID, entry_id: UUID, judge_id: UUID) -> CorrectScoreSheet:
+        return CorrectScoreSheet(
+            edition_id=edition_id, entry_id=entry_id, judge_id=judge_id, **self.model_dump()
+        )
 
 
 class TieResolutionIn(Input):
@@ -104,19 +130,25 @@ class TieResolutionIn(Input):
         examples=["Dewan juri bermusyawarah dan memilih karya dengan dampak UMKM lebih nyata."]
     )
 
+    def command(self, edition_id: UUID, tie_id: UUID) -> ResolveTie:
+        return ResolveTie(edition_id=edition_id, tie_id=tie_id, order=tuple(self.order), reason=self.reason)
+
 
 class FreezeIn(Input):
     reason: Reason | None = Field(None, description="required for a correction after an announcement")
 
+    def command(self, edition_id: UUID) -> FreezeResults:
+        return FreezeResults(edition_id=edition_id, **self.model_dump())
 
-class CriterionPublic(BaseModel):
+
+class CriterionPublic(Public):
     criterion_id: str
     name_id: str
     name_en: str
     weight: int
 
 
-class OptionsPublic(BaseModel):
+class OptionsPublic(Public):
     assignment_mode: AssignmentMode
     judges_per_entry: int | None
     blind: bool
@@ -128,21 +160,17 @@ class OptionsPublic(BaseModel):
 
     @classmethod
     def of(cls, options: JudgingOptions, rubric: Rubric) -> Self:
-        return cls(
-            **{
-                **vars(options),
-                "tie_break": list(options.tie_break),
-                "priority_criterion": rubric.priority_or(options.priority_criterion).criterion_id,
-            }
+        return by_attribute(
+            cls, options, priority_criterion=rubric.priority_or(options.priority_criterion).criterion_id
         )
 
 
-class AffiliationsPublic(BaseModel):
+class AffiliationsPublic(Public):
     kelurahan_codes: list[str]
     kim_ids: list[UUID]
 
 
-class JudgePublic(BaseModel):
+class JudgePublic(Public):
     judge_id: UUID
     name: str
     email: str | None
@@ -150,31 +178,14 @@ class JudgePublic(BaseModel):
     appointed_at: datetime
     removed_at: datetime | None
 
-    @classmethod
-    def of(cls, judge: Judge) -> Self:
-        return cls(
-            judge_id=judge.judge_id,
-            name=judge.name,
-            email=judge.email,
-            affiliations=AffiliationsPublic(
-                kelurahan_codes=judge.affiliations.kelurahan_codes, kim_ids=judge.affiliations.kim_ids
-            ),
-            appointed_at=judge.appointed_at,
-            removed_at=judge.removed_at,
-        )
 
-
-class ProgressPublic(BaseModel):
+class ProgressPublic(Public):
     required: int = Field(description="sheets the panel must fill, counting judges still to be assigned")
     recorded: int
     missing: int
 
-    @classmethod
-    def of(cls, progress: Progress) -> Self:
-        return cls(required=progress.required, recorded=progress.recorded, missing=progress.missing)
 
-
-class EditionJudgingPublic(BaseModel):
+class EditionJudgingPublic(Public):
     edition_id: UUID
     title: str
     status: Status
@@ -191,24 +202,17 @@ class EditionJudgingPublic(BaseModel):
 
     @classmethod
     def of(cls, edition: Edition, progress: Progress) -> Self:
-        return cls(
-            edition_id=edition.edition_id,
-            title=edition.title,
-            status=edition.status,
-            awarded_ranks=edition.awarded_ranks,
-            submissions_closed_at=edition.submissions_closed_at,
-            completed_at=edition.completed_at,
-            rubric=[CriterionPublic(**vars(c)) for c in edition.rubric.criteria],
+        return by_attribute(
+            cls,
+            edition,
+            rubric=edition.rubric.criteria,
             options=OptionsPublic.of(edition.options, edition.rubric),
             assigned_at=edition.assignment.made_at if edition.assignment else None,
-            panel=[JudgePublic.of(j) for j in edition.panel],
-            progress=ProgressPublic.of(progress),
-            results_frozen=edition.results_frozen,
-            announced_version=edition.announced_version,
+            progress=progress,
         )
 
 
-class ScoreSheetPublic(BaseModel):
+class ScoreSheetPublic(Public):
     sheet_id: UUID
     edition_id: UUID
     entry_id: UUID
@@ -221,29 +225,15 @@ class ScoreSheetPublic(BaseModel):
 
     @classmethod
     def of(cls, sheet: ScoreSheet, rubric: Rubric) -> Self:
-        return cls(
-            sheet_id=sheet.sheet_id,
-            edition_id=sheet.edition_id,
-            entry_id=sheet.entry_id,
-            judge_id=sheet.judge_id,
-            scores=sheet.scores,
-            total=round(sheet.total(rubric), 2),
-            revision=sheet.version,
-            recorded_at=sheet.recorded_at,
-            updated_at=sheet.updated_at,
-        )
+        return by_attribute(cls, sheet, total=round(sheet.total(rubric), 2), revision=sheet.version)
 
 
-class RegionPublic(BaseModel):
+class RegionPublic(Public):
     code: str
     name: str
 
-    @classmethod
-    def of(cls, region: Region) -> Self:
-        return cls(code=region.code, name=region.name)
 
-
-class EntryJudgingPublic(BaseModel):
+class EntryJudgingPublic(Public):
     entry_id: UUID
     title: str
     kim_id: UUID
@@ -256,20 +246,10 @@ class EntryJudgingPublic(BaseModel):
 
     @classmethod
     def of(cls, entry: Entry) -> Self:
-        return cls(
-            entry_id=entry.entry_id,
-            title=entry.title,
-            kim_id=entry.kim_id,
-            kim_name=entry.kim_name,
-            kelurahan=RegionPublic.of(entry.kelurahan),
-            status=entry.status,
-            submitted_at=entry.submitted_at,
-            sheets=len(entry.scored_by),
-            complete=entry.complete,
-        )
+        return by_attribute(cls, entry, sheets=len(entry.scored_by))
 
 
-class JudgeViewPublic(BaseModel):
+class JudgeViewPublic(Public):
     """An entry as its judge sees it; judging blind, without the KIM."""
 
     entry_id: UUID
@@ -277,33 +257,24 @@ class JudgeViewPublic(BaseModel):
     kim_name: str | None
     kelurahan: RegionPublic | None
 
-    @classmethod
-    def of(cls, view: JudgeView) -> Self:
-        return cls(
-            entry_id=view.entry_id,
-            title=view.title,
-            kim_name=view.kim_name,
-            kelurahan=RegionPublic.of(view.kelurahan) if view.kelurahan else None,
-        )
 
-
-class AssignedEntryPublic(BaseModel):
+class AssignedEntryPublic(Public):
     entry: JudgeViewPublic
     sheet: ScoreSheetPublic | None
 
 
-class JudgeLoadPublic(BaseModel):
+class JudgeLoadPublic(Public):
     judge_id: UUID
     name: str
     entries: int
 
 
-class EntryJudgesPublic(BaseModel):
+class EntryJudgesPublic(Public):
     entry_id: UUID
     judge_ids: list[UUID]
 
 
-class AssignmentPublic(BaseModel):
+class AssignmentPublic(Public):
     mode: AssignmentMode
     judges_per_entry: int | None
     made_at: datetime
@@ -316,28 +287,14 @@ class AssignmentPublic(BaseModel):
     @classmethod
     def of(cls, assignment: Assignment, edition: Edition) -> Self:
         loads = [
-            JudgeLoadPublic(
-                judge_id=judge.judge_id, name=judge.name, entries=len(assignment.entries_of(judge.judge_id))
-            )
+            by_attribute(JudgeLoadPublic, judge, entries=len(assignment.entries_of(judge.judge_id)))
             for judge in edition.panel
         ]
         counts = [load.entries for load in loads] or [0]
-        return cls(
-            mode=assignment.mode,
-            judges_per_entry=assignment.judges_per_entry,
-            made_at=assignment.made_at,
-            made_by=assignment.made_by,
-            loads=loads,
-            min_load=min(counts),
-            max_load=max(counts),
-            entries=[
-                EntryJudgesPublic(entry_id=a.entry_id, judge_ids=list(a.judge_ids))
-                for a in assignment.entries
-            ],
-        )
+        return by_attribute(cls, assignment, loads=loads, min_load=min(counts), max_load=max(counts))
 
 
-class AbstentionPublic(BaseModel):
+class AbstentionPublic(Public):
     judge_id: UUID
     judge_name: str
     kind: Literal["kim", "kelurahan"]
@@ -346,16 +303,10 @@ class AbstentionPublic(BaseModel):
 
     @classmethod
     def of(cls, abstention: Abstention, language: Language) -> Self:
-        return cls(
-            judge_id=abstention.judge_id,
-            judge_name=abstention.judge_name,
-            kind=abstention.kind,
-            affiliation=abstention.affiliation,
-            reason=abstention.reason(language),
-        )
+        return by_attribute(cls, abstention, reason=abstention.reason(language))
 
 
-class JudgeProgressPublic(BaseModel):
+class JudgeProgressPublic(Public):
     judge_id: UUID
     name: str
     assigned: int
@@ -363,7 +314,7 @@ class JudgeProgressPublic(BaseModel):
     missing: list[UUID] = Field(description="entries still without this judge's sheet")
 
 
-class EntryProgressPublic(BaseModel):
+class EntryProgressPublic(Public):
     entry_id: UUID
     title: str
     kim_name: str
@@ -381,13 +332,14 @@ class EditionProgressPublic(ProgressPublic):
 
     @classmethod
     def of_edition(cls, edition: Edition, progress: Progress, language: Language) -> Self:
-        return cls(
-            **ProgressPublic.of(progress).model_dump(),
+        return by_attribute(
+            cls,
+            progress,
             deadline=edition.options.judging_deadline,
             judges=[
-                JudgeProgressPublic(
-                    judge_id=p.judge.judge_id,
-                    name=p.judge.name,
+                by_attribute(
+                    JudgeProgressPublic,
+                    p.judge,
                     assigned=len(p.assigned),
                     done=len(p.done),
                     missing=p.missing,
@@ -395,10 +347,9 @@ class EditionProgressPublic(ProgressPublic):
                 for p in progress.judges
             ],
             entries=[
-                EntryProgressPublic(
-                    entry_id=p.entry.entry_id,
-                    title=p.entry.title,
-                    kim_name=p.entry.kim_name,
+                by_attribute(
+                    EntryProgressPublic,
+                    p.entry,
                     judges=p.done + p.missing,
                     done=p.done,
                     missing=p.missing,
@@ -410,7 +361,7 @@ class EditionProgressPublic(ProgressPublic):
         )
 
 
-class PlacingPublic(BaseModel):
+class PlacingPublic(Public):
     rank: int
     shared: bool = Field(description="another entry has the same rank")
     entry_id: UUID
@@ -422,32 +373,13 @@ class PlacingPublic(BaseModel):
     raw_score: float = Field(description="mean of the judges' weighted totals")
     normalised_score: float | None = Field(description="mean of their normalised totals, if normalised")
 
-    @classmethod
-    def of(cls, standing: Standing) -> Self:
-        return cls(
-            rank=standing.rank,
-            shared=standing.shared,
-            entry_id=standing.entry_id,
-            entry_title=standing.entry_title,
-            kim_id=standing.kim_id,
-            kim_name=standing.kim_name,
-            kelurahan=RegionPublic.of(standing.kelurahan),
-            score=standing.score,
-            raw_score=standing.raw_score,
-            normalised_score=standing.normalised_score,
-        )
 
-
-class SheetRecordPublic(BaseModel):
+class SheetRecordPublic(Public):
     judge_id: UUID
     scores: dict[str, int]
     total: float
     normalised: float | None
     raw_fallback: bool = Field(description="normalising, the judge had too few sheets: the raw total counts")
-
-    @classmethod
-    def of(cls, record: SheetRecord) -> Self:
-        return cls(**vars(record))
 
 
 class StaffPlacingPublic(PlacingPublic):
@@ -461,33 +393,19 @@ class StaffPlacingPublic(PlacingPublic):
 
     @classmethod
     def of_standing(cls, standing: Standing, language: Language) -> Self:
-        return cls(
-            **PlacingPublic.of(standing).model_dump(),
-            priority_score=standing.priority_score,
-            judges=standing.judges,
-            separated_by=standing.separated_by,
-            sheets=[SheetRecordPublic.of(s) for s in standing.sheets],
-            abstentions=[AbstentionPublic.of(a, language) for a in standing.abstentions],
+        return by_attribute(
+            cls, standing, abstentions=[AbstentionPublic.of(a, language) for a in standing.abstentions]
         )
 
 
-class TieResolutionPublic(BaseModel):
+class TieResolutionPublic(Public):
     order: list[UUID]
     reason: str
     resolved_by: str
     resolved_at: datetime
 
-    @classmethod
-    def of(cls, resolution: TieResolution) -> Self:
-        return cls(
-            order=list(resolution.order),
-            reason=resolution.reason,
-            resolved_by=resolution.resolved_by,
-            resolved_at=resolution.resolved_at,
-        )
 
-
-class TieInResultsPublic(BaseModel):
+class TieInResultsPublic(Public):
     tie_id: UUID
     rank: int
     entry_ids: list[UUID]
@@ -500,29 +418,14 @@ class TiePublic(TieInResultsPublic):
 
     @classmethod
     def of(cls, tie: Tie, stands: bool) -> Self:
-        return cls(
-            tie_id=tie.tie_id,
-            rank=tie.rank,
-            entry_ids=list(tie.entry_ids),
-            resolution=TieResolutionPublic.of(tie.resolution) if tie.resolution else None,
-            detected_at=tie.detected_at,
-            stands=stands,
-        )
+        return by_attribute(cls, tie, stands=stands)
 
 
 def ties_of(results: Results) -> list[TieInResultsPublic]:
-    return [
-        TieInResultsPublic(
-            tie_id=t.tie_id,
-            rank=t.rank,
-            entry_ids=list(t.entry_ids),
-            resolution=TieResolutionPublic.of(t.resolution) if t.resolution else None,
-        )
-        for t in results.ties
-    ]
+    return [TieInResultsPublic.model_validate(tie) for tie in results.ties]
 
 
-class RankingPublic(BaseModel):
+class RankingPublic(Public):
     edition_id: UUID
     status: Status
     tie_break: list[str]
@@ -532,17 +435,17 @@ class RankingPublic(BaseModel):
 
     @classmethod
     def of(cls, edition: Edition, results: Results, language: Language) -> Self:
-        return cls(
-            edition_id=edition.edition_id,
-            status=edition.status,
-            tie_break=list(results.tie_break),
+        return by_attribute(
+            cls,
+            edition,
+            tie_break=results.tie_break,
             content_hash=results.digest(),
             ranking=[StaffPlacingPublic.of_standing(s, language) for s in results.standings],
             ties=ties_of(results),
         )
 
 
-class SnapshotSummaryPublic(BaseModel):
+class SnapshotSummaryPublic(Public):
     version: int
     content_hash: str
     frozen_at: datetime
@@ -556,18 +459,7 @@ class SnapshotSummaryPublic(BaseModel):
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> Self:
-        return cls(
-            version=snapshot.number,
-            content_hash=snapshot.content_hash,
-            frozen_at=snapshot.frozen_at,
-            frozen_by=snapshot.frozen_by,
-            supersedes=snapshot.supersedes,
-            reason=snapshot.reason,
-            verified_at=snapshot.verified_at,
-            verified_by=snapshot.verified_by,
-            announced_at=snapshot.announced_at,
-            announced_by=snapshot.announced_by,
-        )
+        return by_attribute(cls, snapshot, version=snapshot.number)
 
 
 class SnapshotPublic(SnapshotSummaryPublic):
@@ -580,17 +472,19 @@ class SnapshotPublic(SnapshotSummaryPublic):
     @classmethod
     def of_snapshot(cls, snapshot: Snapshot, language: Language) -> Self:
         results = snapshot.results
-        return cls(
-            **SnapshotSummaryPublic.of(snapshot).model_dump(),
+        return by_attribute(
+            cls,
+            snapshot,
+            version=snapshot.number,
             options=OptionsPublic.of(results.options, results.rubric),
-            rubric=[CriterionPublic(**vars(c)) for c in results.rubric.criteria],
-            tie_break=list(results.tie_break),
+            rubric=results.rubric.criteria,
+            tie_break=results.tie_break,
             ranking=[StaffPlacingPublic.of_standing(s, language) for s in results.standings],
             ties=ties_of(results),
         )
 
 
-class VerificationPublic(BaseModel):
+class VerificationPublic(Public):
     version: int
     stored_hash: str = Field(description="taken when the results were frozen")
     content_hash: str = Field(description="of the content as stored now")
@@ -608,7 +502,7 @@ class VerificationPublic(BaseModel):
         )
 
 
-class ResultsPublic(BaseModel):
+class ResultsPublic(Public):
     edition_id: UUID
     title: str
     version: int
@@ -626,35 +520,24 @@ class ResultsPublic(BaseModel):
     def of(cls, edition: Edition, snapshot: Snapshot, versions: list[int]) -> Self:
         assert snapshot.announced_at is not None
         results = snapshot.results
-        return cls(
+        return by_attribute(
+            cls,
+            snapshot,
             edition_id=edition.edition_id,
             title=edition.title,
             version=snapshot.number,
-            supersedes=snapshot.supersedes,
             correction_reason=snapshot.reason if snapshot.supersedes is not None else None,
-            content_hash=snapshot.content_hash,
-            announced_at=snapshot.announced_at,
-            winners=[PlacingPublic.of(s) for s in results.winners],
-            ranking=[PlacingPublic.of(s) for s in results.standings],
-            tie_break=list(results.tie_break),
+            winners=results.winners,
+            ranking=results.standings,
+            tie_break=results.tie_break,
             tie_resolutions=[t for t in ties_of(results) if t.resolution is not None],
             versions=versions,
         )
 
 
-class AuditRecordPublic(BaseModel):
+class AuditRecordPublic(Public):
     at: datetime
     actor: str
     action: str
     subject: str
     details: dict[str, str]
-
-    @classmethod
-    def of(cls, record: AuditRecord) -> Self:
-        return cls(
-            at=record.at,
-            actor=record.actor,
-            action=record.action,
-            subject=record.subject,
-            details=record.details,
-        )

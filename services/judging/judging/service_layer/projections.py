@@ -9,28 +9,27 @@ from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.edition import Edition
 from ..domain.entry import Entry, Region
-from .services import audit, complete_if_done, detect_ties
+from .services import complete_if_done, detect_ties
 from .unit_of_work import JudgingUnitOfWork
+
+#: What judging keeps of an edition from the registry, and takes again from
+#: each newer revision (`Edition.apply_registry`).
+FROM_REGISTRY = {"title", "awarded_ranks", "revision"}
+#: What judging keeps of an entry from submissions and takes again from each
+#: newer revision (`Entry.apply`), besides its kelurahan; the rest never changes.
+FROM_SUBMISSIONS = {"kim_name", "title", "status", "revision"}
 
 
 async def record_edition(uow: JudgingUnitOfWork, event: c.EditionPublished | c.EditionUpdated) -> bool:
     details = event.data
+    kept = details.model_dump(include=FROM_REGISTRY)
 
     async def effect(uow: JudgingUnitOfWork) -> None:
         edition = await uow.editions.get(details.edition_id)
         if edition is None:
-            uow.editions.add(
-                Edition(
-                    edition_id=details.edition_id,
-                    title=details.title,
-                    awarded_ranks=details.awarded_ranks,
-                    revision=details.revision,
-                )
-            )
+            uow.editions.add(Edition(edition_id=details.edition_id, **kept))
         else:
-            edition.apply_registry(
-                title=details.title, awarded_ranks=details.awarded_ranks, revision=details.revision
-            )
+            edition.apply_registry(**kept)
 
     return await apply_once(uow, event, effect)
 
@@ -50,7 +49,10 @@ async def record_entry(
     clock: Clock,
 ) -> bool:
     details = event.data
-    kelurahan = Region(code=details.kelurahan.code, name=details.kelurahan.name)
+    kept = {
+        **details.model_dump(include=FROM_SUBMISSIONS),
+        "kelurahan": Region(**details.kelurahan.model_dump()),
+    }
 
     async def effect(uow: JudgingUnitOfWork) -> None:
         edition = await _known_edition(uow, details.edition_id)
@@ -60,36 +62,16 @@ async def record_entry(
                 entry_id=details.entry_id,
                 edition_id=details.edition_id,
                 kim_id=details.kim_id,
-                kim_name=details.kim_name,
-                kelurahan=kelurahan,
-                title=details.title,
-                status=details.status,
                 submitted_at=details.submitted_at,
-                revision=details.revision,
+                **kept,
             )
             entry.reassess(edition.requirement(entry))
             uow.entries.add(entry)
-        elif not entry.apply(
-            kim_name=details.kim_name,
-            kelurahan=kelurahan,
-            title=details.title,
-            status=details.status,
-            revision=details.revision,
-        ):
+        elif not entry.apply(**kept):
             return
         if not entry.in_competition:
             now = clock()
-            # Submissions decided it; recorded here because it changes judging's results.
-            audit(
-                uow,
-                edition,
-                now,
-                event.producer,
-                "entry_left_competition",
-                entry.entry_id,
-                status=entry.status,
-                reason=details.disqualification_reason,
-            )
+            edition.note_left(entry, reason=details.disqualification_reason, by=event.producer, now=now)
             await complete_if_done(uow, edition, clock)
             await detect_ties(uow, edition, now)
 

@@ -14,10 +14,8 @@ from uuid import UUID
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
 
-from ..domain.audit import SYSTEM
 from ..domain.edition import Reminder
 from ..domain.progress import progress
-from .services import audit, edition_of
 from .unit_of_work import JudgingUnitOfWork
 
 log = logging.getLogger("kim.judging.reminders")
@@ -41,7 +39,7 @@ async def remind_behind(
     uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, window: timedelta
 ) -> list[Reminder]:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         now = clock()
         if not edition.reminding(now, window):
             return []
@@ -52,18 +50,6 @@ async def remind_behind(
             for p in progress(edition, entries).judges
         ]
         sent = edition.remind(behind, now=now, window=window)
-        for reminder in sent:
-            missing = next(len(m) for j, m, _ in behind if j.judge_id == reminder.judge_id)
-            audit(
-                uow,
-                edition,
-                now,
-                SYSTEM,
-                "judge_reminded",
-                reminder.judge_id,
-                missing=missing,
-                deadline=reminder.deadline.isoformat(),
-            )
         await uow.commit()
     if sent:
         log.info(

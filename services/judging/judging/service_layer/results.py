@@ -1,11 +1,10 @@
 """From complete sheets to announced results: staff resolve escalated ties,
 freeze the results into a snapshot, verify it, and announce it; a correction
 after the announcement is a new snapshot, frozen, verified and announced the
-same way. Each use case is one unit of work, with its audit records."""
+same way. Each use case is one unit of work; its audit records come from its domain events."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from uuid import UUID
 
 from shared.kernel.clock import Clock
@@ -16,44 +15,29 @@ from ..domain.errors import NothingFrozen, SnapshotNotFound
 from ..domain.results import Results
 from ..domain.snapshot import Snapshot, Verification
 from ..domain.ties import Tie
-from .services import STAFF, audit, edition_of, judging_progress, results_now
+from .commands import AnnounceResults, FreezeResults, ResolveTie, VerifyResults
+from .services import STAFF, judging_progress, results_now
 from .unit_of_work import JudgingUnitOfWork
 
 
 async def current_results(uow: JudgingUnitOfWork, edition_id: UUID) -> tuple[Edition, Results]:
     """The results as the sheets now stand, for staff; the public sees only what was announced."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(edition_id)
         return edition, await results_now(uow, edition)
 
 
 @retry_on_conflict
-async def resolve_tie(
-    uow: JudgingUnitOfWork,
-    clock: Clock,
-    edition_id: UUID,
-    tie_id: UUID,
-    *,
-    order: Sequence[UUID],
-    reason: str,
-    actor: str = STAFF,
-) -> Tie:
+async def resolve_tie(uow: JudgingUnitOfWork, clock: Clock, command: ResolveTie, actor: str = STAFF) -> Tie:
     async with uow:
-        edition = await edition_of(uow, edition_id)
-        now = clock()
+        edition = await uow.editions.require(command.edition_id)
         tie = edition.resolve_tie(
-            tie_id, order=order, reason=reason, results=await results_now(uow, edition), by=actor, now=now
-        )
-        audit(
-            uow,
-            edition,
-            now,
-            actor,
-            "tie_resolved",
-            tie_id,
-            rank=tie.rank,
-            order=",".join(str(e) for e in order),
-            reason=reason,
+            command.tie_id,
+            order=command.order,
+            reason=command.reason,
+            results=await results_now(uow, edition),
+            by=actor,
+            now=clock(),
         )
         await uow.commit()
     return tie
@@ -61,13 +45,13 @@ async def resolve_tie(
 
 @retry_on_conflict
 async def freeze(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, *, reason: str | None, actor: str = STAFF
+    uow: JudgingUnitOfWork, clock: Clock, command: FreezeResults, actor: str = STAFF
 ) -> Snapshot:
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(command.edition_id)
         latest = await _latest(uow, edition)
         announced = (
-            await uow.snapshots.numbered(edition_id, edition.announced_version)
+            await uow.snapshots.numbered(edition.edition_id, edition.announced_version)
             if edition.announced_version is not None
             else None
         )
@@ -76,49 +60,27 @@ async def freeze(
             await results_now(uow, edition),
             latest=latest,
             announced=announced,
-            reason=reason,
+            reason=command.reason,
             missing_sheets=(await judging_progress(uow, edition)).missing,
             by=actor,
             now=now,
         )
         uow.snapshots.add(snapshot)
-        audit(
-            uow,
-            edition,
-            now,
-            actor,
-            "results_frozen",
-            f"version {snapshot.number}",
-            content_hash=snapshot.content_hash,
-            supersedes=snapshot.supersedes,
-            reason=reason,
-        )
         await uow.commit()
     return snapshot
 
 
 @retry_on_conflict
 async def verify(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, version: int, *, actor: str = STAFF
+    uow: JudgingUnitOfWork, clock: Clock, command: VerifyResults, actor: str = STAFF
 ) -> Verification:
     """Recompute the latest snapshot from the stored sheets and compare hashes.
     A failed verification is recorded too, then refused."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
-        snapshot = await snapshot_of(uow, edition_id, version)
-        edition.check_latest(snapshot)
-        now = clock()
-        verification = snapshot.verify(await results_now(uow, edition), by=actor, now=now)
-        audit(
-            uow,
-            edition,
-            now,
-            actor,
-            "results_verified" if verification.ok else "results_verification_failed",
-            f"version {version}",
-            stored=verification.stored,
-            content=verification.content,
-            recomputed=verification.recomputed,
+        edition = await uow.editions.require(command.edition_id)
+        snapshot = await snapshot_of(uow, command.edition_id, command.version)
+        verification = edition.verify(
+            snapshot, recomputed=await results_now(uow, edition), by=actor, now=clock()
         )
         await uow.commit()
     verification.require_ok()
@@ -126,26 +88,17 @@ async def verify(
 
 
 @retry_on_conflict
-async def announce(uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, *, actor: str = STAFF) -> Snapshot:
+async def announce(
+    uow: JudgingUnitOfWork, clock: Clock, command: AnnounceResults, actor: str = STAFF
+) -> Snapshot:
     """Announce the latest snapshot: it must be verified and still match the sheets."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(command.edition_id)
         edition.check_complete((await judging_progress(uow, edition)).missing)
         snapshot = await _latest(uow, edition)
         if snapshot is None:
             raise NothingFrozen(title=edition.title)
-        now = clock()
-        edition.announce(snapshot, recomputed=await results_now(uow, edition), by=actor, now=now)
-        audit(
-            uow,
-            edition,
-            now,
-            actor,
-            "results_announced",
-            f"version {snapshot.number}",
-            content_hash=snapshot.content_hash,
-            supersedes=snapshot.supersedes,
-        )
+        edition.announce(snapshot, recomputed=await results_now(uow, edition), by=actor, now=clock())
         await uow.commit()
     return snapshot
 

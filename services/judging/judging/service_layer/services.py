@@ -1,6 +1,7 @@
 """What staff and judges do before the results: appoint the panel, set the
 rubric and the judging options, assign entries, fill and correct score sheets.
-Each use case is one unit of work, and writes its audit records in it.
+Each use case is one unit of work; the audit trail is derived from the
+domain events it records (see `audit_trail`), in the same transaction.
 
 `actor` is who acts, for the audit trail: the caller's role and email
 ("staff:sari@malangkota.go.id", "judge:ayu@juri.id")."""
@@ -15,14 +16,21 @@ from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain.assignment import Assignment
-from ..domain.audit import SYSTEM, Action, AuditRecord
-from ..domain.edition import Affiliations, Edition, Judge
-from ..domain.errors import EditionNotFound, EntryNotFound
-from ..domain.options import JudgingOptions
+from ..domain.edition import Edition, Judge
+from ..domain.entry import Entry
+from ..domain.errors import EntryNotFound
 from ..domain.progress import Progress, progress
 from ..domain.results import Results, compile_results
-from ..domain.rubric import Rubric
 from ..domain.score_sheet import ScoreSheet
+from .commands import (
+    AppointJudge,
+    AssignEntries,
+    CorrectScoreSheet,
+    RecordScoreSheet,
+    RemoveJudge,
+    SetJudgingOptions,
+    SetRubric,
+)
 from .unit_of_work import JudgingUnitOfWork
 
 STAFF = "staff"
@@ -30,29 +38,16 @@ STAFF = "staff"
 
 @retry_on_conflict
 async def appoint_judge(
-    uow: JudgingUnitOfWork,
-    clock: Clock,
-    edition_id: UUID,
-    *,
-    name: str,
-    email: str | None,
-    affiliations: Affiliations,
-    actor: str = STAFF,
+    uow: JudgingUnitOfWork, clock: Clock, command: AppointJudge, actor: str = STAFF
 ) -> Judge:
     async with uow:
-        edition = await edition_of(uow, edition_id)
-        now = clock()
-        judge = edition.appoint(name=name, email=email, affiliations=affiliations, now=now)
-        audit(
-            uow,
-            edition,
-            now,
-            actor,
-            "judge_appointed",
-            judge.judge_id,
-            name=name,
-            kelurahan_codes=",".join(affiliations.kelurahan_codes),
-            kim_ids=",".join(str(k) for k in affiliations.kim_ids),
+        edition = await uow.editions.require(command.edition_id)
+        judge = edition.appoint(
+            name=command.name,
+            email=command.email,
+            affiliations=command.affiliations,
+            by=actor,
+            now=clock(),
         )
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
@@ -61,52 +56,32 @@ async def appoint_judge(
 
 @retry_on_conflict
 async def remove_judge(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, judge_id: UUID, actor: str = STAFF
+    uow: JudgingUnitOfWork, clock: Clock, command: RemoveJudge, actor: str = STAFF
 ) -> Judge:
     async with uow:
-        edition = await edition_of(uow, edition_id)
-        now = clock()
-        judge = edition.remove(judge_id, now)
-        audit(uow, edition, now, actor, "judge_removed", judge_id, name=judge.name)
+        edition = await uow.editions.require(command.edition_id)
+        judge = edition.remove(command.judge_id, by=actor, now=clock())
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return judge
 
 
 @retry_on_conflict
-async def set_rubric(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, rubric: Rubric, actor: str = STAFF
-) -> Edition:
+async def set_rubric(uow: JudgingUnitOfWork, clock: Clock, command: SetRubric, actor: str = STAFF) -> Edition:
     async with uow:
-        edition = await edition_of(uow, edition_id)
-        edition.set_rubric(rubric)
-        audit(
-            uow,
-            edition,
-            clock(),
-            actor,
-            "rubric_set",
-            criteria=", ".join(f"{c.criterion_id}:{c.weight}" for c in rubric.criteria),
-        )
+        edition = await uow.editions.require(command.edition_id)
+        edition.set_rubric(command.rubric, by=actor, now=clock())
         await uow.commit()
     return edition
 
 
 @retry_on_conflict
 async def set_options(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, options: JudgingOptions, actor: str = STAFF
+    uow: JudgingUnitOfWork, clock: Clock, command: SetJudgingOptions, actor: str = STAFF
 ) -> Edition:
     async with uow:
-        edition = await edition_of(uow, edition_id)
-        edition.set_options(options)
-        audit(
-            uow,
-            edition,
-            clock(),
-            actor,
-            "options_set",
-            **{**vars(options), "tie_break": ",".join(options.tie_break)},
-        )
+        edition = await uow.editions.require(command.edition_id)
+        edition.set_options(command.options, by=actor, now=clock())
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return edition
@@ -114,23 +89,13 @@ async def set_options(
 
 @retry_on_conflict
 async def assign_entries(
-    uow: JudgingUnitOfWork, clock: Clock, edition_id: UUID, actor: str = STAFF
+    uow: JudgingUnitOfWork, clock: Clock, command: AssignEntries, actor: str = STAFF
 ) -> Assignment:
     """Assign the entries in competition to the panel; judges whose entries changed are told."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
-        now = clock()
-        assignment = edition.assign(await uow.entries.in_competition(edition_id), by=actor, now=now)
-        for assigned in assignment.entries:
-            audit(
-                uow,
-                edition,
-                now,
-                actor,
-                "entries_assigned",
-                assigned.entry_id,
-                judges=",".join(str(j) for j in assigned.judge_ids),
-            )
+        edition = await uow.editions.require(command.edition_id)
+        entries = await uow.entries.in_competition(command.edition_id)
+        assignment = edition.assign(entries, by=actor, now=clock())
         await _reassess_entries(uow, edition, clock)
         await uow.commit()
     return assignment
@@ -140,31 +105,29 @@ async def assign_entries(
 async def record_score(
     uow: JudgingUnitOfWork,
     clock: Clock,
+    command: RecordScoreSheet,
     *,
-    edition_id: UUID,
-    entry_id: UUID,
-    judge_id: UUID,
-    scores: dict[str, int],
     actor: str | None = None,
     may_act: Callable[[Edition], None] = lambda _: None,
 ) -> ScoreSheet:
-    """`may_act` checks the edition as loaded here, before anything changes: it
-    raises when the caller may not fill this judge's sheet."""
+    """`actor` defaults to the judge themselves. `may_act` checks the edition as
+    loaded here, before anything changes: it raises when the caller may not fill
+    this judge's sheet."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
+        edition = await uow.editions.require(command.edition_id)
         may_act(edition)
-        entry = await uow.entries.get(entry_id)
-        if entry is None or entry.edition_id != edition_id:
-            raise EntryNotFound(entry_id=entry_id)
-        existing = await uow.sheets.of(entry_id, judge_id)
-        before = dict(existing.scores) if existing else None
-        now = clock()
-        sheet = edition.record_score(judge_id=judge_id, entry=entry, sheet=existing, scores=scores, now=now)
+        entry = await entry_in(uow, command.edition_id, command.entry_id)
+        existing = await uow.sheets.of(command.entry_id, command.judge_id)
+        sheet = edition.record_score(
+            judge_id=command.judge_id,
+            entry=entry,
+            sheet=existing,
+            scores=command.scores,
+            by=actor or str(command.judge_id),
+            now=clock(),
+        )
         if existing is None:
             uow.sheets.add(sheet)
-        if before != sheet.scores:
-            action: Action = "sheet_filled" if before is None else "sheet_revised"
-            audit_sheet(uow, edition, now, actor or str(judge_id), action, sheet, before)
         if entry.complete:
             await complete_if_done(uow, edition, clock)
         await uow.commit()
@@ -173,28 +136,25 @@ async def record_score(
 
 @retry_on_conflict
 async def correct_sheet(
-    uow: JudgingUnitOfWork,
-    clock: Clock,
-    *,
-    edition_id: UUID,
-    entry_id: UUID,
-    judge_id: UUID,
-    scores: dict[str, int],
-    reason: str,
-    actor: str = STAFF,
+    uow: JudgingUnitOfWork, clock: Clock, command: CorrectScoreSheet, actor: str = STAFF
 ) -> ScoreSheet:
     """Staff correct a final sheet, with a reason; ties are looked for again."""
     async with uow:
-        edition = await edition_of(uow, edition_id)
-        entry = await uow.entries.get(entry_id)
-        if entry is None or entry.edition_id != edition_id:
-            raise EntryNotFound(entry_id=entry_id)
-        sheet = await uow.sheets.of(entry_id, judge_id)
+        edition = await uow.editions.require(command.edition_id)
+        entry = await entry_in(uow, command.edition_id, command.entry_id)
+        sheet = await uow.sheets.of(command.entry_id, command.judge_id)
         before = dict(sheet.scores) if sheet else None
         now = clock()
-        sheet = edition.correct_sheet(judge_id=judge_id, entry=entry, sheet=sheet, scores=scores, now=now)
+        sheet = edition.correct_sheet(
+            judge_id=command.judge_id,
+            entry=entry,
+            sheet=sheet,
+            scores=command.scores,
+            reason=command.reason,
+            by=actor,
+            now=now,
+        )
         if before != sheet.scores:
-            audit_sheet(uow, edition, now, actor, "sheet_corrected", sheet, before, reason=reason)
             await detect_ties(uow, edition, now)
         await uow.commit()
     return sheet
@@ -219,7 +179,6 @@ async def complete_if_done(uow: JudgingUnitOfWork, edition: Edition, clock: Cloc
         incomplete_entries=incomplete, entries_in_competition=in_competition, sheets=sheets, now=now
     )
     if completed:
-        audit(uow, edition, now, SYSTEM, "judging_completed", entries=in_competition, sheets=sheets)
         await detect_ties(uow, edition, now)
     return completed
 
@@ -235,68 +194,7 @@ async def detect_ties(uow: JudgingUnitOfWork, edition: Edition, now: datetime) -
     if edition.completed_at is None:
         return
     await uow.flush()
-    for tie in edition.note_ties(await results_now(uow, edition), now):
-        audit(
-            uow,
-            edition,
-            tie.detected_at,
-            SYSTEM,
-            "tie_detected",
-            tie.tie_id,
-            rank=tie.rank,
-            entries=",".join(str(e) for e in tie.entry_ids),
-        )
-
-
-def audit(
-    uow: JudgingUnitOfWork,
-    edition: Edition,
-    at: datetime,
-    actor: str,
-    action: Action,
-    subject: object = "",
-    **details: object,
-) -> None:
-    """Append an audit record to this unit of work."""
-    uow.audit.add(
-        AuditRecord.of(
-            edition_id=edition.edition_id,
-            at=at,
-            sequence=uow.audit.added(),
-            actor=actor,
-            action=action,
-            subject=subject,
-            **details,
-        )
-    )
-
-
-def audit_sheet(
-    uow: JudgingUnitOfWork,
-    edition: Edition,
-    at: datetime,
-    actor: str,
-    action: Action,
-    sheet: ScoreSheet,
-    before: dict[str, int] | None,
-    **details: object,
-) -> None:
-    def listed(scores: dict[str, int]) -> str:
-        return ", ".join(f"{criterion}:{score}" for criterion, score in scores.items())
-
-    audit(
-        uow,
-        edition,
-        at,
-        actor,
-        action,
-        sheet.entry_id,
-        judge_id=sheet.judge_id,
-        before=listed(before) if before else None,
-        after=listed(sheet.scores),
-        total=str(sheet.total(edition.rubric)),
-        **details,
-    )
+    edition.note_ties(await results_now(uow, edition), now)
 
 
 async def _reassess_entries(uow: JudgingUnitOfWork, edition: Edition, clock: Clock) -> None:
@@ -306,8 +204,9 @@ async def _reassess_entries(uow: JudgingUnitOfWork, edition: Edition, clock: Clo
     await complete_if_done(uow, edition, clock)
 
 
-async def edition_of(uow: JudgingUnitOfWork, edition_id: UUID) -> Edition:
-    edition = await uow.editions.get(edition_id)
-    if edition is None:
-        raise EditionNotFound(edition_id=edition_id)
-    return edition
+async def entry_in(uow: JudgingUnitOfWork, edition_id: UUID, entry_id: UUID) -> Entry:
+    """The entry, refused as not found when it belongs to another edition."""
+    entry = await uow.entries.require(entry_id)
+    if entry.edition_id != edition_id:
+        raise EntryNotFound(entry_id=entry_id)
+    return entry

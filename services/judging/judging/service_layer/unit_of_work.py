@@ -14,16 +14,19 @@ from ..domain.edition import Edition
 from ..domain.entry import Entry
 from ..domain.score_sheet import ScoreSheet
 from ..domain.snapshot import Snapshot
+from .audit_trail import to_audit
 
 
 class EditionRepository(Protocol):
     async def get(self, edition_id: UUID) -> Edition | None: ...
+    async def require(self, edition_id: UUID) -> Edition: ...
     def add(self, edition: Edition) -> None: ...
     async def with_deadline_between(self, start: datetime, end: datetime) -> list[Edition]: ...
 
 
 class EntryRepository(Protocol):
     async def get(self, entry_id: UUID) -> Entry | None: ...
+    async def require(self, entry_id: UUID) -> Entry: ...
     def add(self, entry: Entry) -> None: ...
     async def of_edition(self, edition_id: UUID) -> list[Entry]: ...
     async def in_competition(self, edition_id: UUID) -> list[Entry]: ...
@@ -61,3 +64,9 @@ class JudgingUnitOfWork(UnitOfWork):
     sheets: ScoreSheetRepository
     snapshots: SnapshotRepository
     audit: AuditRepository
+
+    def also_store(self, event: object) -> None:
+        """The audit trail: the records each domain event leaves (see `audit_trail`),
+        stored in the same transaction as the change."""
+        for record in to_audit(event, sequence=self.audit.added()):
+            self.audit.add(record)
