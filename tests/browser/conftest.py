@@ -16,7 +16,7 @@ from playwright.async_api import Page, Playwright, async_playwright
 from devstack.demo import DemoOutcome, replay_2024
 from devstack.stack import Credentials, LocalStack, console_installed
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, RECORD, ROOT, SCREENSHOTS, VIEWPORTS, Viewport
+from .harness import CHROMIUM, RECORD, ROOT, SCREENSHOTS, VIEWPORTS, Viewport, chromium_page
 
 STAFF_EMAIL = "staf@diskominfo.malangkota.example"
 
@@ -73,29 +73,9 @@ def base_url() -> str | None:
 async def page(
     playwright: Playwright, viewport: Viewport, base_url: str | None, tmp_path: Path
 ) -> AsyncIterator[Page]:
-    """A page in a Chromium of its own, with a fresh profile (no cookies, no storage),
-    Indonesian and in WIB as a Malang user's would be. A script error fails the test."""
-    context = await playwright.chromium.launch_persistent_context(
-        tmp_path / "chromium-profile",
-        executable_path=CHROMIUM,
-        args=CHROMIUM_ARGS,
-        headless=True,
-        viewport={"width": viewport.width, "height": viewport.height},
-        is_mobile=viewport.mobile,
-        has_touch=viewport.mobile,
-        base_url=base_url,
-        locale="id-ID",
-        timezone_id="Asia/Jakarta",
-    )
-    context.set_default_timeout(15_000)
-    errors: list[str] = []
-    page = context.pages[0] if context.pages else await context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    """A page in a Chromium of its own at this viewport (see `chromium_page`)."""
+    async with chromium_page(playwright, viewport, tmp_path / "chromium-profile", base_url) as page:
         yield page
-    finally:
-        await context.close()
-    assert not errors, f"script errors on the page: {errors}"
 
 
 # --- the summary at the end of the run ------------------------------------------------------

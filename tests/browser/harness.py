@@ -9,13 +9,15 @@ Tests find things the way a person does, by role and label (`get_by_role`,
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Playwright, expect
 
 from devstack.stack import Credentials
 
@@ -47,6 +49,36 @@ class Viewport:
 
 
 VIEWPORTS = (Viewport("phone", 360, 740, mobile=True), Viewport("desktop", 1280, 800, mobile=False))
+
+
+@asynccontextmanager
+async def chromium_page(
+    playwright: Playwright, viewport: Viewport, profile: Path, base_url: str | None = None
+) -> AsyncIterator[Page]:
+    """A page in a Chromium of its own, with a fresh profile (no cookies, no storage),
+    Indonesian and in WIB as a Malang user's would be. A script error on the page fails
+    the test when the page closes."""
+    context = await playwright.chromium.launch_persistent_context(
+        profile,
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        headless=True,
+        viewport={"width": viewport.width, "height": viewport.height},
+        is_mobile=viewport.mobile,
+        has_touch=viewport.mobile,
+        base_url=base_url,
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+    )
+    context.set_default_timeout(15_000)
+    errors: list[str] = []
+    page = context.pages[0] if context.pages else await context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        await context.close()
+    assert not errors, f"script errors on the page: {errors}"
 
 
 @dataclass
