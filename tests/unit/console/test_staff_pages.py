@@ -309,9 +309,12 @@ async def test_a_rejection_without_a_reason_is_refused_beside_its_field() -> Non
     async with signed_in(services) as browser:
         page = await browser.get(f"/staf/lomba/{EDITION_ID}/pendaftaran")
         assert "Setujui pendaftaran" in page.text and "Berkas belum lengkap." in page.text
-        empty = await browser.post(f"{base}/tolak", data={"csrf_token": csrf_of(page), "reason": "  "})
+        empty = await browser.post(
+            f"{base}/tolak", data={"csrf_token": csrf_of(page), f"reason-{waiting['enrolment_id']}": "  "}
+        )
         rejected = await browser.post(
-            f"{base}/tolak", data={"csrf_token": csrf_of(page), "reason": "Bukan KIM Malang."}
+            f"{base}/tolak",
+            data={"csrf_token": csrf_of(page), f"reason-{waiting['enrolment_id']}": "Bukan KIM Malang."},
         )
         approved = await browser.post(f"{base}/setujui", data={"csrf_token": csrf_of(page)})
     field = f"reason-{waiting['enrolment_id']}"

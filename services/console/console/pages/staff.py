@@ -7,10 +7,10 @@ import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..i18n import N_, WIB, gettext, ngettext
@@ -471,9 +471,11 @@ async def reject_enrolment(
     enrolment_id: UUID,
     visitor: Staff,
     services: ServicesDep,
-    reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
+    # The field is named after the enrolment: the page has one reason box per KIM waiting.
     field = f"reason-{enrolment_id}"
+    given = (await request.form()).get(field, "")
+    reason = given[:1000] if isinstance(given, str) else ""
     if not reason.strip():
         errors = {field: gettext("Enter the reason for rejecting this enrolment.")}
     else:
