@@ -15,6 +15,7 @@ from uuid import uuid4
 import httpx
 from console.config import Settings
 from console.main import create_app
+from console.pages import staff, staff_people
 from console.pages.staff import EditionForm, form_field_of, next_action, results_state
 
 NOW = datetime(2024, 8, 1, 3, 0, tzinfo=UTC)
@@ -400,11 +401,37 @@ async def test_opening_an_account_needs_a_role_and_names_the_roles_in_indonesian
     ]
 
 
-async def test_judges_cannot_open_the_staff_pages() -> None:
+def staff_routes() -> list[tuple[str, str]]:
+    """Every route of the staff workspace's modules, its path parameters filled in."""
+    found = []
+    for route in [*staff.router.routes, *staff_people.router.routes]:
+        path = getattr(route, "path", "")
+        assert path == "/staf" or path.startswith("/staf/"), path
+        filled = re.sub(r"\{[a-z_]+\}", str(uuid4()), path)
+        found += [(method, filled) for method in sorted(getattr(route, "methods", ())) if method != "HEAD"]
+    return found
+
+
+async def test_every_staff_route_asks_to_sign_in_and_refuses_judges() -> None:
+    routes = staff_routes()
+    assert len(routes) >= 15 and ("POST", "/staf/lomba/baru") in routes
     judge = {**STAFF, "account": {**STAFF["account"], "role": "judge"}}
     services = Services({("POST", "/auth/login"): judge})
     async with signed_in(services) as browser:
-        answers = [
-            await browser.get(path) for path in ("/staf/kim", "/staf/akun", f"/staf/lomba/{EDITION_ID}")
-        ]
-    assert [a.status_code for a in answers] == [403, 403, 403]
+        token = csrf_of(await browser.get("/masuk"))
+        answers = {
+            (method, path): (await browser.request(method, path, data={"csrf_token": token})).status_code
+            for method, path in routes
+        }
+    assert set(answers.values()) == {403}, answers
+    assert [r.url.path for r in services.requests] == ["/auth/login"]  # nothing reached a service
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(services))
+    app = create_app(Settings(), clock=lambda: NOW, http=http)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console") as anonymous,
+    ):
+        for path in [p for m, p in routes if m == "GET"]:
+            answer = await anonymous.get(path)
+            assert answer.status_code == 303 and answer.headers["location"] == f"/masuk?kembali={path}"
