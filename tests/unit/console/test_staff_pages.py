@@ -435,3 +435,33 @@ async def test_every_staff_route_asks_to_sign_in_and_refuses_judges() -> None:
         for path in [p for m, p in routes if m == "GET"]:
             answer = await anonymous.get(path)
             assert answer.status_code == 303 and answer.headers["location"] == f"/masuk?kembali={path}"
+
+
+async def test_a_refused_publication_is_said_on_the_dashboard_beside_the_window() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        message = "Masa pengiriman karya sudah lewat (2024-07-30T00:00:00+00:00)."
+        error = {"code": "window_already_over", "message": message, "field": "submission_closes_at"}
+        return httpx.Response(409, json={"error": error})
+
+    draft = {**EDITION, "status": "draft"}
+    services = Services(
+        {
+            # judging does not know a draft yet: 404 there
+            ("GET", f"/editions/{EDITION_ID}"): lambda r: (
+                httpx.Response(200, json=draft) if r.url.port != 8003 else not_found(r)
+            ),
+            ("GET", "/kims"): [],
+            ("GET", f"/editions/{EDITION_ID}/enrolments"): [],
+            ("GET", f"/editions/{EDITION_ID}/entries"): [],
+            ("POST", f"/editions/{EDITION_ID}/publication"): refuse,
+        }
+    )
+    async with signed_in(services) as browser:
+        page = await browser.get(f"/staf/lomba/{EDITION_ID}")
+        assert "Terbitkan lomba" in page.text
+        refused = await browser.post(
+            f"/staf/lomba/{EDITION_ID}/terbitkan", data={"csrf_token": csrf_of(page)}
+        )
+    assert refused.status_code == 400 and refused.text.count("<h1>") == 1
+    assert '<a href="#window">Masa pengiriman karya sudah lewat' in refused.text
+    assert '<dd id="window" class="field-error">' in refused.text

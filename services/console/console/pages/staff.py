@@ -276,7 +276,13 @@ async def revise_edition(
 async def publish_edition(
     request: Request, edition_id: UUID, visitor: Staff, services: ServicesDep
 ) -> Response:
-    await services.registry.post(f"/editions/{edition_id}/publication", visitor.caller)
+    try:
+        await services.registry.post(f"/editions/{edition_id}/publication", visitor.caller)
+    except ServiceError as error:
+        if error.status in (401, 403, 404):
+            raise
+        # e.g. the window is already over: said on the dashboard, beside the window, with the way to fix it
+        return await dashboard_page(request, edition_id, visitor, services, {"window": error.message})
     return redirect(request, f"/staf/lomba/{edition_id}", flash="edition_published")
 
 
@@ -381,6 +387,12 @@ def count(items: list[dict[str, Any]] | None, key: str, value: Any) -> int:
 
 @router.get("/lomba/{edition_id}")
 async def dashboard(request: Request, edition_id: UUID, visitor: Staff, services: ServicesDep) -> Response:
+    return await dashboard_page(request, edition_id, visitor, services)
+
+
+async def dashboard_page(
+    request: Request, edition_id: UUID, visitor: Any, services: Any, errors: dict[str, str] | None = None
+) -> Response:
     caller = visitor.caller
     edition = dated(await services.registry.get(f"/editions/{edition_id}", caller))
     kims, enrolments, entries, judging, progress, ties, snapshots = await asyncio.gather(
@@ -399,6 +411,8 @@ async def dashboard(request: Request, edition_id: UUID, visitor: Staff, services
     return render(
         request,
         "pages/staff/dashboard.html",
+        status_code=400 if errors else 200,
+        errors=errors or {},
         edition=edition,
         statuses=EDITION_STATUS,
         kims={"registered": len(kims), "verified": len(kims) - unverified},
