@@ -39,11 +39,24 @@ FLASHES = {
     "signed_out": N_("You have signed out."),
     "session_ended": N_("Your session has ended. Please sign in again."),
     "sign_in_first": N_("Please sign in to open that page."),
+    # The staff workspace (pages/staff.py, pages/staff_people.py)
+    "edition_created": N_("The edition has been saved as a draft."),
+    "edition_saved": N_("The edition has been saved."),
+    "edition_published": N_("The edition has been published."),
+    "submissions_closed": N_("Submissions are closed."),
+    "enrolment_approved": N_("The enrolment has been approved."),
+    "enrolment_rejected": N_("The enrolment has been rejected."),
+    "kim_verified": N_("The KIM has been verified."),
+    "account_opened": N_("The account has been opened."),
+    "account_disabled": N_("The account has been disabled."),
+    "account_enabled": N_("The account has been enabled."),
 }
 
 #: The sections of the console and the roles that may open them.
 SECTIONS = (
     ("staff", "/staf", N_("Staff workspace")),
+    ("staff", "/staf/kim", N_("KIM verification")),
+    ("staff", "/staf/akun", N_("Accounts")),
     ("judge", "/juri", N_("Judge's desk")),
     ("kim_rep", "/kim", N_("KIM portal")),
 )
