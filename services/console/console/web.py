@@ -91,6 +91,13 @@ class Visitor:
         role = self.session.role if self.session else None
         return [(href, i18n.gettext(label)) for section_role, href, label in SECTIONS if section_role == role]
 
+    @property
+    def current_section(self) -> str | None:
+        """The section this page belongs to: the longest one whose path it is in
+        (`/staf/kim/...` is in "KIM verification", not also in "Staff workspace")."""
+        within = [href for _, href, _ in SECTIONS if self.path == href or self.path.startswith(href + "/")]
+        return max(within, key=len, default=None)
+
 
 class NotSignedIn(Exception):
     """A page that needs a session, asked for without one: off to /masuk."""
