@@ -39,11 +39,22 @@ FLASHES = {
     "signed_out": N_("You have signed out."),
     "session_ended": N_("Your session has ended. Please sign in again."),
     "sign_in_first": N_("Please sign in to open that page."),
+    # staff_judging: the panel, judging, results and dead letters
+    "judge_appointed": N_("The judge is appointed."),
+    "judge_removed": N_("The judge is removed from the panel."),
+    "rubric_saved": N_("The rubric is saved."),
+    "options_saved": N_("The judging options are saved."),
+    "entries_assigned": N_("The entries are shared among the judges; they have been told."),
+    "tie_resolved": N_("The tie is resolved."),
+    "results_frozen": N_("The results are frozen as a new version."),
+    "results_announced": N_("The results are announced."),
+    "dead_letter_requeued": N_("The message is sent back to its queue."),
 }
 
 #: The sections of the console and the roles that may open them.
 SECTIONS = (
     ("staff", "/staf", N_("Staff workspace")),
+    ("staff", "/staf/pesan-tersisih", N_("Dead letters")),
     ("judge", "/juri", N_("Judge's desk")),
     ("kim_rep", "/kim", N_("KIM portal")),
 )
