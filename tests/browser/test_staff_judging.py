@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,7 +25,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from devstack.demo import Api, log_in
-from devstack.malang_2024 import KIMS
+from devstack.malang_2024 import KIMS, DemoKim
 from devstack.stack import Credentials, LocalStack
 
 from .harness import check_accessibility, screenshot, sign_in
@@ -45,7 +46,6 @@ def base_url(console_stack: LocalStack) -> str:
 class Walk:
     edition_id: str
     kim_names: list[str]
-    kelurahan_codes: list[str]
 
 
 async def look(page: Page, name: str) -> None:
@@ -53,130 +53,134 @@ async def look(page: Page, name: str) -> None:
     await screenshot(page, name)
 
 
-async def edition_with_entries(stack: LocalStack, admin: Credentials) -> Walk:
+@dataclass
+class Services:
+    """The services' APIs, called as staff (one sign-in per walk)."""
+
+    http: httpx.AsyncClient
+    urls: dict[str, str]
+
+    def __getitem__(self, name: str) -> Api:
+        return Api(self.http, self.urls[name])
+
+    async def get(self, name: str, path: str) -> Any:
+        return await self[name].call("GET", path)
+
+
+@pytest.fixture
+async def services(console_stack: LocalStack, staff: Credentials) -> AsyncIterator[Services]:
+    async with httpx.AsyncClient(timeout=30, headers={"Accept-Language": "id"}) as http:
+        found = Services(http, console_stack.urls())
+        http.headers.update(await log_in(found["registry"], staff))
+        yield found
+
+
+async def edition_with_entries(services: Services) -> Walk:
     """Published, three KIMs verified, enrolled and approved, one entry each, submissions
     closed; no judge yet."""
-    urls, tag = stack.urls(), uuid.uuid4().hex[:6]
-    async with httpx.AsyncClient(timeout=30, headers={"Accept-Language": "id"}) as http:
-        registry, submissions, judging = (
-            Api(http, urls[name]) for name in ("registry", "submissions", "judging")
-        )
-        http.headers.update(await log_in(registry, admin))
-        now = datetime.now(UTC)
-        edition = await registry.call(
+    tag = uuid.uuid4().hex[:6]
+    registry, submissions, judging = services["registry"], services["submissions"], services["judging"]
+    now = datetime.now(UTC)
+    edition = await registry.call(
+        "POST",
+        "/editions",
+        201,
+        json={
+            "title": f"Lomba Uji Penjurian {tag}",
+            "theme": "Promosi UMKM Kota Malang",
+            "submission_opens_at": (now - timedelta(minutes=1)).isoformat(),
+            "submission_closes_at": (now + timedelta(hours=6)).isoformat(),
+            "rules": {"max_video_seconds": 300, "allowed_video_hosts": ["youtu.be"], "entries_per_kim": 1},
+            "awarded_ranks": 3,
+        },
+    )
+    edition_id = edition["edition_id"]
+    await registry.call("POST", f"/editions/{edition_id}/publication")
+
+    async def take_part(number: int, demo_kim: DemoKim) -> tuple[str, str]:
+        """A KIM registers, is verified, enrolled and approved, and submits: its name and entry's time."""
+        name, email = f"{demo_kim.name} {tag}", f"kim{number}-{tag}@uji.example"
+        password = f"uji-penjurian-{tag}"
+        kim = await registry.call(
             "POST",
-            "/editions",
+            "/kims",
             201,
+            headers={"Authorization": ""},
             json={
-                "title": f"Lomba Uji Penjurian {tag}",
-                "theme": "Promosi UMKM Kota Malang",
-                "submission_opens_at": (now - timedelta(minutes=1)).isoformat(),
-                "submission_closes_at": (now + timedelta(hours=6)).isoformat(),
-                "rules": {
-                    "max_video_seconds": 300,
-                    "allowed_video_hosts": ["youtu.be"],
-                    "entries_per_kim": 1,
-                },
-                "awarded_ranks": 3,
+                "name": name,
+                "kelurahan_code": demo_kim.kelurahan_code,
+                "chair": f"Ketua {name}",
+                "whatsapp": f"08123{number:03d}{number:04d}",
+                "email": email,
+                "password": password,
             },
         )
-        edition_id = edition["edition_id"]
-        await registry.call("POST", f"/editions/{edition_id}/publication")
-        names = []
-        for number, demo_kim in enumerate(WALK_KIMS, start=1):
-            name, email = f"{demo_kim.name} {tag}", f"kim{number}-{tag}@uji.example"
-            password = f"uji-penjurian-{tag}"
-            kim = await registry.call(
-                "POST",
-                "/kims",
-                201,
-                headers={"Authorization": ""},
-                json={
-                    "name": name,
-                    "kelurahan_code": demo_kim.kelurahan_code,
-                    "chair": f"Ketua {name}",
-                    "whatsapp": f"08123{number:03d}{number:04d}",
-                    "email": email,
-                    "password": password,
-                },
-            )
-            representative = await log_in(registry, Credentials(email, password))
-            await registry.call("POST", f"/kims/{kim['kim_id']}/verification")
-            enrolment = await registry.call(
-                "POST",
-                f"/editions/{edition_id}/enrolments",
-                201,
-                json={"kim_id": kim["kim_id"]},
-                headers=representative,
-            )
-            await registry.call("POST", f"/enrolments/{enrolment['enrolment_id']}/approval")
-            response = await submissions.until(
-                "POST",
-                f"/editions/{edition_id}/entries",
-                lambda r: (
-                    r.status_code == 201
-                    or r.json().get("error", {}).get("code")
-                    not in {"edition_not_found", "kim_not_enrolled", "enrolment_not_approved"}
-                ),
-                json={
-                    "kim_id": kim["kim_id"],
-                    "title": demo_kim.film,
-                    "synopsis": demo_kim.synopsis,
-                    "video_url": f"https://youtu.be/uji-{tag}-{number}",
-                    "duration_seconds": demo_kim.duration_seconds,
-                    "umkm_featured": list(demo_kim.umkm),
-                },
-                headers=representative,
-            )
-            assert response.status_code == 201, response.text
-            names.append(name)
-        await registry.call("POST", f"/editions/{edition_id}/submissions-closure")
-        await judging.until(
-            "GET",
+        representative = await log_in(registry, Credentials(email, password))
+        await registry.call("POST", f"/kims/{kim['kim_id']}/verification")
+        enrolment = await registry.call(
+            "POST",
+            f"/editions/{edition_id}/enrolments",
+            201,
+            json={"kim_id": kim["kim_id"]},
+            headers=representative,
+        )
+        await registry.call("POST", f"/enrolments/{enrolment['enrolment_id']}/approval")
+        response = await submissions.until(
+            "POST",
             f"/editions/{edition_id}/entries",
-            lambda r: r.status_code == 200 and len(r.json()) == len(WALK_KIMS),
+            lambda r: (
+                r.status_code == 201
+                or r.json().get("error", {}).get("code")
+                not in {"edition_not_found", "kim_not_enrolled", "enrolment_not_approved"}
+            ),
+            json={
+                "kim_id": kim["kim_id"],
+                "title": demo_kim.film,
+                "synopsis": demo_kim.synopsis,
+                "video_url": f"https://youtu.be/uji-{tag}-{number}",
+                "duration_seconds": demo_kim.duration_seconds,
+                "umkm_featured": list(demo_kim.umkm),
+            },
+            headers=representative,
         )
-        await judging.until(
-            "GET",
-            f"/editions/{edition_id}",
-            lambda r: r.status_code == 200 and r.json()["status"] == "scoring",
-        )
-    return Walk(edition_id, names, [k.kelurahan_code for k in WALK_KIMS])
+        assert response.status_code == 201, response.text
+        return name, response.json()["submitted_at"]
+
+    taking_part = await asyncio.gather(*(take_part(n, kim) for n, kim in enumerate(WALK_KIMS, start=1)))
+    await registry.call("POST", f"/editions/{edition_id}/submissions-closure")
+    await judging.until(
+        "GET",
+        f"/editions/{edition_id}/entries",
+        lambda r: r.status_code == 200 and len(r.json()) == len(WALK_KIMS),
+    )
+    await judging.until(
+        "GET", f"/editions/{edition_id}", lambda r: r.status_code == 200 and r.json()["status"] == "scoring"
+    )
+    # In submission order: the order the scores below rank them in.
+    return Walk(edition_id, [name for name, _ in sorted(taking_part, key=lambda part: part[1])])
 
 
-async def judges_score(
-    stack: LocalStack, admin: Credentials, edition_id: str, who: Credentials, base: int
-) -> int:
+async def judges_score(services: Services, edition_id: str, who: Credentials, base: int) -> int:
     """A judge fills every sheet assigned to them through the API; how many."""
-    urls = stack.urls()
-    async with httpx.AsyncClient(timeout=30, headers={"Accept-Language": "id"}) as http:
-        registry, judging = Api(http, urls["registry"]), Api(http, urls["judging"])
-        staff = await log_in(registry, admin)
-        panel = await judging.call("GET", f"/editions/{edition_id}/judges", headers=staff)
-        (judge,) = [j for j in panel if j["email"] == who.email]
-        mine = await log_in(registry, who)
-        assigned = await judging.call(
-            "GET", f"/editions/{edition_id}/judges/{judge['judge_id']}/assignments", headers=mine
+    judging = services["judging"]
+    panel = await judging.call("GET", f"/editions/{edition_id}/judges")
+    (judge,) = [j for j in panel if j["email"] == who.email]
+    mine = await log_in(services["registry"], who)
+    assigned = await judging.call(
+        "GET", f"/editions/{edition_id}/judges/{judge['judge_id']}/assignments", headers=mine
+    )
+    entries = await judging.call("GET", f"/editions/{edition_id}/entries")
+    order = {e["entry_id"]: i for i, e in enumerate(sorted(entries, key=lambda e: e["submitted_at"]))}
+    for item in assigned:
+        entry_id = item["entry"]["entry_id"]
+        score = base - 10 * order[entry_id]  # earlier entries higher: no tie
+        await judging.call(
+            "PUT",
+            f"/editions/{edition_id}/entries/{entry_id}/sheets/{judge['judge_id']}",
+            json={"scores": dict.fromkeys(RUBRIC_IDS, score)},
+            headers=mine,
         )
-        entries = await judging.call("GET", f"/editions/{edition_id}/entries", headers=staff)
-        order = {e["entry_id"]: i for i, e in enumerate(sorted(entries, key=lambda e: e["submitted_at"]))}
-        for item in assigned:
-            entry_id = item["entry"]["entry_id"]
-            score = base - 10 * order[entry_id]  # earlier entries higher: no tie
-            await judging.call(
-                "PUT",
-                f"/editions/{edition_id}/entries/{entry_id}/sheets/{judge['judge_id']}",
-                json={"scores": dict.fromkeys(RUBRIC_IDS, score)},
-                headers=mine,
-            )
-        return len(assigned)
-
-
-async def staff_api(stack: LocalStack, admin: Credentials, service: str, path: str) -> Any:
-    async with httpx.AsyncClient(timeout=30) as http:
-        api = Api(http, stack.urls()[service])
-        http.headers.update(await log_in(Api(http, stack.urls()["registry"]), admin))
-        return await api.call("GET", path)
+    return len(assigned)
 
 
 async def poison(stack: LocalStack, message_id: str) -> None:
@@ -203,9 +207,9 @@ async def flash(page: Page, text: str) -> None:
 
 
 async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_announce_audit_and_requeue(
-    page: Page, console_stack: LocalStack, staff: Credentials
+    page: Page, console_stack: LocalStack, staff: Credentials, services: Services
 ) -> None:
-    walk = await edition_with_entries(console_stack, staff)
+    walk = await edition_with_entries(services)
     edition = f"/staf/lomba/{walk.edition_id}"
     tag = walk.kim_names[0].rsplit(" ", 1)[1]
     first = Credentials(f"ayu-{tag}@juri.example", f"sandi-juri-{tag}")
@@ -236,7 +240,7 @@ async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_a
     assert shown, await notice.inner_text()
     second = Credentials(second_email, shown.group(1))
     await look(page, "staff-judges-appointed")
-    judges = await staff_api(console_stack, staff, "judging", f"/editions/{walk.edition_id}/judges")
+    judges = await services.get("judging", f"/editions/{walk.edition_id}/judges")
     assert {(j["email"], tuple(j["affiliations"]["kelurahan_codes"])) for j in judges} == {
         (first.email, ("bumiayu",)),
         (second.email, ()),
@@ -272,7 +276,7 @@ async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_a
     await page.get_by_label("Batas waktu penjurian (WIB)").fill(deadline)
     await page.get_by_role("button", name="Simpan opsi penjurian").click()
     await flash(page, "Opsi penjurian sudah disimpan.")
-    judging = await staff_api(console_stack, staff, "judging", f"/editions/{walk.edition_id}")
+    judging = await services.get("judging", f"/editions/{walk.edition_id}")
     assert [(c["criterion_id"], c["weight"]) for c in judging["rubric"]] == [
         ("tema", 20),
         ("kreativitas", 25),
@@ -287,20 +291,16 @@ async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_a
     # 3. Share the entries; the judges score through the API while staff watch.
     await page.get_by_role("button", name="Bagikan karya ke juri").click()
     await flash(page, "Karya sudah dibagikan ke juri; para juri sudah diberi tahu.")
-    assert await judges_score(console_stack, staff, walk.edition_id, second, 90) == 3
+    assert await judges_score(services, walk.edition_id, second, 90) == 3
     await page.reload()
     await expect(page.get_by_text("3 dari 5 lembar nilai tercatat; 2 belum.")).to_be_visible()
     by_judge = page.get_by_role("region", name="Kemajuan per juri")
     await expect(by_judge.get_by_role("row", name=re.compile("Ayu Lestari 2 0 2"))).to_be_visible()
     await look(page, "staff-judging")
-    assert await judges_score(console_stack, staff, walk.edition_id, first, 88) == 2  # not Bumiayu's entry
-    async with httpx.AsyncClient() as http:
-        await Api(http, console_stack.urls()["judging"]).until(
-            "GET",
-            f"/editions/{walk.edition_id}",
-            lambda r: r.json().get("status") == "completed",
-            headers=await log_in(Api(http, console_stack.urls()["registry"]), staff),
-        )
+    assert await judges_score(services, walk.edition_id, first, 88) == 2  # not Bumiayu's entry
+    await services["judging"].until(
+        "GET", f"/editions/{walk.edition_id}", lambda r: r.json().get("status") == "completed"
+    )
     await page.reload()
     await expect(page.get_by_text("5 dari 5 lembar nilai tercatat; 0 belum.")).to_be_visible()
 
@@ -309,7 +309,7 @@ async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_a
     await expect(page.get_by_role("heading", level=1, name="Hasil")).to_be_visible()
     await page.get_by_role("button", name="Bekukan hasil").click()
     await flash(page, "Hasil sudah dibekukan sebagai versi baru.")
-    (frozen,) = await staff_api(console_stack, staff, "judging", f"/editions/{walk.edition_id}/snapshots")
+    (frozen,) = await services.get("judging", f"/editions/{walk.edition_id}/snapshots")
     await page.get_by_role("button", name="Verifikasi versi 1").click()
     verified = page.get_by_role("status")
     await expect(
@@ -331,6 +331,10 @@ async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_a
         )
     assert announced["version"] == 1 and announced["content_hash"] == frozen["content_hash"]
     assert [w["kim_name"] for w in announced["winners"]] == walk.kim_names  # in submission order, as scored
+    public = await page.goto(f"/lomba/{walk.edition_id}/hasil")
+    if public is not None and public.status != 404:  # the public results page, where it is built
+        await expect(page.get_by_text(walk.kim_names[0]).first).to_be_visible()
+    await page.go_back()
 
     # 5. The audit trail, newest first, and its CSV through the console.
     await page.get_by_role("link", name="Jejak audit", exact=True).click()
@@ -350,7 +354,7 @@ async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_a
     # 6. A dead letter, read and sent again after a confirmation.
     message_id = f"racun-{tag}"
     await poison(console_stack, message_id)
-    letter = await wait_for_dead_letter(console_stack, staff, message_id)
+    letter = await wait_for_dead_letter(services, message_id)
     await page.get_by_role("link", name="Pesan tersisih", exact=True).click()
     await expect(page.get_by_role("heading", level=1, name="Pesan tersisih")).to_be_visible()
     await expect(page.get_by_role("region", name=re.compile("^Pesan yang disisihkan"))).to_contain_text(
@@ -365,7 +369,7 @@ async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_a
     await page.get_by_label(re.compile("^Penyebabnya sudah diperbaiki")).check()
     await page.get_by_role("button", name="Kirim ulang").click()
     await flash(page, "Pesan sudah dikirim ulang ke antreannya.")
-    requeued = await staff_api(console_stack, staff, "judging", f"/dead-letters/{letter['dead_letter_id']}")
+    requeued = await services.get("judging", f"/dead-letters/{letter['dead_letter_id']}")
     assert len(requeued["requeued_at"]) == 1
 
     # 7. The same pages in English.
@@ -384,9 +388,9 @@ async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_a
         await look(page, name)
 
 
-async def wait_for_dead_letter(stack: LocalStack, admin: Credentials, message_id: str) -> dict[str, Any]:
+async def wait_for_dead_letter(services: Services, message_id: str) -> dict[str, Any]:
     for _ in range(100):  # at most ~20 s
-        letters = await staff_api(stack, admin, "judging", "/dead-letters")
+        letters = await services.get("judging", "/dead-letters")
         found = [d for d in letters if d["message_id"] == message_id]
         if found:
             return found[0]
