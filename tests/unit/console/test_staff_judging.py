@@ -528,3 +528,40 @@ async def test_the_pages_are_staff_only(path: str) -> None:
     ):
         answer = await browser.get(path)
     assert answer.status_code == 303 and answer.headers["location"].startswith("/masuk?kembali=")
+
+
+async def test_a_judge_is_removed_from_the_panel() -> None:
+    path = f"/editions/{EDITION_ID}/judges/{JUDGE_ID}"
+    fake = FakeServices({("judging", "DELETE", path): httpx.Response(200, json={})})
+    async with signed_in(fake) as (browser, token):
+        page = await browser.get(PANEL)
+        answer = await browser.post(f"{PANEL}/{JUDGE_ID}/hapus", data={"csrf_token": token})
+    assert "Keluarkan Ayu Lestari" in page.text
+    assert answer.status_code == 303 and answer.headers["location"] == PANEL
+    assert len([s for s in fake.seen if s[:3] == ("judging", "DELETE", path)]) == 1
+
+
+async def test_a_correction_after_the_announcement_asks_for_its_reason_beside_the_field() -> None:
+    announced = {**SNAPSHOT, "verified_at": SNAPSHOT["frozen_at"], "announced_at": SNAPSHOT["frozen_at"]}
+    fake = results_fake()
+    fake.answers[("judging", "GET", f"/editions/{EDITION_ID}")] = httpx.Response(
+        200, json={**JUDGING_EDITION, "status": "announced", "announced_version": 1}
+    )
+    fake.answers[("judging", "GET", f"/editions/{EDITION_ID}/snapshots")] = httpx.Response(
+        200, json=[announced]
+    )
+    fake.answers[("judging", "POST", f"/editions/{EDITION_ID}/snapshots")] = refusal(
+        422, "correction_reason_required", "Koreksi setelah pengumuman perlu alasan.", None
+    )
+    async with signed_in(fake) as (browser, token):
+        page = await browser.get(RESULTS)
+        refused = await browser.post(f"{RESULTS}/bekukan", data={"reason": "", "csrf_token": token})
+        await browser.post(
+            f"{RESULTS}/bekukan", data={"reason": "Karya 2 didiskualifikasi.", "csrf_token": token}
+        )
+    assert "Koreksi hasil yang sudah diumumkan" in page.text and "Versi 1 sudah diumumkan." in page.text
+    assert refused.status_code == 422 and 'id="reason-error"' in refused.text
+    assert fake.sent("judging", "POST", f"/editions/{EDITION_ID}/snapshots") == [
+        {},
+        {"reason": "Karya 2 didiskualifikasi."},
+    ]
