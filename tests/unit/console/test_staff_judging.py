@@ -565,3 +565,20 @@ async def test_a_correction_after_the_announcement_asks_for_its_reason_beside_th
         {},
         {"reason": "Karya 2 didiskualifikasi."},
     ]
+
+
+async def test_progress_refreshes_itself_while_sheets_are_missing() -> None:
+    fake = FakeServices(
+        {("judging", "GET", f"/editions/{EDITION_ID}/progress"): httpx.Response(200, json=PROGRESS)}
+    )
+    async with signed_in(fake) as (browser, _):
+        page = await browser.get(JUDGING)
+        fragment = await browser.get(f"{JUDGING}/kemajuan", headers={"HX-Request": "true"})
+        fake.answers[("judging", "GET", f"/editions/{EDITION_ID}/progress")] = httpx.Response(
+            200, json={**PROGRESS, "recorded": 2, "missing": 0}
+        )
+        done = await browser.get(f"{JUDGING}/kemajuan", headers={"HX-Request": "true"})
+    assert f'hx-get="{JUDGING}/kemajuan"' in page.text
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "1 dari 2 lembar nilai tercatat; 1 belum." in fragment.text and "hx-get" in fragment.text
+    assert "2 dari 2 lembar nilai tercatat; 0 belum." in done.text and "hx-get" not in done.text

@@ -257,10 +257,7 @@ async def judging_page(
     options: dict[str, Any] | None = None,
 ) -> Response:
     edition = await judging_edition(services, visitor, edition_id)
-    progress = await services.judging.get(f"/editions/{edition_id}/progress", visitor.caller)
-    names = {j["judge_id"]: j["name"] for j in progress["judges"]}
-    for entry in progress["entries"]:
-        entry["missing_names"] = [names.get(j, j) for j in entry["missing"]]
+    progress = await progress_of(services, visitor, edition_id)
     current = edition["options"]
     deadline = current["judging_deadline"]
     options = options or {
@@ -287,6 +284,24 @@ async def judging_page(
 @router.get("/lomba/{edition_id}/penilaian")
 async def judging(request: Request, edition_id: UUID, visitor: Staff, services: ServicesDep) -> Response:
     return await judging_page(request, visitor, services, edition_id)
+
+
+@router.get("/lomba/{edition_id}/penilaian/kemajuan")
+async def judging_progress(
+    request: Request, edition_id: UUID, visitor: Staff, services: ServicesDep
+) -> Response:
+    """The progress section alone: htmx swaps it in while the judging page is open."""
+    progress = await progress_of(services, visitor, edition_id)
+    edition = {"edition_id": edition_id}
+    return render(request, "pages/staff_judging/_progress.html", edition=edition, progress=progress)
+
+
+async def progress_of(services: Services, visitor: Visitor, edition_id: UUID) -> dict[str, Any]:
+    progress: dict[str, Any] = await services.judging.get(f"/editions/{edition_id}/progress", visitor.caller)
+    names = {j["judge_id"]: j["name"] for j in progress["judges"]}
+    for entry in progress["entries"]:
+        entry["missing_names"] = [names.get(j, j) for j in entry["missing"]]
+    return progress
 
 
 @router.post("/lomba/{edition_id}/penilaian/rubrik")
