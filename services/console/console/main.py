@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import csrf, i18n, problems, session
 from .config import Settings
-from .pages import auth, judge, kim, public, staff, staff_people
+from .pages import auth, judge, kim, public, staff, staff_judging, staff_people
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
 from .web import FLASH_COOKIE, NotAllowed, NotSignedIn, Visitor, redirect, render
@@ -198,6 +198,7 @@ def create_app(
     app.include_router(public.router)
     app.include_router(staff.router)
     app.include_router(staff_people.router)
+    app.include_router(staff_judging.router)
     app.include_router(judge.router)
     app.include_router(kim.router)
     return app

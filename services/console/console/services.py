@@ -61,6 +61,26 @@ class ServiceClient:
     async def post(self, path: str, caller: Caller, **kwargs: Any) -> Any:
         return await self.request("POST", path, caller, **kwargs)
 
+    async def put(self, path: str, caller: Caller, **kwargs: Any) -> Any:
+        return await self.request("PUT", path, caller, **kwargs)
+
+    async def delete(self, path: str, caller: Caller, **kwargs: Any) -> Any:
+        return await self.request("DELETE", path, caller, **kwargs)
+
+    async def download(self, path: str, caller: Caller) -> httpx.Response:
+        """A file the service serves (e.g. a CSV), as its response: renewed like any call,
+        refused or unavailable the same way."""
+        session = caller.session
+        if session is not None and session.needs_renewal(self._services.store.clock()):
+            await self._services.renew(session, session.access_token)
+        response = await self._send("GET", path, caller, None, None)
+        if response.status_code == 401 and session is not None:
+            await self._services.renew(session, self._sent_token(response))
+            response = await self._send("GET", path, caller, None, None)
+        if response.status_code >= 400:
+            answer_of(self.name, response)
+        return response
+
     async def request(
         self,
         method: str,

@@ -50,6 +50,16 @@ FLASHES = {
     "account_opened": N_("The account has been opened."),
     "account_disabled": N_("The account has been disabled."),
     "account_enabled": N_("The account has been enabled."),
+    # staff_judging: the panel, judging, results and dead letters
+    "judge_appointed": N_("The judge is appointed."),
+    "judge_removed": N_("The judge is removed from the panel."),
+    "rubric_saved": N_("The rubric is saved."),
+    "options_saved": N_("The judging options are saved."),
+    "entries_assigned": N_("The entries are shared among the judges; they have been told."),
+    "tie_resolved": N_("The tie is resolved."),
+    "results_frozen": N_("The results are frozen as a new version."),
+    "results_announced": N_("The results are announced."),
+    "dead_letter_requeued": N_("The message is sent back to its queue."),
 }
 
 #: The sections of the console and the roles that may open them.
@@ -57,6 +67,7 @@ SECTIONS = (
     ("staff", "/staf", N_("Staff workspace")),
     ("staff", "/staf/kim", N_("KIM verification")),
     ("staff", "/staf/akun", N_("Accounts")),
+    ("staff", "/staf/pesan-tersisih", N_("Dead letters")),
     ("judge", "/juri", N_("Judge's desk")),
     ("kim_rep", "/kim", N_("KIM portal")),
 )
