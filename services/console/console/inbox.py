@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from .services import Caller, Services, ServiceError, ServiceUnavailable
+from .services import Caller, ServiceError, Services, ServiceUnavailable
 
 if TYPE_CHECKING:
     from .session import SignedIn
@@ -63,7 +63,9 @@ class Recipients:
         self._known.pop(email.lower(), None)
 
 
-async def unread_count(services: Services, recipients: Recipients, session: SignedIn, caller: Caller) -> int | None:
+async def unread_count(
+    services: Services, recipients: Recipients, session: SignedIn, caller: Caller
+) -> int | None:
     """The badge's number; None when the person has no inbox or the service does not answer
     (a staff page still shows, without its badge)."""
     try:

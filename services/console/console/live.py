@@ -110,39 +110,51 @@ class Listener:
     def __init__(self, amqp_url: str, inbox: LiveInbox) -> None:
         self._url, self._inbox = amqp_url, inbox
         self.connected = asyncio.Event()
+        self._stopping = False
         self.queue_name = f"{CONSOLE_LIVE.prefix}.{os.getpid()}.{secrets.token_hex(4)}"
 
     async def run(self) -> None:
         """Connect (again, with backoff up to 30 s, whenever the connection is lost) and consume."""
         backoff = 0.5
-        while True:
+        while not self._stopping:
             try:
                 connection = await aio_pika.connect(self._url, timeout=5)
-            except (OSError, aio_pika.exceptions.AMQPError, asyncio.TimeoutError) as error:
+            except (TimeoutError, OSError, aio_pika.exceptions.AMQPError) as error:
+                if self._stopping:
+                    return
                 log.warning("live updates: broker unreachable (%s); retrying in %.1f s", error, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
             backoff = 0.5
             try:
-                async with connection:
-                    closed = asyncio.get_running_loop().create_future()
-                    connection.close_callbacks.add(lambda *_: closed.done() or closed.set_result(None))
-                    await self._consume(connection)
-                    self.connected.set()
-                    await closed
+                await self._listen(connection)
             except (OSError, aio_pika.exceptions.AMQPError) as error:
                 log.warning("live updates: connection lost (%s); reconnecting", error)
             finally:
                 self.connected.clear()
 
+    async def stop(self, task: asyncio.Task[None]) -> None:
+        """End the listener (its queue goes with its connection). A cancellation that lands
+        inside the client's connect may be swallowed, hence the flag and the bounded wait."""
+        self._stopping = True
+        task.cancel()
+        await asyncio.wait({task}, timeout=5)
+
+    async def _listen(self, connection: aio_pika.abc.AbstractConnection) -> None:
+        """Consume until the connection closes (the broker went away, or stop)."""
+        async with connection:
+            closed = asyncio.Event()
+            connection.close_callbacks.add(lambda *_: closed.set())
+            await self._consume(connection)
+            self.connected.set()
+            await closed.wait()
+
     async def _consume(self, connection: aio_pika.abc.AbstractConnection) -> None:
         channel = await connection.channel()
         await channel.set_qos(prefetch_count=50)
         exchange = await channel.declare_exchange(EVENTS.name, aio_pika.ExchangeType.TOPIC, durable=True)
-        queue = await channel.declare_queue(
-            self.queue_name, exclusive=True, auto_delete=True, durable=False
-        )
+        queue = await channel.declare_queue(self.queue_name, exclusive=True, auto_delete=True, durable=False)
         for key in CONSOLE_LIVE.routing_keys:
             await queue.bind(exchange, routing_key=key)
         await queue.consume(self._on_message, no_ack=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -21,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import csrf, i18n, problems, session
 from .config import Settings
 from .inbox import Recipients
-from .live import LiveInbox, Listener
+from .live import Listener, LiveInbox
 from .pages import auth, inbox, judge, kim, public, results, staff
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
@@ -46,17 +45,17 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = Services(settings, store, http)
-        listening = None
-        if settings.live_updates:
-            listener = Listener(settings.amqp_url.get_secret_value(), app.state.live)
-            listening = asyncio.create_task(listener.run(), name="console-live-updates")
+        listener = Listener(settings.amqp_url.get_secret_value(), app.state.live)
+        listening = (
+            asyncio.create_task(listener.run(), name="console-live-updates")
+            if settings.live_updates
+            else None
+        )
         try:
             yield
         finally:
             if listening is not None:
-                listening.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await listening
+                await listener.stop(listening)
             await app.state.services.close()
 
     async def protect(request: Request) -> None:

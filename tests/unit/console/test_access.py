@@ -54,7 +54,9 @@ def services(request: httpx.Request) -> httpx.Response:
     if path.startswith("/editions/"):
         return httpx.Response(200, json=EDITION)
     if path == "/recipients":
-        return httpx.Response(200 if request.method == "GET" else 201, json=[] if request.method == "GET" else {})
+        return httpx.Response(
+            200 if request.method == "GET" else 201, json=[] if request.method == "GET" else {}
+        )
     return httpx.Response(200, json={"status": "ok"})
 
 
@@ -105,7 +107,9 @@ def test_every_console_route_has_a_row_and_every_row_a_route() -> None:
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 async def test_every_route_answers_each_role_as_the_table_says(role: str | None) -> None:
     app = create_app(
-        Settings(live_updates=False), clock=lambda: NOW, http=httpx.AsyncClient(transport=httpx.MockTransport(services))
+        Settings(live_updates=False),
+        clock=lambda: NOW,
+        http=httpx.AsyncClient(transport=httpx.MockTransport(services)),
     )
     app.state.sessions.clock = lambda: 0.0
     cookies = {COOKIE: app.state.sessions.add(signed_in(role))} if role else {}

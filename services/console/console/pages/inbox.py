@@ -16,7 +16,7 @@ from fastapi.responses import Response, StreamingResponse
 from .. import i18n
 from ..inbox import DEFAULT_SUBSCRIPTIONS, Recipients
 from ..live import LiveInbox
-from ..services import Services, ServiceError, ServiceUnavailable, SignInAgain
+from ..services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from ..web import ServicesDep, Staff, Visitor, redirect, render, templates, with_dates
 
 router = APIRouter(prefix="/staf/kotak-masuk")
@@ -140,7 +140,9 @@ async def events(
                 return
             item = next((i for i in inbox["items"] if i["delivery_id"] == str(arrival.delivery_id)), None)
             html = (
-                templates.get_template("partials/inbox_item.html").render(visitor=visitor, item=dated_item(item))
+                templates.get_template("partials/inbox_item.html").render(
+                    visitor=visitor, item=dated_item(item)
+                )
                 if item
                 else None
             )

@@ -37,7 +37,9 @@ TIE_BREAK_RULES = {
 
 
 @router.get("")
-async def latest(request: Request, edition_id: UUID, visitor: CurrentVisitor, services: ServicesDep) -> Response:
+async def latest(
+    request: Request, edition_id: UUID, visitor: CurrentVisitor, services: ServicesDep
+) -> Response:
     return await results_page(request, edition_id, None, visitor, services)
 
 
@@ -53,11 +55,12 @@ async def results_page(
 ) -> Response:
     caller = visitor.anonymous_caller
     path = f"/editions/{edition_id}/results" + (f"/versions/{version}" if version else "")
-    edition_answer, results_answer = await asyncio.gather(
+    answers: tuple[Any, Any] = await asyncio.gather(
         services.registry.get(f"/editions/{edition_id}", caller),
         services.judging.get(path, caller),
         return_exceptions=True,
     )
+    edition_answer, results_answer = answers
     if isinstance(edition_answer, BaseException):
         raise edition_answer
     edition = dated(edition_answer)
