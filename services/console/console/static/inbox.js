@@ -15,6 +15,7 @@
 
   source.addEventListener("unread", function (message) {
     showUnread(JSON.parse(message.data).unread);
+    link.setAttribute("data-live-state", "listening");  // the stream is subscribed
   });
 
   source.addEventListener("notification", function (message) {
