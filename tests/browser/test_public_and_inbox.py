@@ -132,6 +132,7 @@ async def test_the_staff_inbox_receives_a_notification_without_a_reload(
     await expect(items).to_have_count(before + 1, timeout=30_000)
     await expect(items.first.get_by_role("heading")).to_contain_text("Lomba Foto KIM")
     await expect(badge).to_contain_text(str(unread + 1))
+    await expect(page.get_by_text(f"{unread + 1} pemberitahuan belum dibaca")).to_be_visible()
     await look(page, "inbox-live")
 
     await items.first.get_by_role("button", name=re.compile("^Tandai sudah dibaca")).click()

@@ -289,6 +289,7 @@ async def test_a_delivered_notification_reaches_the_recipients_open_stream_only(
     assert events == ["event: unread", "event: notification"]
     data = json.loads(received[-1].removeprefix("data: "))
     assert data["unread"] == 1 and "Pendaftaran baru: KIM Ganjur" in data["html"]
+    assert data["summary"] == "1 pemberitahuan belum dibaca"
     assert "Tandai sudah dibaca" in data["html"]  # in the reader's language
     assert hub.open_streams() == 0
 

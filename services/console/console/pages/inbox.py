@@ -146,7 +146,13 @@ async def events(
                 if item
                 else None
             )
-            yield event("notification", {"unread": inbox["unread"], "html": html})
+            summary = i18n.ngettext(
+                "%(count)s unread notification",
+                "%(count)s unread notifications",
+                inbox["unread"],
+                count=inbox["unread"],
+            )
+            yield event("notification", {"unread": inbox["unread"], "summary": summary, "html": html})
 
 
 def event(name: str, data: dict[str, Any]) -> str:

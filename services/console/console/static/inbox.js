@@ -21,6 +21,8 @@
   source.addEventListener("notification", function (message) {
     var data = JSON.parse(message.data);
     showUnread(data.unread);
+    var summary = document.querySelector("[data-inbox-summary]");
+    if (summary && data.summary) { summary.textContent = data.summary; }
     var list = document.querySelector("[data-inbox-items]");
     if (!list || !data.html) { return; }
     // The server rendered and escaped this item from its own template.
