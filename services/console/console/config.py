@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     #: Listen on the broker for new inbox items (the live inbox); off, a reload shows them.
     live_updates: bool = True
     #: An open live stream ends after this long (the browser reconnects) and says it is alive this often.
-    live_stream_seconds: float = Field(300.0, gt=0, le=3600)
+    #: Short enough: uvicorn's graceful shutdown waits for open streams to end.
+    live_stream_seconds: float = Field(120.0, gt=0, le=3600)
     live_heartbeat_seconds: float = Field(15.0, gt=0, le=300)
 
     @property

@@ -84,11 +84,8 @@ def announced(request: httpx.Request) -> httpx.Response:
 
 def console(handler: Callable[[httpx.Request], httpx.Response], **settings: Any) -> Any:
     services = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return create_app(
-        Settings(registry_url="http://registry", live_updates=False, **settings),
-        clock=lambda: NOW,
-        http=services,
-    )
+    settings = {"live_updates": False, **settings}
+    return create_app(Settings(registry_url="http://registry", **settings), clock=lambda: NOW, http=services)
 
 
 def browser(app: Any, **kwargs: Any) -> httpx.AsyncClient:
@@ -260,7 +257,14 @@ async def test_the_inbox_lists_items_marks_them_read_and_every_staff_page_shows_
 async def test_a_delivered_notification_reaches_the_recipients_open_stream_only() -> None:
     fake = FakeNotifications("ani@kominfo.id")
     recipient_id = uuid.UUID(fake.recipients[0]["recipient_id"])
-    app = console(fake, live_stream_seconds=5, live_heartbeat_seconds=0.2)
+    # Live updates on, with a broker that refuses at once: the test hands events to the hub itself.
+    app = console(
+        fake,
+        live_updates=True,
+        amqp_url="amqp://guest:guest@127.0.0.1:9/",
+        live_stream_seconds=5,
+        live_heartbeat_seconds=0.2,
+    )
     hub: LiveInbox = app.state.live
     received: list[str] = []
     async with (
@@ -304,6 +308,16 @@ def outcome(recipient_id: uuid.UUID, delivery_id: str) -> c.DeliveryOutcome:
         attempts=1,
         at=datetime.now(UTC),
     )
+
+
+async def test_with_live_updates_off_the_page_is_told_no_stream_will_come() -> None:
+    app = console(FakeNotifications("ani@kominfo.id"))
+    async with (
+        app.router.lifespan_context(app),
+        browser(app, cookies=staff_cookie(app, "ani@kominfo.id")) as staff,
+    ):
+        answer = await staff.get("/staf/kotak-masuk/langsung")
+    assert answer.status_code == 204  # EventSource stops reconnecting
 
 
 async def test_a_stalled_stream_is_ended_not_buffered_without_bound() -> None:

@@ -90,10 +90,10 @@ async def mark_read(request: Request, delivery_id: UUID, visitor: Staff, service
 async def live(request: Request, visitor: Staff, services: ServicesDep) -> Response:
     """text/event-stream: `unread` (the count) at once, then `notification` (the count and
     the new item's HTML) as items arrive; a comment as heartbeat; ends after a while."""
-    recipient_id = await recipient_of(request, visitor, services)
-    if recipient_id is None:
-        return Response(status_code=204)  # EventSource stops trying on 204
     settings = request.app.state.settings
+    recipient_id = await recipient_of(request, visitor, services)
+    if recipient_id is None or not settings.live_updates:
+        return Response(status_code=204)  # nothing will come: EventSource stops trying on 204
     hub: LiveInbox = request.app.state.live
     return StreamingResponse(
         events(
