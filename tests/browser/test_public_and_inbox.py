@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -78,13 +79,22 @@ async def test_the_public_results_show_the_winners_every_version_and_its_hash(
         assert again.status_code == 304 and again.content == b""
 
 
+async def staff_api(stack: LocalStack, staff: Credentials, service: str) -> httpx.AsyncClient:
+    """A plain HTTP client on a service's API, signed in as staff (to cause things and read them back)."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        login = await http.post(
+            f"{stack.urls()['registry']}/auth/login", json={"email": staff.email, "password": staff.password}
+        )
+    token = login.json()["access_token"]
+    return httpx.AsyncClient(
+        base_url=stack.urls()[service], timeout=30, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
 async def publish_an_edition(stack: LocalStack, staff: Credentials) -> None:
     """Something staff are told about: a new edition published, through the registry's API."""
-    registry = stack.urls()["registry"]
     now = datetime.now(UTC)
-    async with httpx.AsyncClient(base_url=registry, timeout=30) as http:
-        login = await http.post("/auth/login", json={"email": staff.email, "password": staff.password})
-        http.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+    async with await staff_api(stack, staff, "registry") as http:
         created = await http.post(
             "/editions",
             json={
@@ -107,6 +117,15 @@ async def publish_an_edition(stack: LocalStack, staff: Credentials) -> None:
         assert published.status_code == 200, published.text
 
 
+async def staff_inbox(stack: LocalStack, staff: Credentials) -> dict[str, Any]:
+    """The staff member's recipient and inbox, read back from the notifications service."""
+    async with await staff_api(stack, staff, "notifications") as http:
+        recipients = (await http.get("/recipients")).json()
+        (mine,) = [r for r in recipients if r["email"] == staff.email]
+        inbox = (await http.get(f"/recipients/{mine['recipient_id']}/inbox")).json()
+    return {"recipient": mine, **inbox}
+
+
 async def test_the_staff_inbox_receives_a_notification_without_a_reload(
     page: Page, staff: Credentials, console_stack: LocalStack, demo_edition: DemoOutcome
 ) -> None:
@@ -119,6 +138,9 @@ async def test_the_staff_inbox_receives_a_notification_without_a_reload(
         await look(page, "inbox-off")
         await turn_on.click()
         await expect(page.get_by_role("status")).to_contain_text("Pemberitahuan sudah aktif")
+
+    # Turned on at the service: a recipient with this account's email, told of new editions.
+    assert "edition.published" in (await staff_inbox(console_stack, staff))["recipient"]["subscriptions"]
 
     badge = navigation.get_by_role("link", name=INBOX_LINK)
     await expect(badge).to_have_attribute("data-live-state", "listening")  # the stream is open
@@ -138,7 +160,17 @@ async def test_the_staff_inbox_receives_a_notification_without_a_reload(
     await items.first.get_by_role("button", name=re.compile("^Tandai sudah dibaca")).click()
     await expect(page.get_by_role("status")).to_have_text("Sudah ditandai dibaca.")
     await expect(badge).to_contain_text(str(unread))
+    newest = (await staff_inbox(console_stack, staff))["items"][0]
+    assert newest["subject"].endswith(title_in(await items.first.get_by_role("heading").inner_text()))
+    assert newest["read_at"] is not None  # marked read at the service
     await switch_language(page, "en")
     await expect(page.get_by_role("heading", level=1, name="Inbox")).to_be_visible()
     await look(page, "inbox")
     await switch_language(page, "id")
+
+
+def title_in(heading: str) -> str:
+    """The edition's title in an inbox item's heading ("Baru" and the subject)."""
+    found = re.search(r"Lomba Foto KIM \d+", heading)
+    assert found, heading
+    return found.group(0)
