@@ -45,7 +45,7 @@ async def test_the_public_results_show_the_winners_every_version_and_its_hash(
     page: Page, demo_edition: DemoOutcome, base_url: str
 ) -> None:
     await page.goto("/")
-    await page.get_by_role("link", name="Lihat hasil Lomba Video Pendek KIM 2024").click()
+    await page.get_by_role("link", name="Lihat pemenang", exact=True).click()
     await expect(page).to_have_url(re.compile(f"/lomba/{demo_edition.edition_id}/hasil$"))
     await expect(page.get_by_role("heading", level=1, name=RESULTS_HEADING)).to_be_visible()
     ranking = page.get_by_role("table", name=re.compile(r"^Peringkat, versi 1"))
