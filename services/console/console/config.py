@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     #: Where people reach the console, for absolute links (Open Graph).
     public_url: str = "http://127.0.0.1:8000"
     request_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    #: Listen on the broker for new inbox items (the live inbox); off, a reload shows them.
+    live_updates: bool = True
+    #: An open live stream ends after this long (the browser reconnects) and says it is alive this often.
+    #: Short enough: uvicorn's graceful shutdown waits for open streams to end.
+    live_stream_seconds: float = Field(120.0, gt=0, le=3600)
+    live_heartbeat_seconds: float = Field(15.0, gt=0, le=300)
 
     @property
     def secure_cookies(self) -> bool:

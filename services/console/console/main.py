@@ -19,7 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import csrf, i18n, problems, session
 from .config import Settings
-from .pages import auth, judge, kim, public, staff, staff_judging, staff_people
+from .inbox import Recipients
+from .live import Listener, LiveInbox
+from .pages import auth, inbox, judge, kim, public, results, staff, staff_judging, staff_people
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
 from .web import FLASH_COOKIE, NotAllowed, NotSignedIn, Visitor, redirect, render
@@ -43,9 +45,17 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = Services(settings, store, http)
+        listener = Listener(settings.amqp_url.get_secret_value(), app.state.live)
+        listening = (
+            asyncio.create_task(listener.run(), name="console-live-updates")
+            if settings.live_updates
+            else None
+        )
         try:
             yield
         finally:
+            if listening is not None:
+                await listener.stop(listening)
             await app.state.services.close()
 
     async def protect(request: Request) -> None:
@@ -71,6 +81,8 @@ def create_app(
     app.state.settings = settings
     app.state.sessions = store
     app.state.clock = clock or (lambda: datetime.now(UTC))
+    app.state.recipients = Recipients()
+    app.state.live = LiveInbox()
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     def _csrf_key(request: Request) -> str | None:
@@ -196,9 +208,11 @@ def create_app(
 
     app.include_router(auth.router)
     app.include_router(public.router)
+    app.include_router(results.router)
     app.include_router(staff.router)
     app.include_router(staff_people.router)
     app.include_router(staff_judging.router)
+    app.include_router(inbox.router)
     app.include_router(judge.router)
     app.include_router(kim.router)
     return app

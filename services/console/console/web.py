@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from . import i18n
+from . import i18n, inbox
 from .i18n import N_, Language
 from .services import Caller, Services
 from .session import SignedIn
@@ -60,6 +60,8 @@ FLASHES = {
     "results_frozen": N_("The results are frozen as a new version."),
     "results_announced": N_("The results are announced."),
     "dead_letter_requeued": N_("The message is sent back to its queue."),
+    "marked_read": N_("Marked as read."),
+    "notifications_on": N_("Notifications are on: new ones appear in your inbox."),
 }
 
 #: The sections of the console and the roles that may open them.
@@ -82,6 +84,8 @@ class Visitor:
     csrf_token: str
     path: str
     flash: str | None = None
+    #: Unread inbox items, for the header's badge (staff with an inbox only).
+    unread: int | None = None
 
     @property
     def caller(self) -> Caller:
@@ -146,7 +150,16 @@ def requires(*roles: str) -> Any:
     return Depends(guard)
 
 
-Staff = Annotated[Visitor, requires("staff")]
+async def staff_with_inbox(request: Request, person: Annotated[Visitor, requires("staff")]) -> Visitor:
+    """Staff, with their unread count for the header's badge (not for htmx fragments)."""
+    if person.session is not None and not request.headers.get("HX-Request"):
+        person.unread = await inbox.unread_count(
+            services(request), request.app.state.recipients, person.session, person.caller
+        )
+    return person
+
+
+Staff = Annotated[Visitor, Depends(staff_with_inbox)]
 Judge = Annotated[Visitor, requires("judge")]
 KimRep = Annotated[Visitor, requires("kim_rep")]
 

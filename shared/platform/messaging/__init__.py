@@ -5,6 +5,7 @@ from .consuming import event_type_of, handler, handles, ignore_the_rest, subscri
 from .outbox import OutboxRecord, OutboxRelay, outbox_document
 from .publishing import EventPublisher
 from .topology import (
+    CONSOLE_LIVE,
     CONSUMER_QUEUES,
     DEAD_LETTERS,
     DELIVERY_LIMIT,
@@ -13,6 +14,7 @@ from .topology import (
     NOTIFICATIONS,
     SUBMISSIONS,
     ConsumerQueue,
+    LiveQueue,
     declare_topology,
     queue_of,
 )

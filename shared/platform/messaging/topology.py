@@ -90,6 +90,31 @@ NOTIFICATIONS = ConsumerQueue(
 CONSUMER_QUEUES = (SUBMISSIONS, JUDGING, NOTIFICATIONS)
 
 
+@dataclass(frozen=True)
+class LiveQueue:
+    """A queue that only feeds what is open right now, not a consumer of record.
+
+    Each process declares its own at start-up: exclusive (only its connection may
+    use it), auto-deleted when that connection closes, not durable and without a
+    dead-letter queue. Nothing in it is kept: what it carries can be read again
+    through the owning service's API, so an event that arrives while no process
+    listens is lost on purpose. Not in CONSUMER_QUEUES: services do not declare it.
+    """
+
+    prefix: str
+    handles: tuple[c.EventClass, ...]
+
+    @property
+    def routing_keys(self) -> list[str]:
+        return sorted({event.event_type for event in self.handles})
+
+
+# The console pushes new inbox items to the open pages of the recipient they
+# reached (the staff inbox, its unread badge). It reads the items themselves
+# from the notifications service; the event only says "look again".
+CONSOLE_LIVE = LiveQueue("console.live", handles=(c.NotificationDelivered,))
+
+
 def queue_of(service: str) -> ConsumerQueue | None:
     """The queue a service consumes: the one named after it, if any."""
     return next((queue for queue in CONSUMER_QUEUES if queue.name == f"{service}.events"), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from uuid import UUID
 
@@ -9,7 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..i18n import countdown
-from ..web import CurrentVisitor, ServicesDep, render, with_dates
+from ..services import ServiceError, Services
+from ..web import CurrentVisitor, ServicesDep, Visitor, render, with_dates
 
 router = APIRouter()
 
@@ -18,8 +20,22 @@ router = APIRouter()
 async def home(request: Request, visitor: CurrentVisitor, services: ServicesDep) -> Response:
     # Anonymously: the public list, even for signed-in staff (who see drafts at /staf).
     editions = await services.registry.get("/editions", visitor.anonymous_caller)
-    published = [e for e in editions if e["status"] != "draft"]
-    return render(request, "pages/home.html", editions=[dated(e) for e in published])
+    published = [dated(e) for e in editions if e["status"] != "draft"]
+    announced = await asyncio.gather(*(is_announced(services, e, visitor) for e in published))
+    now = request.app.state.clock()
+    return render(
+        request,
+        "pages/home.html",
+        editions=[
+            {
+                **e,
+                "announced": shown,
+                "open_now": e["submission_opens_at"] <= now < e["submission_closes_at"],
+                "countdown": countdown(e["submission_closes_at"], now),
+            }
+            for e, shown in zip(published, announced, strict=True)
+        ],
+    )
 
 
 @router.get("/lomba/{edition_id}")
@@ -32,6 +48,7 @@ async def edition(
         request,
         "pages/edition.html",
         edition=found,
+        announced=await is_announced(services, found, visitor),
         countdown=countdown(found["submission_closes_at"], now),
         open_now=found["submission_opens_at"] <= now < found["submission_closes_at"],
         page_url=f"{request.app.state.settings.public_url.rstrip('/')}/lomba/{edition_id}",
@@ -43,3 +60,14 @@ EDITION_MOMENTS = ("submission_opens_at", "submission_closes_at", "published_at"
 
 def dated(edition: dict[str, Any]) -> dict[str, Any]:
     return with_dates(edition, *EDITION_MOMENTS)
+
+
+async def is_announced(services: Services, edition: dict[str, Any], visitor: Visitor) -> bool:
+    """Whether judging has announced the edition's results (only once submissions closed)."""
+    if edition["status"] != "submissions_closed":
+        return False
+    try:
+        await services.judging.get(f"/editions/{edition['edition_id']}/results", visitor.anonymous_caller)
+    except ServiceError:
+        return False  # not announced yet (or judging has not heard of the edition yet)
+    return True

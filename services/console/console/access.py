@@ -1,0 +1,82 @@
+"""Who may open which of the console's pages: one declared table of its routes x roles,
+the same shape as the services' (`shared.platform.access`), read the console's way:
+
+- `ALLOW`: the page answers (after the CSRF check for a form).
+- `DENY` for an anonymous visitor: sent to /masuk to sign in first.
+- `DENY` for a signed-in person of another role: a 403 page.
+
+The guards in `web.py` (`Staff`, `Judge`, `KimRep`, `CurrentVisitor`) do the work;
+`tests/unit/console/test_access.py` walks every route the app has against this table,
+so a page added without a row here fails it.
+"""
+
+from __future__ import annotations
+
+from shared.platform.access import ALLOW, EVERYONE, STAFF, Endpoint, Rule
+
+JUDGE = Rule(judge=ALLOW)
+KIM_REP = Rule(kim_rep=ALLOW)
+
+ROUTES: dict[Endpoint, Rule] = {
+    # Operations and the language switch.
+    ("GET", "/health"): EVERYONE,
+    ("GET", "/ready"): EVERYONE,
+    ("GET", "/bahasa/{language}"): EVERYONE,
+    # Signing in and out (signing out without a session just goes home).
+    ("GET", "/masuk"): EVERYONE,
+    ("POST", "/masuk"): EVERYONE,
+    ("POST", "/keluar"): EVERYONE,
+    # Public pages: the published editions and their announced results.
+    ("GET", "/"): EVERYONE,
+    ("GET", "/lomba/{edition_id}"): EVERYONE,
+    ("GET", "/lomba/{edition_id}/hasil"): EVERYONE,
+    ("GET", "/lomba/{edition_id}/hasil/versi/{version}"): EVERYONE,
+    # The staff workspace and the staff inbox.
+    ("GET", "/staf"): STAFF,
+    ("GET", "/staf/kotak-masuk"): STAFF,
+    ("GET", "/staf/kotak-masuk/langsung"): STAFF,
+    ("POST", "/staf/kotak-masuk/aktifkan"): STAFF,
+    ("POST", "/staf/kotak-masuk/{delivery_id}/dibaca"): STAFF,
+    # The staff workspace: editions, KIMs and accounts (pages/staff.py, pages/staff_people.py).
+    ("GET", "/staf/akun"): STAFF,
+    ("GET", "/staf/akun/baru"): STAFF,
+    ("POST", "/staf/akun/baru"): STAFF,
+    ("POST", "/staf/akun/{account_id}/aktifkan"): STAFF,
+    ("POST", "/staf/akun/{account_id}/nonaktifkan"): STAFF,
+    ("GET", "/staf/kim"): STAFF,
+    ("POST", "/staf/kim/{kim_id}/verifikasi"): STAFF,
+    ("GET", "/staf/lomba/baru"): STAFF,
+    ("POST", "/staf/lomba/baru"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/pendaftaran"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/pendaftaran/{enrolment_id}/setujui"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/pendaftaran/{enrolment_id}/tolak"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/terbitkan"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/tutup"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/tutup"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/ubah"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/ubah"): STAFF,
+    # The staff workspace: judging, results, audit and dead letters (pages/staff_judging.py).
+    ("GET", "/staf/lomba/{edition_id}/audit"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/audit.csv"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/hasil"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/hasil/bekukan"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/hasil/seri/{tie_id}"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/hasil/umumkan"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/hasil/umumkan"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/hasil/versi/{version}/verifikasi"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/juri"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/juri"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/juri/{judge_id}/hapus"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/penilaian"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/penilaian/bagikan"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/penilaian/kemajuan"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/penilaian/opsi"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/penilaian/rubrik"): STAFF,
+    ("GET", "/staf/pesan-tersisih"): STAFF,
+    ("GET", "/staf/pesan-tersisih/{service}/{dead_letter_id}"): STAFF,
+    ("POST", "/staf/pesan-tersisih/{service}/{dead_letter_id}/kirim-ulang"): STAFF,
+    # The judge's desk and the KIM portal.
+    ("GET", "/juri"): JUDGE,
+    ("GET", "/kim"): KIM_REP,
+}
