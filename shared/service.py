@@ -39,6 +39,7 @@ from shared.platform.messaging import (
     queue_of,
 )
 from shared.platform.messaging.outbox import OUTBOX
+from shared.platform.openapi import document_errors
 from shared.platform.persistence.mongo import (
     MongoUnitOfWork,
     Repository,
@@ -275,5 +276,7 @@ def create_service_app(
         app.include_router(replay.projections_router(runtime))
     for router in routers:
         app.include_router(router)
+    # Every route's errors in the OpenAPI document, worked out when it is built.
+    document_errors(app, {runtime.settings.service_name, "shared"})
     app.state.runtime = runtime
     return app
