@@ -20,8 +20,6 @@ from typing import Any, Protocol, TypeVar
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import HTMLResponse
 from faststream.rabbit import RabbitBroker
-from faststream.specification import AsyncAPI
-from faststream.specification.asyncapi.site import get_asyncapi_html
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 
 from shared.contracts import EventClass, MessageDeadLettered
@@ -29,11 +27,13 @@ from shared.kernel.retry import retry
 from shared.operations import dead_letters, replay
 from shared.platform import access
 from shared.platform.config import ServiceSettings
+from shared.platform.docs import install_offline_docs
 from shared.platform.http import BodyLimit, authorize, install_error_handlers
 from shared.platform.messaging import (
     ConsumerQueue,
     EventPublisher,
     OutboxRelay,
+    catalog,
     declare_topology,
     make_broker,
     queue_of,
@@ -222,7 +222,12 @@ async def _starting(what: str, step: Callable[[], Awaitable[object]]) -> None:
     await retry(step, what=f"waiting for {what}", patience=STARTUP_PATIENCE_SECONDS)
 
 
-def operations_router(runtime: ServiceRuntime, asyncapi: AsyncAPI) -> APIRouter:
+@functools.cache
+def _catalog() -> dict[str, Any]:
+    return catalog.asyncapi_catalog()
+
+
+def operations_router(runtime: ServiceRuntime) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/health", summary="The process is alive")
@@ -236,13 +241,16 @@ def operations_router(runtime: ServiceRuntime, asyncapi: AsyncAPI) -> APIRouter:
         response.status_code = 200 if is_ready else 503
         return {"status": "ready" if is_ready else "not_ready", **checks}
 
-    @router.get("/asyncapi.json", summary="AsyncAPI document of the events in and out")
+    @router.get(
+        "/asyncapi.json",
+        summary="The event catalog: every event of the system, who publishes and who consumes it (AsyncAPI)",
+    )
     async def asyncapi_document() -> Response:
-        return Response(asyncapi.to_specification().to_json(), media_type="application/json")
+        return Response(catalog.catalog_json(_catalog()), media_type="application/json")
 
-    @router.get("/asyncapi", response_class=HTMLResponse, summary="AsyncAPI document, rendered")
+    @router.get("/asyncapi", response_class=HTMLResponse, summary="The event catalog, as a page")
     async def asyncapi_page() -> str:
-        return get_asyncapi_html(asyncapi.to_specification(), try_it_out_path=None)
+        return catalog.catalog_html(_catalog())
 
     return router
 
@@ -262,14 +270,17 @@ def create_service_app(
         description=description,
         version="1.0.0",
         lifespan=runtime.lifespan,
+        # Swagger UI and ReDoc from local assets (`install_offline_docs`), not from a CDN.
+        docs_url=None,
+        redoc_url=None,
         # Every route: the caller is checked against the table of rules first.
         dependencies=[Depends(authorize)],
     )
     app.state.access_rules = access.rules_for(runtime.settings.service_name)
     app.add_middleware(BodyLimit, max_body_bytes=runtime.settings.max_body_bytes)
     install_error_handlers(app)
-    asyncapi = AsyncAPI(runtime.broker, title=f"{title}: events", version="1.0.0", description=description)
-    app.include_router(operations_router(runtime, asyncapi))
+    install_offline_docs(app)
+    app.include_router(operations_router(runtime))
     app.include_router(replay.replay_router(runtime))
     if runtime.consumes is not None:
         app.include_router(dead_letters.dead_letter_router(runtime.broker, runtime.dead_letter_uow))
