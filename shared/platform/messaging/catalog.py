@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from shared.contracts import CATALOG, EventClass
+from shared.contracts import CATALOG, EventClass, compatibility
 from shared.contracts.producers import BY_EVERY_CONSUMER, PRODUCED_BY
 
 from .topology import CONSUMER_QUEUES, DEAD_LETTERS, DELIVERY_LIMIT, EVENTS
@@ -91,27 +91,9 @@ def consumers_of(event: EventClass) -> list[str]:
 
 
 def contract_schema(event: EventClass) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The JSON Schema of one contract version (`type` and `version` as constants),
-    and the schemas it refers to."""
-    schema = event.model_json_schema(ref_template=REF)
-    defs = schema.pop("$defs", {})
-    schema["title"] = event.__name__
-    properties = schema["properties"]
-    properties["type"] = {
-        "const": event.event_type,
-        "type": "string",
-        "title": "Type",
-        "description": "the routing key",
-    }
-    properties["version"] = {
-        "const": event.event_version,
-        "type": "integer",
-        "title": "Version",
-        "description": "of this contract",
-    }
-    properties["event_id"]["description"] = "also the AMQP message_id: deduplicate on it"
-    properties["correlation_id"]["description"] = "one per user action; also the AMQP correlation_id property"
-    return schema, defs
+    """One contract version's JSON Schema (the one committed, see `compatibility`),
+    referring to the document's components."""
+    return compatibility.contract_schema(event, ref_template=REF)
 
 
 # --- examples ---------------------------------------------------------------------------------
