@@ -15,12 +15,13 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import HTMLResponse
 from faststream.rabbit import RabbitBroker
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
+from pydantic import BaseModel
 
 from shared.contracts import EventClass, MessageDeadLettered
 from shared.kernel.retry import retry
@@ -222,6 +223,12 @@ async def _starting(what: str, step: Callable[[], Awaitable[object]]) -> None:
     await retry(step, what=f"waiting for {what}", patience=STARTUP_PATIENCE_SECONDS)
 
 
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"]
+    broker: bool
+    database: bool
+
+
 @functools.cache
 def _catalog() -> dict[str, Any]:
     return catalog.asyncapi_catalog()
@@ -234,12 +241,16 @@ def operations_router(runtime: ServiceRuntime) -> APIRouter:
     async def health() -> dict[str, str]:
         return {"status": "alive", "service": runtime.settings.service_name}
 
-    @router.get("/ready", summary="Broker and MongoDB are reachable")
-    async def ready(response: Response) -> dict[str, Any]:
+    @router.get(
+        "/ready",
+        summary="Broker and MongoDB are reachable",
+        responses={503: {"model": Readiness, "description": "The broker or MongoDB is not reachable"}},
+    )
+    async def ready(response: Response) -> Readiness:
         checks = await runtime.ready()
         is_ready = all(checks.values())
         response.status_code = 200 if is_ready else 503
-        return {"status": "ready" if is_ready else "not_ready", **checks}
+        return Readiness(status="ready" if is_ready else "not_ready", **checks)
 
     @router.get(
         "/asyncapi.json",

@@ -14,7 +14,8 @@ out from what every route shares, so a route added later is documented too:
   the ownership checks give: `Forbidden` subclasses with that `owner`);
 - 404: on routes with a path parameter (the thing it names does not exist);
 - 409: on writes (a domain conflict, or `concurrent_change` from any commit);
-- 413: on routes that take a body (`BodyLimit`);
+- 400 and 413: on routes that take a body (one that cannot be decoded; one over
+  `BodyLimit`);
 - 422: on every route (an unknown query parameter is refused on all of them);
 - 503: wherever the database is used (it is away);
 - and what a route declares itself with `responses=may_raise(SomeError, ...)`
@@ -63,6 +64,7 @@ class ErrorBody(BaseModel):
 
 
 REASONS = {
+    400: "The request body cannot be read (not UTF-8 JSON)",
     401: "Not signed in, or the token is invalid or has expired",
     403: "Signed in, but not allowed",
     404: "Not found",
@@ -73,7 +75,7 @@ REASONS = {
     503: "The database cannot be reached right now: try again after Retry-After seconds",
 }
 
-#: Operations that answer without the database.
+#: Operations that answer without the database (`/ready` documents its own 503).
 WITHOUT_DATABASE = {"/health", "/ready", "/asyncapi", "/asyncapi.json", "/asyncapi.yaml"}
 
 WRITES = {"post", "put", "patch", "delete"}
@@ -163,6 +165,7 @@ def errors_of(
     if method in WRITES:
         found["409"] = _response(409)
     if "requestBody" in operation:
+        found["400"] = _response(400)
         found["413"] = _response(413)
     if path not in WITHOUT_DATABASE:
         found["503"] = _response(503)

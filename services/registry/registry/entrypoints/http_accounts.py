@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from shared.platform.http import Caller
 from shared.platform.openapi import may_raise
 
-from ..domain.errors import AccountNotFound, TooManyLogins
+from ..domain.errors import AccountNotFound, KimNotFound, TooManyLogins
 from ..service_layer import accounts
 from ..service_layer.commands import DisableAccount, EnableAccount, LogOut, RenewSession
 from .dependencies import System, UnitOfWork
@@ -89,6 +89,7 @@ async def list_accounts(uow: UnitOfWork) -> list[AccountPublic]:
     tags=["accounts"],
     summary="Staff: open an account for staff, a judge (the email judging appoints them by) "
     "or a KIM's representative",
+    responses=may_raise(KimNotFound),
 )
 async def open_account(body: AccountCreate, system: System, uow: UnitOfWork) -> AccountPublic:
     account = await accounts.open_account(uow, system.clock, system.passwords, body.command())
