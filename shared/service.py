@@ -15,30 +15,32 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import HTMLResponse
 from faststream.rabbit import RabbitBroker
-from faststream.specification import AsyncAPI
-from faststream.specification.asyncapi.site import get_asyncapi_html
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
+from pydantic import BaseModel
 
 from shared.contracts import EventClass, MessageDeadLettered
 from shared.kernel.retry import retry
 from shared.operations import dead_letters, replay
 from shared.platform import access
 from shared.platform.config import ServiceSettings
+from shared.platform.docs import install_offline_docs
 from shared.platform.http import BodyLimit, authorize, install_error_handlers
 from shared.platform.messaging import (
     ConsumerQueue,
     EventPublisher,
     OutboxRelay,
+    catalog,
     declare_topology,
     make_broker,
     queue_of,
 )
 from shared.platform.messaging.outbox import OUTBOX
+from shared.platform.openapi import document_errors
 from shared.platform.persistence.mongo import (
     MongoUnitOfWork,
     Repository,
@@ -221,27 +223,45 @@ async def _starting(what: str, step: Callable[[], Awaitable[object]]) -> None:
     await retry(step, what=f"waiting for {what}", patience=STARTUP_PATIENCE_SECONDS)
 
 
-def operations_router(runtime: ServiceRuntime, asyncapi: AsyncAPI) -> APIRouter:
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"]
+    broker: bool
+    database: bool
+
+
+@functools.cache
+def _catalog() -> dict[str, Any]:
+    return catalog.asyncapi_catalog()
+
+
+def operations_router(runtime: ServiceRuntime) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/health", summary="The process is alive")
     async def health() -> dict[str, str]:
         return {"status": "alive", "service": runtime.settings.service_name}
 
-    @router.get("/ready", summary="Broker and MongoDB are reachable")
-    async def ready(response: Response) -> dict[str, Any]:
+    @router.get(
+        "/ready",
+        summary="Broker and MongoDB are reachable",
+        responses={503: {"model": Readiness, "description": "The broker or MongoDB is not reachable"}},
+    )
+    async def ready(response: Response) -> Readiness:
         checks = await runtime.ready()
         is_ready = all(checks.values())
         response.status_code = 200 if is_ready else 503
-        return {"status": "ready" if is_ready else "not_ready", **checks}
+        return Readiness(status="ready" if is_ready else "not_ready", **checks)
 
-    @router.get("/asyncapi.json", summary="AsyncAPI document of the events in and out")
+    @router.get(
+        "/asyncapi.json",
+        summary="The event catalog: every event of the system, who publishes and who consumes it (AsyncAPI)",
+    )
     async def asyncapi_document() -> Response:
-        return Response(asyncapi.to_specification().to_json(), media_type="application/json")
+        return Response(catalog.catalog_json(_catalog()), media_type="application/json")
 
-    @router.get("/asyncapi", response_class=HTMLResponse, summary="AsyncAPI document, rendered")
+    @router.get("/asyncapi", response_class=HTMLResponse, summary="The event catalog, as a page")
     async def asyncapi_page() -> str:
-        return get_asyncapi_html(asyncapi.to_specification(), try_it_out_path=None)
+        return catalog.catalog_html(_catalog())
 
     return router
 
@@ -261,19 +281,24 @@ def create_service_app(
         description=description,
         version="1.0.0",
         lifespan=runtime.lifespan,
+        # Swagger UI and ReDoc from local assets (`install_offline_docs`), not from a CDN.
+        docs_url=None,
+        redoc_url=None,
         # Every route: the caller is checked against the table of rules first.
         dependencies=[Depends(authorize)],
     )
     app.state.access_rules = access.rules_for(runtime.settings.service_name)
     app.add_middleware(BodyLimit, max_body_bytes=runtime.settings.max_body_bytes)
     install_error_handlers(app)
-    asyncapi = AsyncAPI(runtime.broker, title=f"{title}: events", version="1.0.0", description=description)
-    app.include_router(operations_router(runtime, asyncapi))
+    install_offline_docs(app)
+    app.include_router(operations_router(runtime))
     app.include_router(replay.replay_router(runtime))
     if runtime.consumes is not None:
         app.include_router(dead_letters.dead_letter_router(runtime.broker, runtime.dead_letter_uow))
         app.include_router(replay.projections_router(runtime))
     for router in routers:
         app.include_router(router)
+    # Every route's errors in the OpenAPI document, worked out when it is built.
+    document_errors(app, {runtime.settings.service_name, "shared"})
     app.state.runtime = runtime
     return app

@@ -34,6 +34,20 @@ class Forbidden(DomainError):
         "id": "Anda tidak berwenang untuk ini.",
         "en": "You are not allowed to do this.",
     }
+    #: The role whose "own things only" check gives this reason (the OpenAPI
+    #: documents list it where the table of rules lets that role in for its own).
+    owner: ClassVar[Role | None] = None
+
+
+class NotYourKim(Forbidden):
+    """A KIM representative acting for a KIM other than their own."""
+
+    code = "not_your_kim"
+    owner = "kim_rep"
+    messages: ClassVar[dict[str, str]] = {
+        "id": "Anda hanya dapat bertindak atas nama KIM Anda sendiri, bukan KIM lain.",
+        "en": "You may act only for your own KIM, not for another one.",
+    }
 
 
 @dataclass(frozen=True)
@@ -64,9 +78,9 @@ class Principal:
         """Staff act for every KIM; a representative only for their own."""
         return self.is_staff or (self.role == "kim_rep" and self.kim_id == kim_id)
 
-    def require_kim(self, kim_id: UUID) -> None:
+    def require_kim(self, kim_id: UUID, refusal: type[Forbidden] = NotYourKim) -> None:
         if not self.acts_for(kim_id):
-            raise Forbidden()
+            raise refusal()
 
 
 ANONYMOUS = Principal()

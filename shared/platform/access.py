@@ -61,7 +61,7 @@ OPERATIONS: dict[Endpoint, Rule] = {
     ("GET", "/openapi.json"): EVERYONE,
     ("GET", "/docs"): EVERYONE,
     ("GET", "/docs/oauth2-redirect"): EVERYONE,
-    ("GET", "/redoc"): EVERYONE,
+    ("GET", "/docs/assets/{name}"): EVERYONE,
     ("POST", "/outbox/replay"): STAFF,
     ("GET", "/dead-letters"): STAFF,
     ("GET", "/dead-letters/{dead_letter_id}"): STAFF,

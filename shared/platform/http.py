@@ -223,6 +223,14 @@ def validation_message(error: dict[str, Any], language: Language) -> str:
 
 
 HTTP_ERRORS: dict[int, tuple[str, dict[str, str]]] = {
+    # FastAPI's answer to a body it cannot even decode (not UTF-8, say).
+    400: (
+        "unreadable_body",
+        {
+            "id": "Isi permintaan tidak dapat dibaca: kirim JSON dalam UTF-8.",
+            "en": "The request body cannot be read: send JSON in UTF-8.",
+        },
+    ),
     404: ("not_found", {"id": "Alamat tidak ditemukan.", "en": "Not found."}),
     405: ("method_not_allowed", {"id": "Metode tidak diizinkan.", "en": "Method not allowed."}),
     413: (

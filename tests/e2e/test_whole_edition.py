@@ -23,6 +23,7 @@ from devstack.webhook_sink import WebhookSink
 from shared.operations.replay import rebuild
 
 from ..support import eventually, reset_broker
+from .outside_consumer import OutsideConsumer
 
 STAFF_EMAIL = "staf@diskominfo.malangkota.example"
 SECRET = "e2e-webhook-secret"
@@ -72,18 +73,30 @@ async def stack(
 
 
 async def test_the_2024_edition_from_registration_to_the_announcement(
-    stack: LocalStack, sinks: tuple[MailSink, WebhookSink]
+    stack: LocalStack, sinks: tuple[MailSink, WebhookSink], rabbitmq: RabbitMQServer
 ) -> None:
     mail, hooks = sinks
     urls = stack.urls()
-    outcome: DemoOutcome = await replay_2024(
-        urls,
-        admin=stack.admin,
-        staff_email=STAFF_EMAIL,
-        webhook_url=hooks.url,
-        webhook_secret=SECRET,
-        say=lambda _: None,
+    # An outside consumer, written from the catalog the registry serves, listens throughout.
+    outsider = OutsideConsumer(
+        f"{urls['registry']}/asyncapi.json", rabbitmq.url, wanted=("entry.submitted", "winner.announced")
     )
+    async with outsider:
+        outcome: DemoOutcome = await replay_2024(
+            urls,
+            admin=stack.admin,
+            staff_email=STAFF_EMAIL,
+            webhook_url=hooks.url,
+            webhook_secret=SECRET,
+            say=lambda _: None,
+        )
+        submitted = await outsider.wait_for("entry.submitted", len(KIMS))
+        (announced,) = await outsider.wait_for("winner.announced", 1)
+    assert len(submitted) == len(KIMS) and len(outsider.received) == len(KIMS) + 1
+    for message in outsider.received:
+        assert outsider.problems_with(message) == [], message
+    assert {m.body["producer"] for m in submitted} == {"submissions"}
+    assert [w["kim_name"] for w in announced.body["data"]["winners"]] == list(EXPECTED_PODIUM)
 
     staff = await asyncio.to_thread(stack.staff_headers)  # logs in, as staff do
 

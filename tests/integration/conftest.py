@@ -41,14 +41,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         return
     terminalreporter.write_sep("=", "OpenAPI fuzzing (schemathesis)")
     terminalreporter.write_line(
-        "| service | operations | requests | 2xx | 4xx | 5xx | bad answers | not sendable | seconds |\n"
-        "|---|---|---|---|---|---|---|---|---|"
+        "| service | operations | requests | 2xx | 4xx | 5xx | bad answers | not as documented "
+        "| not sendable | seconds |\n"
+        "|---|---|---|---|---|---|---|---|---|---|"
     )
     for tally in FUZZ_TALLIES:
         by_class = {n: sum(c for s, c in tally["statuses"].items() if s // 100 == n) for n in (2, 4, 5)}
         terminalreporter.write_line(
             f"| {tally['service']} | {tally['operations']} | {tally['requests']} | {by_class[2]} "
-            f"| {by_class[4]} | {by_class[5]} | {tally['failures']} | {tally['unsendable']} "
+            f"| {by_class[4]} | {by_class[5]} | {tally['failures']} "
+            f"| {tally['nonconforming']} of {tally['conformance_checked']} | {tally['unsendable']} "
             f"| {tally['seconds']:.1f} ({tally['generating_seconds']:.1f} generating) |"
         )
     if terminalreporter.verbosity > 0:

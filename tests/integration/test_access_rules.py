@@ -74,6 +74,7 @@ async def test_every_endpoint_answers_every_role_as_the_table_says(settings_for:
     assert RULES[service].keys() - served == set(), "rules for endpoints that do not exist"
 
     pairs = 0
+    paths = app.openapi()["paths"]
     async with serving(app, service, caller=None) as http:
         for method, path in sorted(served):
             rule = rules[(method, path)]
@@ -84,6 +85,8 @@ async def test_every_endpoint_answers_every_role_as_the_table_says(settings_for:
                 response = await http.request(method, concrete(path), headers=headers, **body)
                 code = response.json().get("error", {}).get("code") if response.content[:1] == b"{" else None
                 where = f"{service} {method} {path} as {role or 'anonymous'}: {response.status_code} {code}"
+                if path in paths:  # the answer is one its OpenAPI operation documents
+                    assert str(response.status_code) in paths[path][method.lower()]["responses"], where
                 if rule.of(role) is DENY:
                     expected = (401, "unauthenticated") if role is None else (403, "role_not_allowed")
                     assert (response.status_code, code) == expected, where
@@ -111,6 +114,8 @@ class Own:
 
     def __init__(self) -> None:
         self.checked: set[tuple[str, str, str, str]] = set()
+        #: The reasons the 403s gave, each checked against the operation's OpenAPI.
+        self.reasons: set[str] = set()
 
     async def call(
         self,
@@ -129,7 +134,21 @@ class Own:
         )
         assert response.status_code == expect, f"{service} {method} {template} as {role}: {response.text}"
         self.checked.add((service, method, template, role))
+        if expect == 403:
+            await self.documented_reason(client, method, template, response)
         return response.json()
+
+    async def documented_reason(
+        self, client: httpx.AsyncClient, method: str, template: str, response: httpx.Response
+    ) -> None:
+        """A 403 names its rule, in Indonesian by default, and the operation documents it."""
+        error = response.json()["error"]
+        document = (await client.get("/openapi.json")).json()
+        forbidden = document["paths"][template][method.lower()]["responses"]["403"]
+        assert error["code"] in forbidden["content"]["application/json"]["examples"], (template, error)
+        assert forbidden["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+        assert error["code"] != "forbidden" and "Anda" in error["message"], error
+        self.reasons.add(error["code"])
 
 
 async def log_in(registry: httpx.AsyncClient, email: str, password: str) -> dict[str, str]:
@@ -309,6 +328,16 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
 
         # Scores and rankings are staff's until the announcement; results show nothing before it.
         assert (await judging.get(f"/editions/{e}/ranking", headers=satu)).status_code == 403
+        # The reason in the reader's language: English when asked for.
+        english = await judging.put(
+            sheet.format(judge_id=judges["dua@juri.id"], **ids),
+            json=scores["json"],
+            headers={**satu, "Accept-Language": "en"},
+        )
+        assert english.status_code == 403 and english.json()["error"] == {
+            "code": "not_your_sheet",
+            "message": "You may open and fill only your own score sheets, not another judge's.",
+        }
         assert (await judging.get(f"/editions/{e}/results", headers=anonymous)).status_code == 404
 
     table = {
@@ -319,6 +348,13 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
         if rule.of(role) is OWN
     }
     assert table - own.checked == set(), "OWN rules no test exercises"
+    assert own.reasons == {
+        "not_your_kim",
+        "enrolment_of_another_kim",
+        "entry_of_another_kim",
+        "not_on_this_panel",
+        "not_your_sheet",
+    }
     CHECKED["OWN cells exercised on real data"] = len(table)
 
 

@@ -8,7 +8,10 @@ in this process (lifespan included: broker, database, relay, consumers) as a
 staff member, who may call every endpoint.
 
 Every answer must be: below 500; free of a stack trace or an exception's class
-path; and, when a 4xx, our JSON error (`{"error": {"code": ...}}`). Most of
+path; when a 4xx, our JSON error (`{"error": {"code": ...}}`); and one the
+document declares: its status code, its content type and its body's schema
+(schemathesis' response conformance checks), so the document cannot drift from
+what the services answer. Most of
 submissions' and judging's data only comes from events, so most of their
 answers are 404 or 422: what counts here is that none is a 5xx.
 
@@ -40,6 +43,11 @@ from hypothesis import HealthCheck, Phase
 # test (examples, coverage and fuzzing phases); called directly, it lets the
 # cases be generated here and sent to the app on the test's own event loop.
 from schemathesis.generation.hypothesis.builder import HypothesisTestConfig, HypothesisTestMode, create_test
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from ..support import bearer_for
 from .conftest import FUZZ_TALLIES
@@ -60,6 +68,9 @@ SETTINGS = hypothesis.settings(
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
+
+#: The answer is one the operation declares: status code, content type, body schema.
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
 #: What a leaked stack trace looks like in a response body.
 TRACE_MARKERS = ("Traceback", 'File "')
@@ -145,6 +156,16 @@ def problems_with(response: httpx.Response, request: httpx.Request) -> list[str]
     return found
 
 
+def nonconforming(case: schemathesis.Case, response: httpx.Response) -> list[str]:
+    """What of the answer the operation's OpenAPI does not declare."""
+    try:
+        case.validate_response(response, checks=CONFORMANCE)
+    except BaseExceptionGroup as failure:  # schemathesis' FailureGroup of what did not conform
+        title = str(failure).strip().splitlines()
+        return ["does not conform to the OpenAPI: " + " | ".join(line for line in title[:6] if line.strip())]
+    return []
+
+
 def describe(request: httpx.Request, response: httpx.Response | None, problems: list[str]) -> str:
     body = request.content.decode("utf-8", "replace")
     answer = "no answer" if response is None else f"{response.status_code} {response.text[:400]}"
@@ -168,6 +189,9 @@ class Tally:
     per_operation: dict[str, tuple[Counter[int], float]] = field(default_factory=dict)
     unsendable: int = 0
     failures: list[str] = field(default_factory=list)
+    #: Answers checked against their operation's status codes, content type and schema.
+    conformance_checked: int = 0
+    nonconforming: int = 0
 
 
 async def fuzz(
@@ -192,6 +216,10 @@ async def fuzz(
                 return
         counted[response.status_code] += 1
         problems = problems_with(response, request)
+        tally.conformance_checked += 1
+        conformance = nonconforming(case, response)
+        tally.nonconforming += bool(conformance)
+        problems += conformance
         if problems:
             tally.failures.append(describe(request, response, problems))
 
@@ -201,7 +229,7 @@ async def fuzz(
 
 
 @pytest.mark.parametrize("service", SERVICES)
-async def test_fuzzing_the_openapi_finds_no_5xx_and_no_leak(
+async def test_fuzzing_the_openapi_finds_no_5xx_no_leak_and_nothing_undocumented(
     settings_for: Callable[..., Any], service: str
 ) -> None:
     started = time.monotonic()
@@ -227,6 +255,8 @@ async def test_fuzzing_the_openapi_finds_no_5xx_and_no_leak(
             "statuses": dict(tally.statuses),
             "per_operation": {op: (dict(c), secs) for op, (c, secs) in tally.per_operation.items()},
             "failures": len(tally.failures),
+            "conformance_checked": tally.conformance_checked,
+            "nonconforming": tally.nonconforming,
             "generating_seconds": generated,
             "seconds": time.monotonic() - started,
         }

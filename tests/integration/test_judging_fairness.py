@@ -234,7 +234,7 @@ async def test_k_judges_per_entry_blind_told_by_email_with_progress_and_audit(
                 f"{edition.path}/entries/{e1}/sheets/{judges['A']}", json=flat(90), headers=judge_named("C")
             ),
             403,
-            "forbidden",
+            "not_your_sheet",
         )
         for value in (90, 91):
             sheet = f"{edition.path}/entries/{e1}/sheets/{judges['A']}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.kernel.errors import Conflict, NotFound, Refused
+from shared.kernel.principal import Forbidden
 
 
 class EditionNotFound(NotFound):
@@ -344,4 +345,26 @@ class ResultsVersionNotAnnounced(NotFound):
     messages = {
         "id": "Versi hasil {version} dari '{title}' belum atau tidak pernah diumumkan.",
         "en": "Results version {version} of '{title}' has not been announced.",
+    }
+
+
+class NotOnThisPanel(Forbidden):
+    """A judge asking about an edition whose panel they do not sit on."""
+
+    code = "not_on_this_panel"
+    owner = "judge"
+    messages = {
+        "id": "Anda tidak termasuk dewan juri edisi ini.",
+        "en": "You do not sit on this edition's panel.",
+    }
+
+
+class NotYourSheet(Forbidden):
+    """A judge reading or filling another judge's assignments or score sheets."""
+
+    code = "not_your_sheet"
+    owner = "judge"
+    messages = {
+        "id": "Anda hanya dapat membuka dan mengisi lembar nilai Anda sendiri, bukan milik juri lain.",
+        "en": "You may open and fill only your own score sheets, not another judge's.",
     }

@@ -14,10 +14,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from shared.kernel.principal import Forbidden, Principal
+from shared.kernel.principal import Principal
 from shared.platform.http import Caller, RequestLanguage
 
 from ..domain.edition import Edition
+from ..domain.errors import NotOnThisPanel, NotYourSheet
 from ..domain.score_sheet import ScoreSheet
 from ..service_layer import services
 from ..service_layer.commands import AssignEntries, RemoveJudge
@@ -61,8 +62,10 @@ def require_judge(edition: Edition, caller: Principal, judge_id: UUID | None = N
         for judge in edition.judges
         if judge.on_panel and judge.email and caller.email and judge.email.lower() == caller.email.lower()
     }
-    if not mine or (judge_id is not None and judge_id not in mine):
-        raise Forbidden()
+    if not mine:
+        raise NotOnThisPanel()
+    if judge_id is not None and judge_id not in mine:
+        raise NotYourSheet()
 
 
 @router.get(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.kernel.errors import Conflict, NotFound, Refused, Throttled
-from shared.kernel.principal import Unauthenticated
+from shared.kernel.principal import Forbidden, Unauthenticated
 
 
 class UnknownKelurahan(Refused):
@@ -254,4 +254,15 @@ class SessionNotFound(NotFound):
     messages = {
         "id": "Sesi masuk {session_id} tidak ditemukan.",
         "en": "Sign-in session {session_id} was not found.",
+    }
+
+
+class EnrolmentOfAnotherKim(Forbidden):
+    """A KIM representative asking for another KIM's enrolment."""
+
+    code = "enrolment_of_another_kim"
+    owner = "kim_rep"
+    messages = {
+        "id": "Pendaftaran ini milik KIM lain; Anda hanya dapat melihat pendaftaran KIM Anda sendiri.",
+        "en": "This enrolment belongs to another KIM; you may see only your own KIM's enrolments.",
     }

@@ -7,10 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from shared.kernel.principal import Forbidden
 from shared.platform.http import Caller
 
-from ..domain.errors import EditionNotFound, PasswordRequired
+from ..domain.errors import EditionNotFound, EnrolmentOfAnotherKim, PasswordRequired
 from ..service_layer import services
 from ..service_layer.commands import (
     ApproveEnrolment,
@@ -153,8 +152,7 @@ async def list_enrolments(
 async def get_enrolment(enrolment_id: UUID, uow: UnitOfWork, caller: Caller) -> EnrolmentPublic:
     async with uow:
         enrolment = await uow.enrolments.require(enrolment_id)
-    if not caller.acts_for(enrolment.kim_id):
-        raise Forbidden()
+    caller.require_kim(enrolment.kim_id, EnrolmentOfAnotherKim)
     return EnrolmentPublic.model_validate(enrolment)
 
 

@@ -8,7 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 
 from shared.platform.http import Caller
+from shared.platform.openapi import may_raise
 
+from ..domain.errors import AccountNotFound, KimNotFound, TooManyLogins
 from ..service_layer import accounts
 from ..service_layer.commands import DisableAccount, EnableAccount, LogOut, RenewSession
 from .dependencies import System, UnitOfWork
@@ -22,6 +24,7 @@ router = APIRouter()
     tags=["accounts"],
     summary="Log in with email and password: a short-lived bearer token for every service "
     "and a refresh token that renews it",
+    responses=may_raise(TooManyLogins),
 )
 async def log_in(body: LoginIn, request: Request, system: System, uow: UnitOfWork) -> SessionPublic:
     command = body.command(client=request.client.host if request.client else "unknown")
@@ -61,7 +64,12 @@ async def enable_account(account_id: UUID, uow: UnitOfWork) -> AccountPublic:
     return AccountPublic.model_validate(account)
 
 
-@router.get("/accounts/me", tags=["accounts"], summary="The account the token belongs to")
+@router.get(
+    "/accounts/me",
+    tags=["accounts"],
+    summary="The account the token belongs to",
+    responses=may_raise(AccountNotFound),
+)
 async def me(caller: Caller, uow: UnitOfWork) -> AccountPublic:
     assert caller.account_id is not None
     async with uow:
@@ -81,6 +89,7 @@ async def list_accounts(uow: UnitOfWork) -> list[AccountPublic]:
     tags=["accounts"],
     summary="Staff: open an account for staff, a judge (the email judging appoints them by) "
     "or a KIM's representative",
+    responses=may_raise(KimNotFound),
 )
 async def open_account(body: AccountCreate, system: System, uow: UnitOfWork) -> AccountPublic:
     account = await accounts.open_account(uow, system.clock, system.passwords, body.command())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.kernel.errors import Conflict, NotFound, Refused
+from shared.kernel.principal import Forbidden
 
 
 class EditionNotFound(NotFound):
@@ -107,4 +108,15 @@ class EntryNotActive(Conflict):
     messages = {
         "id": "Karya ini sudah {status_id} dan tidak bisa diubah.",
         "en": "This entry is {status_en} and can no longer change.",
+    }
+
+
+class EntryOfAnotherKim(Forbidden):
+    """A KIM representative touching an entry of another KIM."""
+
+    code = "entry_of_another_kim"
+    owner = "kim_rep"
+    messages = {
+        "id": "Karya ini milik KIM lain; Anda hanya dapat membuka dan mengubah karya KIM Anda sendiri.",
+        "en": "This entry belongs to another KIM; you may open and change only your own KIM's entries.",
     }

@@ -12,6 +12,7 @@ from shared.kernel.principal import Principal
 from shared.platform.http import Caller
 
 from ..domain.entry import Entry
+from ..domain.errors import EntryOfAnotherKim
 from ..service_layer import services
 from ..service_layer.commands import DisqualifyEntry, ReviseEntry, SubmitEntry, WithdrawEntry
 from ..service_layer.unit_of_work import SubmissionsUnitOfWork
@@ -25,7 +26,7 @@ async def _entry_for(uow: SubmissionsUnitOfWork, entry_id: UUID, caller: Princip
     """The entry, if the caller acts for its KIM (staff act for all)."""
     async with uow:
         entry = await uow.entries.require(entry_id)
-    caller.require_kim(entry.kim_id)
+    caller.require_kim(entry.kim_id, EntryOfAnotherKim)
     return entry
 
 
