@@ -39,6 +39,7 @@ FLASHES = {
     "signed_out": N_("You have signed out."),
     "session_ended": N_("Your session has ended. Please sign in again."),
     "sign_in_first": N_("Please sign in to open that page."),
+    "sheet_saved": N_("Your score sheet is saved. You can still revise it until judging completes."),
 }
 
 #: The sections of the console and the roles that may open them.
