@@ -75,6 +75,11 @@ def demo_password(who: str) -> str:
     return f"demo-2024:{who}"
 
 
+def judge_login(number: int) -> Credentials:
+    """The demo's judge number `number` (from 1, in the order of JUDGES)."""
+    return Credentials(f"juri{number}@kim-malang.example", demo_password(f"juri{number}"))
+
+
 async def log_in(registry: Api, who: Credentials) -> dict[str, str]:
     session = await registry.call("POST", "/auth/login", json={"email": who.email, "password": who.password})
     return {"Authorization": f"Bearer {session['access_token']}"}
@@ -183,7 +188,7 @@ async def replay_2024(
         judge_ids: list[str] = []
         judge_logins: list[Credentials] = []
         for number, (name, role) in enumerate(JUDGES, start=1):
-            login = Credentials(f"juri{number}@kim-malang.example", demo_password(f"juri{number}"))
+            login = judge_login(number)
             await registry.call(
                 "POST",
                 "/accounts",
