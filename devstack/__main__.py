@@ -21,8 +21,8 @@ import threading
 from pathlib import Path
 
 from .demo import DemoError, judge_login, replay_2024, report, wait_for
-from .malang_2024 import JUDGES
 from .mail_sink import MailSink
+from .malang_2024 import JUDGES
 from .rabbitmq import installed as rabbitmq_installed
 from .stack import Credentials, LocalStack
 from .webhook_sink import WebhookSink
