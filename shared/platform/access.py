@@ -124,6 +124,8 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         # A judge's own desk: what they sit on, found by their account's email.
         ("GET", "/me/editions"): JUDGE_SELF,
         ("GET", "/me/editions/{edition_id}/entries"): JUDGE_SELF,
+        # After the announcement (404 before): a KIM's own sheets, without notes or judges.
+        ("GET", "/editions/{edition_id}/kims/{kim_id}/feedback"): STAFF_OR_OWN_KIM,
         ("PUT", "/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}"): STAFF_OR_OWN_JUDGE,
         ("PUT", "/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}/correction"): STAFF,
         # Every judge's sheets and scores: staff's alone until the announcement.

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import csrf, i18n, problems, session
 from .config import Settings
-from .pages import auth, judge, kim, public, staff
+from .pages import auth, judge, kim, kim_feedback, public, staff
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
 from .web import FLASH_COOKIE, NotAllowed, NotSignedIn, Visitor, redirect, render
@@ -199,6 +199,7 @@ def create_app(
     app.include_router(staff.router)
     app.include_router(judge.router)
     app.include_router(kim.router)
+    app.include_router(kim_feedback.router)
     return app
 
 

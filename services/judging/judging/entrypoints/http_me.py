@@ -9,11 +9,12 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from shared.kernel.principal import Forbidden
 from shared.platform.http import Caller
 
-from ..service_layer import desk
+from ..service_layer import desk, feedback
 from .dependencies import UnitOfWork
-from .schemas_desk import MyDeskPublic, MySeatPublic
+from .schemas_desk import KimFeedbackPublic, MyDeskPublic, MySeatPublic
 
 router = APIRouter(tags=["my desk"])
 
@@ -33,3 +34,15 @@ async def my_editions(uow: UnitOfWork, caller: Caller) -> list[MySeatPublic]:
 async def my_entries(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> MyDeskPublic:
     seat, entries = await desk.my_desk(uow, edition_id, caller.email)
     return MyDeskPublic.of(seat, entries)
+
+
+@router.get(
+    "/editions/{edition_id}/kims/{kim_id}/feedback",
+    tags=["results"],
+    summary="A KIM, after the announcement: its own sheets' scores per criterion and the judges' comments "
+    "(no private notes, no judges' names)",
+)
+async def kim_feedback(edition_id: UUID, kim_id: UUID, uow: UnitOfWork, caller: Caller) -> KimFeedbackPublic:
+    if not caller.acts_for(kim_id):
+        raise Forbidden()
+    return KimFeedbackPublic.of(await feedback.feedback_for(uow, edition_id, kim_id))

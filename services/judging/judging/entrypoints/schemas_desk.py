@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import Field
 
 from ..service_layer.desk import DeskEntry, Seat
+from ..service_layer.feedback import KimFeedback
 from ..service_layer.shapes import by_attribute
 from .schemas import CriterionPublic, JudgeViewPublic, Public, ScoreSheetPublic, Status
 
@@ -65,5 +66,41 @@ class MyDeskPublic(Public):
                     sheet=ScoreSheetPublic.of(d.sheet, rubric) if d.sheet else None,
                 )
                 for d in desk
+            ],
+        )
+
+
+class SheetFeedbackPublic(Public):
+    scores: dict[str, int]
+    total: float
+    comment: str = Field(description="the judge's comment to the KIM; who wrote it is not said")
+
+
+class EntryFeedbackPublic(Public):
+    entry_id: UUID
+    title: str
+    sheets: list[SheetFeedbackPublic]
+
+
+class KimFeedbackPublic(Public):
+    """A KIM's own sheets after the announcement: scores, totals, comments; no notes, no judges."""
+
+    title: str
+    rubric: list[CriterionPublic]
+    entries: list[EntryFeedbackPublic]
+
+    @classmethod
+    def of(cls, found: KimFeedback) -> Self:
+        return cls(
+            title=found.title,
+            rubric=[CriterionPublic.model_validate(c) for c in found.rubric.criteria],
+            entries=[
+                by_attribute(
+                    EntryFeedbackPublic,
+                    e,
+                    entry_id=e.entry.entry_id,
+                    title=e.entry.title,
+                )
+                for e in found.entries
             ],
         )
