@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from .malang_2024 import JUDGES, KIMS, score_sheet
+from .malang_2024 import JUDGE_COMMENTS, JUDGES, KIMS, score_sheet
 from .stack import Credentials
 
 Say = Callable[[str], None]
@@ -248,7 +248,10 @@ async def replay_2024(
                 await judging.call(
                     "PUT",
                     f"/editions/{edition_id}/entries/{entry_ids[demo_kim.name]}/sheets/{judge_id}",
-                    json={"scores": score_sheet(kim_index, judge_index)},
+                    json={
+                        "scores": score_sheet(kim_index, judge_index),
+                        "comment": JUDGE_COMMENTS[judge_index],
+                    },
                     headers=judges_headers[judge_index],
                 )
         await judging.until("GET", f"/editions/{edition_id}", lambda r: r.json().get("status") == "completed")
