@@ -17,6 +17,7 @@ import pytest
 from playwright.async_api import Page, Request, Route, expect
 
 from devstack.demo import Api, DemoOutcome, demo_password, log_in
+from devstack.malang_2024 import JUDGES
 from devstack.stack import Credentials, LocalStack
 from tests.integration.flows import edition_body, kim_body
 
@@ -208,3 +209,25 @@ async def test_a_2024_judge_sees_the_19_films_with_their_sheets(
     await page.get_by_role("link", name="English", exact=True).click()
     await expect(page.get_by_text("Judging is complete")).to_be_visible()
     await screenshot(page, "judge-2024-sheet")
+
+
+async def test_after_the_announcement_a_kim_reads_its_judges_scores_and_comments(
+    page: Page, demo_edition: DemoOutcome
+) -> None:
+    await stay_on_this_machine(page)
+    kim_login = "kim01@kim-malang.example"
+    await sign_in(page, Credentials(kim_login, demo_password(kim_login)))
+    await page.get_by_role("link", name="Nilai dan komentar juri").click()
+    await page.get_by_role("link", name="Lomba Video Pendek KIM 2024").click()
+    table = page.get_by_role("table").first
+    await expect(table.get_by_role("row")).to_have_count(4)  # the header and the three judges' sheets
+    await expect(table.get_by_role("rowheader", name="Juri 3")).to_be_visible()
+    await expect(page.get_by_text("Alur ceritanya rapi.")).to_be_visible()
+    html = await page.content()
+    for name, _ in JUDGES:
+        assert name not in html, "the judges are not named"
+    await check_accessibility(page)
+    await screenshot(page, "kim-feedback")
+    await page.get_by_role("link", name="English", exact=True).click()
+    await expect(page.get_by_text("Comments from the judges")).to_be_visible()
+    await screenshot(page, "kim-feedback")
