@@ -127,7 +127,12 @@ class ScoreSheetIn(Input):
         )
 
 
-class SheetCorrectionIn(ScoreSheetIn):
+class SheetCorrectionIn(Input):
+    """Staff correct the scores of a final sheet; its comment and note stay the judge's."""
+
+    scores: dict[CriterionId, Score] = Field(
+        examples=[{"tema": 90, "kreativitas": 85, "teknis": 80, "promosi_umkm": 88}], max_length=10
+    )
     reason: Reason = Field(examples=["Juri salah ketik nilai teknis (85, bukan 58)."])
 
     def command(self, edition_id: UUID, entry_id: UUID, judge_id: UUID) -> CorrectScoreSheet:
