@@ -20,8 +20,9 @@ import sys
 import threading
 from pathlib import Path
 
-from .demo import DemoError, replay_2024, report, wait_for
+from .demo import DemoError, judge_login, replay_2024, report, wait_for
 from .mail_sink import MailSink
+from .malang_2024 import JUDGES
 from .rabbitmq import installed as rabbitmq_installed
 from .stack import Credentials, LocalStack
 from .webhook_sink import WebhookSink
@@ -96,6 +97,15 @@ def _summary(stack: LocalStack, mail: MailSink, hooks: WebhookSink, description:
     return "\n".join(lines)
 
 
+def judge_logins() -> str:
+    """The 2024 judges' logins, to see their desk (/juri) with the 19 films and their sheets."""
+    lines = ["The 2024 judges sign in at the same page, each to their desk with the 19 films:"]
+    for number, (name, _) in enumerate(JUDGES, start=1):
+        login = judge_login(number)
+        lines.append(f"  {name:<14} {login.email} / {login.password}")
+    return "\n".join(lines)
+
+
 def demo(workdir: Path) -> int:
     description_path = workdir / "stack.json"
     if not description_path.exists():
@@ -123,6 +133,7 @@ def demo(workdir: Path) -> int:
     asyncio.run(wait_for(lambda: len(list(maildir.glob("*.eml"))), expected))
     asyncio.run(wait_for(lambda: len(list(hookdir.glob("*.json"))), expected))
     print(report(outcome, mail=_mail(maildir), webhooks=_webhooks(hookdir)))
+    print(judge_logins())
     return 0
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from .malang_2024 import JUDGES, KIMS, score_sheet
+from .malang_2024 import JUDGE_COMMENTS, JUDGES, KIMS, score_sheet
 from .stack import Credentials
 
 Say = Callable[[str], None]
@@ -73,6 +73,11 @@ class DemoOutcome:
 def demo_password(who: str) -> str:
     """The demo's passwords: one per account, made up from its email (never do this for real)."""
     return f"demo-2024:{who}"
+
+
+def judge_login(number: int) -> Credentials:
+    """The demo's judge number `number` (from 1, in the order of JUDGES)."""
+    return Credentials(f"juri{number}@kim-malang.example", demo_password(f"juri{number}"))
 
 
 async def log_in(registry: Api, who: Credentials) -> dict[str, str]:
@@ -183,7 +188,7 @@ async def replay_2024(
         judge_ids: list[str] = []
         judge_logins: list[Credentials] = []
         for number, (name, role) in enumerate(JUDGES, start=1):
-            login = Credentials(f"juri{number}@kim-malang.example", demo_password(f"juri{number}"))
+            login = judge_login(number)
             await registry.call(
                 "POST",
                 "/accounts",
@@ -243,7 +248,10 @@ async def replay_2024(
                 await judging.call(
                     "PUT",
                     f"/editions/{edition_id}/entries/{entry_ids[demo_kim.name]}/sheets/{judge_id}",
-                    json={"scores": score_sheet(kim_index, judge_index)},
+                    json={
+                        "scores": score_sheet(kim_index, judge_index),
+                        "comment": JUDGE_COMMENTS[judge_index],
+                    },
                     headers=judges_headers[judge_index],
                 )
         await judging.until("GET", f"/editions/{edition_id}", lambda r: r.json().get("status") == "completed")

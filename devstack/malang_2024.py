@@ -195,6 +195,14 @@ WINNER_SHEETS: dict[str, tuple[tuple[int, int, int, int], ...]] = {
 }
 
 
+#: Each judge's comment to the KIMs (the KIM reads it, unsigned, after the announcement).
+JUDGE_COMMENTS: tuple[str, ...] = (
+    "Pesan UMKM-nya sampai; ajak penonton mencari produknya di akhir film.",
+    "Alur ceritanya rapi. Perhatikan suara latar di luar ruangan.",
+    "Gambarnya layak layar lebar; pertahankan cara bercerita ini.",
+)
+
+
 def score_sheet(kim_index: int, judge_index: int) -> dict[str, int]:
     """A judge's sheet for the KIM at `kim_index` of KIMS: the winners' as given,
     the others from a plain, deterministic pattern that keeps them below the third place."""

@@ -48,6 +48,7 @@ SIGNED_IN = Rule(staff=ALLOW, judge=ALLOW, kim_rep=ALLOW)
 STAFF = Rule(staff=ALLOW)
 STAFF_OR_OWN_KIM = Rule(staff=ALLOW, kim_rep=OWN)
 STAFF_OR_OWN_JUDGE = Rule(staff=ALLOW, judge=OWN)
+JUDGE_SELF = Rule(judge=OWN)
 
 Endpoint = tuple[str, str]  # (method, path template)
 
@@ -120,6 +121,11 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         ("POST", "/editions/{edition_id}/assignments"): STAFF,
         ("GET", "/editions/{edition_id}/assignments"): STAFF,
         ("GET", "/editions/{edition_id}/judges/{judge_id}/assignments"): STAFF_OR_OWN_JUDGE,
+        # A judge's own desk: what they sit on, found by their account's email.
+        ("GET", "/me/editions"): JUDGE_SELF,
+        ("GET", "/me/editions/{edition_id}/entries"): JUDGE_SELF,
+        # After the announcement (404 before): a KIM's own sheets, without notes or judges.
+        ("GET", "/editions/{edition_id}/kims/{kim_id}/feedback"): STAFF_OR_OWN_KIM,
         ("PUT", "/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}"): STAFF_OR_OWN_JUDGE,
         ("PUT", "/editions/{edition_id}/entries/{entry_id}/sheets/{judge_id}/correction"): STAFF,
         # Every judge's sheets and scores: staff's alone until the announcement.

@@ -325,6 +325,18 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
         conflicted = {"edition_id": e, "entry_id": entry_b["entry_id"], "judge_id": judges["dua@juri.id"]}
         refusal = await own.call(J, judging, "PUT", sheet, dua, "judge", 422, **conflicted, **scores)
         assert refusal["error"]["code"] == "judge_conflict_of_interest"
+        # A judge's own desk, found by their email: never another's, never a conflicted entry.
+        (seat,) = await own.call(J, judging, "GET", "/me/editions", satu, "judge", 200)
+        assert (seat["judge_id"], seat["assigned"], seat["scored"]) == (judges["satu@juri.id"], 2, 1)
+        assert await own.call(J, judging, "GET", "/me/editions", outsider, "judge", 200) == []
+        desk = "/me/editions/{edition_id}/entries"
+        on_desk = await own.call(J, judging, "GET", desk, dua, "judge", 200, edition_id=e)
+        assert [x["entry"]["entry_id"] for x in on_desk["entries"]] == [entry_a["entry_id"]]
+        await own.call(J, judging, "GET", desk, outsider, "judge", 403, edition_id=e)
+        feedback = "/editions/{edition_id}/kims/{kim_id}/feedback"
+        await own.call(J, judging, "GET", feedback, rep_a, "kim_rep", 403, edition_id=e, kim_id=b)
+        early = await own.call(J, judging, "GET", feedback, rep_a, "kim_rep", 404, edition_id=e, kim_id=a)
+        assert early["error"]["code"] == "results_not_announced"
 
         # Scores and rankings are staff's until the announcement; results show nothing before it.
         assert (await judging.get(f"/editions/{e}/ranking", headers=satu)).status_code == 403

@@ -216,9 +216,10 @@ async def test_k_judges_per_entry_blind_told_by_email_with_progress_and_audit(
         mine = await ok(
             await judging.get(f"{edition.path}/judges/{judges['C']}/assignments", headers=judge_named("C"))
         )
+        # Judging blind, a title naming its KIM ("Film KIM E2") is shown without it (issue 12).
         assert [(a["entry"]["title"], a["entry"]["kim_name"]) for a in mine] == [
-            ("Film KIM E2", None),
-            ("Film KIM E3", None),
+            ("Film …", None),
+            ("Film …", None),
         ]
         e1 = edition.entries["KIM E1"]
         await refused(

@@ -37,3 +37,14 @@ def test_without_the_console_it_says_so_first(tmp_path: Path) -> None:
     stack.services = {name: process(name, 9001 + n, tmp_path) for n, name in enumerate(SERVICES)}
     lines = summary(stack, tmp_path)
     assert "no web console" in lines[0] and not any(line.startswith("open ") for line in lines)
+
+
+def test_the_demo_prints_the_judges_logins_it_made() -> None:
+    from devstack.__main__ import judge_logins
+    from devstack.demo import demo_password
+
+    lines = judge_logins().splitlines()
+    assert len(lines) == 4 and "/juri" not in lines[0]
+    for number, line in enumerate(lines[1:], start=1):
+        assert f"juri{number}@kim-malang.example / {demo_password(f'juri{number}')}" in line
+    assert "Ayu Larasati" in lines[1]

@@ -78,5 +78,10 @@ ROUTES: dict[Endpoint, Rule] = {
     ("POST", "/staf/pesan-tersisih/{service}/{dead_letter_id}/kirim-ulang"): STAFF,
     # The judge's desk and the KIM portal.
     ("GET", "/juri"): JUDGE,
+    ("GET", "/juri/{edition_id}"): JUDGE,
+    ("GET", "/juri/{edition_id}/karya/{entry_id}"): JUDGE,
+    ("POST", "/juri/{edition_id}/karya/{entry_id}"): JUDGE,
     ("GET", "/kim"): KIM_REP,
+    ("GET", "/kim/nilai"): KIM_REP,
+    ("GET", "/kim/nilai/{edition_id}"): KIM_REP,
 }

@@ -21,7 +21,18 @@ from . import csrf, i18n, problems, session
 from .config import Settings
 from .inbox import Recipients
 from .live import Listener, LiveInbox
-from .pages import auth, inbox, judge, kim, public, results, staff, staff_judging, staff_people
+from .pages import (
+    auth,
+    inbox,
+    judge,
+    kim,
+    kim_feedback,
+    public,
+    results,
+    staff,
+    staff_judging,
+    staff_people,
+)
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
 from .web import FLASH_COOKIE, NotAllowed, NotSignedIn, Visitor, redirect, render
@@ -215,6 +226,7 @@ def create_app(
     app.include_router(inbox.router)
     app.include_router(judge.router)
     app.include_router(kim.router)
+    app.include_router(kim_feedback.router)
     return app
 
 

@@ -62,6 +62,7 @@ FLASHES = {
     "dead_letter_requeued": N_("The message is sent back to its queue."),
     "marked_read": N_("Marked as read."),
     "notifications_on": N_("Notifications are on: new ones appear in your inbox."),
+    "sheet_saved": N_("Your score sheet is saved. You can still revise it until judging completes."),
 }
 
 #: The sections of the console and the roles that may open them.

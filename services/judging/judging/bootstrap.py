@@ -9,7 +9,7 @@ from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
 
-from .adapters.mongo import MongoJudgingUnitOfWork
+from .adapters.mongo import PROJECTIONS, MongoJudgingUnitOfWork
 from .config import Settings
 from .entrypoints.consumers import consumers
 from .service_layer.integration_events import to_integration
@@ -40,7 +40,10 @@ class Judging:
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Judging:
     settings = settings or Settings()
     runtime = service_runtime(
-        settings, produces=PRODUCES, repositories=tuple(MongoJudgingUnitOfWork.repository_classes().values())
+        settings,
+        produces=PRODUCES,
+        repositories=tuple(MongoJudgingUnitOfWork.repository_classes().values()),
+        projections=PROJECTIONS,
     )
     system = Judging(settings=settings, runtime=runtime, clock=clock)
     runtime.broker.include_router(consumers(system.uow, clock))

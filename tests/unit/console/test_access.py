@@ -35,6 +35,7 @@ SAMPLES = {
     "tie_id": "4fb1b1c2-5e6f-4a7b-82d3-e4f5a6b7c8d9",
     "dead_letter_id": "5ac2c2d3-6f7a-4b8c-93e4-f5a6b7c8d9ea",
     "service": "judging",
+    "entry_id": "6bd3d3e4-7a8b-4c9d-a4f5-a6b7c8d9eafb",
 }
 
 

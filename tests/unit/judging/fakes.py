@@ -30,6 +30,9 @@ class FakeEditions(FakeRepository[Edition]):
             lambda e: e.options.judging_deadline is not None and start <= e.options.judging_deadline <= end
         )
 
+    async def with_judge(self, email: str) -> list[Edition]:
+        return self.where(lambda e: any((j.email or "").lower() == email.lower() for j in e.judges))
+
 
 class FakeEntries(FakeRepository[Entry]):
     async def of_edition(self, edition_id: UUID) -> list[Entry]:
@@ -55,6 +58,9 @@ class FakeSheets(FakeRepository[ScoreSheet]):
 
     async def of_judge(self, edition_id: UUID, judge_id: UUID) -> list[ScoreSheet]:
         return self.where(lambda s: (s.edition_id, s.judge_id) == (edition_id, judge_id))
+
+    async def of_entry(self, entry_id: UUID) -> list[ScoreSheet]:
+        return self.where(lambda s: s.entry_id == entry_id)
 
     async def count_by(self, edition_id: UUID, judge_ids: Collection[UUID]) -> int:
         return len(self.where(lambda s: s.edition_id == edition_id and s.judge_id in judge_ids))

@@ -59,3 +59,34 @@ async def test_events_the_trail_does_not_keep_leave_nothing() -> None:
 
     assert to_audit(events.ScoreRecorded(sheet, edition.rubric), sequence=0) == []
     assert to_audit(object(), sequence=0) == []
+
+
+async def test_a_paper_sheet_keyed_in_by_staff_says_so_and_for_whom() -> None:
+    from judging.service_layer.commands import RecordScoreSheet
+
+    from .fakes import FLAT
+
+    uow, edition, entries = setup()
+    rina = await appoint(uow, edition, "Rina", email="rina@juri.id")
+    await services.record_score(
+        uow,
+        clock,
+        RecordScoreSheet(
+            edition_id=edition.edition_id, entry_id=entries[0].entry_id, judge_id=rina, scores=FLAT
+        ),
+        actor="staff:sari@malangkota.go.id",
+    )
+    await services.record_score(
+        uow,
+        clock,
+        RecordScoreSheet(
+            edition_id=edition.edition_id, entry_id=entries[1].entry_id, judge_id=rina, scores=FLAT
+        ),
+        actor="judge:rina@juri.id",
+    )
+    keyed, own = [
+        r for r in await uow.audit.of_edition(edition.edition_id, limit=100) if r.action == "sheet_filled"
+    ]
+    assert keyed.actor == "staff:sari@malangkota.go.id"
+    assert keyed.details["paper_sheet_of"] == "Rina"
+    assert own.actor == "judge:rina@juri.id" and "paper_sheet_of" not in own.details

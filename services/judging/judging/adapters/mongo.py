@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from datetime import datetime
 from typing import ClassVar
@@ -26,10 +27,18 @@ class MongoEditionRepository(Repository[Edition]):
     aggregate = Edition
     id_field = "edition_id"
     not_found = EditionNotFound
-    indexes: ClassVar = [{"keys": [("options.judging_deadline", ASCENDING)]}]
+    indexes: ClassVar = [
+        {"keys": [("options.judging_deadline", ASCENDING)]},
+        {"keys": [("judges.email", ASCENDING)]},
+    ]
 
     async def with_deadline_between(self, start: datetime, end: datetime) -> list[Edition]:
         return await self._find({"options.judging_deadline": {"$gte": start, "$lte": end}})
+
+    async def with_judge(self, email: str) -> list[Edition]:
+        # Emails are compared without case: staff type them as given.
+        exactly = {"$regex": f"^{re.escape(email)}$", "$options": "i"}
+        return await self._find({"judges.email": exactly}, sort=[("title", ASCENDING)])
 
 
 class MongoEntryRepository(Repository[Entry]):
@@ -71,6 +80,9 @@ class MongoScoreSheetRepository(Repository[ScoreSheet]):
 
     async def of_edition(self, edition_id: UUID) -> list[ScoreSheet]:
         return await self._find({"edition_id": edition_id})
+
+    async def of_entry(self, entry_id: UUID) -> list[ScoreSheet]:
+        return await self._find({"entry_id": entry_id})
 
     async def of_judge(self, edition_id: UUID, judge_id: UUID) -> list[ScoreSheet]:
         return await self._find({"edition_id": edition_id, "judge_id": judge_id})
@@ -120,3 +132,9 @@ class MongoJudgingUnitOfWork(MongoUnitOfWork, JudgingUnitOfWork):
     sheets: MongoScoreSheetRepository
     snapshots: MongoSnapshotRepository
     audit: MongoAuditRepository
+
+
+#: Built only from submissions' entry.* events: a replay rebuilds them (with
+#: who has scored each, from the sheets). Editions are not: they hold the
+#: panel, the rubric and the results, which no event carries.
+PROJECTIONS = (MongoEntryRepository,)

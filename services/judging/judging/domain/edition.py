@@ -34,6 +34,7 @@ from .errors import (
     ResultsAlreadyFrozen,
     RubricFixed,
     SheetNotFound,
+    SheetStale,
     SnapshotNotVerified,
     SnapshotSuperseded,
     TieAlreadyResolved,
@@ -90,6 +91,9 @@ class Edition(Aggregate):
     results_frozen: int = 0
     announced_version: int | None = None
     reminders: list[Reminder] = field(default_factory=list)
+    #: Entries noted as having left the competition: noted once, even when a
+    #: rebuild of the entry projection replays their events.
+    entries_left: list[UUID] = field(default_factory=list)
 
     @property
     def status(self) -> JudgingStatus:
@@ -239,8 +243,13 @@ class Edition(Aggregate):
         scores: dict[str, int],
         by: str,
         now: datetime,
+        comment: str | None = None,
+        note: str | None = None,
+        revision: int | None = None,
     ) -> ScoreSheet:
-        """Fill or revise a judge's sheet for an entry assigned to them; the entry notes the judge."""
+        """Fill or revise a judge's sheet for an entry assigned to them; the entry
+        notes the judge. Given the `revision` the caller read, a sheet changed
+        since is refused."""
         judge = self.judge(judge_id)
         if self.submissions_closed_at is None:
             raise JudgingNotOpen(title=self.title)
@@ -253,8 +262,12 @@ class Edition(Aggregate):
                 judge_name=judge.name, kim_name=entry.kim_name, kelurahan=entry.kelurahan.name
             )
         if judge_id not in self.judges_for(entry):
-            raise EntryNotAssigned(judge_name=judge.name, entry_title=entry.title)
+            raise EntryNotAssigned(
+                judge_name=judge.name, entry_title=entry.seen_by_judges(self.options.blind).title
+            )
         self.rubric.check(scores)
+        if revision is not None and revision != (sheet.version if sheet else 0):
+            raise SheetStale(entry_title=entry.seen_by_judges(self.options.blind).title)
         self.scoring_started = True
         if sheet is None:
             sheet = ScoreSheet.fill(
@@ -264,11 +277,13 @@ class Edition(Aggregate):
                 scores=scores,
                 rubric=self.rubric,
                 now=now,
+                comment=comment,
+                note=note,
             )
             self.events.append(events.SheetFilled(self, sheet, by))
         else:
             before = dict(sheet.scores)
-            if sheet.revise(scores, self.rubric, now):
+            if sheet.revise(scores, self.rubric, now, comment, note):
                 self.events.append(events.SheetRevised(self, sheet, before, by))
         entry.scored(judge_id, self.requirement(entry))
         return sheet
@@ -299,6 +314,9 @@ class Edition(Aggregate):
 
     def note_left(self, entry: Entry, *, reason: str | None, by: str, now: datetime) -> None:
         """An entry left the competition, as `by` (the service that decided it) says."""
+        if entry.entry_id in self.entries_left:
+            return
+        self.entries_left.append(entry.entry_id)
         self.events.append(events.EntryLeftCompetition(self, entry, reason, by, now))
 
     def complete_if_done(

@@ -3,9 +3,10 @@ with which judges have scored it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from shared.kernel.aggregate import Aggregate
@@ -21,12 +22,23 @@ class Region:
 
 @dataclass(frozen=True, kw_only=True)
 class JudgeView:
-    """An entry as a judge sees it: judging blind, without the KIM's name or kelurahan."""
+    """An entry as a judge sees it, with what they need to watch and score it;
+    judging blind, without the KIM's name or kelurahan, even where the KIM
+    wrote them into its title or synopsis."""
 
     entry_id: UUID
     title: str
     kim_name: str | None
     kelurahan: Region | None
+    video_url: str
+    synopsis: str
+    duration_seconds: int
+    umkm_featured: list[str]
+
+
+#: What stands in, judging blind, for the KIM's name or kelurahan written into
+#: the entry's own text.
+WITHHELD = "…"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +66,12 @@ class Entry(Aggregate):
     submitted_at: datetime
     #: The submissions service's revision last applied; older ones are ignored.
     revision: int
+    #: What a judge watches and reads (entries kept before these were taken
+    #: have them once judging's entry projection is rebuilt).
+    video_url: str = ""
+    synopsis: str = ""
+    duration_seconds: int = 0
+    umkm_featured: list[str] = field(default_factory=list)
     #: Judges with a score sheet for this entry.
     scored_by: list[UUID] = field(default_factory=list)
     #: Every judge who must score it has; kept so completion is one indexed count.
@@ -64,19 +82,34 @@ class Entry(Aggregate):
         return self.status == "submitted"
 
     def seen_by_judges(self, blind: bool) -> JudgeView:
-        if blind:
-            return JudgeView(entry_id=self.entry_id, title=self.title, kim_name=None, kelurahan=None)
+        shown = self._withheld if blind else str
         return JudgeView(
-            entry_id=self.entry_id, title=self.title, kim_name=self.kim_name, kelurahan=self.kelurahan
+            entry_id=self.entry_id,
+            title=shown(self.title),
+            kim_name=None if blind else self.kim_name,
+            kelurahan=None if blind else self.kelurahan,
+            video_url=self.video_url,
+            synopsis=shown(self.synopsis),
+            duration_seconds=self.duration_seconds,
+            umkm_featured=[shown(umkm) for umkm in self.umkm_featured],
         )
 
-    def apply(
-        self, *, kim_name: str, kelurahan: Region, title: str, status: EntryStatus, revision: int
-    ) -> bool:
-        """Take a newer state from submissions; returns whether anything was applied."""
+    def _withheld(self, text: str) -> str:
+        """`text` without the KIM's name or kelurahan (any case), longest name first."""
+        names = {self.kim_name, self.kelurahan.name}
+        if self.kim_name.upper().startswith("KIM "):
+            names.add(self.kim_name[4:])
+        for name in sorted((n.strip() for n in names if n.strip()), key=len, reverse=True):
+            text = re.sub(rf"\b{re.escape(name)}\b", WITHHELD, text, flags=re.IGNORECASE)
+        return text
+
+    def apply(self, *, revision: int, **kept: Any) -> bool:
+        """Take a newer state from submissions (the fields named in
+        `projections.FROM_SUBMISSIONS`); returns whether anything was applied."""
         if revision <= self.revision:
             return False
-        self.kim_name, self.kelurahan, self.title, self.status = kim_name, kelurahan, title, status
+        for name, value in kept.items():
+            setattr(self, name, value)
         self.revision = revision
         return True
 

@@ -204,6 +204,17 @@ class EntryNotAssigned(Refused):
     }
 
 
+class SheetStale(Conflict):
+    code = "sheet_stale"
+    field = "revision"
+    messages = {
+        "id": "Lembar nilai untuk karya '{entry_title}' sudah diubah di tempat lain (mungkin di tab lain) "
+        "sejak Anda membukanya. Muat ulang halaman, periksa nilainya, lalu simpan lagi.",
+        "en": "The score sheet for entry '{entry_title}' was changed elsewhere (perhaps in another tab) "
+        "since you opened it. Reload the page, check the scores, then save again.",
+    }
+
+
 class SheetNotFound(NotFound):
     code = "sheet_not_found"
     messages = {

@@ -1,4 +1,6 @@
-"""One judge's score sheet for one entry: 0–100 per criterion, revisable until judging completes."""
+"""One judge's score sheet for one entry: 0–100 per criterion, a comment to the
+KIM (shown with its feedback after the announcement) and a note for the panel
+(never shown to the KIM), revisable until judging completes."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ class ScoreSheet(Aggregate):
     scores: dict[str, int]
     recorded_at: datetime
     updated_at: datetime
+    comment: str = ""
+    note: str = ""
 
     @classmethod
     def fill(
@@ -32,6 +36,8 @@ class ScoreSheet(Aggregate):
         scores: dict[str, int],
         rubric: Rubric,
         now: datetime,
+        comment: str | None = None,
+        note: str | None = None,
     ) -> ScoreSheet:
         sheet = cls(
             sheet_id=uuid4(),
@@ -41,15 +47,27 @@ class ScoreSheet(Aggregate):
             scores=dict(scores),
             recorded_at=now,
             updated_at=now,
+            comment=comment or "",
+            note=note or "",
         )
         sheet.events.append(events.ScoreRecorded(sheet, rubric))
         return sheet
 
-    def revise(self, scores: dict[str, int], rubric: Rubric, now: datetime) -> bool:
-        """Take new scores; returns whether they changed anything."""
-        if scores == self.scores:
+    def revise(
+        self,
+        scores: dict[str, int],
+        rubric: Rubric,
+        now: datetime,
+        comment: str | None = None,
+        note: str | None = None,
+    ) -> bool:
+        """Take new scores (and comment and note, where given); returns whether
+        they changed anything."""
+        comment = self.comment if comment is None else comment
+        note = self.note if note is None else note
+        if (scores, comment, note) == (self.scores, self.comment, self.note):
             return False
-        self.scores = dict(scores)
+        self.scores, self.comment, self.note = dict(scores), comment, note
         self.updated_at = now
         self.events.append(events.ScoreRecorded(self, rubric))
         return True

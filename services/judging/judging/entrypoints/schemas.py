@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from shared.kernel.i18n import Language
-from shared.platform.schemas import Name, Reason, ShortText
+from shared.platform.schemas import LongText, Name, Reason, ShortText
 
 from ..domain.assignment import Assignment
 from ..domain.edition import Abstention, Affiliations, Edition
@@ -108,6 +108,18 @@ class ScoreSheetIn(Input):
     scores: dict[CriterionId, Score] = Field(
         examples=[{"tema": 90, "kreativitas": 85, "teknis": 80, "promosi_umkm": 88}], max_length=10
     )
+    comment: LongText | None = Field(
+        default=None, description="to the KIM, shown in its feedback after the announcement; absent keeps it"
+    )
+    note: LongText | None = Field(
+        default=None, description="for the panel and staff, never shown to the KIM; absent keeps it"
+    )
+    revision: int | None = Field(
+        default=None,
+        ge=0,
+        description="the sheet's revision last read (0: none yet); a sheet changed since is refused "
+        "(409 sheet_stale) instead of overwritten",
+    )
 
     def command(self, edition_id: UUID, entry_id: UUID, judge_id: UUID) -> RecordScoreSheet:
         return RecordScoreSheet(
@@ -115,7 +127,12 @@ class ScoreSheetIn(Input):
         )
 
 
-class SheetCorrectionIn(ScoreSheetIn):
+class SheetCorrectionIn(Input):
+    """Staff correct the scores of a final sheet; its comment and note stay the judge's."""
+
+    scores: dict[CriterionId, Score] = Field(
+        examples=[{"tema": 90, "kreativitas": 85, "teknis": 80, "promosi_umkm": 88}], max_length=10
+    )
     reason: Reason = Field(examples=["Juri salah ketik nilai teknis (85, bukan 58)."])
 
     def command(self, edition_id: UUID, entry_id: UUID, judge_id: UUID) -> CorrectScoreSheet:
@@ -219,6 +236,8 @@ class ScoreSheetPublic(Public):
     judge_id: UUID
     scores: dict[str, int]
     total: float = Field(description="weighted total, 0-100")
+    comment: str = Field(description="to the KIM")
+    note: str = Field(description="for the panel and staff")
     revision: int
     recorded_at: datetime
     updated_at: datetime
@@ -250,12 +269,16 @@ class EntryJudgingPublic(Public):
 
 
 class JudgeViewPublic(Public):
-    """An entry as its judge sees it; judging blind, without the KIM."""
+    """An entry as its judge sees it, with the film to watch; judging blind, without the KIM."""
 
     entry_id: UUID
     title: str
     kim_name: str | None
     kelurahan: RegionPublic | None
+    video_url: str = Field(description="as the KIM submitted it; empty for entries kept before it was")
+    synopsis: str
+    duration_seconds: int
+    umkm_featured: list[str]
 
 
 class AssignedEntryPublic(Public):

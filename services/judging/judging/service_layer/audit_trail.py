@@ -60,9 +60,9 @@ def _records(event: object) -> list[AuditRecord]:
                 for assigned in assignment.entries
             ]
         case events.SheetFilled(edition, sheet, by):
-            return [_sheet(edition, sheet, by, "sheet_filled", None)]
+            return [_sheet(edition, sheet, by, "sheet_filled", None, **_keyed_in(edition, sheet, by))]
         case events.SheetRevised(edition, sheet, before, by):
-            return [_sheet(edition, sheet, by, "sheet_revised", before)]
+            return [_sheet(edition, sheet, by, "sheet_revised", before, **_keyed_in(edition, sheet, by))]
         case events.SheetCorrected(edition, sheet, before, reason, by):
             return [_sheet(edition, sheet, by, "sheet_corrected", before, reason=reason)]
         case events.EntryLeftCompetition(edition, entry, reason, by, at):
@@ -163,6 +163,14 @@ def _records(event: object) -> list[AuditRecord]:
                 )
             ]
     return []
+
+
+def _keyed_in(edition: Edition, sheet: ScoreSheet, by: str) -> dict[str, object]:
+    """A judge's sheet filled by staff is their paper sheet keyed in: the trail says so, and for whom."""
+    if not by.startswith("staff:") and by != "staff":
+        return {}
+    judge = next((j for j in edition.judges if j.judge_id == sheet.judge_id), None)
+    return {"paper_sheet_of": judge.name if judge else str(sheet.judge_id)}
 
 
 def _record(

@@ -45,12 +45,20 @@ class AssignEntries:
 
 @dataclass(frozen=True, kw_only=True)
 class RecordScoreSheet:
-    """A judge fills or revises their sheet for an entry."""
+    """A judge fills or revises their sheet for an entry (or staff key in a
+    judge's paper sheet)."""
 
     edition_id: UUID
     entry_id: UUID
     judge_id: UUID
     scores: dict[str, int]
+    #: To the KIM, shown with its feedback after the announcement; None keeps it.
+    comment: str | None = None
+    #: For the panel and staff only; None keeps it.
+    note: str | None = None
+    #: The sheet's revision the caller last read (0: none yet); a sheet changed
+    #: since, e.g. in another tab, is refused instead of overwritten.
+    revision: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

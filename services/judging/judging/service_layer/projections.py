@@ -17,7 +17,16 @@ from .unit_of_work import JudgingUnitOfWork
 FROM_REGISTRY = {"title", "awarded_ranks", "revision"}
 #: What judging keeps of an entry from submissions and takes again from each
 #: newer revision (`Entry.apply`), besides its kelurahan; the rest never changes.
-FROM_SUBMISSIONS = {"kim_name", "title", "status", "revision"}
+FROM_SUBMISSIONS = {
+    "kim_name",
+    "title",
+    "status",
+    "revision",
+    "video_url",
+    "synopsis",
+    "duration_seconds",
+    "umkm_featured",
+}
 
 
 async def record_edition(uow: JudgingUnitOfWork, event: c.EditionPublished | c.EditionUpdated) -> bool:
@@ -63,6 +72,8 @@ async def record_entry(
                 edition_id=details.edition_id,
                 kim_id=details.kim_id,
                 submitted_at=details.submitted_at,
+                # Rebuilt after a reset (`PROJECTIONS`): the sheets are still here.
+                scored_by=[sheet.judge_id for sheet in await uow.sheets.of_entry(details.entry_id)],
                 **kept,
             )
             entry.reassess(edition.requirement(entry))

@@ -125,6 +125,9 @@ async def record_score(
             scores=command.scores,
             by=actor or str(command.judge_id),
             now=clock(),
+            comment=command.comment,
+            note=command.note,
+            revision=command.revision,
         )
         if existing is None:
             uow.sheets.add(sheet)
