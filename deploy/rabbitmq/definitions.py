@@ -11,6 +11,10 @@ Generated from the code, so they cannot drift from it:
   produces (a topic permission), and to the default exchange, through which a
   replay (`POST /outbox/replay`) and a dead-letter requeue send to one queue;
   read its own queue and its own dead-letter queue, if it consumes one;
+- one user for the console, which only listens: it declares, binds and reads its
+  own exclusive `console.live.*` queues (one per process, see `LiveQueue`), reads
+  `kim.events` to bind them, for the routing keys of the events it shows live,
+  and writes nothing anywhere;
 - an administrator for the management UI.
 
 Passwords and the administrator's name are `{{VARIABLE}}` placeholders that
@@ -31,11 +35,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from shared.platform.messaging.topology import CONSUMER_QUEUES, DEAD_LETTERS, EVENTS
+from shared.platform.messaging.topology import CONSOLE_LIVE, CONSUMER_QUEUES, DEAD_LETTERS, EVENTS
 
 TEMPLATE = Path(__file__).with_name("definitions.template.json")
 
 SERVICES = ("registry", "submissions", "judging", "notifications")
+#: The console's user: a listener on its own live queues only.
+CONSOLE = "console"
 VHOST = "/"
 #: The nameless default exchange, as permissions name it.
 DEFAULT_EXCHANGE = "amq.default"
@@ -96,6 +102,27 @@ def definitions() -> dict[str, Any]:
                 "read": "^$",
             }
         )
+    live_queues = "^" + CONSOLE_LIVE.prefix.replace(".", r"\.") + r"\..+$"
+    users.append({"name": CONSOLE, "password": password_placeholder(CONSOLE), "tags": ""})
+    permissions.append(
+        {
+            "user": CONSOLE,
+            "vhost": VHOST,
+            "configure": live_queues,
+            # Binding a queue needs write on the queue and read on the exchange.
+            "write": live_queues,
+            "read": "^(" + EVENTS.name.replace(".", r"\.") + "|" + live_queues[1:-1] + ")$",
+        }
+    )
+    topic_permissions.append(
+        {
+            "user": CONSOLE,
+            "vhost": VHOST,
+            "exchange": EVENTS.name,
+            "write": "^$",
+            "read": exactly(sorted({event.event_type for event in CONSOLE_LIVE.handles})),
+        }
+    )
     exchanges = [
         {
             "name": exchange.name,

@@ -511,7 +511,9 @@ def test_the_console_holds_no_database_credentials_nor_another_services_secrets(
     assert "CONSOLE_SESSION_SECRET" in console
     assert not {name for name in console if name.startswith("MONGO_")}, "the console has no database"
     for other in (*INFRASTRUCTURE, *APP_SERVICES):
-        assert not (console & held(other)) - {"AUTH_TOKEN_SECRET"}, f"the console shares {other}'s secrets"
+        # The broker holds the console's broker password to make its user, as for every service.
+        own = {"AUTH_TOKEN_SECRET", *({"RABBITMQ_CONSOLE_PASSWORD"} if other == "rabbitmq" else set())}
+        assert not (console & held(other)) - own, f"the console shares {other}'s secrets"
 
 
 def test_console_environment_names_are_fields_of_its_settings(compose: dict[str, Any]) -> None:
@@ -720,14 +722,35 @@ def test_the_broker_has_one_administrator_and_a_plain_user_per_service(
 ) -> None:
     users = {u["name"]: u for u in broker_definitions["users"]}
     admin = "{{RABBITMQ_ADMIN_USER}}"
-    assert set(users) == {admin, *APP_SERVICES}
+    assert set(users) == {admin, *APP_SERVICES, CONSOLE}
     assert users[admin]["tags"] == "administrator"
-    for name in APP_SERVICES:
+    for name in (*APP_SERVICES, CONSOLE):
         assert users[name]["tags"] == "", f"{name} must not be able to use the management UI or API"
         assert users[name]["password"] == "{{RABBITMQ_" + name.upper() + "_PASSWORD}}"
     assert example_env["RABBITMQ_ADMIN_USER"] not in {*APP_SERVICES, "guest"}
     # With definitions to import, the broker makes no default user (guest).
     assert "guest" not in users
+
+
+def test_the_consoles_broker_user_only_listens_on_its_own_live_queues(
+    broker_definitions: dict[str, Any],
+) -> None:
+    from shared.platform.messaging.topology import CONSOLE_LIVE
+
+    permissions = user_entry(broker_definitions, "permissions", CONSOLE)
+    topics = user_entry(broker_definitions, "topic_permissions", CONSOLE)
+    live_queue = f"{CONSOLE_LIVE.prefix}.1234.abcd1234"  # as console/live.py names one
+    for may in ("configure", "write", "read"):
+        assert re.fullmatch(permissions[may], live_queue), f"{may} on its live queue"
+    assert re.fullmatch(permissions["read"], "kim.events"), "binds to kim.events"
+    for other in ("kim.events", "amq.default", "judging.events", "notifications.events", "kim.dead-letters"):
+        assert not re.fullmatch(permissions["write"], other), f"the console may not write {other}"
+        assert not re.fullmatch(permissions["configure"], other), f"the console may not configure {other}"
+    for queue in ("judging.events", "notifications.events.dead-letters"):
+        assert not re.fullmatch(permissions["read"], queue), f"the console may not read {queue}"
+    assert topics["write"] == "^$"
+    assert re.fullmatch(topics["read"], "notification.delivered")
+    assert not re.fullmatch(topics["read"], "winner.announced")
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)
