@@ -242,14 +242,14 @@ async def test_staff_run_an_edition_from_draft_to_closed_and_manage_kims_enrolme
     await look(page, "staff-account-new")
     await page.get_by_label("Nama lengkap").fill(f"Juri {run}")
     await page.get_by_label("Alamat email").fill(judge_email)
-    await page.get_by_label("Kata sandi awal").fill("kata-sandi-juri-1")
+    await page.get_by_label("Kata sandi pertama").fill("kata-sandi-juri-1")
     await page.get_by_role("button", name="Buka akun ini").click()  # no role chosen
     await expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
         "Pilih apakah akun ini untuk staf atau juri."
     )
     await look(page, "staff-account-errors", both=False)
     await page.get_by_role("radio", name="Juri").check()
-    await page.get_by_label("Kata sandi awal").fill("kata-sandi-juri-1")
+    await page.get_by_label("Kata sandi pertama").fill("kata-sandi-juri-1")
     await page.get_by_role("button", name="Buka akun ini").click()
     await expect(page.get_by_role("status")).to_have_text("Akun sudah dibuka.")
     await page.get_by_role("button", name=f"Nonaktifkan – {judge_email}").click()

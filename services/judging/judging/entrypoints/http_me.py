@@ -9,7 +9,6 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from shared.kernel.principal import Forbidden
 from shared.platform.http import Caller
 
 from ..service_layer import desk, feedback
@@ -43,6 +42,5 @@ async def my_entries(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> MyDes
     "(no private notes, no judges' names)",
 )
 async def kim_feedback(edition_id: UUID, kim_id: UUID, uow: UnitOfWork, caller: Caller) -> KimFeedbackPublic:
-    if not caller.acts_for(kim_id):
-        raise Forbidden()
+    caller.require_kim(kim_id)
     return KimFeedbackPublic.of(await feedback.feedback_for(uow, edition_id, kim_id))

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from shared.kernel.principal import Forbidden
-
 from ..domain.edition import Edition, Judge
 from ..domain.entry import JudgeView
+from ..domain.errors import NotOnThisPanel
 from ..domain.score_sheet import ScoreSheet
 from .unit_of_work import JudgingUnitOfWork
 
@@ -79,7 +78,7 @@ async def my_desk(
         edition = await uow.editions.require(edition_id)
         judge = seat_of(edition, email)
         if judge is None:
-            raise Forbidden()
+            raise NotOnThisPanel()
         sheets = {s.entry_id: s for s in await uow.sheets.of_judge(edition_id, judge.judge_id)}
         entries = [
             entry
