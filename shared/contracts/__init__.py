@@ -30,6 +30,9 @@ from .judging import (
 from .notifications import DeliveryOutcome, NotificationDelivered, NotificationFailed
 from .operations import DeadLetter, MessageDeadLettered
 from .registry import (
+    AccountChanged,
+    AccountDetails,
+    AccountOpened,
     EditionDetails,
     EditionPublished,
     EditionRules,
@@ -71,6 +74,8 @@ CATALOG: dict[tuple[str, int], EventClass] = {
         EnrolmentRequested,
         EnrolmentApproved,
         EnrolmentRejected,
+        AccountOpened,
+        AccountChanged,
         JudgeAppointed,
         JudgeRemoved,
         JudgeAssigned,

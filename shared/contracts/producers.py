@@ -25,6 +25,8 @@ PRODUCED_BY: dict[str, tuple[type[Envelope], ...]] = {
         r.EnrolmentRequested,
         r.EnrolmentApproved,
         r.EnrolmentRejected,
+        r.AccountOpened,
+        r.AccountChanged,
     ),
     "submissions": (s.EntrySubmitted, s.EntryRevised, s.EntryWithdrawn, s.EntryDisqualified),
     "judging": (

@@ -1,4 +1,4 @@
-"""Events the registry publishes: KIMs, editions, enrolments."""
+"""Events the registry publishes: KIMs, editions, enrolments, accounts."""
 
 from __future__ import annotations
 
@@ -135,3 +135,31 @@ class EnrolmentRejected(Envelope[EnrolmentDetails]):
     """The KIM may not submit entries to the edition; `reason` says why."""
 
     event_type = "enrolment.rejected"
+
+
+class AccountDetails(Payload):
+    """An account as it now stands (never its password). Notifications makes each account a
+    recipient from these; every service honours `token_version` when it checks a token."""
+
+    account_id: UUID
+    email: str
+    name: str
+    role: Literal["staff", "judge", "kim_rep"]
+    kim_id: UUID | None = Field(default=None, description="The KIM a representative acts for.")
+    disabled: bool
+    token_version: int = Field(
+        default=0, description="Grows when the account's sessions are revoked; older tokens are refused."
+    )
+    revision: int = Field(description="Grows by one with every change; consumers keep the highest.")
+
+
+class AccountOpened(Envelope[AccountDetails]):
+    """An account exists: staff opened it, or a KIM registered with its representative's account."""
+
+    event_type = "account.opened"
+
+
+class AccountChanged(Envelope[AccountDetails]):
+    """An account changed: its email or name, disabled or enabled, or its sessions revoked."""
+
+    event_type = "account.changed"

@@ -116,3 +116,30 @@ async def test_submissions_close_by_themselves_at_the_deadline(settings: Setting
         assert (edition["status"], edition["closed_by"]) == ("submissions_closed", "deadline")
         late = await api.post(f"/editions/{edition_id}/submissions-closure")
         assert (late.status_code, late.json()["error"]["code"]) == (409, "submissions_already_closed")
+
+
+async def test_accounts_are_published_as_they_open_and_change_never_with_a_password(
+    settings: Settings, tap: EventTap
+) -> None:
+    async with serving(create_app(settings), "registry") as api:
+        body = {"email": "Juri1@Example.id", "name": "Bu Juri", "role": "judge", "password": "rahasia-juri-1"}
+        opened = await api.post("/accounts", json=body, headers={"X-Correlation-ID": "acc-1"})
+        assert opened.status_code == 201, opened.text
+        account_id = opened.json()["account_id"]
+        assert (await api.post(f"/accounts/{account_id}/disable")).status_code == 200
+        assert (await api.post(f"/accounts/{account_id}/disable")).status_code == 200  # again: no change
+        assert (await api.post(f"/accounts/{account_id}/enable")).status_code == 200
+
+        await tap.wait_for("account.changed", count=2)
+        told = [(e.type, e.data["disabled"], e.data["token_version"]) for e in tap.events]
+        assert told == [
+            ("account.opened", False, 0),
+            ("account.changed", True, 1),
+            ("account.changed", False, 1),
+        ]
+        first = tap.events[0]
+        assert first.correlation_id == "acc-1"
+        assert first.data["account_id"] == account_id
+        assert first.data["email"] == "juri1@example.id" and first.data["role"] == "judge"
+        assert [e.data["revision"] for e in tap.events] == sorted({e.data["revision"] for e in tap.events})
+        assert not any("password" in key for e in tap.events for key in e.data)

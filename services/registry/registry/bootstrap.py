@@ -28,6 +28,8 @@ PRODUCES = (
     c.EnrolmentRequested,
     c.EnrolmentApproved,
     c.EnrolmentRejected,
+    c.AccountOpened,
+    c.AccountChanged,
 )
 
 

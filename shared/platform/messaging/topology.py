@@ -81,10 +81,15 @@ JUDGING = ConsumerQueue(
 )
 
 # Staff may subscribe to any event of the catalog except the notifications
-# service's own reports, which would otherwise notify about notifying.
+# service's own reports, which would otherwise notify about notifying, and the
+# accounts (who is told, not what happened).
 NOTIFICATIONS = ConsumerQueue(
     "notifications.events",
-    handles=tuple(event for event in c.CATALOG.values() if not event.event_type.startswith("notification.")),
+    handles=tuple(
+        event
+        for event in c.CATALOG.values()
+        if not event.event_type.startswith(("notification.", "account."))
+    ),
 )
 
 CONSUMER_QUEUES = (SUBMISSIONS, JUDGING, NOTIFICATIONS)

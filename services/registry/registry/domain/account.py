@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 from shared.kernel.aggregate import Aggregate
 from shared.kernel.principal import Principal, Role
 
+from . import events
 from .errors import KimRequiredForRepresentative, NoKimForRole
 
 
@@ -31,6 +32,8 @@ class Account(Aggregate):
     password_hash: str
     created_at: datetime
     active: bool = True
+    #: Grows when everything issued to the account so far must stop working.
+    token_version: int = 0
 
     @classmethod
     def open(
@@ -47,7 +50,7 @@ class Account(Aggregate):
             raise KimRequiredForRepresentative()
         if role != "kim_rep" and kim_id is not None:
             raise NoKimForRole(role=role)
-        return cls(
+        account = cls(
             account_id=uuid4(),
             email=email_key(email),
             name=name.strip(),
@@ -56,17 +59,32 @@ class Account(Aggregate):
             password_hash=password_hash,
             created_at=now,
         )
+        account.events.append(events.AccountOpened(account))
+        return account
 
     @property
     def disabled(self) -> bool:
         return not self.active
 
+    @property
+    def revision(self) -> int:
+        """Grows by one with every change (the version the account is stored at)."""
+        return self.version
+
     def disable(self) -> None:
-        """Staff stop an account: it can neither log in nor renew a session."""
+        """Staff stop an account: it can neither log in nor renew a session, and what
+        was issued to it stops working."""
+        if not self.active:
+            return
         self.active = False
+        self.token_version += 1
+        self.events.append(events.AccountChanged(self))
 
     def enable(self) -> None:
+        if self.active:
+            return
         self.active = True
+        self.events.append(events.AccountChanged(self))
 
     def principal(self) -> Principal:
         return Principal(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .account import Account
     from .edition import Edition
     from .enrolment import Enrolment
     from .kim import Kim
@@ -55,3 +56,13 @@ class EnrolmentApproved:
 @dataclass(frozen=True)
 class EnrolmentRejected:
     enrolment: Enrolment
+
+
+@dataclass(frozen=True)
+class AccountOpened:
+    account: Account
+
+
+@dataclass(frozen=True)
+class AccountChanged:
+    account: Account

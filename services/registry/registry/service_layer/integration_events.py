@@ -7,6 +7,7 @@ from __future__ import annotations
 from shared import contracts as c
 
 from ..domain import events
+from ..domain.account import Account
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment
 from ..domain.kim import Kim
@@ -34,6 +35,10 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload]:
             return c.EnrolmentApproved, enrolment_details(enrolment)
         case events.EnrolmentRejected(enrolment):
             return c.EnrolmentRejected, enrolment_details(enrolment)
+        case events.AccountOpened(account):
+            return c.AccountOpened, account_details(account)
+        case events.AccountChanged(account):
+            return c.AccountChanged, account_details(account)
     raise TypeError(f"no integration event for {event!r}")
 
 
@@ -49,3 +54,8 @@ def edition_details(edition: Edition) -> c.EditionDetails:
 
 def enrolment_details(enrolment: Enrolment) -> c.EnrolmentDetails:
     return c.EnrolmentDetails.model_validate(enrolment, from_attributes=True)
+
+
+def account_details(account: Account) -> c.AccountDetails:
+    """The account as it now stands, never its password hash."""
+    return c.AccountDetails.model_validate(account, from_attributes=True)
