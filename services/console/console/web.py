@@ -62,6 +62,11 @@ FLASHES = {
     "dead_letter_requeued": N_("The message is sent back to its queue."),
     "marked_read": N_("Marked as read."),
     "notifications_on": N_("Notifications are on: new ones appear in your inbox."),
+    # The KIM portal (pages/kim.py)
+    "enrolment_requested": N_("Your enrolment is sent; staff will check it."),
+    "entry_submitted": N_("Your entry is received."),
+    "entry_revised": N_("Your entry is changed."),
+    "entry_withdrawn": N_("Your entry is withdrawn."),
     "sheet_saved": N_("Your score sheet is saved. You can still revise it until judging completes."),
 }
 
