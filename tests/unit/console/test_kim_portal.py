@@ -25,7 +25,7 @@ NOW = datetime(2024, 8, 1, 3, 0, tzinfo=UTC)
 EDITION_ID = "0b6c9f0e-3f55-4a8e-9a55-0d8f5c2b1a11"
 KIM = str(uuid4())
 OTHER_KIM = str(uuid4())
-EDITION = {
+EDITION: dict[str, Any] = {
     "edition_id": EDITION_ID,
     "title": "Lomba Video Pendek KIM 2024",
     "theme": "Promosi UMKM Kota Malang",
@@ -108,7 +108,7 @@ class World:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path, method = request.url.path, request.method
-        body = json.loads(request.content) if request.content else None
+        body: Any = json.loads(request.content) if request.content else None
         service = {"registry": "registry", 8002: "submissions", 8003: "judging"}.get(
             request.url.host if request.url.host == "registry" else request.url.port, "notifications"
         )
