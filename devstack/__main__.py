@@ -20,9 +20,9 @@ import sys
 import threading
 from pathlib import Path
 
-from .demo import DemoError, judge_login, replay_2024, report, wait_for
+from .demo import DemoError, judge_login, kim_login, replay_2024, report, wait_for
 from .mail_sink import MailSink
-from .malang_2024 import JUDGES
+from .malang_2024 import JUDGES, KIMS
 from .rabbitmq import installed as rabbitmq_installed
 from .stack import Credentials, LocalStack
 from .webhook_sink import WebhookSink
@@ -106,6 +106,17 @@ def judge_logins() -> str:
     return "\n".join(lines)
 
 
+def kim_logins() -> str:
+    """A KIM representative's login: its portal (/kim) with its entry and its 1st place."""
+    login = kim_login(1)
+    return "\n".join(
+        [
+            "A KIM's representative signs in at the same page, to the KIM portal:",
+            f"  {KIMS[0].name:<14} {login.email} / {login.password}",
+        ]
+    )
+
+
 def demo(workdir: Path) -> int:
     description_path = workdir / "stack.json"
     if not description_path.exists():
@@ -134,6 +145,7 @@ def demo(workdir: Path) -> int:
     asyncio.run(wait_for(lambda: len(list(hookdir.glob("*.json"))), expected))
     print(report(outcome, mail=_mail(maildir), webhooks=_webhooks(hookdir)))
     print(judge_logins())
+    print(kim_logins())
     return 0
 
 

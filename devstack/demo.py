@@ -80,6 +80,16 @@ def judge_login(number: int) -> Credentials:
     return Credentials(f"juri{number}@kim-malang.example", demo_password(f"juri{number}"))
 
 
+def kim_login(number: int) -> Credentials:
+    """The representative of the demo's KIM number `number` (from 1, in the order of KIMS)."""
+    email = kim_address(number)
+    return Credentials(email, demo_password(email))
+
+
+def kim_address(number: int) -> str:
+    return f"kim{number:02d}@kim-malang.example"
+
+
 async def log_in(registry: Api, who: Credentials) -> dict[str, str]:
     session = await registry.call("POST", "/auth/login", json={"email": who.email, "password": who.password})
     return {"Authorization": f"Bearer {session['access_token']}"}
@@ -151,7 +161,7 @@ async def replay_2024(
         representatives: dict[str, dict[str, str]] = {}
         anonymous = {"Authorization": ""}
         for number, demo_kim in enumerate(KIMS, start=1):
-            kim_email = f"kim{number:02d}@kim-malang.example"
+            kim_email = kim_address(number)
             kim = await registry.call(
                 "POST",
                 "/kims",

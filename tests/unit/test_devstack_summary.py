@@ -48,3 +48,12 @@ def test_the_demo_prints_the_judges_logins_it_made() -> None:
     for number, line in enumerate(lines[1:], start=1):
         assert f"juri{number}@kim-malang.example / {demo_password(f'juri{number}')}" in line
     assert "Ayu Larasati" in lines[1]
+
+
+def test_the_demo_prints_kim_pasreh_jayas_representatives_login() -> None:
+    from devstack.__main__ import kim_logins
+    from devstack.demo import demo_password
+
+    lines = kim_logins().splitlines()
+    assert len(lines) == 2 and "KIM Pasreh Jaya" in lines[1]
+    assert f"kim01@kim-malang.example / {demo_password('kim01@kim-malang.example')}" in lines[1]
