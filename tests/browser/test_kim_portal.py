@@ -94,6 +94,7 @@ async def test_enrol_be_approved_submit_with_a_preview_and_revise(
     await expect(card.get_by_text("Belum mendaftar")).to_be_visible()
     await card.get_by_role("link", name=PORTAL_TITLE).click()
     await page.get_by_role("button", name="Daftar ikut lomba").click()
+    await expect(page).to_have_url(re.compile(f"/kim/lomba/{edition_id}$"), timeout=20_000)
     await expect(page.get_by_role("status").filter(has_text="Pendaftaran Anda sudah dikirim")).to_be_visible()
     await expect(page.get_by_text("Pendaftaran menunggu persetujuan staf").first).to_be_visible()
     await check_accessibility(page)
@@ -131,6 +132,9 @@ async def test_enrol_be_approved_submit_with_a_preview_and_revise(
     await expect(page.get_by_label("Judul film")).to_have_value("Topeng Malangan Tahun Ini")
     await page.get_by_label("Judul film").fill("Topeng Malangan, Versi Kedua")
     await page.get_by_role("button", name="Simpan perubahan").click()
+    # Saving calls submissions, then the status page reads three services: on a busy machine
+    # that can take longer than expect's 5 s.
+    await expect(page).to_have_url(re.compile(f"/kim/lomba/{edition_id}$"), timeout=20_000)
     await expect(page.get_by_text("Karya diterima (revisi 2)").first).to_be_visible()
     await expect(page.get_by_text("Topeng Malangan, Versi Kedua")).to_be_visible()
     await check_accessibility(page)
