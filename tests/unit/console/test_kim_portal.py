@@ -243,23 +243,70 @@ async def test_an_approved_enrolment_leads_to_the_entry_form() -> None:
     assert "disetujui" in page.text and f'href="/kim/lomba/{EDITION_ID}/karya"' in page.text
 
 
+def film_check(status: str, seconds: int | None = None, reason: str | None = None) -> dict[str, Any]:
+    """As submissions answers it (`FilmCheckPublic`)."""
+    return {
+        "status": status,
+        "duration_seconds": seconds,
+        "host_title": "Topeng Malangan (film pendek)" if seconds else None,
+        "checked_at": None if status == "pending" else "2024-07-04T01:01:00+00:00",
+        "reason": reason,
+    }
+
+
 async def test_an_entry_received_shows_its_revision_film_and_the_film_check() -> None:
-    check = {"status": "ok", "duration_seconds": 253, "title": "Topeng", "reason": None}
+    check = film_check("ok", 253)
     page = await status_page(
         World(enrolments=[enrolment("approved")], entries=[entry(revision=2, film_check=check)])
     )
     assert "Karya diterima (revisi 2)" in page.text and "Topeng Malangan" in page.text
     assert "https://www.youtube-nocookie.com/embed/abc123XYZ" in page.text
     assert "Durasi terbaca: 4 menit 13 detik" in page.text
+    assert "Topeng Malangan (film pendek)" in page.text
     assert "Ubah karya" in page.text and "Tarik karya" in page.text
 
 
-async def test_a_link_that_did_not_answer_says_staff_will_check_and_no_check_is_tolerated() -> None:
-    check = {"status": "needs_review", "duration_seconds": None, "title": None, "reason": "timeout"}
+@pytest.mark.parametrize(
+    ("check", "said"),
+    [
+        (film_check("needs_review", reason="unreachable"), "Tautan tidak dapat dibuka; staf akan memeriksa"),
+        (film_check("needs_review", reason="link_refused"), "Tautan tidak dapat dibuka; staf akan memeriksa"),
+        (
+            film_check("needs_review", 400, reason="too_long"),
+            "Durasi terbaca: 6 menit 40 detik. Film lebih panjang dari batas lomba; staf akan memeriksa",
+        ),
+        (
+            film_check("needs_review", reason="duration_unknown"),
+            "Durasi film tidak dapat dibaca dari tautannya",
+        ),
+        (film_check("pending"), "Durasi film sedang dibaca dari tautannya"),
+    ],
+)
+async def test_a_film_check_that_needs_staff_or_is_pending_says_so(check: dict[str, Any], said: str) -> None:
     page = await status_page(World(enrolments=[enrolment("approved")], entries=[entry(film_check=check)]))
-    assert "Tautan tidak dapat dibuka; staf akan memeriksa" in page.text
+    assert said in page.text
+
+
+async def test_without_a_film_check_the_entry_shows_without_one() -> None:
     without = await status_page(World(enrolments=[enrolment("approved")], entries=[entry()]))
     assert "Pemeriksaan film" not in without.text and "Karya diterima (revisi 1)" in without.text
+
+
+async def test_a_disqualified_entry_shows_the_reason_and_offers_no_change() -> None:
+    disqualified = entry("disqualified", disqualification_reason="Film memuat iklan rokok.")
+    page = await status_page(World(enrolments=[enrolment("approved")], entries=[disqualified]))
+    assert "Karya didiskualifikasi" in page.text and "Film memuat iklan rokok." in page.text
+    assert "Ubah karya" not in page.text and "Tarik karya" not in page.text
+
+
+async def test_the_status_page_in_english_has_no_indonesian_of_its_own() -> None:
+    world = World(enrolments=[enrolment("requested")])
+    async with kim_browser(world) as browser:
+        await browser.get("/bahasa/en?kembali=/kim")
+        page = await browser.get(f"/kim/lomba/{EDITION_ID}")
+    main = page.text.split("<main", 1)[1]
+    assert 'lang="en"' in page.text and "Enrolment waiting for staff approval" in main
+    assert "Pendaftaran" not in main and "Kembali" not in main
 
 
 async def test_a_withdrawn_entry_may_be_followed_by_a_new_one() -> None:

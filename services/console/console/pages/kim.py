@@ -324,6 +324,7 @@ async def _status_page(
         entry=entry,
         film=film,
         film_check=film_check_text(entry),
+        film_title=film_title_on_host(entry),
         errors=errors or {},
     )
 
@@ -342,18 +343,40 @@ async def enrol(request: Request, edition_id: UUID, visitor: KimRep, services: S
 
 
 def film_check_text(entry: dict[str, Any] | None) -> str | None:
-    """What the submissions service found at the film's link, in words (None: nothing yet)."""
+    """What the submissions service found at the film's link, in words (None: nothing yet,
+    or submissions does not check films). Its shape: status pending | ok | needs_review,
+    duration_seconds, the host's title, and for needs_review a reason."""
     check = (entry or {}).get("film_check")
     if not check:
         return None
-    if check.get("status") == "ok" and check.get("duration_seconds"):
-        seconds = int(check["duration_seconds"])
-        return gettext(
-            "Duration read: %(minutes)d min %(seconds)d s", minutes=seconds // 60, seconds=seconds % 60
+    seconds = check.get("duration_seconds")
+    read = (
+        gettext(
+            "Duration read: %(minutes)d min %(seconds)d s",
+            minutes=int(seconds) // 60,
+            seconds=int(seconds) % 60,
         )
+        if seconds
+        else None
+    )
+    if check.get("status") == "ok":
+        return read or gettext("The link opens.")
     if check.get("status") == "needs_review":
-        return gettext("The link could not be opened; staff will check it.")
+        reason = check.get("reason")
+        if reason == "too_long":
+            said = gettext("The film is longer than the competition allows; staff will check it.")
+        elif reason == "duration_unknown":
+            said = gettext("The film's length could not be read from its link; staff will check it.")
+        else:
+            said = gettext("The link could not be opened; staff will check it.")
+        return f"{read}. {said}" if read else said
     return gettext("The film's length is being read from its link.")
+
+
+def film_title_on_host(entry: dict[str, Any] | None) -> str | None:
+    check = (entry or {}).get("film_check") or {}
+    title = check.get("host_title") or check.get("title")
+    return str(title) if title else None
 
 
 # --- the entry form -----------------------------------------------------------------------------
