@@ -54,6 +54,9 @@ class ConsumerQueue:
         return RabbitQueue(self.dead_letter_name, queue_type=QueueType.QUORUM, durable=True)
 
 
+# The registry records on each KIM the places it won in the registry's own editions.
+REGISTRY = ConsumerQueue("registry.events", handles=(c.WinnerAnnounced,))
+
 SUBMISSIONS = ConsumerQueue(
     "submissions.events",
     handles=(
@@ -87,7 +90,7 @@ NOTIFICATIONS = ConsumerQueue(
     handles=tuple(event for event in c.CATALOG.values() if not event.event_type.startswith("notification.")),
 )
 
-CONSUMER_QUEUES = (SUBMISSIONS, JUDGING, NOTIFICATIONS)
+CONSUMER_QUEUES = (REGISTRY, SUBMISSIONS, JUDGING, NOTIFICATIONS)
 
 
 @dataclass(frozen=True)
