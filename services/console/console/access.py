@@ -83,5 +83,9 @@ ROUTES: dict[Endpoint, Rule] = {
     ("POST", "/juri/{edition_id}/karya/{entry_id}"): JUDGE,
     ("GET", "/kim"): KIM_REP,
     ("GET", "/kim/nilai"): KIM_REP,
+    # The KIM's profile: its representative edits it, anyone reads it (pages/kim_profile.py).
+    ("GET", "/kim/profil"): KIM_REP,
+    ("POST", "/kim/profil"): KIM_REP,
+    ("GET", "/profil-kim/{kim_id}"): EVERYONE,
     ("GET", "/kim/nilai/{edition_id}"): KIM_REP,
 }

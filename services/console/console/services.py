@@ -64,6 +64,9 @@ class ServiceClient:
     async def put(self, path: str, caller: Caller, **kwargs: Any) -> Any:
         return await self.request("PUT", path, caller, **kwargs)
 
+    async def patch(self, path: str, caller: Caller, **kwargs: Any) -> Any:
+        return await self.request("PATCH", path, caller, **kwargs)
+
     async def delete(self, path: str, caller: Caller, **kwargs: Any) -> Any:
         return await self.request("DELETE", path, caller, **kwargs)
 

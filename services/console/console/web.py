@@ -62,6 +62,10 @@ FLASHES = {
     "dead_letter_requeued": N_("The message is sent back to its queue."),
     "marked_read": N_("Marked as read."),
     "notifications_on": N_("Notifications are on: new ones appear in your inbox."),
+    # The KIM's profile (pages/kim_profile.py)
+    "profile_saved": N_(
+        "Your KIM's profile is saved. It shows on its public page once staff have verified the KIM."
+    ),
     "sheet_saved": N_("Your score sheet is saved. You can still revise it until judging completes."),
 }
 
