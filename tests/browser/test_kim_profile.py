@@ -92,8 +92,12 @@ async def test_a_representative_fills_the_profile_and_the_public_page_shows_it_w
 
     await page.get_by_role("link", name="Lihat halaman publik KIM Anda").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("KIM Pasreh Jaya")
-    for shown in ("Dewi Kartika", "Wirausaha muda", "Pojok Baca Topeng", "Percetakan Arjuno", "iklan web"):
-        await expect(page.get_by_text(shown, exact=True).first).to_be_visible()
+    member = page.get_by_role("row", name="Dewi Kartika Anggota Wirausaha muda")
+    await expect(member).to_be_visible()
+    await expect(page.get_by_role("heading", name="Pojok Baca Topeng (sejak 2022)", level=3)).to_be_visible()
+    await expect(
+        page.get_by_role("listitem").filter(has_text="Percetakan Arjuno – iklan web")
+    ).to_be_visible()
     await expect(page.get_by_text("Juara 1, Lomba Video Pendek KIM 2024")).to_be_visible()
     assert await page.locator('meta[property="og:title"]').get_attribute("content") == "KIM Pasreh Jaya"
     await fits_the_screen(page)
