@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from .malang_2024 import JUDGE_COMMENTS, JUDGES, KIMS, score_sheet
+from .malang_2024 import JUDGE_COMMENTS, JUDGES, KIMS, PROFILES, score_sheet
 from .stack import Credentials
 
 Say = Callable[[str], None]
@@ -181,6 +181,10 @@ async def replay_2024(
             representative = await log_in(registry, Credentials(kim_email, demo_password(kim_email)))
             representatives[demo_kim.name] = representative
             await registry.call("POST", f"/kims/{kim['kim_id']}/verification")
+            if demo_kim.name in PROFILES:  # its representative fills in the KIM's profile
+                await registry.call(
+                    "PATCH", f"/kims/{kim['kim_id']}", json=PROFILES[demo_kim.name], headers=representative
+                )
             enrolment = await registry.call(
                 "POST",
                 f"/editions/{edition_id}/enrolments",

@@ -218,3 +218,39 @@ def score_sheet(kim_index: int, judge_index: int) -> dict[str, int]:
 
 
 EXPECTED_PODIUM = ("KIM Pasreh Jaya", "KIM Ganjur", "KIM Mojolangu")
+
+#: The profile KIM Pasreh Jaya's representative keeps (illustrative, like the rest):
+#: members with their expertise, an innovation, a sponsor. Its 1st place in the 2024
+#: edition is added by the registry itself when the results are announced.
+PROFILES: dict[str, dict[str, list[dict[str, object]]]] = {
+    "KIM Pasreh Jaya": {
+        "members": [
+            {"name": "Siti Aminah", "role": "Ketua", "expertise": "Fasilitator masyarakat"},
+            {"name": "Bambang Hariyadi", "role": "Sekretaris", "expertise": "Wirausaha"},
+            {"name": "Wulan Sari", "role": "Anggota", "expertise": "Kader lingkungan"},
+            {"name": "Rahmat Hidayat", "role": "Anggota", "expertise": "UMKM"},
+            {"name": "Endang Lestari", "role": "Anggota", "expertise": "PKK"},
+        ],
+        "innovations": [
+            {
+                "title": "Sanggar Topeng Inklusif",
+                "description": "Perajin penyandang disabilitas belajar memahat dan mewarnai topeng Malangan, "
+                "lalu menjualnya bersama lewat media sosial KIM.",
+                "since": 2019,
+            },
+            {
+                "title": "Temu Literasi Bulanan",
+                "description": "Setiap bulan warga dan tokoh masyarakat membahas kabar kelurahan "
+                "dan memeriksa fakta.",
+                "since": 2021,
+            },
+        ],
+        "achievements": [
+            {"title": "Juara 2 Lomba Kampung Tematik", "level": "kecamatan", "year": 2023, "reward": None},
+        ],
+        "sponsors": [
+            {"name": "Sanggar Topeng Pasreh Jaya", "kind": "hadiah lomba"},
+            {"name": "Koperasi Warga Bumiayu", "kind": "sponsor"},
+        ],
+    },
+}

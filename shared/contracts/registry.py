@@ -18,6 +18,7 @@ class Region(Payload):
 class Member(Payload):
     name: str
     role: str | None = None
+    expertise: str | None = Field(default=None, description="What the member brings: 'Kader lingkungan'.")
 
 
 class KimProfile(Payload):

@@ -88,6 +88,8 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         ("GET", "/kims"): STAFF,
         ("GET", "/kims/{kim_id}"): STAFF_OR_OWN_KIM,
         ("PATCH", "/kims/{kim_id}"): STAFF_OR_OWN_KIM,
+        # A verified KIM's profile, without contact details (404 until verified).
+        ("GET", "/kims/{kim_id}/profile"): EVERYONE,
         ("POST", "/kims/{kim_id}/verification"): STAFF,
         # Published editions are public; drafts are staff's alone.
         ("GET", "/editions"): EVERYONE,

@@ -547,7 +547,7 @@ PLACEHOLDER = re.compile(r"\{\{([A-Z0-9_]+)\}\}")
 #: The default exchange, as RabbitMQ's permissions name it: replays and requeues use it.
 DEFAULT_EXCHANGE = "amq.default"
 #: Names of things no service may create, to check configure permissions against.
-FOREIGN_NAMES = ("anything", "amq.gen-x", "kim.events.copy", "registry.events")
+FOREIGN_NAMES = ("anything", "amq.gen-x", "kim.events.copy", "console.events")
 
 
 def definitions_generator() -> Any:
@@ -761,8 +761,8 @@ def test_service_broker_user_may_do_what_its_service_does_and_nothing_else(
     # What the service does, wired as it runs, is what topology.py and its contracts say.
     publishes, consumes = definitions_generator().wiring(name)
     assert (set(publishes), set(consumes)) == (needs.publishes, needs.consumes)
-    if name == "registry":
-        assert needs.consumes == set()
+    if name == "registry":  # it consumes winner.announced only, to record KIMs' achievements
+        assert needs.consumes == {"registry.events", "registry.events.dead-letters"}
 
     queues, exchanges = all_queue_names(), all_exchange_names()
     everything = queues | exchanges | set(FOREIGN_NAMES)

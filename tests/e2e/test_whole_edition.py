@@ -110,6 +110,17 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
     assert [p["rank"] for p in public["ranking"]] == list(range(1, len(KIMS) + 1))
     assert public["winners"][0]["kelurahan"]["name"] == "Bumiayu"
 
+    # The registry records the places as achievements on each KIM's public profile,
+    # beside what the demo's representative of KIM Pasreh Jaya filled in.
+    winner_profile = f"{urls['registry']}/kims/{public['winners'][0]['kim_id']}/profile"
+    async with httpx.AsyncClient() as http:
+        profile = await eventually(lambda: _won(http, winner_profile), timeout=30)
+    assert [a["title"] for a in profile["achievements"] if a["source"] == "competition"] == [
+        "Juara 1, Lomba Video Pendek KIM 2024"
+    ]
+    assert {m["expertise"] for m in profile["members"]} >= {"Kader lingkungan", "UMKM", "PKK"}
+    assert profile["innovations"] and profile["sponsors"]
+
     # The staff inbox: one notification per followed event, newest first, all unread.
     inbox = outcome.inbox
     assert len(inbox["items"]) == NOTIFIED_EVENTS and inbox["unread"] == NOTIFIED_EVENTS
@@ -147,8 +158,7 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
             assert (await http.get(f"{stack.console_url}/ready")).status_code == 200
         for url in urls.values():
             assert (await http.get(f"{url}/ready")).status_code == 200
-            if url != urls["registry"]:
-                assert (await http.get(f"{url}/dead-letters")).json() == []
+            assert (await http.get(f"{url}/dead-letters")).json() == []
 
     # The operator's replay rebuilds what submissions keeps from the registry's events.
     window = f"{urls['submissions']}/editions/{outcome.edition_id}/submission-window"
@@ -157,9 +167,15 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
         token = staff["Authorization"].removeprefix("Bearer ")
         report = await rebuild(urls["submissions"], [urls["registry"]], token=token)
         assert report["reset"]["collections"] == ["editions", "enrolments"]
-        # edition.published, .submissions_closed; enrolment.requested and .approved per KIM.
-        assert report["replayed"] == {urls["registry"]: 2 + 2 * len(KIMS)}
+        # edition.published, .submissions_closed; enrolment.requested and .approved per KIM;
+        # kim.updated for Pasreh Jaya's profile and for each of the three places won.
+        assert report["replayed"] == {urls["registry"]: 2 + 2 * len(KIMS) + 1 + len(EXPECTED_PODIUM)}
         await eventually(lambda: _same(http, window, before), timeout=30)
+
+
+async def _won(http: httpx.AsyncClient, url: str) -> dict[str, object] | None:
+    profile = (await http.get(url)).json()
+    return profile if any(a["source"] == "competition" for a in profile["achievements"]) else None
 
 
 async def _same(http: httpx.AsyncClient, url: str, expected: object) -> bool:

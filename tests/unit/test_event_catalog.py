@@ -49,8 +49,11 @@ def test_every_event_has_a_message_with_its_producers_and_consumers() -> None:
     assert messages["message.dead_lettered.v1"]["x-produced-by"] == [
         "judging",
         "notifications",
+        "registry",
         "submissions",
     ]
+    # The registry records each KIM's places in its own editions as achievements.
+    assert messages["winner.announced.v1"]["x-consumed-by"] == ["notifications.events", "registry.events"]
 
 
 def test_type_and_version_are_constants_and_the_amqp_properties_are_documented() -> None:

@@ -92,5 +92,9 @@ ROUTES: dict[Endpoint, Rule] = {
     ("GET", "/kim/lomba/{edition_id}/karya/tarik"): KIM_REP,
     ("POST", "/kim/lomba/{edition_id}/karya/tarik"): KIM_REP,
     ("GET", "/kim/nilai"): KIM_REP,
+    # The KIM's profile: its representative edits it, anyone reads it (pages/kim_profile.py).
+    ("GET", "/kim/profil"): KIM_REP,
+    ("POST", "/kim/profil"): KIM_REP,
+    ("GET", "/profil-kim/{kim_id}"): EVERYONE,
     ("GET", "/kim/nilai/{edition_id}"): KIM_REP,
 }

@@ -67,6 +67,10 @@ FLASHES = {
     "entry_submitted": N_("Your entry is received."),
     "entry_revised": N_("Your entry is changed."),
     "entry_withdrawn": N_("Your entry is withdrawn."),
+    # The KIM's profile (pages/kim_profile.py)
+    "profile_saved": N_(
+        "Your KIM's profile is saved. It shows on its public page once staff have verified the KIM."
+    ),
     "sheet_saved": N_("Your score sheet is saved. You can still revise it until judging completes."),
 }
 

@@ -1,4 +1,4 @@
-"""Wires the registry: settings → broker, MongoDB, outbox relay, deadline watcher."""
+"""Wires the registry: settings → broker, MongoDB, outbox relay, consumers, deadline watcher."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .adapters.passwords import Passwords
 from .config import Settings
 from .domain.login_throttle import LoginThrottle
 from .domain.regions import RegionCatalog
+from .entrypoints.consumers import consumers
 from .service_layer import accounts, services
 from .service_layer.integration_events import to_integration
 
@@ -76,6 +77,7 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Regist
                 system.uow(Cause.new()), clock, passwords, email=email, password=password
             ),
         )
+    runtime.broker.include_router(consumers(system.uow))
     runtime.jobs = (
         Periodic(
             "deadline-watcher",

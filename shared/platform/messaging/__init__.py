@@ -12,6 +12,7 @@ from .topology import (
     EVENTS,
     JUDGING,
     NOTIFICATIONS,
+    REGISTRY,
     SUBMISSIONS,
     ConsumerQueue,
     LiveQueue,

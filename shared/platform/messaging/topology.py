@@ -54,6 +54,9 @@ class ConsumerQueue:
         return RabbitQueue(self.dead_letter_name, queue_type=QueueType.QUORUM, durable=True)
 
 
+# The registry records on each KIM the places it won in the registry's own editions.
+REGISTRY = ConsumerQueue("registry.events", handles=(c.WinnerAnnounced,))
+
 SUBMISSIONS = ConsumerQueue(
     "submissions.events",
     handles=(
@@ -92,7 +95,7 @@ NOTIFICATIONS = ConsumerQueue(
     ),
 )
 
-CONSUMER_QUEUES = (SUBMISSIONS, JUDGING, NOTIFICATIONS)
+CONSUMER_QUEUES = (REGISTRY, SUBMISSIONS, JUDGING, NOTIFICATIONS)
 
 
 @dataclass(frozen=True)

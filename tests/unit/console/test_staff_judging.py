@@ -484,6 +484,7 @@ async def test_dead_letters_of_every_consumer_newest_first_and_requeue_needs_a_c
     }
     fake = FakeServices(
         {
+            ("registry", "GET", "/dead-letters"): httpx.Response(200, json=[]),
             ("submissions", "GET", "/dead-letters"): httpx.Response(200, json=[]),
             ("judging", "GET", "/dead-letters"): httpx.Response(200, json=[old]),
             ("notifications", "GET", "/dead-letters"): httpx.Response(200, json=[new]),

@@ -76,6 +76,7 @@ ROLES = {
 }
 #: The services that consume events, and so keep dead letters, as a person names them.
 CONSUMERS = {
+    "registry": N_("Registry (KIMs and editions)"),
     "submissions": N_("Submissions"),
     "judging": N_("Judging"),
     "notifications": N_("Notifications"),

@@ -49,11 +49,23 @@ class MongoKimRepository(Repository[Kim]):
     def to_document(cls, aggregate: Kim) -> dict[str, Any]:
         return {**super().to_document(aggregate), "name_key": name_key(aggregate.name)}
 
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Kim:
+        # Members were once plain names: read them as members with a name only.
+        members = doc.get("members") or []
+        if any(isinstance(member, str) for member in members):
+            doc = {**doc, "members": [{"name": m} if isinstance(m, str) else m for m in members]}
+        return super().from_document(doc)
+
     def duplicate(self, aggregate: Kim) -> DomainError:
         return KimNameTaken(name=aggregate.name)
 
     async def named(self, name: str) -> Kim | None:
         return await self._find_one({"name_key": name_key(name)})
+
+    async def with_competition_achievements(self, edition_id: UUID) -> list[Kim]:
+        # Only competition achievements carry an edition's id.
+        return await self._find({"achievements.edition_id": edition_id})
 
     # Last: in the annotations below it, `list` would name this method.
     async def list(self, *, verified: bool | None = None) -> list[Kim]:

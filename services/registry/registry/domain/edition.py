@@ -59,6 +59,9 @@ class Edition(Aggregate):
     published_at: datetime | None = None
     closed_at: datetime | None = None
     closed_by: Literal["staff", "deadline"] | None = None
+    #: The version of the announced results (`winner.announced`) the KIMs'
+    #: competition achievements were last recorded from.
+    results_version: int | None = None
 
     @classmethod
     def draft(
@@ -152,6 +155,14 @@ class Edition(Aggregate):
 
     def deadline_passed(self, now: datetime) -> bool:
         return self.status == "published" and self.submission_closes_at <= now
+
+    def take_results(self, version: int) -> bool:
+        """Whether announced results of this `version` are newer than those last
+        recorded (and, if so, note them); an older or repeated version is not."""
+        if self.results_version is not None and version <= self.results_version:
+            return False
+        self.results_version = version
+        return True
 
     def _check_consistency(self) -> None:
         if self.submission_closes_at <= self.submission_opens_at:

@@ -266,3 +266,49 @@ class EnrolmentOfAnotherKim(Forbidden):
         "id": "Pendaftaran ini milik KIM lain; Anda hanya dapat melihat pendaftaran KIM Anda sendiri.",
         "en": "This enrolment belongs to another KIM; you may see only your own KIM's enrolments.",
     }
+
+
+class TooManyItems(Refused):
+    """A list of the KIM's profile is longer than it may be; `field` names the list."""
+
+    code = "too_many_items"
+    messages = {
+        "id": "Terlalu banyak isian: paling banyak {most}, Anda mengirim {count}.",
+        "en": "Too many rows: at most {most}, you sent {count}.",
+    }
+
+
+class TitleRequired(Refused):
+    """A row of the KIM's profile without its name or title; `field` names it."""
+
+    code = "title_required"
+    messages = {
+        "id": "Isian ini wajib diisi.",
+        "en": "This is required.",
+    }
+
+
+class DuplicateMember(Refused):
+    code = "duplicate_member"
+    field = "members"
+    messages = {
+        "id": "Anggota bernama '{name}' sudah ada di daftar. Tulis setiap anggota sekali saja.",
+        "en": "A member named '{name}' is already on the list. List each member once.",
+    }
+
+
+class YearOutOfRange(Refused):
+    code = "year_out_of_range"
+    messages = {
+        "id": "Tahun {year} tidak mungkin: tulis tahun antara {earliest} dan {latest}.",
+        "en": "The year {year} is not possible: write a year between {earliest} and {latest}.",
+    }
+
+
+class CompetitionAchievementFixed(Refused):
+    code = "competition_achievement_fixed"
+    field = "achievements"
+    messages = {
+        "id": "Prestasi dari lomba sistem ini dicatat otomatis dari hasil yang diumumkan dan tidak bisa diubah atau dihapus.",
+        "en": "Achievements from this system's competitions are recorded from the announced results and cannot be edited or deleted.",
+    }

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from shared.platform.http import Caller
 
-from ..domain.errors import EditionNotFound, EnrolmentOfAnotherKim, PasswordRequired
+from ..domain.errors import EditionNotFound, EnrolmentOfAnotherKim, KimNotFound, PasswordRequired
 from ..service_layer import services
 from ..service_layer.commands import (
     ApproveEnrolment,
@@ -27,6 +27,7 @@ from .schemas import (
     EnrolmentPublic,
     EnrolmentRejection,
     KimCreate,
+    KimProfilePublic,
     KimPublic,
     KimUpdate,
     RegionsPublic,
@@ -62,12 +63,25 @@ async def get_kim(kim_id: UUID, uow: UnitOfWork, caller: Caller) -> KimPublic:
     return KimPublic.model_validate(kim)
 
 
+@router.get("/kims/{kim_id}/profile", tags=["kims"], summary="Anyone: a verified KIM's public profile")
+async def kim_profile(kim_id: UUID, uow: UnitOfWork) -> KimProfilePublic:
+    """Members (name, role, expertise), innovations, achievements (newest year
+    first, declared and from competitions) and sponsors; no contact details. A KIM
+    not yet verified is not public: 404."""
+    async with uow:
+        kim = await uow.kims.require(kim_id)
+    if not kim.verified:
+        raise KimNotFound(kim_id=kim_id)
+    return KimProfilePublic.model_validate(kim)
+
+
 @router.patch("/kims/{kim_id}", tags=["kims"], summary="Change a KIM's profile")
 async def update_kim(
     kim_id: UUID, body: KimUpdate, system: System, uow: UnitOfWork, caller: Caller
 ) -> KimPublic:
     caller.require_kim(kim_id)
-    return KimPublic.model_validate(await services.update_kim(uow, system.regions, body.command(kim_id)))
+    kim = await services.update_kim(uow, system.regions, system.clock, body.command(kim_id))
+    return KimPublic.model_validate(kim)
 
 
 @router.post("/kims/{kim_id}/verification", tags=["kims"], summary="Staff: mark a KIM as verified")

@@ -6,8 +6,9 @@ fields it declares: no password hash, no version)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal, Self
+from typing import Literal, Protocol, Self, TypeVar
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, SecretStr
@@ -16,7 +17,7 @@ from shared.kernel.principal import Role
 from shared.platform.schemas import GivenPassword, Hostname, LongText, Name, Password, Reason, ShortText
 
 from ..domain.edition import Prize, Rules
-from ..domain.kim import Member
+from ..domain.kim import Achievement, AchievementLevel, AchievementSource, Innovation, Member, Sponsor
 from ..domain.regions import Kelurahan, RegionCatalog
 from ..service_layer import accounts
 from ..service_layer.commands import (
@@ -29,6 +30,9 @@ from ..service_layer.commands import (
     UpdateKim,
 )
 
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -40,10 +44,40 @@ class Public(BaseModel):
 
 class MemberIn(Input):
     name: Name
-    role: ShortText | None = None
+    role: ShortText | None = Field(None, examples=["Ketua"])
+    expertise: ShortText | None = Field(None, examples=["Kader lingkungan"])
 
     def to_domain(self) -> Member:
         return Member(**self.model_dump())
+
+
+class InnovationIn(Input):
+    title: ShortText = Field(examples=["Klinik Internet Sehat"])
+    description: LongText = ""
+    since: int | None = Field(None, examples=[2021], description="the year it began")
+
+    def to_domain(self) -> Innovation:
+        return Innovation(**self.model_dump())
+
+
+class AchievementIn(Input):
+    """An achievement the KIM declares (the registry records those from its own competitions)."""
+
+    title: ShortText = Field(examples=["Juara 1 Kampung Smart City"])
+    level: AchievementLevel
+    year: int = Field(examples=[2023])
+    reward: ShortText | None = Field(None, examples=["Rp40.000.000"])
+
+    def to_domain(self) -> Achievement:
+        return Achievement(**self.model_dump())
+
+
+class SponsorIn(Input):
+    name: Name
+    kind: ShortText | None = Field(None, examples=["sponsor", "iklan web", "event organizer", "hadiah lomba"])
+
+    def to_domain(self) -> Sponsor:
+        return Sponsor(**self.model_dump())
 
 
 class KimCreate(Input):
@@ -74,13 +108,32 @@ class KimUpdate(Input):
     whatsapp: ShortText | None = None
     email: EmailStr | None = None
     members: list[MemberIn] | None = Field(default=None, max_length=200)
+    innovations: list[InnovationIn] | None = Field(default=None, max_length=200)
+    achievements: list[AchievementIn] | None = Field(
+        default=None,
+        max_length=200,
+        description="the KIM's declared achievements; those from this system's competitions stay",
+    )
+    sponsors: list[SponsorIn] | None = Field(default=None, max_length=200)
 
     def command(self, kim_id: UUID) -> UpdateKim:
         return UpdateKim(
-            **self.model_dump(exclude={"members"}),
-            members=[member.to_domain() for member in self.members] if self.members is not None else None,
+            **self.model_dump(exclude={"members", "innovations", "achievements", "sponsors"}),
+            members=domain_rows(self.members),
+            innovations=domain_rows(self.innovations),
+            achievements=domain_rows(self.achievements),
+            sponsors=domain_rows(self.sponsors),
             kim_id=kim_id,
         )
+
+
+class _Row(Protocol[T_co]):
+    def to_domain(self) -> T_co: ...
+
+
+def domain_rows(rows: Sequence[_Row[T]] | None) -> list[T] | None:
+    """A list of rows as the domain takes it; None (not given) stays None."""
+    return None if rows is None else [row.to_domain() for row in rows]
 
 
 class RegionPublic(Public):
@@ -91,6 +144,30 @@ class RegionPublic(Public):
 class MemberPublic(Public):
     name: str
     role: str | None
+    expertise: str | None = None
+
+
+class InnovationPublic(Public):
+    title: str
+    description: str
+    since: int | None
+
+
+class AchievementPublic(Public):
+    title: str
+    level: AchievementLevel
+    year: int
+    reward: str | None
+    source: AchievementSource = Field(
+        description="declared by the KIM, or recorded from this system's competition results"
+    )
+    edition_id: UUID | None
+    rank: int | None
+
+
+class SponsorPublic(Public):
+    name: str
+    kind: str | None
 
 
 # Read from the KIM by attribute: `kecamatan` is its kelurahan's (`Kim.kecamatan`).
@@ -103,9 +180,27 @@ class KimPublic(Public):
     whatsapp: str
     email: str
     members: list[MemberPublic]
+    innovations: list[InnovationPublic]
+    achievements: list[AchievementPublic]
+    sponsors: list[SponsorPublic]
     verified: bool
     registered_at: datetime
     verified_at: datetime | None
+
+
+class KimProfilePublic(Public):
+    """What anyone may read of a verified KIM: no contact details."""
+
+    kim_id: UUID
+    name: str
+    kelurahan: RegionPublic
+    kecamatan: RegionPublic
+    members: list[MemberPublic]
+    innovations: list[InnovationPublic]
+    achievements: list[AchievementPublic] = Field(
+        validation_alias="achievements_newest_first", description="newest year first"
+    )
+    sponsors: list[SponsorPublic]
 
 
 class RulesIn(Input):

@@ -19,7 +19,7 @@ from shared.kernel.commands import fields_of
 from shared.kernel.principal import Role
 
 from ..domain.edition import Prize, Rules
-from ..domain.kim import Member
+from ..domain.kim import Achievement, Innovation, Member, Sponsor
 
 # KIMs
 
@@ -53,6 +53,10 @@ class UpdateKim:
     whatsapp: str | None = None
     email: str | None = None
     members: list[Member] | None = None
+    innovations: list[Innovation] | None = None
+    #: The KIM's declared achievements (competition achievements are the registry's).
+    achievements: list[Achievement] | None = None
+    sponsors: list[Sponsor] | None = None
 
     def changes(self) -> dict[str, Any]:
         """The changes as `Kim.update` takes them: every field but the id and the kelurahan's code."""

@@ -3,17 +3,19 @@ unit of work: the change and the events it causes are stored together or not at 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from uuid import UUID
 
+from shared import contracts as c
 from shared.kernel.clock import Clock
-from shared.platform.persistence.unit_of_work import retry_on_conflict
+from shared.platform.persistence.unit_of_work import apply_once, retry_on_conflict
 
 from ..adapters.passwords import Passwords
 from ..domain.account import Account, email_key
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment
 from ..domain.errors import AccountEmailTaken, AlreadyEnrolled, KimNameTaken
-from ..domain.kim import Kim
+from ..domain.kim import Achievement, Kim
 from ..domain.regions import RegionCatalog
 from .commands import (
     ApproveEnrolment,
@@ -62,7 +64,9 @@ async def register_kim(
 
 
 @retry_on_conflict
-async def update_kim(uow: RegistryUnitOfWork, regions: RegionCatalog, command: UpdateKim) -> Kim:
+async def update_kim(
+    uow: RegistryUnitOfWork, regions: RegionCatalog, clock: Clock, command: UpdateKim
+) -> Kim:
     code = command.kelurahan_code
     kelurahan = regions.kelurahan(code) if code is not None else None
     async with uow:
@@ -70,9 +74,45 @@ async def update_kim(uow: RegistryUnitOfWork, regions: RegionCatalog, command: U
         name = command.name
         if name is not None and name.strip().lower() != kim.name.lower() and await uow.kims.named(name):
             raise KimNameTaken(name=name.strip())
-        kim.update(kelurahan=kelurahan, **command.changes())
+        kim.update(kelurahan=kelurahan, now=clock(), **command.changes())
         await uow.commit()
     return kim
+
+
+async def record_announcement(uow: RegistryUnitOfWork, event: c.WinnerAnnounced) -> bool:
+    """Record on each KIM the places it won in one of the registry's editions:
+    "Juara 1, Lomba Video Pendek KIM 2024", level kota, the announcement's year,
+    the prize for that rank. A correction (a newer results version) replaces that
+    edition's competition achievements on every KIM; an older or repeated version
+    changes nothing. Once per event (the inbox)."""
+    results = event.data
+
+    async def effect(uow: RegistryUnitOfWork) -> None:
+        edition = await uow.editions.get(results.edition_id)
+        if edition is None or not edition.take_results(results.version):
+            return
+        rewards = {prize.rank: prize.reward for prize in edition.prizes}
+        won: dict[UUID, list[Achievement]] = defaultdict(list)
+        for placing in results.winners:
+            won[placing.kim_id].append(
+                Achievement(
+                    title=f"Juara {placing.rank}, {edition.title}",
+                    level="kota",
+                    year=results.announced_at.year,
+                    reward=rewards.get(placing.rank),
+                    source="competition",
+                    edition_id=edition.edition_id,
+                    rank=placing.rank,
+                )
+            )
+        holding = await uow.kims.with_competition_achievements(edition.edition_id)
+        holders = {kim.kim_id: kim for kim in holding}
+        for kim_id in [*holders, *(k for k in won if k not in holders)]:
+            kim = holders.get(kim_id) or await uow.kims.get(kim_id)
+            if kim is not None:
+                kim.record_competition_result(edition.edition_id, won.get(kim_id, []))
+
+    return await apply_once(uow, event, effect)
 
 
 @retry_on_conflict
