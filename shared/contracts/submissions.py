@@ -20,7 +20,10 @@ class EntryDetails(Payload):
     title: str
     synopsis: str
     video_url: str
-    duration_seconds: int
+    duration_seconds: int = Field(
+        description="The film's length in seconds; 0 while it is not yet known "
+        "(submissions looks it up from the film's host)."
+    )
     umkm_featured: list[str]
     status: Literal["submitted", "withdrawn", "disqualified"]
     revision: int = Field(description="1 on submission, +1 for every revision or status change.")

@@ -92,6 +92,8 @@ async def test_an_approved_kim_submits_revises_and_is_refused_by_each_rule(
             "bumiayu",
         )
         await refused(entry_body(pasreh["kim_id"], title="Karya kedua"), "entry_limit_reached")
+        submitted = await tap.wait_for("entry.submitted")
+        assert submitted[0].data["duration_seconds"] == 240
 
         revised = await ok(
             await submissions.patch(f"/entries/{entry['entry_id']}", json={"duration_seconds": 280})
@@ -122,6 +124,33 @@ async def test_an_approved_kim_submits_revises_and_is_refused_by_each_rule(
         assert (await tap.wait_for("entry.disqualified"))[0].data[
             "disqualification_reason"
         ] == "Musik latar tanpa izin."
+
+
+async def test_the_duration_is_optional_and_published_as_0_until_known(
+    settings_for: Any, tap: EventTap
+) -> None:
+    async with (
+        serving(create_registry(settings_for("registry")), "registry") as registry,
+        serving(create_submissions(settings_for("submissions")), "submissions") as submissions,
+    ):
+        edition = await published_edition(registry)
+        edition_id = edition["edition_id"]
+        kim = await enrolled_kim(registry, edition_id, "KIM Ganjur", "polowijen", 6)
+        await tap.wait_for("enrolment.approved")
+        await eventually(lambda: window_known(submissions, edition_id))
+        body = entry_body(kim["kim_id"])
+        del body["duration_seconds"]
+
+        async def attempt() -> Any:
+            response = await submissions.post(f"/editions/{edition_id}/entries", json=body)
+            return response if response.status_code == 201 else None
+
+        entry = (await eventually(attempt)).json()
+        assert entry["duration_seconds"] is None
+        submitted = await tap.wait_for("entry.submitted")
+        assert submitted[0].data["duration_seconds"] == 0, "v1 keeps its int: 0 while not known"
+        revised = await ok(await submissions.patch(f"/entries/{entry['entry_id']}", json={"title": "Judul"}))
+        assert (revised["revision"], revised["duration_seconds"]) == (2, None)
 
 
 async def test_too_early(settings_for: Any, tap: EventTap) -> None:

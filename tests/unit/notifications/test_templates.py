@@ -113,6 +113,7 @@ def test_values_read_as_each_language_writes_them() -> None:
         "45 s",
         "2 menit 5 detik",
     )
+    assert (duration(0, "id"), duration(0, "en")) == ("belum diketahui", "not yet known")
     assert (score(87.456, "id"), score(87.456, "en")) == ("87,46", "87.46")
 
 

@@ -66,7 +66,7 @@ def submit(
         title="Secangkir dari Mojolangu",
         synopsis="Kedai kopi rumahan.",
         video_url=str(video.get("url", "https://youtu.be/abc")),
-        duration_seconds=int(video.get("duration", 240)),  # type: ignore[call-overload]
+        duration_seconds=None if video.get("duration", 240) is None else int(video.get("duration", 240)),  # type: ignore[call-overload]
         umkm_featured=["Kopi Mojolangu"],
         now=now,
     )
@@ -168,6 +168,17 @@ def test_a_video_over_the_maximum_duration_is_refused() -> None:
     other = an_enrolment(edition)
     error = refusal(VideoTooLong, edition, other, duration=301)
     assert (error.field, error.params) == ("duration_seconds", {"duration": 301, "limit": 300})
+
+
+def test_the_duration_is_optional_and_a_new_link_forgets_the_old_length() -> None:
+    edition = an_edition()
+    entry = submit(edition, an_enrolment(edition), duration=None)
+    assert entry.duration_seconds is None
+    entry.revise(edition=edition, now=DURING, duration_seconds=200)
+    entry.revise(edition=edition, now=DURING, title="Judul lain")
+    assert entry.duration_seconds == 200, "a revision without a length keeps the known one"
+    entry.revise(edition=edition, now=DURING, video_url="https://youtu.be/other")
+    assert entry.duration_seconds is None, "another film's length is not known yet"
 
 
 def test_revisions_check_the_rules_again_and_only_real_changes_count() -> None:

@@ -54,7 +54,13 @@ def when(moment: datetime, language: Language) -> str:
     return f"{date}, {local:%H:%M} WIB"
 
 
+#: What `duration` says of 0 seconds: entries carry 0 while their film's length is looked up.
+NOT_YET_KNOWN: dict[Language, str] = {"id": "belum diketahui", "en": "not yet known"}
+
+
 def duration(seconds: int, language: Language) -> str:
+    if seconds <= 0:
+        return NOT_YET_KNOWN[language]
     minutes, rest = divmod(max(seconds, 0), 60)
     units = ("menit", "detik") if language == "id" else ("min", "s")
     parts = [f"{minutes} {units[0]}"] if minutes else []

@@ -33,7 +33,8 @@ STATUS_TEXT = {"withdrawn": ("ditarik", "withdrawn"), "disqualified": ("didiskua
 @dataclass(kw_only=True)
 class Video:
     url: str
-    duration_seconds: int
+    #: None until known: the KIM no longer types it, submissions looks it up.
+    duration_seconds: int | None = None
 
     def check(self, rules: Rules) -> None:
         parts = urlsplit(self.url)
@@ -42,7 +43,7 @@ class Video:
         host = parts.hostname.lower().removeprefix("www.")
         if not any(host == allowed or host.endswith("." + allowed) for allowed in rules.allowed_video_hosts):
             raise VideoHostNotAllowed(host=host, allowed=", ".join(rules.allowed_video_hosts))
-        if self.duration_seconds > rules.max_video_seconds:
+        if self.duration_seconds is not None and self.duration_seconds > rules.max_video_seconds:
             raise VideoTooLong(duration=self.duration_seconds, limit=rules.max_video_seconds)
 
 
@@ -72,8 +73,8 @@ class Entry(Aggregate):
         title: str,
         synopsis: str,
         video_url: str,
-        duration_seconds: int,
         umkm_featured: list[str],
+        duration_seconds: int | None = None,
     ) -> Entry:
         edition.check_open(now)
         if enrolment is None:
@@ -110,12 +111,11 @@ class Entry(Aggregate):
     ) -> None:
         self._check_active()
         edition.check_open(now)
-        video = Video(
-            url=video_url if video_url is not None else self.video.url,
-            duration_seconds=duration_seconds
-            if duration_seconds is not None
-            else self.video.duration_seconds,
-        )
+        url = video_url if video_url is not None else self.video.url
+        if duration_seconds is None:
+            # A new link's length is not the old one's: unknown until looked up.
+            duration_seconds = self.video.duration_seconds if url == self.video.url else None
+        video = Video(url=url, duration_seconds=duration_seconds)
         video.check(edition.rules)
         before = copy.copy(self)
         self.title = title if title is not None else self.title
@@ -133,7 +133,7 @@ class Entry(Aggregate):
         return self.video.url
 
     @property
-    def duration_seconds(self) -> int:
+    def duration_seconds(self) -> int | None:
         return self.video.duration_seconds
 
     @property

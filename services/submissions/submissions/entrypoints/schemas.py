@@ -24,7 +24,12 @@ class EntryCreate(Input):
     title: Name = Field(examples=["Topeng Malangan dari Tangan-Tangan Istimewa"])
     synopsis: LongText = Field(min_length=20)
     video_url: VideoUrl = Field(examples=["https://youtu.be/abc123XYZ"], max_length=500)
-    duration_seconds: int = Field(ge=1, le=24 * 3600, examples=[240])
+    duration_seconds: int | None = Field(
+        None,
+        ge=1,
+        le=24 * 3600,
+        description="Optional: submissions looks the film's length up from its host.",
+    )
     umkm_featured: list[ShortText] = Field(
         min_length=1, max_length=20, examples=[["Sanggar Topeng Asmorobangun"]]
     )
@@ -61,7 +66,7 @@ class EntryPublic(BaseModel):
     title: str
     synopsis: str
     video_url: str
-    duration_seconds: int
+    duration_seconds: int | None = Field(description="The film's length; null until it is known")
     umkm_featured: list[str]
     status: Literal["submitted", "withdrawn", "disqualified"]
     revision: int = Field(description="1 when submitted; grows with every change")

@@ -21,8 +21,9 @@ class SubmitEntry:
     title: str
     synopsis: str
     video_url: str
-    duration_seconds: int
     umkm_featured: list[str]
+    #: Not typed by the KIM any more (looked up); given, it is checked against the maximum.
+    duration_seconds: int | None = None
 
     def written(self) -> dict[str, Any]:
         """What the KIM wrote, as `Entry.submit` takes it: every field but the ids."""

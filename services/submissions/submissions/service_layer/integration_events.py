@@ -23,5 +23,8 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload]:
 
 def entry_details(entry: Entry) -> c.EntryDetails:
     """The entry as it now stands, read from it by attribute (`Entry.video_url`,
-    `Entry.revision` … name what the contract calls them)."""
-    return c.EntryDetails.model_validate(entry, from_attributes=True)
+    `Entry.revision` … name what the contract calls them); v1's `duration_seconds`
+    is 0 while the film's length is not yet known."""
+    fields = {name: getattr(entry, name) for name in c.EntryDetails.model_fields}
+    fields["duration_seconds"] = entry.duration_seconds or 0
+    return c.EntryDetails.model_validate(fields, from_attributes=True)
