@@ -51,9 +51,11 @@ from .registry import (
 from .submissions import (
     EntryDetails,
     EntryDisqualified,
+    EntryFilmChecked,
     EntryRevised,
     EntrySubmitted,
     EntryWithdrawn,
+    FilmCheckDetails,
 )
 
 EventClass = type[Envelope]
@@ -79,6 +81,7 @@ CATALOG: dict[tuple[str, int], EventClass] = {
         EntryRevised,
         EntryWithdrawn,
         EntryDisqualified,
+        EntryFilmChecked,
         ScoreRecorded,
         JudgingCompleted,
         TieDetected,

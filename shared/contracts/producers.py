@@ -26,7 +26,13 @@ PRODUCED_BY: dict[str, tuple[type[Envelope], ...]] = {
         r.EnrolmentApproved,
         r.EnrolmentRejected,
     ),
-    "submissions": (s.EntrySubmitted, s.EntryRevised, s.EntryWithdrawn, s.EntryDisqualified),
+    "submissions": (
+        s.EntrySubmitted,
+        s.EntryRevised,
+        s.EntryWithdrawn,
+        s.EntryDisqualified,
+        s.EntryFilmChecked,
+    ),
     "judging": (
         j.JudgeAppointed,
         j.JudgeRemoved,

@@ -77,6 +77,7 @@ JUDGING = ConsumerQueue(
         c.EntryRevised,
         c.EntryWithdrawn,
         c.EntryDisqualified,
+        c.EntryFilmChecked,
     ),
 )
 

@@ -27,3 +27,8 @@ class EntryWithdrawn:
 @dataclass(frozen=True)
 class EntryDisqualified:
     entry: Entry
+
+
+@dataclass(frozen=True)
+class EntryFilmChecked:
+    entry: Entry

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from faststream.rabbit import RabbitRouter
 
 from shared import contracts as c
+from shared.kernel.clock import Clock, utcnow
 from shared.platform.messaging import SUBMISSIONS, handler, ignore_the_rest, subscribe
 from shared.platform.persistence.unit_of_work import Cause
 
@@ -18,7 +19,7 @@ from ..service_layer.unit_of_work import SubmissionsUnitOfWork
 UnitOfWorkFor = Callable[[Cause], SubmissionsUnitOfWork]
 
 
-def consumers(uow_for: UnitOfWorkFor) -> RabbitRouter:
+def consumers(uow_for: UnitOfWorkFor, clock: Clock = utcnow) -> RabbitRouter:
     router = RabbitRouter()
     events = subscribe(router, SUBMISSIONS)
 
@@ -32,7 +33,7 @@ def consumers(uow_for: UnitOfWorkFor) -> RabbitRouter:
 
     @handler(events)
     async def on_edition_submissions_closed(event: c.EditionSubmissionsClosed) -> None:
-        await projections.record_closure(uow_for(Cause.of(event)), event)
+        await projections.record_closure(uow_for(Cause.of(event)), event, clock)
 
     @handler(events)
     async def on_enrolment_requested(event: c.EnrolmentRequested) -> None:

@@ -3,11 +3,15 @@ windows and rules, and KIMs' enrolments. Each event is applied once."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from shared import contracts as c
+from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.edition import Edition, Rules
 from ..domain.enrolment import Enrolment, Region
+from .services import look_up_film
 from .unit_of_work import SubmissionsUnitOfWork
 
 
@@ -44,16 +48,42 @@ async def record_edition(uow: SubmissionsUnitOfWork, event: c.EditionPublished |
     return await apply_once(uow, event, effect)
 
 
-async def record_closure(uow: SubmissionsUnitOfWork, event: c.EditionSubmissionsClosed) -> bool:
+async def record_closure(uow: SubmissionsUnitOfWork, event: c.EditionSubmissionsClosed, clock: Clock) -> bool:
+    """Staff's close is exact: whatever a KIM changed after the closing instant
+    the registry recorded (it reached submissions before this event did) is undone.
+    Each entry change also writes the edition, so a change committing while this
+    runs makes one of the two try again, and it is seen."""
+    closed_at = event.data.closed_at
+
     async def effect(uow: SubmissionsUnitOfWork) -> None:
         edition = await uow.editions.get(event.data.edition_id)
         # The closure always follows publication at the registry; an unknown
         # edition here means publication has not arrived yet, so retry later.
         if edition is None:
             raise LookupError(f"edition {event.data.edition_id} not known yet")
-        edition.close(event.data.closed_at, event.data.revision)
+        edition.close(closed_at, event.data.revision)
+        if edition.closed_at == closed_at:
+            await undo_changes_after(uow, edition.edition_id, closed_at, clock())
 
     return await apply_once(uow, event, effect)
+
+
+async def undo_changes_after(
+    uow: SubmissionsUnitOfWork, edition_id: object, closed_at: datetime, now: datetime
+) -> None:
+    for entry in await uow.entries.changed_after(edition_id, closed_at):  # type: ignore[arg-type]
+        status = entry.status
+        if not entry.undo_after(closed_at, now):
+            continue
+        if status != entry.status:  # a late submission withdrawn, or a late withdrawal undone
+            enrolment = await uow.enrolments.of_kim(entry.edition_id, entry.kim_id)
+            if enrolment is not None:
+                if entry.status == "withdrawn":
+                    enrolment.release_entry()
+                else:
+                    enrolment.entries += 1
+        if entry.film_check is not None and entry.film_check.status == "pending":
+            await look_up_film(uow, entry, now)  # the restored link's check, if it was not done
 
 
 async def record_enrolment(
