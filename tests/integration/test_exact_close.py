@@ -9,6 +9,7 @@ the entry as it stood at the close, and publishes the entry as it now stands."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from registry.main import create_app as create_registry
@@ -43,7 +44,7 @@ async def test_no_revision_after_staffs_closing_instant_stands(settings_for: Any
             )
             return response.json() if response.status_code == 201 else None
 
-        entries = [await eventually(lambda e=edition_id: submitted(e)) for edition_id in editions]
+        entries = [await eventually(partial(submitted, edition_id)) for edition_id in editions]
 
         closed_at: dict[str, datetime] = {}
         late_answers: list[int] = []
@@ -63,7 +64,7 @@ async def test_no_revision_after_staffs_closing_instant_stands(settings_for: Any
             return shown if at_close and shown["title"] == "Judul awal" else None
 
         for entry in entries:
-            shown = await eventually(lambda e=entry["entry_id"]: stands_as_at_the_close(e), timeout=20)
+            shown = await eventually(partial(stands_as_at_the_close, entry["entry_id"]), timeout=20)
             assert shown["status"] == "submitted"
         undone = [e for e in tap.of_type("entry.revised") if e.data.get("undone_after_close_at")]
         print(f"\nlate revisions answered 200: {late_answers.count(200)} of {WALKS}; undone: {len(undone)}")

@@ -4,6 +4,7 @@ submits without typing the film's length, and the entry shows the real one."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from registry.main import create_app as create_registry
@@ -71,8 +72,7 @@ async def test_the_films_length_is_looked_up_and_what_fails_is_listed_for_staff(
             return response.json() if response.status_code == 201 else None
 
         entries = [
-            await eventually(lambda k=kim, url=link: submit(k, url))
-            for kim, link in zip(kims, links, strict=True)
+            await eventually(partial(submit, kim, link)) for kim, link in zip(kims, links, strict=True)
         ]
         assert [e["film_check"]["status"] for e in entries] == ["pending"] * 3
         assert [e["duration_seconds"] for e in entries] == [None] * 3
