@@ -48,6 +48,7 @@ async def test_no_revision_after_staffs_closing_instant_stands(settings_for: Any
 
         closed_at: dict[str, datetime] = {}
         late_answers: list[int] = []
+        accepted: set[str] = set()
         for edition_id, entry in zip(editions, entries, strict=True):
             closed = await ok(await registry.post(f"/editions/{edition_id}/submissions-closure"))
             response = await submissions.patch(
@@ -55,6 +56,8 @@ async def test_no_revision_after_staffs_closing_instant_stands(settings_for: Any
             )
             closed_at[entry["entry_id"]] = datetime.fromisoformat(closed["closed_at"])
             late_answers.append(response.status_code)
+            if response.status_code == 200:
+                accepted.add(entry["entry_id"])
             assert response.status_code in (200, 422), response.text
         await tap.wait_for("edition.submissions_closed", count=WALKS)
 
@@ -68,6 +71,7 @@ async def test_no_revision_after_staffs_closing_instant_stands(settings_for: Any
             assert shown["status"] == "submitted"
         undone = [e for e in tap.of_type("entry.revised") if e.data.get("undone_after_close_at")]
         print(f"\nlate revisions answered 200: {late_answers.count(200)} of {WALKS}; undone: {len(undone)}")
-        # Every late revision that was accepted was undone, and said so on the bus.
-        assert len({e.data["entry_id"] for e in undone}) == late_answers.count(200)
+        # Every late revision that was answered 200 was undone, and said so on the bus
+        # (one refused may have been stored and undone at once, before its answer).
+        assert accepted <= {e.data["entry_id"] for e in undone}
         assert all(e.data["title"] == "Judul awal" for e in undone)

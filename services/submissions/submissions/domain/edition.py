@@ -29,10 +29,6 @@ class Edition(Aggregate):
     closed_at: datetime | None = None
     #: The registry's revision of the edition last applied; older ones are ignored.
     revision: int
-    #: Counts the entries' changes: each change writes the edition too, so a change
-    #: and the recording of staff's close, if they run at once, cannot both commit
-    #: (one is tried again, and sees the other).
-    entry_changes: int = 0
 
     def check_open(self, now: datetime) -> None:
         """Entries, revisions and withdrawals happen only inside the window."""
@@ -41,11 +37,6 @@ class Edition(Aggregate):
         if self.closed_at is not None or now >= self.closes_at:
             closed = self.closed_at if self.closed_at and self.closed_at < self.closes_at else self.closes_at
             raise SubmissionWindowClosed(title=self.title, closes_at=closed.isoformat())
-
-    def accept_entry_change(self, now: datetime) -> None:
-        """An entry is changed now: the window must be open (see `entry_changes`)."""
-        self.check_open(now)
-        self.entry_changes += 1
 
     def update(
         self, *, title: str, opens_at: datetime, closes_at: datetime, rules: Rules, revision: int

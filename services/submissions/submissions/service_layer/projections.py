@@ -3,15 +3,13 @@ windows and rules, and KIMs' enrolments. Each event is applied once."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from shared import contracts as c
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.edition import Edition, Rules
 from ..domain.enrolment import Enrolment, Region
-from .services import look_up_film
+from .services import undo_changes, undo_late_changes
 from .unit_of_work import SubmissionsUnitOfWork
 
 
@@ -49,10 +47,9 @@ async def record_edition(uow: SubmissionsUnitOfWork, event: c.EditionPublished |
 
 
 async def record_closure(uow: SubmissionsUnitOfWork, event: c.EditionSubmissionsClosed, clock: Clock) -> bool:
-    """Staff's close is exact: whatever a KIM changed after the closing instant
-    the registry recorded (it reached submissions before this event did) is undone.
-    Each entry change also writes the edition, so a change committing while this
-    runs makes one of the two try again, and it is seen."""
+    """Staff's close is exact: whatever a KIM changed after the closing instant the
+    registry recorded (it reached submissions before this event did) is undone,
+    in this unit of work and once more after it committed (see `services`)."""
     closed_at = event.data.closed_at
 
     async def effect(uow: SubmissionsUnitOfWork) -> None:
@@ -63,27 +60,13 @@ async def record_closure(uow: SubmissionsUnitOfWork, event: c.EditionSubmissions
             raise LookupError(f"edition {event.data.edition_id} not known yet")
         edition.close(closed_at, event.data.revision)
         if edition.closed_at == closed_at:
-            await undo_changes_after(uow, edition.edition_id, closed_at, clock())
+            late = await uow.entries.changed_after(edition.edition_id, closed_at)
+            await undo_changes(uow, late, closed_at, clock())
 
-    return await apply_once(uow, event, effect)
-
-
-async def undo_changes_after(
-    uow: SubmissionsUnitOfWork, edition_id: object, closed_at: datetime, now: datetime
-) -> None:
-    for entry in await uow.entries.changed_after(edition_id, closed_at):  # type: ignore[arg-type]
-        status = entry.status
-        if not entry.undo_after(closed_at, now):
-            continue
-        if status != entry.status:  # a late submission withdrawn, or a late withdrawal undone
-            enrolment = await uow.enrolments.of_kim(entry.edition_id, entry.kim_id)
-            if enrolment is not None:
-                if entry.status == "withdrawn":
-                    enrolment.release_entry()
-                else:
-                    enrolment.entries += 1
-        if entry.film_check is not None and entry.film_check.status == "pending":
-            await look_up_film(uow, entry, now)  # the restored link's check, if it was not done
+    applied = await apply_once(uow, event, effect)
+    # A change that committed while the closure was applied, unseen by it.
+    await undo_late_changes(uow, clock, event.data.edition_id)
+    return applied
 
 
 async def record_enrolment(
