@@ -83,6 +83,9 @@ class FilmCheckDetails(Payload):
     host_title: str | None = Field(description="The film's title on its host.")
     max_video_seconds: int
     checked_at: AwareDatetime
+    kim_email: str | None = Field(
+        default=None, description="The KIM's contact email, when its film needs review: whom to tell."
+    )
 
 
 class EntryFilmChecked(Envelope[FilmCheckDetails]):

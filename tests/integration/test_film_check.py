@@ -88,6 +88,12 @@ async def test_the_films_length_is_looked_up_and_what_fails_is_listed_for_staff(
             3725,
         )
         assert (gone["status"], gone["reason"], gone["reachable"]) == ("needs_review", "unreachable", False)
+        # The KIM is named to be told (by notifications) when its film needs review, and only then.
+        assert (fine["kim_email"], long["kim_email"], gone["kim_email"]) == (
+            None,
+            "kim12@example.id",
+            "kim13@example.id",
+        )
 
         shown = await ok(await submissions.get(f"/entries/{entries[0]['entry_id']}"))
         assert (shown["duration_seconds"], shown["film_check"]["status"], shown["revision"]) == (253, "ok", 2)

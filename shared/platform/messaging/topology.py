@@ -57,7 +57,9 @@ class ConsumerQueue:
 SUBMISSIONS = ConsumerQueue(
     "submissions.events",
     handles=(
+        c.KimRegistered,
         c.KimUpdated,
+        c.KimVerified,
         c.EditionPublished,
         c.EditionUpdated,
         c.EditionSubmissionsClosed,

@@ -179,6 +179,7 @@ def film_check(*, sparse: bool = False) -> c.FilmCheckDetails:
         host_title=None if sparse else "Topeng Malangan | KIM Pasreh Jaya",
         max_video_seconds=300,
         checked_at=AT,
+        kim_email=None if sparse else "kim.pasreh@example.id",
     )
 
 

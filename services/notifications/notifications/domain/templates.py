@@ -215,6 +215,11 @@ FILM_VERDICTS: dict[str, dict[Language, str]] = {
 }
 
 
+def the_kim(check: c.FilmCheckDetails) -> Addressee | None:
+    """The KIM, told when its film needs review (submissions names it only then)."""
+    return Addressee(name=check.kim_name, email=check.kim_email) if check.kim_email else None
+
+
 def film_check_values(check: c.FilmCheckDetails, language: Language) -> dict[str, str]:
     verdict = FILM_VERDICTS[check.reason or "ok"]
     return {
@@ -672,6 +677,7 @@ _TEMPLATES = (
     Template(
         c.EntryFilmChecked,
         film_check_values,
+        addressee=the_kim,
         id=Wording(
             about="Submissions memeriksa video sebuah karya di situsnya: durasi dan judulnya, "
             "atau mengapa staf perlu memeriksanya.",
@@ -679,7 +685,9 @@ _TEMPLATES = (
             body=(
                 'Video karya "{title}" dari {kim_name} diperiksa pada {checked_at}.\n\n'
                 "Hasil: {verdict_id}\nDurasi: {duration}\nBatas edisi: {max_duration}\n"
-                "Judul di situs video: {host_title}\nVideo: {video_url}"
+                "Judul di situs video: {host_title}\nVideo: {video_url}\n\n"
+                "Bila perlu ditinjau, staf Diskominfo akan memeriksanya; KIM dapat memperbaiki "
+                "tautan videonya sebelum batas waktu."
             ),
         ),
         en=Wording(
@@ -689,7 +697,9 @@ _TEMPLATES = (
             body=(
                 'The film of "{title}" by {kim_name} was checked at {checked_at}.\n\n'
                 "Result: {verdict_en}\nLength: {duration}\nEdition's maximum: {max_duration}\n"
-                "Title on the video host: {host_title}\nVideo: {video_url}"
+                "Title on the video host: {host_title}\nVideo: {video_url}\n\n"
+                "When it needs review, staff will look at it; the KIM may fix its video link "
+                "before the deadline."
             ),
         ),
     ),

@@ -15,6 +15,7 @@ from ..domain.enrolment import Enrolment
 from ..domain.entry import Entry, EntryStatus
 from ..domain.errors import EditionNotFound, EnrolmentNotFound, EntryNotFound
 from ..domain.film import FilmCheckStatus, FilmLookup
+from ..domain.kim import KimContact
 from ..service_layer.unit_of_work import SubmissionsUnitOfWork
 
 
@@ -82,6 +83,13 @@ class MongoEntryRepository(Repository[Entry]):
         )
 
 
+class MongoKimRepository(Repository[KimContact]):
+    collection_name = "kims"
+    aggregate = KimContact
+    id_field = "kim_id"
+    not_found = EnrolmentNotFound
+
+
 class MongoFilmLookupRepository(Repository[FilmLookup]):
     collection_name = "film_lookups"
     aggregate = FilmLookup
@@ -102,7 +110,8 @@ class MongoSubmissionsUnitOfWork(MongoUnitOfWork, SubmissionsUnitOfWork):
     enrolments: MongoEnrolmentRepository
     entries: MongoEntryRepository
     film_lookups: MongoFilmLookupRepository
+    kims: MongoKimRepository
 
 
 #: Built only from the registry's events: a replay can rebuild them (not the entries).
-PROJECTIONS = (MongoEditionRepository, MongoEnrolmentRepository)
+PROJECTIONS = (MongoEditionRepository, MongoEnrolmentRepository, MongoKimRepository)

@@ -158,14 +158,15 @@ class Entry(Aggregate):
         unless the KIM gave it)."""
         self.film_check = FilmCheck(status="pending", video_url=self.video.url)
 
-    def record_film_check(self, check: FilmCheck) -> bool:
-        """What the film's host said; ignored (False) when the link has changed since."""
+    def record_film_check(self, check: FilmCheck, *, kim_email: str | None = None) -> bool:
+        """What the film's host said; ignored (False) when the link has changed since.
+        `kim_email`: whom the event names to tell when the film needs review."""
         if check.video_url != self.video.url or self.film_check is None:
             return False
         self.film_check = check
         if check.duration_seconds is not None:
             self.video = Video(url=self.video.url, duration_seconds=check.duration_seconds)
-        self.events.append(events.EntryFilmChecked(self))
+        self.events.append(events.EntryFilmChecked(self, kim_email if check.needs_review else None))
         return True
 
     def undo_after(self, closed_at: datetime, now: datetime) -> bool:

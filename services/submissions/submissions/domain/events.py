@@ -32,3 +32,5 @@ class EntryDisqualified:
 @dataclass(frozen=True)
 class EntryFilmChecked:
     entry: Entry
+    #: The KIM's contact email, to tell it when its film needs review.
+    kim_email: str | None = None

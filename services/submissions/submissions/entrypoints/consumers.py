@@ -1,5 +1,5 @@
 """Events the submissions service consumes (queue `submissions.events`): editions,
-enrolments and KIM renames from the registry."""
+enrolments and KIMs (their contact, their renames) from the registry."""
 
 # No `from __future__ import annotations`: faststream reads the handlers' hints at
 # run time, and a string hint could resolve against a caller's local names.
@@ -48,7 +48,15 @@ def consumers(uow_for: UnitOfWorkFor, clock: Clock = utcnow) -> RabbitRouter:
         await projections.record_enrolment(uow_for(Cause.of(event)), event)
 
     @handler(events)
+    async def on_kim_registered(event: c.KimRegistered) -> None:
+        await projections.record_kim(uow_for(Cause.of(event)), event)
+
+    @handler(events)
     async def on_kim_updated(event: c.KimUpdated) -> None:
+        await projections.record_kim(uow_for(Cause.of(event)), event)
+
+    @handler(events)
+    async def on_kim_verified(event: c.KimVerified) -> None:
         await projections.record_kim(uow_for(Cause.of(event)), event)
 
     ignore_the_rest(events)

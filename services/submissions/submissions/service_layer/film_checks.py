@@ -74,7 +74,8 @@ async def record_outcome(
             check = FilmCheck.of(
                 facts, video_url=video_url, max_seconds=edition.rules.max_video_seconds, now=now
             )
-            entry.record_film_check(check)
+            kim = await uow.kims.get(entry.kim_id)
+            entry.record_film_check(check, kim_email=kim.email if kim else None)
         await uow.commit()
 
 

@@ -18,8 +18,8 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload]:
             return c.EntryWithdrawn, entry_details(entry)
         case events.EntryDisqualified(entry):
             return c.EntryDisqualified, entry_details(entry)
-        case events.EntryFilmChecked(entry):
-            return c.EntryFilmChecked, film_check_details(entry)
+        case events.EntryFilmChecked(entry, kim_email):
+            return c.EntryFilmChecked, film_check_details(entry, kim_email)
     raise TypeError(f"no integration event for {event!r}")
 
 
@@ -32,7 +32,7 @@ def entry_details(entry: Entry) -> c.EntryDetails:
     return c.EntryDetails.model_validate(fields, from_attributes=True)
 
 
-def film_check_details(entry: Entry) -> c.FilmCheckDetails:
+def film_check_details(entry: Entry, kim_email: str | None = None) -> c.FilmCheckDetails:
     check = entry.film_check
     assert check is not None and check.checked_at is not None, "recorded checks only"
     return c.FilmCheckDetails(
@@ -51,4 +51,5 @@ def film_check_details(entry: Entry) -> c.FilmCheckDetails:
         host_title=check.host_title,
         max_video_seconds=check.max_video_seconds or 0,
         checked_at=check.checked_at,
+        kim_email=kim_email,
     )

@@ -9,6 +9,7 @@ from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.edition import Edition, Rules
 from ..domain.enrolment import Enrolment, Region
+from ..domain.kim import KimContact
 from .services import undo_changes, undo_late_changes
 from .unit_of_work import SubmissionsUnitOfWork
 
@@ -105,13 +106,22 @@ async def record_enrolment(
     return await apply_once(uow, event, effect)
 
 
-async def record_kim(uow: SubmissionsUnitOfWork, event: c.KimUpdated) -> bool:
-    """A renamed or moved KIM submits future entries under its new name."""
+async def record_kim(
+    uow: SubmissionsUnitOfWork, event: c.KimRegistered | c.KimUpdated | c.KimVerified
+) -> bool:
+    """Whom to tell about a KIM's entries; a renamed or moved KIM submits future
+    entries under its new name."""
     kim = event.data
     kelurahan = Region(code=kim.kelurahan.code, name=kim.kelurahan.name)
 
     async def effect(uow: SubmissionsUnitOfWork) -> None:
-        for enrolment in await uow.enrolments.all_of_kim(kim.kim_id):
-            enrolment.rename_kim(kim.name, kelurahan)
+        contact = await uow.kims.get(kim.kim_id)
+        if contact is None:
+            uow.kims.add(KimContact(kim_id=kim.kim_id, name=kim.name, email=kim.email, revision=kim.revision))
+        else:
+            contact.apply(name=kim.name, email=kim.email, revision=kim.revision)
+        if isinstance(event, c.KimUpdated):
+            for enrolment in await uow.enrolments.all_of_kim(kim.kim_id):
+                enrolment.rename_kim(kim.name, kelurahan)
 
     return await apply_once(uow, event, effect)

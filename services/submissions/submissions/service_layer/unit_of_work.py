@@ -12,6 +12,7 @@ from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment
 from ..domain.entry import Entry, EntryStatus
 from ..domain.film import FilmCheckStatus, FilmLookup
+from ..domain.kim import KimContact
 
 
 class EditionRepository(Protocol):
@@ -66,11 +67,17 @@ class FilmLookupRepository(Protocol):
         ...
 
 
+class KimRepository(Protocol):
+    async def get(self, kim_id: UUID) -> KimContact | None: ...
+    def add(self, kim: KimContact) -> None: ...
+
+
 class SubmissionsUnitOfWork(UnitOfWork):
     editions: EditionRepository
     enrolments: EnrolmentRepository
     entries: EntryRepository
     film_lookups: FilmLookupRepository
+    kims: KimRepository
     #: Whether a stored entry's film is looked up on its host (the setting
     #: `film_check_enabled`); the wiring sets it.
     check_films: bool = False
