@@ -21,7 +21,7 @@ from submissions.domain.errors import (
     VideoLinkNotHttps,
     VideoTooLong,
 )
-from submissions.domain.film import FilmCheck, FilmFacts
+from submissions.domain.film import FilmCheck, FilmFacts, FilmLookup, RetryPolicy
 
 from shared.kernel.errors import DomainError
 
@@ -256,3 +256,20 @@ def test_changes_after_the_closing_instant_are_undone_back_to_the_entry_as_it_st
     )
     assert withdrawn_late.undo_after(closed_at, DURING + timedelta(days=1))
     assert (withdrawn_late.status, withdrawn_late.updated_at) == ("submitted", DURING)
+
+
+def test_a_film_lookup_is_leased_tried_again_with_backoff_and_bounded() -> None:
+    policy = RetryPolicy(max_attempts=3, first_delay=timedelta(seconds=30))
+    lookup = FilmLookup.start(uuid4(), "https://youtu.be/abc", DURING)
+    lookup.claim(DURING, timedelta(seconds=30))
+    assert lookup.next_attempt_at == DURING + timedelta(seconds=30), (
+        "a crashed check falls due after the lease"
+    )
+    assert not lookup.failed(DURING, "HTTP 503", policy)
+    assert (lookup.attempts, lookup.next_attempt_at) == (1, DURING + timedelta(seconds=30))
+    assert not lookup.failed(DURING, "timeout", policy)
+    assert lookup.next_attempt_at == DURING + timedelta(seconds=60), "the wait doubles"
+    assert lookup.failed(DURING, "timeout", policy), "the last attempt allowed"
+    assert (lookup.status, lookup.next_attempt_at) == ("done", None)
+    lookup.restart("https://youtu.be/new", DURING)
+    assert (lookup.status, lookup.attempts, lookup.video_url) == ("pending", 0, "https://youtu.be/new")
