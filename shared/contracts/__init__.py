@@ -54,9 +54,11 @@ from .registry import (
 from .submissions import (
     EntryDetails,
     EntryDisqualified,
+    EntryFilmChecked,
     EntryRevised,
     EntrySubmitted,
     EntryWithdrawn,
+    FilmCheckDetails,
 )
 
 EventClass = type[Envelope]
@@ -84,6 +86,7 @@ CATALOG: dict[tuple[str, int], EventClass] = {
         EntryRevised,
         EntryWithdrawn,
         EntryDisqualified,
+        EntryFilmChecked,
         ScoreRecorded,
         JudgingCompleted,
         TieDetected,

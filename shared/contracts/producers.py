@@ -28,7 +28,13 @@ PRODUCED_BY: dict[str, tuple[type[Envelope], ...]] = {
         r.AccountOpened,
         r.AccountChanged,
     ),
-    "submissions": (s.EntrySubmitted, s.EntryRevised, s.EntryWithdrawn, s.EntryDisqualified),
+    "submissions": (
+        s.EntrySubmitted,
+        s.EntryRevised,
+        s.EntryWithdrawn,
+        s.EntryDisqualified,
+        s.EntryFilmChecked,
+    ),
     "judging": (
         j.JudgeAppointed,
         j.JudgeRemoved,

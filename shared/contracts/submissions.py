@@ -30,6 +30,11 @@ class EntryDetails(Payload):
     submitted_at: AwareDatetime = Field(description="When the entry was first submitted.")
     updated_at: AwareDatetime
     disqualification_reason: str | None = None
+    undone_after_close_at: AwareDatetime | None = Field(
+        default=None,
+        description="When changes its KIM made after staff closed submissions were undone: "
+        "the entry is as it stood at the closing instant (withdrawn if submitted after it).",
+    )
 
 
 class EntrySubmitted(Envelope[EntryDetails]):
@@ -54,3 +59,37 @@ class EntryDisqualified(Envelope[EntryDetails]):
     """Staff disqualified an entry; `disqualification_reason` says why."""
 
     event_type = "entry.disqualified"
+
+
+class FilmCheckDetails(Payload):
+    """What the film's host said of an entry's link."""
+
+    entry_id: UUID
+    edition_id: UUID
+    kim_id: UUID
+    kim_name: str
+    title: str = Field(description="The entry's title.")
+    video_url: str
+    revision: int = Field(description="The entry's revision with this check recorded.")
+    status: Literal["ok", "needs_review"]
+    needs_review: bool
+    reason: Literal["unreachable", "too_long", "duration_unknown", "link_refused"] | None = Field(
+        description="Why staff must look at it: the link does not answer, the film is over the "
+        "edition's maximum, the host does not tell its length, or the link leads to an address "
+        "that is not fetched (private, loopback)."
+    )
+    reachable: bool
+    duration_seconds: int | None = Field(description="The film's length as its host tells it.")
+    host_title: str | None = Field(description="The film's title on its host.")
+    max_video_seconds: int
+    checked_at: AwareDatetime
+    kim_email: str | None = Field(
+        default=None, description="The KIM's contact email, when its film needs review: whom to tell."
+    )
+
+
+class EntryFilmChecked(Envelope[FilmCheckDetails]):
+    """Submissions looked the entry's film up on its host: its length and title,
+    or why staff must review it (the KIM is told)."""
+
+    event_type = "entry.film_checked"

@@ -32,10 +32,15 @@ async def test_submissions_rebuilds_editions_and_enrolments_from_the_registrys_e
         window_before = await ok(await submissions.get(window_path))
 
         info = await ok(await submissions.get("/projections"))
-        assert info["queue"] == "submissions.events" and info["collections"] == ["editions", "enrolments"]
+        assert info["queue"] == "submissions.events" and info["collections"] == [
+            "editions",
+            "enrolments",
+            "kims",
+        ]
         reset = await ok(await submissions.post("/projections/reset"))
-        # One edition and one enrolment; edition.published, enrolment.requested and .approved.
-        assert (reset["documents_removed"], reset["events_forgotten"]) == (2, 3)
+        # One edition, one enrolment and one KIM's contact; edition.published,
+        # enrolment.requested and .approved, kim.registered and .verified.
+        assert (reset["documents_removed"], reset["events_forgotten"]) == (3, 5)
         gone = await submissions.get(window_path)
         assert (gone.status_code, gone.json()["error"]["code"]) == (404, "edition_not_found")
 
@@ -44,8 +49,8 @@ async def test_submissions_rebuilds_editions_and_enrolments_from_the_registrys_e
                 "/outbox/replay", json={"queue": info["queue"], "event_types": info["event_types"]}
             )
         )
-        # edition.published, enrolment.requested, enrolment.approved; kim.* other than updated are not read.
-        assert replayed == {"queue": "submissions.events", "replayed": 3}
+        # edition.published, enrolment.requested, enrolment.approved, kim.registered, kim.verified.
+        assert replayed == {"queue": "submissions.events", "replayed": 5}
 
         async def window_back() -> Any:
             response = await submissions.get(window_path)

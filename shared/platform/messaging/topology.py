@@ -60,7 +60,9 @@ REGISTRY = ConsumerQueue("registry.events", handles=(c.WinnerAnnounced,))
 SUBMISSIONS = ConsumerQueue(
     "submissions.events",
     handles=(
+        c.KimRegistered,
         c.KimUpdated,
+        c.KimVerified,
         c.EditionPublished,
         c.EditionUpdated,
         c.EditionSubmissionsClosed,
@@ -80,6 +82,7 @@ JUDGING = ConsumerQueue(
         c.EntryRevised,
         c.EntryWithdrawn,
         c.EntryDisqualified,
+        c.EntryFilmChecked,
     ),
 )
 

@@ -145,3 +145,43 @@ async def test_a_rebuild_restores_the_entries_with_their_sheets_and_notes_a_depa
     assert [again[e.entry_id].complete for e in entries[:2]] == [True, True]
     assert again[gone.entry_id].status == "withdrawn"
     assert rebuilt.actions().count("entry_left_competition") == left_before, "noted once, not again"
+
+
+def film_checked(entry_id: Any, edition_id: Any, *, revision: int, duration: int | None) -> Any:
+    check = c.FilmCheckDetails(
+        entry_id=entry_id,
+        edition_id=edition_id,
+        kim_id=uuid4(),
+        kim_name="KIM Pasreh Jaya",
+        title="Topeng Malangan Pasreh Jaya",
+        video_url="https://youtu.be/dQw4w9WgXcQ",
+        revision=revision,
+        status="ok" if duration else "needs_review",
+        needs_review=duration is None,
+        reason=None if duration else "unreachable",
+        reachable=duration is not None,
+        duration_seconds=duration,
+        host_title="Topeng Malangan",
+        max_video_seconds=300,
+        checked_at=NOW,
+    )
+    return c.EntryFilmChecked.new(check, producer="submissions", correlation_id="t")
+
+
+async def test_the_films_length_looked_up_by_submissions_reaches_the_desk() -> None:
+    uow, edition, _ = setup(kims=[])
+    entry_id = uuid4()
+    submitted = entry_event(c.EntrySubmitted, entry_id, edition.edition_id, duration_seconds=0)
+    await projections.record_entry(uow, submitted, clock)
+    kept = await uow.entries.require(entry_id)
+    assert kept.duration_seconds == 0, "not known yet"
+    await projections.record_film_check(
+        uow, film_checked(entry_id, edition.edition_id, revision=2, duration=253)
+    )
+    assert (kept.duration_seconds, kept.revision) == (253, 2)
+    older = film_checked(entry_id, edition.edition_id, revision=2, duration=100)
+    await projections.record_film_check(uow, older)
+    assert kept.duration_seconds == 253, "an older or equal revision changes nothing"
+    unreachable = film_checked(entry_id, edition.edition_id, revision=3, duration=None)
+    await projections.record_film_check(uow, unreachable)
+    assert (kept.duration_seconds, kept.revision) == (253, 3), "no length told: the known one stays"

@@ -161,6 +161,28 @@ def entry(status: str = "submitted", *, sparse: bool = False) -> c.EntryDetails:
     )
 
 
+def film_check(*, sparse: bool = False) -> c.FilmCheckDetails:
+    """Sparse: a link that does not answer (no length, no title); full: a film too long."""
+    return c.FilmCheckDetails(
+        entry_id=uuid4(),
+        edition_id=EDITION_ID,
+        kim_id=uuid4(),
+        kim_name="KIM Pasreh Jaya",
+        title="Topeng Malangan dari Tangan-Tangan Istimewa",
+        video_url="https://youtu.be/pasreh2024",
+        revision=2,
+        status="needs_review",
+        needs_review=True,
+        reason="unreachable" if sparse else "too_long",
+        reachable=not sparse,
+        duration_seconds=None if sparse else 3725,
+        host_title=None if sparse else "Topeng Malangan | KIM Pasreh Jaya",
+        max_video_seconds=300,
+        checked_at=AT,
+        kim_email=None if sparse else "kim.pasreh@example.id",
+    )
+
+
 def placing(rank: int, kim_name: str, title: str, score: float) -> c.Placing:
     return c.Placing(
         rank=rank,
@@ -205,6 +227,7 @@ def samples(*, sparse: bool = False) -> dict[str, Any]:
         event(c.EntryRevised, entry(sparse=sparse)),
         event(c.EntryWithdrawn, entry("withdrawn", sparse=sparse)),
         event(c.EntryDisqualified, entry("disqualified", sparse=sparse)),
+        event(c.EntryFilmChecked, film_check(sparse=sparse)),
         event(
             c.ScoreRecorded,
             c.ScoreSheetDetails(

@@ -141,3 +141,10 @@ def test_a_correction_says_which_version_it_corrects_and_why() -> None:
     assert "9f2c9f2c" in text
     _, first = render("winner.announced", "en", sparse=True)
     assert "Version 1." in first and "correcting" not in first
+
+
+def test_a_kim_whose_film_needs_review_is_told_by_email() -> None:
+    template = TEMPLATES["entry.film_checked"]
+    told = template.addressee_of(samples()["entry.film_checked"].data)
+    assert told is not None and (told.name, told.email) == ("KIM Pasreh Jaya", "kim.pasreh@example.id")
+    assert template.addressee_of(samples(sparse=True)["entry.film_checked"].data) is None

@@ -21,6 +21,7 @@ from submissions.domain.errors import (
     VideoLinkNotHttps,
     VideoTooLong,
 )
+from submissions.domain.film import FilmCheck, FilmFacts, FilmLookup, RetryPolicy
 
 from shared.kernel.errors import DomainError
 
@@ -204,3 +205,71 @@ def test_a_withdrawn_or_disqualified_entry_cannot_change() -> None:
     assert "didiskualifikasi" in refused.value.message("id")
     with pytest.raises(EntryNotActive):
         entry.disqualify(reason="Lagi", now=DURING)
+
+
+def test_a_film_check_records_the_hosts_length_unless_the_link_changed_meanwhile() -> None:
+    edition = an_edition()
+    entry = submit(edition, an_enrolment(edition), duration=None)
+    entry.await_film_check()
+    stale = FilmCheck.of(
+        FilmFacts(duration_seconds=100), video_url="https://youtu.be/old", max_seconds=300, now=DURING
+    )
+    assert not entry.record_film_check(stale)
+    check = FilmCheck.of(
+        FilmFacts(duration_seconds=253, title="Di YouTube"),
+        video_url=entry.video_url,
+        max_seconds=300,
+        now=DURING,
+    )
+    assert entry.record_film_check(check)
+    assert (entry.duration_seconds, entry.film_check, entry.updated_at) == (253, check, DURING)
+    assert [type(e) for e in entry.events] == [events.EntrySubmitted, events.EntryFilmChecked]
+
+
+def test_changes_after_the_closing_instant_are_undone_back_to_the_entry_as_it_stood() -> None:
+    edition = an_edition(entries_per_kim=2)
+    enrolment = an_enrolment(edition)
+    entry = submit(edition, enrolment, duration=200)
+    entry.revise(edition=edition, now=DURING + timedelta(hours=1), title="Revisi sebelum tutup")
+    closed_at = DURING + timedelta(hours=2)
+    entry.revise(edition=edition, now=closed_at + timedelta(milliseconds=30), title="Terlambat 1")
+    entry.revise(
+        edition=edition, now=closed_at + timedelta(milliseconds=60), video_url="https://youtu.be/late"
+    )
+    assert not entry.undo_after(closed_at + timedelta(seconds=1), DURING + timedelta(days=1))
+    assert entry.undo_after(closed_at, DURING + timedelta(days=1))
+    assert (entry.title, entry.video_url, entry.duration_seconds) == (
+        "Revisi sebelum tutup",
+        "https://youtu.be/abc",
+        200,
+    )
+    assert entry.updated_at == DURING + timedelta(hours=1) and entry.updated_at <= closed_at
+    assert entry.undone_after_close_at == DURING + timedelta(days=1)
+    assert isinstance(entry.events[-1], events.EntryRevised)
+
+    late = submit(edition, enrolment, now=closed_at + timedelta(milliseconds=5))
+    assert late.undo_after(closed_at, DURING + timedelta(days=1)) and late.status == "withdrawn"
+
+    withdrawn_late = submit(an_edition(), an_enrolment(edition))
+    withdrawn_late.withdraw(
+        edition=edition, enrolment=an_enrolment(edition), now=closed_at + timedelta(seconds=1)
+    )
+    assert withdrawn_late.undo_after(closed_at, DURING + timedelta(days=1))
+    assert (withdrawn_late.status, withdrawn_late.updated_at) == ("submitted", DURING)
+
+
+def test_a_film_lookup_is_leased_tried_again_with_backoff_and_bounded() -> None:
+    policy = RetryPolicy(max_attempts=3, first_delay=timedelta(seconds=30))
+    lookup = FilmLookup.start(uuid4(), "https://youtu.be/abc", DURING)
+    lookup.claim(DURING, timedelta(seconds=30))
+    assert lookup.next_attempt_at == DURING + timedelta(seconds=30), (
+        "a crashed check falls due after the lease"
+    )
+    assert not lookup.failed(DURING, "HTTP 503", policy)
+    assert (lookup.attempts, lookup.next_attempt_at) == (1, DURING + timedelta(seconds=30))
+    assert not lookup.failed(DURING, "timeout", policy)
+    assert lookup.next_attempt_at == DURING + timedelta(seconds=60), "the wait doubles"
+    assert lookup.failed(DURING, "timeout", policy), "the last attempt allowed"
+    assert (lookup.status, lookup.next_attempt_at) == ("done", None)
+    lookup.restart("https://youtu.be/new", DURING)
+    assert (lookup.status, lookup.attempts, lookup.video_url) == ("pending", 0, "https://youtu.be/new")

@@ -51,5 +51,9 @@ def consumers(uow_for: UnitOfWorkFor, clock: Clock) -> RabbitRouter:
     async def on_entry_disqualified(event: c.EntryDisqualified) -> None:
         await projections.record_entry(uow_for(Cause.of(event)), event, clock)
 
+    @handler(events)
+    async def on_entry_film_checked(event: c.EntryFilmChecked) -> None:
+        await projections.record_film_check(uow_for(Cause.of(event)), event)
+
     ignore_the_rest(events)
     return router

@@ -89,6 +89,21 @@ async def record_entry(
     return await apply_once(uow, event, effect)
 
 
+async def record_film_check(uow: JudgingUnitOfWork, event: c.EntryFilmChecked) -> bool:
+    """The film's length as its host tells it, for the judge's desk (the KIM no
+    longer types it); a check older than what judging holds changes nothing."""
+    check = event.data
+
+    async def effect(uow: JudgingUnitOfWork) -> None:
+        entry = await uow.entries.get(check.entry_id)
+        if entry is None:  # its entry.submitted is still on the way: retried
+            raise LookupError(f"entry {check.entry_id} not known yet")
+        known = {"duration_seconds": check.duration_seconds} if check.duration_seconds else {}
+        entry.apply(revision=check.revision, **known)
+
+    return await apply_once(uow, event, effect)
+
+
 async def _known_edition(uow: JudgingUnitOfWork, edition_id: object) -> Edition:
     edition = await uow.editions.get(edition_id)  # type: ignore[arg-type]
     # The registry publishes an edition before anything can happen in it; if it

@@ -196,6 +196,45 @@ def reminder_values(reminder: c.JudgeReminder, language: Language) -> dict[str, 
     }
 
 
+#: What a film check found, in each language: ok, or why staff must review it.
+FILM_VERDICTS: dict[str, dict[Language, str]] = {
+    "ok": {"id": "sesuai", "en": "fine"},
+    "unreachable": {
+        "id": "perlu ditinjau: tautan tidak dapat dibuka",
+        "en": "to review: the link does not answer",
+    },
+    "too_long": {"id": "perlu ditinjau: melebihi durasi maksimal", "en": "to review: longer than allowed"},
+    "duration_unknown": {
+        "id": "perlu ditinjau: durasi tidak diketahui",
+        "en": "to review: its length is not known",
+    },
+    "link_refused": {
+        "id": "perlu ditinjau: tautan mengarah ke alamat terlarang",
+        "en": "to review: the link leads to a forbidden address",
+    },
+}
+
+
+def the_kim(check: c.FilmCheckDetails) -> Addressee | None:
+    """The KIM, told when its film needs review (submissions names it only then)."""
+    return Addressee(name=check.kim_name, email=check.kim_email) if check.kim_email else None
+
+
+def film_check_values(check: c.FilmCheckDetails, language: Language) -> dict[str, str]:
+    verdict = FILM_VERDICTS[check.reason or "ok"]
+    return {
+        "title": check.title,
+        "kim_name": check.kim_name,
+        "verdict_id": verdict["id"],
+        "verdict_en": verdict["en"],
+        "duration": duration(check.duration_seconds or 0, language),
+        "max_duration": duration(check.max_video_seconds, language),
+        "host_title": optional(check.host_title, language),
+        "video_url": check.video_url,
+        "checked_at": when(check.checked_at, language),
+    }
+
+
 def entry_values(entry: c.EntryDetails, language: Language) -> dict[str, str]:
     return {
         "title": entry.title,
@@ -632,6 +671,35 @@ _TEMPLATES = (
             body=(
                 '"{title}" by {kim_name} (Kelurahan {kelurahan}) was disqualified at '
                 "{updated_at}.\n\nReason: {reason}\nVideo: {video_url}"
+            ),
+        ),
+    ),
+    Template(
+        c.EntryFilmChecked,
+        film_check_values,
+        addressee=the_kim,
+        id=Wording(
+            about="Submissions memeriksa video sebuah karya di situsnya: durasi dan judulnya, "
+            "atau mengapa staf perlu memeriksanya.",
+            subject="Pemeriksaan video: {title} ({verdict_id})",
+            body=(
+                'Video karya "{title}" dari {kim_name} diperiksa pada {checked_at}.\n\n'
+                "Hasil: {verdict_id}\nDurasi: {duration}\nBatas edisi: {max_duration}\n"
+                "Judul di situs video: {host_title}\nVideo: {video_url}\n\n"
+                "Bila perlu ditinjau, staf Diskominfo akan memeriksanya; KIM dapat memperbaiki "
+                "tautan videonya sebelum batas waktu."
+            ),
+        ),
+        en=Wording(
+            about="Submissions looked an entry's film up on its host: its length and title, "
+            "or why staff must review it.",
+            subject="Film check: {title} ({verdict_en})",
+            body=(
+                'The film of "{title}" by {kim_name} was checked at {checked_at}.\n\n'
+                "Result: {verdict_en}\nLength: {duration}\nEdition's maximum: {max_duration}\n"
+                "Title on the video host: {host_title}\nVideo: {video_url}\n\n"
+                "When it needs review, staff will look at it; the KIM may fix its video link "
+                "before the deadline."
             ),
         ),
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -13,6 +14,8 @@ from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment
 from ..domain.entry import Entry, EntryStatus
 from ..domain.errors import EditionNotFound, EnrolmentNotFound, EntryNotFound
+from ..domain.film import FilmCheckStatus, FilmLookup
+from ..domain.kim import KimContact
 from ..service_layer.unit_of_work import SubmissionsUnitOfWork
 
 
@@ -48,17 +51,31 @@ class MongoEntryRepository(Repository[Entry]):
     indexes: ClassVar = [
         {"keys": [("edition_id", ASCENDING), ("submitted_at", ASCENDING)]},
         {"keys": [("edition_id", ASCENDING), ("kim_id", ASCENDING)]},
+        {"keys": [("edition_id", ASCENDING), ("film_check.status", ASCENDING)]},
+        {"keys": [("edition_id", ASCENDING), ("updated_at", ASCENDING)]},
     ]
 
     async def of_edition(
-        self, edition_id: UUID, *, kim_id: UUID | None = None, status: EntryStatus | None = None
+        self,
+        edition_id: UUID,
+        *,
+        kim_id: UUID | None = None,
+        status: EntryStatus | None = None,
+        film_check: FilmCheckStatus | None = None,
     ) -> list[Entry]:
         query: dict[str, Any] = {"edition_id": edition_id}
         if kim_id is not None:
             query["kim_id"] = kim_id
         if status is not None:
             query["status"] = status
+        if film_check is not None:
+            query["film_check.status"] = film_check
         return await self._find(query, sort=[("submitted_at", ASCENDING)])
+
+    async def changed_after(self, edition_id: UUID, instant: datetime) -> list[Entry]:
+        return await self._find(
+            {"edition_id": edition_id, "updated_at": {"$gt": instant}}, sort=[("updated_at", ASCENDING)]
+        )
 
     async def count_against_limit(self, edition_id: UUID, kim_id: UUID) -> int:
         return await self._count(
@@ -66,11 +83,35 @@ class MongoEntryRepository(Repository[Entry]):
         )
 
 
+class MongoKimRepository(Repository[KimContact]):
+    collection_name = "kims"
+    aggregate = KimContact
+    id_field = "kim_id"
+    not_found = EnrolmentNotFound
+
+
+class MongoFilmLookupRepository(Repository[FilmLookup]):
+    collection_name = "film_lookups"
+    aggregate = FilmLookup
+    id_field = "entry_id"
+    not_found = EntryNotFound
+    indexes: ClassVar = [{"keys": [("status", ASCENDING), ("next_attempt_at", ASCENDING)]}]
+
+    async def due(self, now: datetime, limit: int) -> list[FilmLookup]:
+        return await self._find(
+            {"status": "pending", "next_attempt_at": {"$lte": now}},
+            sort=[("next_attempt_at", ASCENDING)],
+            limit=limit,
+        )
+
+
 class MongoSubmissionsUnitOfWork(MongoUnitOfWork, SubmissionsUnitOfWork):
     editions: MongoEditionRepository
     enrolments: MongoEnrolmentRepository
     entries: MongoEntryRepository
+    film_lookups: MongoFilmLookupRepository
+    kims: MongoKimRepository
 
 
 #: Built only from the registry's events: a replay can rebuild them (not the entries).
-PROJECTIONS = (MongoEditionRepository, MongoEnrolmentRepository)
+PROJECTIONS = (MongoEditionRepository, MongoEnrolmentRepository, MongoKimRepository)

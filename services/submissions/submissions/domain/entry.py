@@ -25,6 +25,7 @@ from .errors import (
     VideoLinkNotHttps,
     VideoTooLong,
 )
+from .film import FilmCheck
 
 EntryStatus = Literal["submitted", "withdrawn", "disqualified"]
 STATUS_TEXT = {"withdrawn": ("ditarik", "withdrawn"), "disqualified": ("didiskualifikasi", "disqualified")}
@@ -48,6 +49,21 @@ class Video:
 
 
 @dataclass(kw_only=True)
+class Snapshot:
+    """What a KIM wrote, and the entry's status, as they stood from `updated_at`
+    until the next change: kept so a change that landed after staff closed
+    submissions can be undone (`Entry.undo_after`)."""
+
+    title: str
+    synopsis: str
+    video: Video
+    umkm_featured: list[str]
+    status: EntryStatus
+    updated_at: datetime
+    film_check: FilmCheck | None = None
+
+
+@dataclass(kw_only=True)
 class Entry(Aggregate):
     entry_id: UUID
     edition_id: UUID
@@ -62,6 +78,12 @@ class Entry(Aggregate):
     submitted_at: datetime
     updated_at: datetime
     disqualification_reason: str | None = None
+    #: The check of the film on its host; None while no check was asked for.
+    film_check: FilmCheck | None = None
+    #: The entry before each change its KIM made, oldest first.
+    history: list[Snapshot] = field(default_factory=list)
+    #: When changes that landed after staff closed submissions were undone.
+    undone_after_close_at: datetime | None = None
 
     @classmethod
     def submit(
@@ -118,14 +140,65 @@ class Entry(Aggregate):
         video = Video(url=url, duration_seconds=duration_seconds)
         video.check(edition.rules)
         before = copy.copy(self)
+        snapshot = self._snapshot()
         self.title = title if title is not None else self.title
         self.synopsis = synopsis if synopsis is not None else self.synopsis
+        if video.url != self.video.url:
+            self.film_check = None  # another film: checked again
         self.video = video
         self.umkm_featured = umkm_featured if umkm_featured is not None else self.umkm_featured
         # Compared whole, so a field added to the entry counts as a change without a word here.
         if self != before:
+            self.history.append(snapshot)
             self.updated_at = now
             self.events.append(events.EntryRevised(self))
+
+    def await_film_check(self) -> None:
+        """A check of the film's link is on its way (its length unknown till then,
+        unless the KIM gave it)."""
+        self.film_check = FilmCheck(status="pending", video_url=self.video.url)
+
+    def record_film_check(self, check: FilmCheck, *, kim_email: str | None = None) -> bool:
+        """What the film's host said; ignored (False) when the link has changed since.
+        `kim_email`: whom the event names to tell when the film needs review."""
+        if check.video_url != self.video.url or self.film_check is None:
+            return False
+        self.film_check = check
+        if check.duration_seconds is not None:
+            self.video = Video(url=self.video.url, duration_seconds=check.duration_seconds)
+        self.events.append(events.EntryFilmChecked(self, kim_email if check.needs_review else None))
+        return True
+
+    def undo_after(self, closed_at: datetime, now: datetime) -> bool:
+        """Undo what its KIM changed after `closed_at` (the instant staff closed
+        submissions): the entry stands as it did then; one submitted after it is
+        withdrawn. Returns whether anything was undone."""
+        if self.updated_at <= closed_at:
+            return False
+        if self.submitted_at > closed_at:
+            self.status = "withdrawn"
+        else:
+            while self.history and self.updated_at > closed_at:
+                earlier = self.history.pop()
+                self.title, self.synopsis, self.video = earlier.title, earlier.synopsis, earlier.video
+                self.umkm_featured, self.film_check = earlier.umkm_featured, earlier.film_check
+                if self.status != "disqualified":  # staff's decision stands
+                    self.status = earlier.status
+                self.updated_at = earlier.updated_at
+        self.undone_after_close_at = now
+        self.events.append(events.EntryRevised(self))
+        return True
+
+    def _snapshot(self) -> Snapshot:
+        return Snapshot(
+            title=self.title,
+            synopsis=self.synopsis,
+            video=self.video,
+            umkm_featured=self.umkm_featured,
+            status=self.status,
+            updated_at=self.updated_at,
+            film_check=self.film_check,
+        )
 
     # Read by attribute, as the integration event and the public shape name them.
     @property
@@ -145,6 +218,7 @@ class Entry(Aggregate):
         self._check_active()
         edition.check_open(now)
         enrolment.release_entry()
+        self.history.append(self._snapshot())
         self.status = "withdrawn"
         self.updated_at = now
         self.events.append(events.EntryWithdrawn(self))

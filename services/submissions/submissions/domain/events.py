@@ -27,3 +27,10 @@ class EntryWithdrawn:
 @dataclass(frozen=True)
 class EntryDisqualified:
     entry: Entry
+
+
+@dataclass(frozen=True)
+class EntryFilmChecked:
+    entry: Entry
+    #: The KIM's contact email, to tell it when its film needs review.
+    kim_email: str | None = None

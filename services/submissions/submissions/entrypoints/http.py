@@ -59,12 +59,16 @@ async def list_entries(
     caller: Caller,
     kim_id: UUID | None = None,
     status: Literal["submitted", "withdrawn", "disqualified"] | None = None,
+    film_check: Literal["pending", "ok", "needs_review"] | None = None,
 ) -> list[EntryPublic]:
-    """Staff see every entry; a KIM representative, their KIM's."""
+    """Staff see every entry; a KIM representative, their KIM's. `film_check=needs_review`:
+    the entries whose film staff must look at."""
     if not caller.is_staff:
         kim_id = caller.kim_id
     async with uow:
-        entries = await uow.entries.of_edition(edition_id, kim_id=kim_id, status=status)
+        entries = await uow.entries.of_edition(
+            edition_id, kim_id=kim_id, status=status, film_check=film_check
+        )
     return [EntryPublic.model_validate(entry) for entry in entries]
 
 

@@ -54,6 +54,24 @@ class RegionPublic(BaseModel):
     name: str
 
 
+class FilmCheckPublic(BaseModel):
+    """The check of the film on its host."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    status: Literal["pending", "ok", "needs_review"] = Field(
+        description="pending until the host answered; needs_review: staff must look at it (see reason)"
+    )
+    duration_seconds: int | None = Field(description="The film's length as its host tells it")
+    host_title: str | None = Field(description="The film's title on its host")
+    checked_at: datetime | None
+    reason: Literal["unreachable", "too_long", "duration_unknown", "link_refused"] | None = Field(
+        description="Why staff must look at it: the link does not answer, the film is over the "
+        "edition's maximum, the host does not tell its length, or the link leads to an address "
+        "that is not fetched"
+    )
+
+
 # Read from the entry by attribute: `EntryPublic.model_validate(entry)`.
 class EntryPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -73,6 +91,13 @@ class EntryPublic(BaseModel):
     submitted_at: datetime
     updated_at: datetime
     disqualification_reason: str | None
+    film_check: FilmCheckPublic | None = Field(
+        description="The check of the film on its host; null when none was asked for (checks off)"
+    )
+    undone_after_close_at: datetime | None = Field(
+        description="When changes made after staff closed submissions were undone (the entry is "
+        "as it stood at the closing instant; withdrawn if it was submitted after it)"
+    )
 
 
 # Mapped by hand, on purpose: it flattens the edition's rules and works out

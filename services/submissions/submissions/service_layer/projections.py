@@ -4,10 +4,13 @@ windows and rules, and KIMs' enrolments. Each event is applied once."""
 from __future__ import annotations
 
 from shared import contracts as c
+from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.edition import Edition, Rules
 from ..domain.enrolment import Enrolment, Region
+from ..domain.kim import KimContact
+from .services import undo_changes, undo_late_changes
 from .unit_of_work import SubmissionsUnitOfWork
 
 
@@ -44,16 +47,27 @@ async def record_edition(uow: SubmissionsUnitOfWork, event: c.EditionPublished |
     return await apply_once(uow, event, effect)
 
 
-async def record_closure(uow: SubmissionsUnitOfWork, event: c.EditionSubmissionsClosed) -> bool:
+async def record_closure(uow: SubmissionsUnitOfWork, event: c.EditionSubmissionsClosed, clock: Clock) -> bool:
+    """Staff's close is exact: whatever a KIM changed after the closing instant the
+    registry recorded (it reached submissions before this event did) is undone,
+    in this unit of work and once more after it committed (see `services`)."""
+    closed_at = event.data.closed_at
+
     async def effect(uow: SubmissionsUnitOfWork) -> None:
         edition = await uow.editions.get(event.data.edition_id)
         # The closure always follows publication at the registry; an unknown
         # edition here means publication has not arrived yet, so retry later.
         if edition is None:
             raise LookupError(f"edition {event.data.edition_id} not known yet")
-        edition.close(event.data.closed_at, event.data.revision)
+        edition.close(closed_at, event.data.revision)
+        if edition.closed_at == closed_at:
+            late = await uow.entries.changed_after(edition.edition_id, closed_at)
+            await undo_changes(uow, late, closed_at, clock())
 
-    return await apply_once(uow, event, effect)
+    applied = await apply_once(uow, event, effect)
+    # A change that committed while the closure was applied, unseen by it.
+    await undo_late_changes(uow, clock, event.data.edition_id)
+    return applied
 
 
 async def record_enrolment(
@@ -92,13 +106,22 @@ async def record_enrolment(
     return await apply_once(uow, event, effect)
 
 
-async def record_kim(uow: SubmissionsUnitOfWork, event: c.KimUpdated) -> bool:
-    """A renamed or moved KIM submits future entries under its new name."""
+async def record_kim(
+    uow: SubmissionsUnitOfWork, event: c.KimRegistered | c.KimUpdated | c.KimVerified
+) -> bool:
+    """Whom to tell about a KIM's entries; a renamed or moved KIM submits future
+    entries under its new name."""
     kim = event.data
     kelurahan = Region(code=kim.kelurahan.code, name=kim.kelurahan.name)
 
     async def effect(uow: SubmissionsUnitOfWork) -> None:
-        for enrolment in await uow.enrolments.all_of_kim(kim.kim_id):
-            enrolment.rename_kim(kim.name, kelurahan)
+        contact = await uow.kims.get(kim.kim_id)
+        if contact is None:
+            uow.kims.add(KimContact(kim_id=kim.kim_id, name=kim.name, email=kim.email, revision=kim.revision))
+        else:
+            contact.apply(name=kim.name, email=kim.email, revision=kim.revision)
+        if isinstance(event, c.KimUpdated):
+            for enrolment in await uow.enrolments.all_of_kim(kim.kim_id):
+                enrolment.rename_kim(kim.name, kelurahan)
 
     return await apply_once(uow, event, effect)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -10,6 +11,8 @@ from shared.platform.persistence.unit_of_work import UnitOfWork
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment
 from ..domain.entry import Entry, EntryStatus
+from ..domain.film import FilmCheckStatus, FilmLookup
+from ..domain.kim import KimContact
 
 
 class EditionRepository(Protocol):
@@ -40,14 +43,41 @@ class EntryRepository(Protocol):
 
     def add(self, entry: Entry) -> None: ...
     async def of_edition(
-        self, edition_id: UUID, *, kim_id: UUID | None = None, status: EntryStatus | None = None
+        self,
+        edition_id: UUID,
+        *,
+        kim_id: UUID | None = None,
+        status: EntryStatus | None = None,
+        film_check: FilmCheckStatus | None = None,
     ) -> list[Entry]: ...
     async def count_against_limit(self, edition_id: UUID, kim_id: UUID) -> int:
         """A KIM's entries that count against an edition's limit: not withdrawn."""
         ...
+
+    async def changed_after(self, edition_id: UUID, instant: datetime) -> list[Entry]:
+        """The edition's entries last changed after `instant`."""
+        ...
+
+
+class FilmLookupRepository(Protocol):
+    async def get(self, entry_id: UUID) -> FilmLookup | None: ...
+    def add(self, lookup: FilmLookup) -> None: ...
+    async def due(self, now: datetime, limit: int) -> list[FilmLookup]:
+        """Pending lookups due by `now`, the longest waiting first."""
+        ...
+
+
+class KimRepository(Protocol):
+    async def get(self, kim_id: UUID) -> KimContact | None: ...
+    def add(self, kim: KimContact) -> None: ...
 
 
 class SubmissionsUnitOfWork(UnitOfWork):
     editions: EditionRepository
     enrolments: EnrolmentRepository
     entries: EntryRepository
+    film_lookups: FilmLookupRepository
+    kims: KimRepository
+    #: Whether a stored entry's film is looked up on its host (the setting
+    #: `film_check_enabled`); the wiring sets it.
+    check_films: bool = False
