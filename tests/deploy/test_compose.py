@@ -1210,3 +1210,8 @@ def test_the_image_installs_every_package_root_and_runs_unprivileged() -> None:
     users = [args.strip() for op, args in instructions if op == "USER"]
     assert users and users[-1].split(":")[0] not in ("root", "0"), "the services must not run as root"
     assert not re.search(r"^(ENV|ARG)\s.*(PASS|SECRET|TOKEN)", dockerfile, re.MULTILINE | re.IGNORECASE)
+
+
+def test_every_service_in_compose_is_restarted_unless_stopped(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        assert service.get("restart") == "unless-stopped", name
