@@ -135,7 +135,10 @@ class LocalStack:
         prefix = name.upper() + "_"
         env = {
             **os.environ,
-            f"{prefix}AMQP_URL": self.rabbitmq.url,
+            # Its own broker user, with the permissions compose gives it: it may not
+            # declare, so it looks up the topology the broker's definitions made.
+            f"{prefix}AMQP_URL": self.rabbitmq.url_for(name),
+            f"{prefix}DECLARE_TOPOLOGY": "false",
             f"{prefix}MONGODB_URL": self.mongodb.url,
             f"{prefix}MONGODB_DATABASE": name + self.database_suffix,
             f"{prefix}HOST": "127.0.0.1",
@@ -164,7 +167,7 @@ class LocalStack:
             "CONSOLE_HOST": "127.0.0.1",
             "CONSOLE_PORT": str(port),
             **{f"CONSOLE_{name.upper()}_URL": service.url for name, service in self.services.items()},
-            "CONSOLE_AMQP_URL": self.rabbitmq.url,
+            "CONSOLE_AMQP_URL": self.rabbitmq.url_for(CONSOLE),
             "CONSOLE_SESSION_SECRET": self.console_session_secret,
             "CONSOLE_PUBLIC_URL": f"http://127.0.0.1:{port}",
             **self.service_env.get(CONSOLE, {}),
