@@ -147,16 +147,18 @@ class OwnerPublisher:
         exchange: str = EVENTS.name,
         routing_key: str | None = None,
         headers: dict[str, Any] | None = None,
+        message_type: str | None = None,
     ) -> None:
         """`user_id`: True for the connection's user, None for none, or a name (the
-        broker refuses a name that is not the connection's)."""
+        broker refuses a name that is not the connection's); `message_type`: the
+        AMQP type, when a test makes it differ from the event's."""
         user = user or owner_of(event.type)
         message = aio_pika.Message(
             body if body is not None else event.model_dump_json().encode(),
             message_id=str(event.event_id),
             correlation_id=event.correlation_id,
             content_type="application/json",
-            type=event.type,
+            type=message_type or event.type,
             headers={"version": event.version} if headers is None else headers,
             timestamp=event.occurred_at,
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
