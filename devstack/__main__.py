@@ -40,7 +40,7 @@ def up(workdir: Path, then_demo: bool) -> int:
     mail = MailSink(maildir=workdir / "mail")
     secret = secrets.token_hex(16)
     hooks = WebhookSink(secret=secret, logdir=workdir / "webhooks")
-    stack = LocalStack(workdir)
+    stack = LocalStack(workdir, supervise=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

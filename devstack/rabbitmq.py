@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import shutil
 import socket
 from pathlib import Path
@@ -11,6 +13,30 @@ from .processes import ManagedProcess, free_port, wait_until
 
 RABBITMQ_SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
 EPMD_CANDIDATES = sorted(Path("/usr/lib/erlang").glob("erts-*/bin/epmd")) + [Path("/usr/bin/epmd")]
+#: The broker's definitions as compose deploys them: users, permissions, topology.
+DEFINITIONS_TEMPLATE = (
+    Path(__file__).resolve().parents[1] / "deploy" / "rabbitmq" / "definitions.template.json"
+)
+#: As deploy/rabbitmq/rabbitmq.conf sets it: a larger message is refused by the broker.
+MAX_MESSAGE_SIZE = 1024 * 1024
+#: The administrator: RabbitMQ's guest, which may only connect from loopback.
+ADMIN = ("guest", "guest")
+
+
+def render_definitions(passwords: dict[str, str]) -> str:
+    """definitions.template.json with the administrator and each user's password
+    filled in (as deploy/rabbitmq/render-definitions.sh does in compose)."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "RABBITMQ_ADMIN_USER":
+            return ADMIN[0]
+        if name == "RABBITMQ_ADMIN_PASSWORD":
+            return ADMIN[1]
+        user = name.removeprefix("RABBITMQ_").removesuffix("_PASSWORD").lower()
+        return passwords[user]
+
+    return re.sub(r"\{\{([A-Z0-9_]+)\}\}", value, DEFINITIONS_TEMPLATE.read_text())
 
 
 def installed() -> bool:
@@ -37,10 +63,21 @@ class RabbitMQServer:
         self.node = f"kim{self.port}@localhost"
         self._epmd: ManagedProcess | None = None
         self._server: ManagedProcess | None = None
+        #: Each service's (and the console's) broker user: its password, made per server.
+        self.passwords = {
+            user: secrets.token_hex(12)
+            for user in ("registry", "submissions", "judging", "notifications", "console")
+        }
 
     @property
     def url(self) -> str:
-        return f"amqp://guest:guest@127.0.0.1:{self.port}/"
+        """The administrator's URL (everything allowed): for tests and tools, not services."""
+        return f"amqp://{ADMIN[0]}:{ADMIN[1]}@127.0.0.1:{self.port}/"
+
+    def url_for(self, user: str) -> str:
+        """The URL of a service's own broker user, with exactly the permissions
+        deploy/rabbitmq/definitions.template.json gives it."""
+        return f"amqp://{user}:{self.passwords[user]}@127.0.0.1:{self.port}/"
 
     @property
     def pids(self) -> list[int]:
@@ -72,9 +109,15 @@ class RabbitMQServer:
                 "rabbitmq-server is not installed; run scripts/setup (it installs it with apt-get)"
             )
         self.workdir.mkdir(parents=True, exist_ok=True)
+        definitions = self.workdir / "definitions.json"
+        definitions.write_text(render_definitions(self.passwords))
+        definitions.chmod(0o600)
         (self.workdir / "rabbitmq.conf").write_text(
             f"listeners.tcp.1 = 127.0.0.1:{self.port}\n"
             "log.console = true\nlog.console.level = warning\nlog.file = false\n"
+            # The users, permissions and topology compose's broker has, at every boot.
+            f"definitions.import_backend = local_filesystem\ndefinitions.local.path = {definitions}\n"
+            f"max_message_size = {MAX_MESSAGE_SIZE}\n"
         )
         (self.workdir / "enabled_plugins").write_text("[].\n")
         (self.workdir / "rabbitmq-env.conf").write_text("")

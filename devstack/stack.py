@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from .mongodb import SecantusServer
-from .processes import ManagedProcess, free_port, wait_until
+from .processes import ManagedProcess, Supervisor, free_port, wait_until
 from .rabbitmq import RabbitMQServer
 
 SERVICES = ("registry", "submissions", "judging", "notifications")
@@ -77,6 +77,11 @@ class LocalStack:
     admin: Credentials = field(
         default_factory=lambda: Credentials("admin@kim-contest.example", secrets.token_urlsafe(12))
     )
+    #: Start a service or the console again when it exits unexpectedly (see
+    #: `processes.Supervisor`: at most 5 times in 10 minutes, with backoff); off in
+    #: tests that crash services on purpose and restart them themselves.
+    supervise: bool = False
+    supervisor: Supervisor | None = None
     _own_servers: list[RabbitMQServer | SecantusServer] = field(default_factory=list)
 
     def start(self) -> None:
@@ -112,6 +117,17 @@ class LocalStack:
             self.console = self._console()
             self.console.process.start()
             wait_until(self.console.ready, timeout=60, what=CONSOLE)
+        if self.supervise:
+            self.supervisor = Supervisor(say=self._say)
+            for service in (*self.services.values(), *([self.console] if self.console else [])):
+                self.supervisor.watch(service.process)
+            self.supervisor.start()
+
+    def _say(self, line: str) -> None:
+        """What the supervisor has to say: printed, and kept in logs/supervisor.log."""
+        print(line, flush=True)
+        with (self.workdir / "logs" / "supervisor.log").open("a") as log:
+            log.write(line + "\n")
 
     def _service(self, name: str, port: int | None = None) -> ServiceProcess:
         assert self.rabbitmq is not None and self.mongodb is not None
@@ -119,7 +135,10 @@ class LocalStack:
         prefix = name.upper() + "_"
         env = {
             **os.environ,
-            f"{prefix}AMQP_URL": self.rabbitmq.url,
+            # Its own broker user, with the permissions compose gives it: it may not
+            # declare, so it looks up the topology the broker's definitions made.
+            f"{prefix}AMQP_URL": self.rabbitmq.url_for(name),
+            f"{prefix}DECLARE_TOPOLOGY": "false",
             f"{prefix}MONGODB_URL": self.mongodb.url,
             f"{prefix}MONGODB_DATABASE": name + self.database_suffix,
             f"{prefix}HOST": "127.0.0.1",
@@ -148,7 +167,7 @@ class LocalStack:
             "CONSOLE_HOST": "127.0.0.1",
             "CONSOLE_PORT": str(port),
             **{f"CONSOLE_{name.upper()}_URL": service.url for name, service in self.services.items()},
-            "CONSOLE_AMQP_URL": self.rabbitmq.url,
+            "CONSOLE_AMQP_URL": self.rabbitmq.url_for(CONSOLE),
             "CONSOLE_SESSION_SECRET": self.console_session_secret,
             "CONSOLE_PUBLIC_URL": f"http://127.0.0.1:{port}",
             **self.service_env.get(CONSOLE, {}),
@@ -208,6 +227,8 @@ class LocalStack:
         return log_in(self.services["registry"].url, self.admin)
 
     def stop(self) -> None:
+        if self.supervisor is not None:
+            self.supervisor.stop()
         if self.console is not None:
             self.console.process.stop()
         for service in self.services.values():

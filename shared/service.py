@@ -38,7 +38,9 @@ from shared.platform.messaging import (
     declare_topology,
     make_broker,
     queue_of,
+    user_of_url,
 )
+from shared.platform.messaging.broker import publishers_of
 from shared.platform.messaging.outbox import OUTBOX
 from shared.platform.openapi import document_errors
 from shared.platform.persistence.mongo import (
@@ -199,7 +201,7 @@ def service_runtime(
         repositories = (*repositories, dead_letters.DeadLetterRepository)
     broker = make_broker(settings)
     mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
-    publisher = EventPublisher(broker, produces)
+    publisher = EventPublisher(broker, produces, user_id=user_of_url(settings.amqp_url.get_secret_value()))
     relay = OutboxRelay(
         mongo[settings.mongodb_database][OUTBOX], publisher.publish, poll_seconds=settings.outbox_poll_seconds
     )
@@ -214,7 +216,9 @@ def service_runtime(
         publisher=publisher,
     )
     if consumes is not None:
-        broker.include_router(dead_letters.dead_letter_consumer(consumes, runtime.dead_letter_uow))
+        broker.include_router(
+            dead_letters.dead_letter_consumer(consumes, runtime.dead_letter_uow, publishers_of(settings))
+        )
     return runtime
 
 
@@ -294,7 +298,11 @@ def create_service_app(
     app.include_router(operations_router(runtime))
     app.include_router(replay.replay_router(runtime))
     if runtime.consumes is not None:
-        app.include_router(dead_letters.dead_letter_router(runtime.broker, runtime.dead_letter_uow))
+        app.include_router(
+            dead_letters.dead_letter_router(
+                runtime.broker, runtime.dead_letter_uow, runtime.consumes, publishers_of(runtime.settings)
+            )
+        )
         app.include_router(replay.projections_router(runtime))
     for router in routers:
         app.include_router(router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +41,13 @@ async def amqp_url(rabbitmq: RabbitMQServer) -> str:
     """The broker URL, with our exchanges and queues removed so the test starts clean."""
     await reset_broker(rabbitmq.url)
     return rabbitmq.url
+
+
+@pytest.fixture
+def amqp_url_for(amqp_url: str, rabbitmq: RabbitMQServer) -> Callable[[str], str]:
+    """The URL of a service's own broker user (registry, ..., console), with the
+    permissions of deploy/rabbitmq/definitions.template.json."""
+    return rabbitmq.url_for
 
 
 @pytest.fixture

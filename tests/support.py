@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,11 +15,14 @@ from uuid import uuid4
 import aio_pika
 import httpx
 from fastapi import FastAPI
+from faststream.rabbit import RabbitBroker
 
+from shared import contracts as c
 from shared.kernel.principal import Principal
 from shared.platform.auth import issue_token
 from shared.platform.config import DEVELOPMENT_TOKEN_SECRET
-from shared.platform.messaging import CONSUMER_QUEUES, DEAD_LETTERS, EVENTS
+from shared.platform.messaging import CONSUMER_QUEUES, DEAD_LETTERS, EVENTS, REPLAY, declare_topology
+from shared.platform.messaging.publishers import OWNERS
 
 
 @dataclass
@@ -91,15 +95,85 @@ class EventTap:
 
 
 async def reset_broker(amqp_url: str) -> None:
-    """Remove our exchanges and queues so a test starts from an empty broker."""
+    """Remove our exchanges and queues and declare them again, empty, as the
+    administrator (`amqp_url`): the services' own users may not declare them."""
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()
         for consumer in CONSUMER_QUEUES:
             for name in (consumer.name, consumer.dead_letter_name):
                 await channel.queue_delete(name)
-        await channel.exchange_delete(EVENTS.name)
-        await channel.exchange_delete(DEAD_LETTERS.name)
+            await channel.exchange_delete(consumer.requeue_exchange().name)
+        for exchange in (EVENTS, DEAD_LETTERS, REPLAY):
+            await channel.exchange_delete(exchange.name)
+    broker = RabbitBroker(amqp_url, log_level=logging.DEBUG)
+    await broker.connect()
+    try:
+        await declare_topology(broker)
+    finally:
+        await broker.stop()
+
+
+class OwnerPublisher:
+    """Publishes contract events onto kim.events the way `EventPublisher` does:
+    each as the broker user of its owner (the AMQP `user_id` its connection's),
+    or as `user` when a test forges one. `url_for(user)` gives each user's URL."""
+
+    def __init__(self, url_for: Callable[[str], str]) -> None:
+        self._url_for = url_for
+        self._connections: dict[str, aio_pika.abc.AbstractConnection] = {}
+        self._channels: dict[str, aio_pika.abc.AbstractChannel] = {}
+
+    async def __aenter__(self) -> OwnerPublisher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for connection in self._connections.values():
+            await connection.close()
+
+    async def channel(self, user: str) -> aio_pika.abc.AbstractChannel:
+        if user not in self._channels:
+            self._connections[user] = await aio_pika.connect(self._url_for(user))
+            self._channels[user] = await self._connections[user].channel()
+        return self._channels[user]
+
+    async def publish(
+        self,
+        event: c.Envelope[Any],
+        body: bytes | None = None,
+        *,
+        user: str | None = None,
+        user_id: str | None | bool = True,
+        exchange: str = EVENTS.name,
+        routing_key: str | None = None,
+        headers: dict[str, Any] | None = None,
+        message_type: str | None = None,
+    ) -> None:
+        """`user_id`: True for the connection's user, None for none, or a name (the
+        broker refuses a name that is not the connection's); `message_type`: the
+        AMQP type, when a test makes it differ from the event's."""
+        user = user or owner_of(event.type)
+        message = aio_pika.Message(
+            body if body is not None else event.model_dump_json().encode(),
+            message_id=str(event.event_id),
+            correlation_id=event.correlation_id,
+            content_type="application/json",
+            type=message_type or event.type,
+            headers={"version": event.version} if headers is None else headers,
+            timestamp=event.occurred_at,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            user_id=user if user_id is True else (user_id or None),
+        )
+        channel = await self.channel(user)
+        target = (
+            channel.default_exchange if exchange == "" else await channel.get_exchange(exchange, ensure=False)
+        )
+        await target.publish(message, routing_key=routing_key or event.type)
+
+
+def owner_of(event_type: str) -> str:
+    """The broker user (the service's name, as the local broker names them) that publishes `event_type`."""
+    return sorted(OWNERS[event_type])[0]
 
 
 #: The staff member the tests act as, unless a test says otherwise.

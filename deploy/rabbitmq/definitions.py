@@ -8,8 +8,12 @@ Generated from the code, so they cannot drift from it:
   configure nothing (the broker's definitions create everything; the services
   run with DECLARE_TOPOLOGY=false and only look their queues up);
   write to `kim.events`, and there only the routing keys of the events it
-  produces (a topic permission), and to the default exchange, through which a
-  replay (`POST /outbox/replay`) and a dead-letter requeue send to one queue;
+  produces (a topic permission); to `kim.replay`, and there only
+  `<queue>.<event type>` of the events it produces (a replay, `POST
+  /outbox/replay`, sends to one queue); and to its own `kim.requeue.<service>`,
+  bound only to its own queue (a dead-letter requeue). Never to the default
+  exchange, which reaches every queue with any message (see
+  shared/platform/messaging/publishers.py);
   read its own queue and its own dead-letter queue, if it consumes one;
 - one user for the console, which only listens: it declares, binds and reads its
   own exclusive `console.live.*` queues (one per process, see `LiveQueue`), reads
@@ -35,7 +39,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from shared.platform.messaging.topology import CONSOLE_LIVE, CONSUMER_QUEUES, DEAD_LETTERS, EVENTS
+from shared.platform.messaging.topology import (
+    CONSOLE_LIVE,
+    CONSUMER_QUEUES,
+    DEAD_LETTERS,
+    EVENTS,
+    REPLAY,
+    queue_of,
+)
 
 TEMPLATE = Path(__file__).with_name("definitions.template.json")
 
@@ -43,8 +54,6 @@ SERVICES = ("registry", "submissions", "judging", "notifications")
 #: The console's user: a listener on its own live queues only.
 CONSOLE = "console"
 VHOST = "/"
-#: The nameless default exchange, as permissions name it.
-DEFAULT_EXCHANGE = "amq.default"
 ADMIN_USER = "{{RABBITMQ_ADMIN_USER}}"
 ADMIN_PASSWORD = "{{RABBITMQ_ADMIN_PASSWORD}}"
 NAME = re.compile(r"[A-Za-z0-9_.-]+")
@@ -83,13 +92,15 @@ def definitions() -> dict[str, Any]:
     topic_permissions = []
     for service in SERVICES:
         publishes, consumes = wiring(service)
+        own_queue = queue_of(service)
+        requeue = [own_queue.requeue_exchange().name] if own_queue is not None else []
         users.append({"name": service, "password": password_placeholder(service), "tags": ""})
         permissions.append(
             {
                 "user": service,
                 "vhost": VHOST,
                 "configure": "^$",
-                "write": exactly([EVENTS.name, DEFAULT_EXCHANGE]),
+                "write": exactly([EVENTS.name, REPLAY.name, *requeue]),
                 "read": exactly(consumes),
             }
         )
@@ -99,6 +110,21 @@ def definitions() -> dict[str, Any]:
                 "vhost": VHOST,
                 "exchange": EVENTS.name,
                 "write": exactly(publishes),
+                "read": "^$",
+            }
+        )
+        replays = [
+            consumer.replay_key(key)
+            for consumer in CONSUMER_QUEUES
+            for key in consumer.routing_keys
+            if key in publishes
+        ]
+        topic_permissions.append(
+            {
+                "user": service,
+                "vhost": VHOST,
+                "exchange": REPLAY.name,
+                "write": exactly(replays),
                 "read": "^$",
             }
         )
@@ -133,10 +159,10 @@ def definitions() -> dict[str, Any]:
             "internal": False,
             "arguments": exchange.arguments or {},
         }
-        for exchange in (EVENTS, DEAD_LETTERS)
+        for exchange in (EVENTS, DEAD_LETTERS, REPLAY, *(c.requeue_exchange() for c in CONSUMER_QUEUES))
     ]
     queues = []
-    bindings = []
+    bindings: list[dict[str, Any]] = []
     for consumer in CONSUMER_QUEUES:
         for queue in (consumer.queue(), consumer.dead_letter_queue()):
             queues.append(
@@ -150,6 +176,10 @@ def definitions() -> dict[str, Any]:
             )
         bindings.extend(_binding(EVENTS.name, consumer.name, key) for key in consumer.routing_keys)
         bindings.append(_binding(DEAD_LETTERS.name, consumer.dead_letter_name, consumer.name))
+        bindings.extend(
+            _binding(REPLAY.name, consumer.name, consumer.replay_key(k)) for k in consumer.routing_keys
+        )
+        bindings.append(_binding(consumer.requeue_exchange().name, consumer.name, consumer.name))
     return {
         "users": users,
         "vhosts": [{"name": VHOST}],

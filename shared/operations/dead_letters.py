@@ -6,11 +6,24 @@ message that arrives there is stored in the service's database, with the
 then acknowledged. Staff list and inspect them over HTTP and requeue one once
 its cause is fixed: it goes back to the consumer queue with its original
 message id and type, so a consumer that had in fact processed it skips it.
+
+Every dead letter is kept, whatever its body: bytes that are not UTF-8 are shown
+as base64, and a body over `MAX_KEPT_BYTES` is kept truncated, with its full
+size and SHA-256 (the broker refuses messages over its `max_message_size`).
+Why it was set aside: `publisher_not_allowed` (not published by its event type's
+owner, see `messaging.publishers`), `unsupported_version` (a version of its
+type no handler reads), `rejected` (it did not match its contract) or
+`delivery_limit` (handling it kept failing).
+
+A requeue goes through the service's own `kim.requeue.<service>` exchange,
+naming the original publisher, so it is checked again as it first was.
 """
 
 # No `from __future__ import annotations`: the HTTP routes below are defined in a
 # function, and FastAPI resolves their annotations at run time.
 
+import base64
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +33,7 @@ from uuid import UUID, uuid4
 
 import aio_pika
 from fastapi import APIRouter, Depends, Query, Request
+from faststream.message import StreamMessage
 from faststream.rabbit import RabbitBroker, RabbitRouter
 from faststream.rabbit.annotations import RabbitMessage
 from pydantic import BaseModel
@@ -28,7 +42,14 @@ from pymongo import DESCENDING
 from shared import contracts as c
 from shared.kernel.aggregate import Aggregate
 from shared.kernel.clock import utcnow
-from shared.kernel.errors import NotFound
+from shared.kernel.errors import Conflict, NotFound
+from shared.platform.messaging.consuming import event_type_of_raw
+from shared.platform.messaging.publishers import (
+    PUBLISHED_BY,
+    PUBLISHER_NOT_ALLOWED,
+    Publishers,
+    checked_exchange,
+)
 from shared.platform.messaging.topology import DELIVERY_LIMIT, ConsumerQueue
 from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 from shared.platform.persistence.outages import patiently
@@ -41,7 +62,43 @@ BROKER_HEADERS = (
     "x-first-death-exchange",
     "x-first-death-queue",
     "x-first-death-reason",
+    PUBLISHED_BY,
 )
+
+#: A longer body is kept truncated to this many bytes, with its size and SHA-256.
+MAX_KEPT_BYTES = 256 * 1024
+
+UNSUPPORTED_VERSION = "unsupported_version"
+
+
+def reason_of(
+    message: aio_pika.abc.AbstractIncomingMessage, consumer: ConsumerQueue, publishers: Publishers
+) -> str:
+    """Why a message was set aside. The broker says `rejected` for every message a
+    consumer refused at once; the same checks the consumer made say which one."""
+    headers = dict(message.headers or {})
+    reason = str(headers.get("x-first-death-reason") or "unknown")
+    if reason != "rejected":
+        return reason
+    exchange = str(headers.get("x-first-death-exchange") or "")
+    event_type, version = event_type_of_raw(message, _first_routing_key(headers))
+    if checked_exchange(exchange) and not publishers.allowed(event_type, message.user_id, headers, exchange):
+        return PUBLISHER_NOT_ALLOWED
+    read = {(event.event_type, event.event_version) for event in consumer.handles}
+    if event_type in consumer.routing_keys and (event_type, version) not in read:
+        return UNSUPPORTED_VERSION
+    return reason
+
+
+def _first_routing_key(headers: dict[str, Any]) -> str | None:
+    """The routing key the message was first published with (the broker replaces
+    it with the queue's name when dead-lettering)."""
+    deaths = headers.get("x-death")
+    if isinstance(deaths, list) and deaths and isinstance(deaths[-1], dict):
+        keys = deaths[-1].get("routing-keys")
+        if isinstance(keys, list) and keys:
+            return str(keys[0])
+    return None
 
 
 @dataclass(kw_only=True)
@@ -54,25 +111,44 @@ class DeadLetter(Aggregate):
     content_type: str | None
     #: Our headers (e.g. the contract version), without the broker's death records.
     headers: dict[str, Any]
+    #: At most MAX_KEPT_BYTES of it; `size` and `sha256` are of the whole body.
     body: bytes
     reason: str
     deliveries: int
     dead_at: datetime
     requeued_at: list[datetime]
+    size: int = 0
+    sha256: str = ""
+    #: The broker user that published it (its validated `user_id`), if known.
+    published_by: str | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.size > len(self.body)
 
     @classmethod
-    def of(cls, message: aio_pika.abc.AbstractIncomingMessage, queue: str, now: datetime) -> "DeadLetter":
+    def of(
+        cls,
+        message: aio_pika.abc.AbstractIncomingMessage,
+        consumer: ConsumerQueue,
+        publishers: Publishers,
+        now: datetime,
+    ) -> "DeadLetter":
         headers = dict(message.headers or {})
-        reason = str(headers.get("x-first-death-reason") or "unknown")
+        reason = reason_of(message, consumer, publishers)
+        exchange = str(headers.get("x-first-death-exchange") or "")
         dead = cls(
             dead_letter_id=uuid4(),
-            queue=queue,
+            queue=consumer.name,
             message_id=message.message_id,
             event_type=message.type,
             correlation_id=message.correlation_id,
             content_type=message.content_type,
             headers={k: v for k, v in headers.items() if k not in BROKER_HEADERS and _plain(v)},
-            body=message.body,
+            body=message.body[:MAX_KEPT_BYTES],
+            size=len(message.body),
+            sha256=hashlib.sha256(message.body).hexdigest(),
+            published_by=publishers.publisher_of(message.user_id, headers, exchange),
             reason=reason,
             # Rejected at the first delivery, or after the queue's delivery limit.
             deliveries=DELIVERY_LIMIT + 1 if reason == "delivery_limit" else 1,
@@ -101,6 +177,18 @@ class DeadLetterNotFound(NotFound):
     messages: ClassVar[dict[str, str]] = {
         "id": "Pesan tersisih {dead_letter_id} tidak ditemukan.",
         "en": "Dead letter {dead_letter_id} was not found.",
+    }
+
+
+class DeadLetterTruncated(Conflict):
+    code = "dead_letter_truncated"
+    field = "dead_letter_id"
+    messages: ClassVar[dict[str, str]] = {
+        "id": (
+            "Pesan tersisih {dead_letter_id} terlalu besar dan hanya disimpan sebagian; "
+            "tidak bisa dikirim ulang."
+        ),
+        "en": "Dead letter {dead_letter_id} was too large and is kept only in part; it cannot be sent again.",
     }
 
 
@@ -136,10 +224,13 @@ def to_integration(event: object, *, service: str) -> tuple[c.EventClass, c.Payl
 
 @retry_on_conflict
 async def keep(
-    uow: DeadLetterUnitOfWork, message: aio_pika.abc.AbstractIncomingMessage, queue: str
+    uow: DeadLetterUnitOfWork,
+    message: aio_pika.abc.AbstractIncomingMessage,
+    consumer: ConsumerQueue,
+    publishers: Publishers,
 ) -> DeadLetter:
     async with uow:
-        dead = DeadLetter.of(message, queue, utcnow())
+        dead = DeadLetter.of(message, consumer, publishers, utcnow())
         uow.dead_letters.add(dead)
         await uow.commit()
     return dead
@@ -148,15 +239,23 @@ async def keep(
 UnitOfWorkFor = Callable[[Cause], DeadLetterUnitOfWork]
 
 
-def dead_letter_consumer(consumer: ConsumerQueue, uow_for: UnitOfWorkFor) -> RabbitRouter:
+async def _undecoded(message: StreamMessage[Any]) -> None:
+    """The dead-letter consumer reads the raw message, never its body as JSON:
+    a body that is not JSON (whatever its content type) is kept all the same."""
+    return None
+
+
+def dead_letter_consumer(
+    consumer: ConsumerQueue, uow_for: UnitOfWorkFor, publishers: Publishers
+) -> RabbitRouter:
     """Reads `consumer`'s dead-letter queue into the service's database."""
     router = RabbitRouter()
 
-    @router.subscriber(consumer.dead_letter_queue(), title=consumer.dead_letter_name)
+    @router.subscriber(consumer.dead_letter_queue(), title=consumer.dead_letter_name, decoder=_undecoded)
     async def keep_dead_letter(message: RabbitMessage) -> None:
         raw = message.raw_message
         await patiently(
-            lambda: keep(uow_for(Cause.new(raw.correlation_id)), raw, consumer.name),
+            lambda: keep(uow_for(Cause.new(raw.correlation_id)), raw, consumer, publishers),
             what=f"keeping a dead letter of {consumer.name}",
         )
 
@@ -182,38 +281,65 @@ class DeadLetterSummary(BaseModel):
 class DeadLetterPublic(DeadLetterSummary):
     content_type: str | None
     headers: dict[str, Any]
+    published_by: str | None
     body: str
-    body_encoding: Literal["utf-8", "json", "hex"]
+    body_encoding: Literal["utf-8", "json", "base64"]
+    #: The whole body's size and SHA-256; `body` holds at most its first 256 KiB.
+    size: int
+    sha256: str
+    truncated: bool
 
     @classmethod
     def of(cls, dead: DeadLetter) -> "DeadLetterPublic":
         try:
             text = dead.body.decode("utf-8")
-            encoding: Literal["utf-8", "json", "hex"] = "utf-8"
+            encoding: Literal["utf-8", "json", "base64"] = "utf-8"
             json.loads(text)
             encoding = "json"
         except UnicodeDecodeError:
-            text, encoding = dead.body.hex(), "hex"
+            text, encoding = base64.b64encode(dead.body).decode("ascii"), "base64"
         except ValueError:
             pass
         summary = DeadLetterSummary.of(dead).model_dump()
         return cls(
-            **summary, content_type=dead.content_type, headers=dead.headers, body=text, body_encoding=encoding
+            **summary,
+            content_type=dead.content_type,
+            headers=dead.headers,
+            published_by=dead.published_by,
+            body=text,
+            body_encoding=encoding,
+            size=dead.size,
+            sha256=dead.sha256,
+            truncated=dead.truncated,
         )
 
 
-async def requeue(uow: DeadLetterUnitOfWork, broker: RabbitBroker, dead_letter_id: UUID) -> DeadLetter:
-    """Send a dead letter back to its queue as it was first sent, and note when."""
+async def requeue(
+    uow: DeadLetterUnitOfWork,
+    broker: RabbitBroker,
+    dead_letter_id: UUID,
+    consumer: ConsumerQueue,
+    publishers: Publishers,
+) -> DeadLetter:
+    """Send a dead letter back to its queue as it was first sent, naming who first
+    sent it, through this service's own requeue exchange; note when."""
     async with uow:
         dead = await uow.dead_letters.require(dead_letter_id)
+        if dead.truncated:
+            raise DeadLetterTruncated(dead_letter_id=dead_letter_id)
+        headers = dict(dead.headers)
+        if dead.published_by is not None:
+            headers[PUBLISHED_BY] = dead.published_by
         await broker.publish(
             dead.body,
-            routing_key=dead.queue,
+            exchange=consumer.requeue_exchange(),
+            routing_key=consumer.name,
             message_id=dead.message_id,
             message_type=dead.event_type,
             correlation_id=dead.correlation_id,
             content_type=dead.content_type,
-            headers=dead.headers,
+            headers=headers,
+            user_id=publishers.own_user,
             persist=True,
             mandatory=True,
             timeout=10,
@@ -223,7 +349,9 @@ async def requeue(uow: DeadLetterUnitOfWork, broker: RabbitBroker, dead_letter_i
     return dead
 
 
-def dead_letter_router(broker: RabbitBroker, uow_for: UnitOfWorkFor) -> APIRouter:
+def dead_letter_router(
+    broker: RabbitBroker, uow_for: UnitOfWorkFor, consumer: ConsumerQueue, publishers: Publishers
+) -> APIRouter:
     router = APIRouter(tags=["dead letters"])
 
     def uow(request: Request) -> DeadLetterUnitOfWork:
@@ -248,6 +376,6 @@ def dead_letter_router(broker: RabbitBroker, uow_for: UnitOfWorkFor) -> APIRoute
         summary="Operators: send a dead letter back to its queue, once its cause is fixed",
     )
     async def requeue_dead_letter(dead_letter_id: UUID, uow: UoW) -> DeadLetterSummary:
-        return DeadLetterSummary.of(await requeue(uow, broker, dead_letter_id))
+        return DeadLetterSummary.of(await requeue(uow, broker, dead_letter_id, consumer, publishers))
 
     return router

@@ -89,13 +89,15 @@ class ProjectionsReset(BaseModel):
 
 
 async def resend_stored(runtime: "ServiceRuntime", request: ReplayRequest) -> int:
-    """Send this service's stored events to one queue, oldest first."""
-    known = {queue.name for queue in CONSUMER_QUEUES}
+    """Send this service's stored events of the types one queue reads to that
+    queue, oldest first (through `kim.replay`: see `messaging.publishers`)."""
+    known = {queue.name: queue for queue in CONSUMER_QUEUES}
     if request.queue not in known:
         raise UnknownQueue(queue=request.queue, known=", ".join(sorted(known)))
-    query: dict[str, Any] = {"state": {"$ne": FAILED}}
-    if request.event_types:
-        query["type"] = {"$in": request.event_types}
+    # Only the types that queue reads: `kim.replay` routes nothing else to it.
+    reads = known[request.queue].routing_keys
+    wanted = [t for t in request.event_types if t in reads] if request.event_types else reads
+    query: dict[str, Any] = {"state": {"$ne": FAILED}, "type": {"$in": wanted}}
     if request.since is not None:
         query["occurred_at"] = {"$gte": request.since}
     assert runtime.publisher is not None

@@ -49,6 +49,12 @@ class ServiceSettings(BaseSettings):
         description="declare exchanges and queues at start-up; off where the broker's "
         "definitions create them and the service's user may not",
     )
+    broker_users: dict[str, str] = Field(
+        default_factory=dict,
+        description="the broker user of each service whose events this one receives, where it is not "
+        'the service\'s own name, e.g. {"registry": "kim-registry"}; a message is acted upon only if '
+        "its publisher (the AMQP user_id) is the user of its event type's owner",
+    )
     max_body_bytes: int = Field(1_000_000, ge=1024, description="larger request bodies are refused (413)")
 
     @model_validator(mode="after")

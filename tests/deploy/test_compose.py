@@ -16,6 +16,7 @@ and is refused the rest.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import json
@@ -41,7 +42,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from devstack.rabbitmq import RabbitMQServer
+from devstack.rabbitmq import MAX_MESSAGE_SIZE, RabbitMQServer
 from devstack.rabbitmq import installed as rabbitmq_installed
 from shared.contracts import CATALOG, MessageDeadLettered
 from shared.platform.config import PLACEHOLDER_SECRETS, ServiceSettings
@@ -54,6 +55,7 @@ from shared.platform.messaging.topology import (
     EVENTS,
     JUDGING,
     NOTIFICATIONS,
+    REPLAY,
     queue_of,
 )
 
@@ -591,7 +593,8 @@ def all_queue_names() -> set[str]:
 
 
 def all_exchange_names() -> set[str]:
-    return {EVENTS.name, DEAD_LETTERS.name, DEFAULT_EXCHANGE}
+    requeues = {q.requeue_exchange().name for q in CONSUMER_QUEUES}
+    return {EVENTS.name, DEAD_LETTERS.name, REPLAY.name, DEFAULT_EXCHANGE, *requeues}
 
 
 def allowed(regex: str, names: set[str] | frozenset[str]) -> set[str]:
@@ -686,6 +689,8 @@ def test_the_broker_definitions_hold_the_topology_of_topology_py(broker_definiti
     assert exchanges == {
         (EVENTS.name, "topic", True, False, False),
         (DEAD_LETTERS.name, "direct", True, False, False),
+        (REPLAY.name, "topic", True, False, False),
+        *((q.requeue_exchange().name, "direct", True, False, False) for q in CONSUMER_QUEUES),
     }
     queues = {q["name"]: q for q in broker_definitions["queues"]}
     assert set(queues) == all_queue_names()
@@ -709,6 +714,9 @@ def test_the_broker_definitions_hold_the_topology_of_topology_py(broker_definiti
     assert bindings == {
         *((EVENTS.name, q.name, "queue", key) for q in CONSUMER_QUEUES for key in q.routing_keys),
         *((DEAD_LETTERS.name, q.dead_letter_name, "queue", q.name) for q in CONSUMER_QUEUES),
+        # A replay reaches one queue, with only the types it reads; a requeue, its own queue.
+        *((REPLAY.name, q.name, "queue", f"{q.name}.{k}") for q in CONSUMER_QUEUES for k in q.routing_keys),
+        *((q.requeue_exchange().name, q.name, "queue", q.name) for q in CONSUMER_QUEUES),
     }
     assert all(
         b["vhost"] == "/"
@@ -770,18 +778,29 @@ def test_service_broker_user_may_do_what_its_service_does_and_nothing_else(
     assert permissions["vhost"] == "/"
     # Declares nothing: the broker's definitions made it all.
     assert allowed(permissions["configure"], everything) == set()
-    # Publishes to kim.events, and to the default exchange for a replay or a requeue;
-    # binds nothing (that would need write on a queue).
-    assert allowed(permissions["write"], everything) == {EVENTS.name, DEFAULT_EXCHANGE}
+    # Publishes to kim.events, to kim.replay (a replay) and to its own requeue
+    # exchange (a requeue of its dead letters); never to the default exchange,
+    # which would reach any queue with any event; binds nothing (that would need
+    # write on a queue).
+    own = queue_of(name)
+    requeue = {own.requeue_exchange().name} if own is not None else set()
+    assert allowed(permissions["write"], everything) == {EVENTS.name, REPLAY.name, *requeue}
+    assert not allowed(permissions["write"], {DEFAULT_EXCHANGE})
     # Reads its own queue and its dead letters, no one else's.
     assert allowed(permissions["read"], everything) == needs.consumes
 
-    # On kim.events, only the routing keys of its own events.
-    topic = user_entry(broker_definitions, "topic_permissions", name)
-    assert (topic["vhost"], topic["exchange"]) == ("/", EVENTS.name)
+    # On kim.events, only the routing keys of its own events; on kim.replay, only
+    # `<queue>.<its own event type>`.
+    topics = {t["exchange"]: t for t in broker_definitions["topic_permissions"] if t["user"] == name}
+    assert set(topics) == {EVENTS.name, REPLAY.name}
+    topic = topics[EVENTS.name]
+    assert topic["vhost"] == "/"
     every_event_type = {event.event_type for event in CATALOG.values()}
     assert allowed(topic["write"], every_event_type) == needs.publishes
     assert allowed(topic["read"], every_event_type) == set()
+    every_replay = {q.replay_key(t) for q in CONSUMER_QUEUES for t in every_event_type}
+    replays = {q.replay_key(t) for q in CONSUMER_QUEUES for t in needs.publishes & set(q.routing_keys)}
+    assert {k for k in every_replay if re.fullmatch(topics[REPLAY.name]["write"], k)} == replays
 
 
 def test_only_the_consumer_reads_a_queue(broker_definitions: dict[str, Any]) -> None:
@@ -818,6 +837,8 @@ def test_the_broker_imports_the_definitions_at_every_boot(
     assert settings == {
         "definitions.import_backend": "local_filesystem",
         "definitions.local.path": written[1],
+        # What the local broker caps too (devstack/rabbitmq.py): no message over 1 MiB.
+        "max_message_size": str(MAX_MESSAGE_SIZE),
     }
     assert on_host(
         rabbitmq, str(PurePosixPath(rabbitmq["entrypoint"][-1]).parent / "definitions.template.json")
@@ -1019,7 +1040,11 @@ def broker_with_definitions(
     try:
         server.kill()
         config = workdir / "node" / "rabbitmq.conf"
-        config.write_text(config.read_text() + conf)
+        # The node's own listener and logging; the definitions and limits compose's.
+        own = [
+            line for line in config.read_text().splitlines() if not line.startswith(("definitions.", "max_"))
+        ]
+        config.write_text("\n".join(own) + "\n" + conf)
         shutil.rmtree(workdir / "node" / "mnesia")
         server.start_again()
         yield server, variables
@@ -1091,7 +1116,9 @@ async def _service_works(server: RabbitMQServer, variables: Mapping[str, str], n
                 body="{}",
             )
             await runtime.publisher.publish(record)
-        await runtime.publisher.resend(record, NOTIFICATIONS.name)  # a replay
+            if event_type in NOTIFICATIONS.routing_keys:
+                replayed = record
+        await runtime.publisher.resend(replayed, NOTIFICATIONS.name)  # a replay, through kim.replay
     finally:
         await runtime.broker.stop()
         runtime.mongo.close()
@@ -1104,13 +1131,26 @@ async def _service_is_refused_the_rest(
     connection = await aio_pika.connect(amqp_url(server, name, password))
     try:
         needs = Needs.of(name)
-        # A requeue: a consumer takes from its dead letters and sends back through the default exchange.
+        # A requeue: a consumer takes from its dead letters and sends back through its requeue exchange.
         if needs.consumes:
-            channel = await connection.channel()
+            channel = await connection.channel(publisher_confirms=True)
             consumer = queue_of(name)
             assert consumer is not None
             await (await channel.declare_queue(consumer.dead_letter_name, passive=True)).get(fail=False)
-            await channel.default_exchange.publish(aio_pika.Message(b"{}"), routing_key=consumer.name)
+            own_requeue = await channel.get_exchange(consumer.requeue_exchange().name, ensure=False)
+            await own_requeue.publish(aio_pika.Message(b"{}", user_id=name), routing_key=consumer.name)
+            # Taken back at once: the count of messages the caller checked stays as it was.
+            await (await channel.declare_queue(consumer.name, passive=True)).purge()
+
+        async def publish_to(exchange_name: str, routing_key: str, user_id: str | None = None) -> None:
+            channel = await connection.channel(publisher_confirms=True)
+            exchange = (
+                channel.default_exchange
+                if exchange_name == ""
+                else await channel.get_exchange(exchange_name, ensure=False)
+            )
+            await exchange.publish(aio_pika.Message(b"{}", user_id=user_id), routing_key=routing_key)
+            await channel.close()
 
         async def declare_a_queue() -> None:
             await (await connection.channel()).declare_queue("kim.sneaky", durable=True)
@@ -1140,6 +1180,22 @@ async def _service_is_refused_the_rest(
         assert "ACCESS_REFUSED" in await refused(lambda: read(others[0]))
         foreign = sorted({e.event_type for e in CATALOG.values()} - needs.publishes)
         assert "ACCESS_REFUSED" in await refused(lambda: publish_as(foreign[0]))
+        # No path onto another service's queue: not the default exchange, not
+        # another's requeue exchange, not a foreign type through kim.replay, and
+        # never with another user's name.
+        for consumer in CONSUMER_QUEUES:
+            assert "ACCESS_REFUSED" in await refused(functools.partial(publish_to, "", consumer.name))
+            if consumer.service != name:
+                requeue = consumer.requeue_exchange().name
+                assert "ACCESS_REFUSED" in await refused(
+                    functools.partial(publish_to, requeue, consumer.name)
+                )
+            for event_type in sorted(set(consumer.routing_keys) - needs.publishes)[:1]:
+                key = consumer.replay_key(event_type)
+                assert "ACCESS_REFUSED" in await refused(functools.partial(publish_to, REPLAY.name, key))
+        mine = sorted(needs.publishes)[0]
+        other = next(s for s in APP_SERVICES if s != name)
+        assert "PRECONDITION_FAILED" in await refused(lambda: publish_to(EVENTS.name, mine, user_id=other))
     finally:
         await connection.close()
 
@@ -1210,3 +1266,8 @@ def test_the_image_installs_every_package_root_and_runs_unprivileged() -> None:
     users = [args.strip() for op, args in instructions if op == "USER"]
     assert users and users[-1].split(":")[0] not in ("root", "0"), "the services must not run as root"
     assert not re.search(r"^(ENV|ARG)\s.*(PASS|SECRET|TOKEN)", dockerfile, re.MULTILINE | re.IGNORECASE)
+
+
+def test_every_service_in_compose_is_restarted_unless_stopped(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        assert service.get("restart") == "unless-stopped", name

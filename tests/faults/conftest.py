@@ -69,7 +69,10 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
         mongodb=mongodb,
         database_suffix=suffix,
         service_env={
-            "registry": {"REGISTRY_AMQP_URL": f"amqp://guest:guest@127.0.0.1:{proxy.port}/"},
+            # Its own broker user, through the proxy that cuts its connection.
+            "registry": {
+                "REGISTRY_AMQP_URL": f"amqp://registry:{rabbitmq.passwords['registry']}@127.0.0.1:{proxy.port}/"
+            },
             "notifications": {"NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.5"},
         },
         # One login serves the whole module, however long its cases take.

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,9 @@ import httpx
 from motor.motor_asyncio import AsyncIOMotorClient
 
 from devstack.processes import free_port
-from shared.platform.messaging import CONSUMER_QUEUES, EVENTS
+from shared.platform.messaging import CONSUMER_QUEUES, EVENTS, REPLAY
+
+from ..support import OwnerPublisher, owner_of
 
 CONSUMERS = ("submissions", "judging", "notifications")
 
@@ -80,14 +83,18 @@ class TcpProxy:
 
 class Duplicator:
     """Delivers every event a second time to each consumer queue that reads it,
-    with the same message id and properties: what a redelivery looks like."""
+    with the same message id and properties: what a redelivery looks like. Each
+    copy goes as its owner's broker user (its `user_id`) through `kim.replay`,
+    the one path to a single queue a service's user has."""
 
-    def __init__(self, amqp_url: str) -> None:
+    def __init__(self, amqp_url: str, url_for: Callable[[str], str]) -> None:
         self._url = amqp_url
+        self._url_for = url_for
         self.copies = 0
 
     async def __aenter__(self) -> Duplicator:
         self._connection = await aio_pika.connect(self._url)
+        self._owners = OwnerPublisher(self._url_for)
         channel = await self._connection.channel()
         exchange = await channel.get_exchange(EVENTS.name)
         queue = await channel.declare_queue(exclusive=True, auto_delete=True)
@@ -100,8 +107,11 @@ class Duplicator:
 
         async def copy(message: aio_pika.abc.AbstractIncomingMessage) -> None:
             async with message.process():
-                for target in readers.get(message.routing_key or "", []):
-                    await channel.default_exchange.publish(
+                key = message.routing_key or ""
+                for target in readers.get(key, []):
+                    owner = message.user_id or owner_of(key)
+                    replay = await (await self._owners.channel(owner)).get_exchange(REPLAY.name, ensure=False)
+                    await replay.publish(
                         aio_pika.Message(
                             message.body,
                             message_id=message.message_id,
@@ -110,8 +120,9 @@ class Duplicator:
                             content_type=message.content_type,
                             headers=dict(message.headers or {}),
                             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                            user_id=owner,
                         ),
-                        routing_key=target,
+                        routing_key=f"{target}.{key}",
                     )
                     self.copies += 1
 
@@ -120,12 +131,14 @@ class Duplicator:
 
     async def __aexit__(self, *exc: object) -> None:
         await self._connection.close()
+        await self._owners.__aexit__()
 
 
-async def publish_poison(amqp_url: str, count: int) -> list[str]:
-    """Messages with a known routing key whose bodies break the contract."""
+async def publish_poison(url_for: Callable[[str], str], count: int) -> list[str]:
+    """Messages with a known routing key whose bodies break the contract, from
+    the broker user of that key's owner (the registry), so only the body is wrong."""
     ids = [f"poison-{uuid.uuid4().hex[:8]}" for _ in range(count)]
-    connection = await aio_pika.connect(amqp_url)
+    connection = await aio_pika.connect(url_for("registry"))
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
         exchange = await channel.get_exchange(EVENTS.name)
@@ -138,6 +151,7 @@ async def publish_poison(amqp_url: str, count: int) -> list[str]:
                     content_type="application/json",
                     headers={"version": 1},
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    user_id="registry",
                 ),
                 routing_key="edition.updated",
             )

@@ -43,7 +43,7 @@ async def run_case(
     poison_ids: list[str] = []
     if poison:
         await checkpoints[500].wait()
-        poison_ids = await publish_poison(world.rabbitmq.url, poison)
+        poison_ids = await publish_poison(world.rabbitmq.url_for, poison)
     repaired_at, note = await fault(world, checkpoints)
     if repaired_at is None:  # nothing broke: recovery means catching up once the load ends
         await asyncio.wait_for(loading, RECOVERY_BOUND_SECONDS)
@@ -221,7 +221,7 @@ async def test_producer_killed_between_storing_and_publishing(world: World) -> N
 
 
 async def test_every_message_delivered_twice(world: World) -> None:
-    async with Duplicator(world.rabbitmq.url) as duplicator:
+    async with Duplicator(world.rabbitmq.url, world.rabbitmq.url_for) as duplicator:
         outcome = await run_case(world, "(e) every message delivered twice", no_fault)
     assert duplicator.copies >= outcome.expected
     outcome.note = f"{duplicator.copies} extra deliveries"

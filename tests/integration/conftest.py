@@ -10,11 +10,17 @@ import pytest
 
 
 @pytest.fixture
-def settings_for(amqp_url: str, mongodb_url: str, database_name: str) -> Callable[..., Any]:
+def settings_for(
+    amqp_url_for: Callable[[str], str], mongodb_url: str, database_name: str
+) -> Callable[..., Any]:
+    """Each service connects as its own broker user, as in compose: it may not
+    declare, so it looks up the topology `amqp_url` (the fixture) declared."""
+
     def make(service: str, **overrides: Any) -> Any:
         settings_class = importlib.import_module(f"{service}.config").Settings
+        overrides.setdefault("amqp_url", amqp_url_for(service))
+        overrides.setdefault("declare_topology", False)
         return settings_class(
-            amqp_url=amqp_url,
             mongodb_url=mongodb_url,
             mongodb_database=f"{database_name}_{service}"[:60],
             outbox_poll_seconds=0.2,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -142,10 +143,10 @@ async def known(
 
 
 async def test_k_judges_per_entry_blind_told_by_email_with_progress_and_audit(
-    settings_for: Any, tap: EventTap, amqp_url: str, mail_sink: MailSink
+    settings_for: Any, tap: EventTap, amqp_url_for: Callable[[str], str], mail_sink: MailSink
 ) -> None:
     async with (
-        producer(amqp_url) as events,
+        producer(amqp_url_for) as events,
         serving(create_judging(settings_for("judging")), "judging") as judging,
         serving(
             create_notifications(
@@ -275,10 +276,10 @@ async def test_k_judges_per_entry_blind_told_by_email_with_progress_and_audit(
 
 
 async def test_a_tie_is_resolved_and_a_correction_announced_with_both_versions_readable(
-    settings_for: Any, tap: EventTap, amqp_url: str, mongodb_url: str
+    settings_for: Any, tap: EventTap, amqp_url_for: Callable[[str], str], mongodb_url: str
 ) -> None:
     settings = settings_for("judging")
-    async with producer(amqp_url) as events, serving(create_judging(settings), "judging") as judging:
+    async with producer(amqp_url_for) as events, serving(create_judging(settings), "judging") as judging:
         edition = Edition(events, awarded_ranks=2)
         await edition.publish(judging)
         for name, kelurahan in (
@@ -376,10 +377,10 @@ async def test_a_tie_is_resolved_and_a_correction_announced_with_both_versions_r
 
 
 async def test_judges_behind_are_reminded_once_even_across_a_restart(
-    settings_for: Any, tap: EventTap, amqp_url: str
+    settings_for: Any, tap: EventTap, amqp_url_for: Callable[[str], str]
 ) -> None:
     settings = settings_for("judging", reminder_poll_seconds=0.2, reminder_window_hours=48)
-    async with producer(amqp_url) as events:
+    async with producer(amqp_url_for) as events:
         async with serving(create_judging(settings), "judging") as judging:
             edition = Edition(events, awarded_ranks=1)
             await edition.publish(judging)

@@ -26,8 +26,8 @@ async def test_a_service_that_cannot_start_leaves_nothing_running(
         rabbitmq=rabbitmq,
         mongodb=mongodb,
         database_suffix="_refused",
-        # Production refuses the placeholder password in the broker URL.
-        service_env={"registry": {"REGISTRY_ENVIRONMENT": "production"}},
+        # Production refuses the placeholder password in the broker URL (guest's).
+        service_env={"registry": {"REGISTRY_ENVIRONMENT": "production", "REGISTRY_AMQP_URL": rabbitmq.url}},
     )
     with pytest.raises(RuntimeError) as failed:
         await asyncio.to_thread(stack.start)
@@ -103,7 +103,8 @@ async def test_the_console_starts_after_the_four_services_wired_to_them_and_stop
     assert seen["CONSOLE_PUBLIC_URL"] == stack.console_url
     for name, service in stack.services.items():
         assert seen[f"CONSOLE_{name.upper()}_URL"] == service.url
-    assert seen["CONSOLE_AMQP_URL"] == rabbitmq.url
+    # Its own broker user, as compose gives it, not the administrator.
+    assert seen["CONSOLE_AMQP_URL"] == rabbitmq.url_for("console") != rabbitmq.url
     # A session secret of its own, per stack: not the token secret, not another stack's.
     assert len(seen["CONSOLE_SESSION_SECRET"]) >= 32
     another = LocalStack(tmp_path).console_session_secret

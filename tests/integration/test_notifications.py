@@ -6,21 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import aio_pika
 import httpx
 import pytest
 from notifications.main import create_app
 
 from devstack.mail_sink import MailSink
 from devstack.webhook_sink import WebhookSink
-from shared import contracts as c
-from shared.platform.messaging import EVENTS, NOTIFICATIONS
+from shared.platform.messaging import NOTIFICATIONS
 
-from ..support import EventTap, eventually, serving
+from ..support import EventTap, OwnerPublisher, eventually, serving
 from ..unit.notifications.samples import samples
 from .flows import ok
 
@@ -43,32 +41,14 @@ def webhook_sink() -> Iterator[WebhookSink]:
     sink.stop()
 
 
-class Producer:
-    """Publishes contract events onto kim.events the way `EventPublisher` does."""
-
-    def __init__(self, exchange: aio_pika.abc.AbstractExchange) -> None:
-        self._exchange = exchange
-
-    async def publish(self, event: c.Envelope[Any], body: bytes | None = None) -> None:
-        message = aio_pika.Message(
-            body if body is not None else event.model_dump_json().encode(),
-            message_id=str(event.event_id),
-            correlation_id=event.correlation_id,
-            content_type="application/json",
-            type=event.type,
-            headers={"version": event.version},
-            timestamp=event.occurred_at,
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        )
-        await self._exchange.publish(message, routing_key=event.type)
+#: Publishes contract events onto kim.events as `EventPublisher` does, each as its owner's broker user.
+Producer = OwnerPublisher
 
 
 @asynccontextmanager
-async def producer(amqp_url: str) -> AsyncIterator[Producer]:
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        yield Producer(await channel.get_exchange(EVENTS.name))
+async def producer(url_for: Callable[[str], str]) -> AsyncIterator[Producer]:
+    async with OwnerPublisher(url_for) as bus:
+        yield bus
 
 
 async def inbox(api: httpx.AsyncClient, recipient_id: str, **params: Any) -> dict[str, Any]:
@@ -93,7 +73,11 @@ def staff_body(**overrides: Any) -> dict[str, Any]:
 
 
 async def test_staff_are_told_once_in_their_inbox_by_email_and_by_signed_webhook(
-    settings_for: Any, amqp_url: str, tap: EventTap, mail_sink: MailSink, webhook_sink: WebhookSink
+    settings_for: Any,
+    amqp_url_for: Callable[[str], str],
+    tap: EventTap,
+    mail_sink: MailSink,
+    webhook_sink: WebhookSink,
 ) -> None:
     settings = settings_for(
         "notifications",
@@ -101,7 +85,7 @@ async def test_staff_are_told_once_in_their_inbox_by_email_and_by_signed_webhook
         delivery_poll_seconds=0.2,
         webhook_allow_private_addresses=True,  # the webhook sink listens on 127.0.0.1
     )
-    async with serving(create_app(settings), "notifications") as api, producer(amqp_url) as bus:
+    async with serving(create_app(settings), "notifications") as api, producer(amqp_url_for) as bus:
         types = await ok(await api.get("/event-types"))
         assert sorted(t["type"] for t in types) == sorted(e.event_type for e in NOTIFICATIONS.handles)
         submitted = next(t for t in types if t["type"] == "entry.submitted")
@@ -234,7 +218,11 @@ async def test_staff_are_told_once_in_their_inbox_by_email_and_by_signed_webhook
 
 
 async def test_a_webhook_answering_500_is_retried_then_fails_for_good(
-    settings_for: Any, amqp_url: str, tap: EventTap, mail_sink: MailSink, webhook_sink: WebhookSink
+    settings_for: Any,
+    amqp_url_for: Callable[[str], str],
+    tap: EventTap,
+    mail_sink: MailSink,
+    webhook_sink: WebhookSink,
 ) -> None:
     webhook_sink.respond_with = 500
     settings = settings_for(
@@ -245,7 +233,7 @@ async def test_a_webhook_answering_500_is_retried_then_fails_for_good(
         delivery_backoff_seconds=0.2,
         webhook_allow_private_addresses=True,
     )
-    async with serving(create_app(settings), "notifications") as api, producer(amqp_url) as bus:
+    async with serving(create_app(settings), "notifications") as api, producer(amqp_url_for) as bus:
         staff = await ok(
             await api.post(
                 "/recipients",
@@ -278,10 +266,10 @@ async def test_a_webhook_answering_500_is_retried_then_fails_for_good(
 
 
 async def test_a_malformed_message_is_dead_lettered_and_the_next_one_processed(
-    settings_for: Any, amqp_url: str, mail_sink: MailSink
+    settings_for: Any, amqp_url_for: Callable[[str], str], mail_sink: MailSink
 ) -> None:
     settings = settings_for("notifications", smtp_port=mail_sink.port, delivery_poll_seconds=0.2)
-    async with serving(create_app(settings), "notifications") as api, producer(amqp_url) as bus:
+    async with serving(create_app(settings), "notifications") as api, producer(amqp_url_for) as bus:
         staff = await ok(await api.post("/recipients", json=staff_body(email=None)), 201)
         entry = samples()["entry.submitted"]
         poison = entry.model_dump(mode="json")

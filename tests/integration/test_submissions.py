@@ -4,6 +4,7 @@ events, and every refusal names the rule it enforces."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -175,13 +176,14 @@ async def test_too_early(settings_for: Any, tap: EventTap) -> None:
 
 
 async def test_a_malformed_message_is_dead_lettered_kept_for_staff_and_requeued(
-    settings_for: Any, amqp_url: str, tap: EventTap
+    settings_for: Any, amqp_url_for: Callable[[str], str], tap: EventTap
 ) -> None:
     async with (
         serving(create_registry(settings_for("registry")), "registry") as registry,
         serving(create_submissions(settings_for("submissions")), "submissions") as submissions,
     ):
-        connection = await aio_pika.connect(amqp_url)
+        # As the registry's own broker user, the owner of edition.published.
+        connection = await aio_pika.connect(amqp_url_for("registry"))
         async with connection:
             channel = await connection.channel()
             exchange = await channel.get_exchange("kim.events")
@@ -193,6 +195,7 @@ async def test_a_malformed_message_is_dead_lettered_kept_for_staff_and_requeued(
                     message_id="poison-1",
                     correlation_id="poison-correlation",
                     headers={"version": 1},
+                    user_id="registry",
                 ),
                 routing_key="edition.published",
             )

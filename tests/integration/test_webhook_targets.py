@@ -5,6 +5,7 @@ stored webhook's host resolves to one at send time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -56,7 +57,7 @@ async def test_configuration_can_allow_private_addresses(settings_for: Any, url:
 
 
 async def test_a_stored_webhook_resolving_to_loopback_fails_at_once_and_is_never_posted(
-    settings_for: Any, amqp_url: str, tap: EventTap, webhook_sink: WebhookSink
+    settings_for: Any, amqp_url_for: Callable[[str], str], tap: EventTap, webhook_sink: WebhookSink
 ) -> None:
     # Set while private addresses were allowed (or before the rule existed)...
     allowed = settings_for("notifications", webhook_allow_private_addresses=True)
@@ -76,7 +77,7 @@ async def test_a_stored_webhook_resolving_to_loopback_fails_at_once_and_is_never
         delivery_poll_seconds=0.2,
         delivery_backoff_seconds=0.2,
     )
-    async with serving(create_app(strict), "notifications") as api, producer(amqp_url) as bus:
+    async with serving(create_app(strict), "notifications") as api, producer(amqp_url_for) as bus:
         await bus.publish(samples()["entry.submitted"])
 
         async def failed() -> list[dict[str, Any]]:

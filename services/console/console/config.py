@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     judging_url: str = "http://127.0.0.1:8003"
     notifications_url: str = "http://127.0.0.1:8004"
     amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
+    #: The notifications service's broker user: the live inbox takes
+    #: `notification.delivered` only from it (the message's AMQP `user_id`).
+    notifications_broker_user: str = "notifications"
     #: Signs the session cookie and the CSRF tokens; at least 32 characters outside development.
     session_secret: SecretStr = SecretStr(DEVELOPMENT_SESSION_SECRET)
     #: Where people reach the console, for absolute links (Open Graph).

@@ -107,8 +107,10 @@ class Listener:
     """Consumes `notification.delivered` on a queue of this process's own and hands
     each event to the `LiveInbox`. Runs as a background task from start to stop."""
 
-    def __init__(self, amqp_url: str, inbox: LiveInbox) -> None:
-        self._url, self._inbox = amqp_url, inbox
+    def __init__(self, amqp_url: str, inbox: LiveInbox, *, publisher: str = "notifications") -> None:
+        """`publisher`: the broker user of the notifications service; a message
+        whose AMQP `user_id` (checked by the broker) is not it is ignored."""
+        self._url, self._inbox, self._publisher = amqp_url, inbox, publisher
         self.connected = asyncio.Event()
         self._stopping = False
         self.queue_name = f"{CONSOLE_LIVE.prefix}.{os.getpid()}.{secrets.token_hex(4)}"
@@ -160,6 +162,9 @@ class Listener:
         await queue.consume(self._on_message, no_ack=True)
 
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
+        if message.user_id != self._publisher:
+            log.warning("live updates: ignored a notification.delivered published by %r", message.user_id)
+            return
         try:
             event = c.NotificationDelivered.model_validate_json(message.body)
         except ValidationError:

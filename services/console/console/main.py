@@ -57,7 +57,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = Services(settings, store, http)
-        listener = Listener(settings.amqp_url.get_secret_value(), app.state.live)
+        listener = Listener(
+            settings.amqp_url.get_secret_value(), app.state.live, publisher=settings.notifications_broker_user
+        )
         listening = (
             asyncio.create_task(listener.run(), name="console-live-updates")
             if settings.live_updates

@@ -3,6 +3,7 @@
 from .broker import make_broker
 from .consuming import event_type_of, handler, handles, ignore_the_rest, subscribe
 from .outbox import OutboxRecord, OutboxRelay, outbox_document
+from .publishers import PUBLISHED_BY, Publishers, user_of_url, verify_publisher
 from .publishing import EventPublisher
 from .topology import (
     CONSOLE_LIVE,
@@ -13,6 +14,7 @@ from .topology import (
     JUDGING,
     NOTIFICATIONS,
     REGISTRY,
+    REPLAY,
     SUBMISSIONS,
     ConsumerQueue,
     LiveQueue,

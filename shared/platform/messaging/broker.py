@@ -13,6 +13,7 @@ from faststream.rabbit.helpers.declarer import RabbitDeclarerImpl
 from shared.platform.config import ServiceSettings
 
 from .poison import RejectMalformed
+from .publishers import Publishers, user_of_url, verify_publisher
 
 if TYPE_CHECKING:
     import aio_pika
@@ -28,7 +29,9 @@ def make_broker(settings: ServiceSettings) -> RabbitBroker:
         # A failing handler nacks with requeue so the queue's delivery limit and
         # dead-letter exchange decide; malformed messages are rejected at once.
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        middlewares=[RejectMalformed],
+        # Outermost first: a message from anyone but its event type's owner is
+        # dead-lettered before it is parsed.
+        middlewares=[verify_publisher(publishers_of(settings)), RejectMalformed],
         graceful_timeout=settings.shutdown_grace_seconds,
         # Back soon after a broker restart; each attempt is one refused TCP connect.
         reconnect_interval=1.0,
@@ -38,6 +41,11 @@ def make_broker(settings: ServiceSettings) -> RabbitBroker:
     if not settings.declare_topology:
         look_up_only(broker)
     return broker
+
+
+def publishers_of(settings: ServiceSettings) -> Publishers:
+    """This service's broker user (its connection's) and the other services'."""
+    return Publishers(own_user=user_of_url(settings.amqp_url.get_secret_value()), users=settings.broker_users)
 
 
 class LookUpOnly(RabbitDeclarerImpl):

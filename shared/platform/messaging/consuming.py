@@ -6,12 +6,16 @@
 # the caller's local names first.
 
 import functools
+import logging
 import types
 import typing
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import aio_pika
+from faststream.exceptions import RejectMessage
 from faststream.rabbit import RabbitBroker, RabbitMessage, RabbitRouter
+from faststream.rabbit.annotations import RabbitMessage as CurrentMessage
 from faststream.rabbit.subscriber import RabbitSubscriber
 
 from shared.contracts import AnyEvent, Envelope, EventClass
@@ -26,13 +30,19 @@ def event_type_of(message: RabbitMessage) -> tuple[str, int]:
     The `type` property survives a requeue from a dead-letter queue; the routing
     key does not, so it is only the fallback.
     """
-    raw = message.raw_message
-    version = message.headers.get("version", 1)
+    return event_type_of_raw(message.raw_message)
+
+
+def event_type_of_raw(
+    raw: aio_pika.abc.AbstractIncomingMessage, routing_key: str | None = None
+) -> tuple[str, int]:
+    """`event_type_of` an aio-pika message (`routing_key`: the one it was first sent with)."""
+    version = (raw.headers or {}).get("version", 1)
     try:
-        version = int(version)
+        version = int(version)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         version = 0
-    return raw.type or raw.routing_key or "", version
+    return raw.type or routing_key or raw.routing_key or "", version
 
 
 def handles(*events: EventClass) -> Callable[[RabbitMessage], Awaitable[bool]]:
@@ -61,6 +71,11 @@ def subscribe(router: RabbitRouter | RabbitBroker, consumer: ConsumerQueue) -> R
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[None]])
 
+log = logging.getLogger("kim.messaging")
+
+#: id(subscriber) -> the (type, version) pairs its handlers read.
+_READ: dict[int, set[tuple[str, int]]] = {}
+
 
 def handler(subscriber: RabbitSubscriber) -> Callable[[Handler], Handler]:
     """Register the decorated function on `subscriber` as the handler of the
@@ -77,7 +92,9 @@ def handler(subscriber: RabbitSubscriber) -> Callable[[Handler], Handler]:
         async def patient(event: Envelope[Any]) -> None:
             await patiently(lambda: apply(event), what=f"handling {event.type} {event.event_id}")
 
-        subscriber(filter=handles(*contracts_of(apply)))(patient)
+        contracts = contracts_of(apply)
+        _READ.setdefault(id(subscriber), set()).update((e.event_type, e.event_version) for e in contracts)
+        subscriber(filter=handles(*contracts))(patient)
         return apply
 
     return register
@@ -99,9 +116,21 @@ def contracts_of(apply: Callable[..., object]) -> tuple[EventClass, ...]:
 
 
 def ignore_the_rest(subscriber: RabbitSubscriber) -> None:
-    """Register last: a valid event of a type or version this consumer does not
-    read is acknowledged and ignored; a malformed one is still dead-lettered."""
+    """Register last: a valid event of a type this consumer does not read is
+    acknowledged and ignored; one of a type it reads but in a version no handler
+    knows is dead-lettered ("unsupported version"), as is a malformed one."""
+    read = _READ.get(id(subscriber), set())
+    types_read = {event_type for event_type, _ in read}
 
     @subscriber()
-    async def not_for_us(event: AnyEvent) -> None:
+    async def not_for_us(event: AnyEvent, message: CurrentMessage) -> None:
+        event_type, version = event_type_of(message)
+        if event_type in types_read:
+            log.warning(
+                "dead-lettering %s %s: version %d is not one this consumer reads",
+                event_type,
+                event.event_id,
+                version,
+            )
+            raise RejectMessage()
         return None

@@ -10,15 +10,18 @@ from faststream.rabbit import RabbitBroker
 from shared.contracts import EventClass
 
 from .outbox import OutboxRecord
-from .topology import EVENTS
+from .topology import CONSUMER_QUEUES, EVENTS, REPLAY
 
 
 class EventPublisher:
     """Persistent, broker-confirmed publishing of outbox records, one publisher per
     event type so the AsyncAPI document lists what the service produces."""
 
-    def __init__(self, broker: RabbitBroker, produces: Iterable[EventClass]) -> None:
+    def __init__(self, broker: RabbitBroker, produces: Iterable[EventClass], *, user_id: str) -> None:
+        """`user_id`: the broker user this service connects as; every message
+        carries it, the broker checks it, and consumers trust no other publisher."""
         self._broker = broker
+        self._user_id = user_id
         self._publishers = {
             event.event_type: broker.publisher(
                 exchange=EVENTS,
@@ -36,16 +39,22 @@ class EventPublisher:
         }
 
     async def publish(self, record: OutboxRecord) -> None:
-        await self._publishers[record.type].publish(record.body.encode(), **_properties(record))
+        await self._publishers[record.type].publish(
+            record.body.encode(), user_id=self._user_id, **_properties(record)
+        )
 
     async def resend(self, record: OutboxRecord, queue: str) -> None:
-        """Send a stored event again, to one consumer's queue only (a replay)."""
+        """Send a stored event again, to one consumer's queue only (a replay),
+        through `kim.replay`, where this service may write only its own event types."""
+        consumer = next(q for q in CONSUMER_QUEUES if q.name == queue)
         await self._broker.publish(
             record.body.encode(),
-            routing_key=queue,
+            exchange=REPLAY,
+            routing_key=consumer.replay_key(record.type),
             persist=True,
             mandatory=True,
             timeout=10,
+            user_id=self._user_id,
             **_properties(record),
         )
 

@@ -18,6 +18,12 @@ from shared import contracts as c
 
 EVENTS = RabbitExchange("kim.events", type=ExchangeType.TOPIC, durable=True)
 DEAD_LETTERS = RabbitExchange("kim.dead-letters", type=ExchangeType.DIRECT, durable=True)
+#: A producer's stored events, resent to one consumer queue (a replay), routed by
+#: `<queue>.<event type>` so the broker's topic permissions still allow each
+#: user only its own event types (see `publishers`).
+REPLAY = RabbitExchange("kim.replay", type=ExchangeType.TOPIC, durable=True)
+#: `kim.requeue.<service>`: bound only to that service's queue, written only by it.
+REQUEUE_PREFIX = "kim.requeue."
 
 #: Deliveries of one message before the broker dead-letters it. Queue arguments
 #: must match wherever the queue is declared, so this is fixed here, not per
@@ -52,6 +58,18 @@ class ConsumerQueue:
 
     def dead_letter_queue(self) -> RabbitQueue:
         return RabbitQueue(self.dead_letter_name, queue_type=QueueType.QUORUM, durable=True)
+
+    @property
+    def service(self) -> str:
+        return self.name.removesuffix(".events")
+
+    def requeue_exchange(self) -> RabbitExchange:
+        """Where this service sends its own dead letters back to this queue."""
+        return RabbitExchange(REQUEUE_PREFIX + self.service, type=ExchangeType.DIRECT, durable=True)
+
+    def replay_key(self, event_type: str) -> str:
+        """The routing key on `kim.replay` of an event of `event_type` for this queue."""
+        return f"{self.name}.{event_type}"
 
 
 # The registry records on each KIM the places it won in the registry's own editions.
@@ -132,12 +150,18 @@ def queue_of(service: str) -> ConsumerQueue | None:
 
 
 async def declare_topology(broker: RabbitBroker) -> None:
-    """Declare the exchanges, every consumer queue, its bindings and its dead-letter queue."""
+    """Declare the exchanges, every consumer queue, its bindings (events, replay,
+    requeue) and its dead-letter queue."""
     events = await broker.declare_exchange(EVENTS)
     dead_letters = await broker.declare_exchange(DEAD_LETTERS)
+    replay = await broker.declare_exchange(REPLAY)
     for consumer in CONSUMER_QUEUES:
         queue = await broker.declare_queue(consumer.queue())
         for key in consumer.routing_keys:
             await queue.bind(events, routing_key=key)
         dead = await broker.declare_queue(consumer.dead_letter_queue())
         await dead.bind(dead_letters, routing_key=consumer.name)
+        for key in consumer.routing_keys:
+            await queue.bind(replay, routing_key=consumer.replay_key(key))
+        requeue = await broker.declare_exchange(consumer.requeue_exchange())
+        await queue.bind(requeue, routing_key=consumer.name)

@@ -293,10 +293,14 @@ def dead_letter_values(dead: c.DeadLetter, language: Language) -> dict[str, str]
         "id": {
             "rejected": "pesannya tidak sesuai kontrak",
             "delivery_limit": "pemrosesannya terus gagal sampai batas pengiriman",
+            "publisher_not_allowed": "pengirimnya bukan layanan pemilik jenis event ini",
+            "unsupported_version": "versinya tidak dikenal oleh penerimanya",
         },
         "en": {
             "rejected": "it did not match its contract",
             "delivery_limit": "processing it kept failing up to the delivery limit",
+            "publisher_not_allowed": "its publisher is not the service that owns its event type",
+            "unsupported_version": "its version is not one its consumer reads",
         },
     }[language]
     return {
