@@ -5,6 +5,7 @@ and only the KIM's own representative (or staff) changes its profile."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -16,29 +17,16 @@ from registry.main import create_app
 from shared import contracts as c
 from shared.kernel.principal import Principal
 
-from ..support import EventTap, bearer_for, eventually, serving
+from ..support import EventTap, OwnerPublisher, bearer_for, eventually, serving
 from .flows import edition_body, kim_body, ok
 
 
-async def deliver(amqp_url: str, event: c.WinnerAnnounced, times: int) -> None:
-    """Publish the same event (same event_id) `times` times, as a redelivery would bring it."""
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        exchange = await channel.get_exchange("kim.events")
+async def deliver(amqp_url_for: Callable[[str], str], event: c.WinnerAnnounced, times: int) -> None:
+    """Publish the same event (same event_id) `times` times, as a redelivery would bring it,
+    as judging's broker user (its owner: anyone else's would be dead-lettered)."""
+    async with OwnerPublisher(amqp_url_for) as publisher:
         for _ in range(times):
-            await exchange.publish(
-                aio_pika.Message(
-                    event.model_dump_json().encode(),
-                    content_type="application/json",
-                    type=event.type,
-                    message_id=str(event.event_id),
-                    correlation_id=event.correlation_id,
-                    headers={"version": event.version},
-                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                ),
-                routing_key=event.type,
-            )
+            await publisher.publish(event)
 
 
 def placing(rank: int, kim: dict[str, Any]) -> c.Placing:
@@ -81,7 +69,7 @@ def updates_of(tap: EventTap, kim_id: str) -> int:
 
 
 async def test_announced_results_and_their_correction_become_achievements_once_each(
-    settings_for: Any, amqp_url: str, tap: EventTap
+    settings_for: Any, amqp_url: str, amqp_url_for: Callable[[str], str], tap: EventTap
 ) -> None:
     app = create_app(settings_for("registry"))
     async with serving(app, "registry") as api:
@@ -92,7 +80,9 @@ async def test_announced_results_and_their_correction_become_achievements_once_e
         edition = await ok(await api.post("/editions", json=edition_body()), 201)
         title = edition["title"]
 
-        await deliver(amqp_url, announcement(edition, [placing(1, pasreh), placing(2, ganjur)], 1), times=2)
+        await deliver(
+            amqp_url_for, announcement(edition, [placing(1, pasreh), placing(2, ganjur)], 1), times=2
+        )
         await eventually(lambda: competition_achievements(api, ganjur["kim_id"]))
         assert await competition_achievements(api, pasreh["kim_id"]) == [
             (f"Juara 1, {title}", "Rp 5.000.000")
@@ -103,7 +93,7 @@ async def test_announced_results_and_their_correction_become_achievements_once_e
         await tap.wait_for("kim.updated", count=2)
 
         # The correction: Ganjur is first, Pasreh Jaya loses its place. Also delivered twice.
-        await deliver(amqp_url, announcement(edition, [placing(1, ganjur)], 2), times=2)
+        await deliver(amqp_url_for, announcement(edition, [placing(1, ganjur)], 2), times=2)
         await eventually(
             lambda: _equals(
                 competition_achievements(api, ganjur["kim_id"]), [(f"Juara 1, {title}", "Rp 5.000.000")]
@@ -111,7 +101,7 @@ async def test_announced_results_and_their_correction_become_achievements_once_e
         )
         assert await competition_achievements(api, pasreh["kim_id"]) == []
         # A late copy of version 1 (another event id, an older version) changes nothing.
-        await deliver(amqp_url, announcement(edition, [placing(1, pasreh)], 1), times=1)
+        await deliver(amqp_url_for, announcement(edition, [placing(1, pasreh)], 1), times=1)
         await tap.wait_for("kim.updated", count=4)
 
         # Each KIM changed once per announcement, however often it arrived.
