@@ -77,7 +77,8 @@ class Personal:
     def render(self, data: Any, language: Language, console_url: str = DEFAULT_CONSOLE_URL) -> Message:
         values_of = self.values or TEMPLATES[self.event_type].values
         values = values_of(data, language)
-        values["link"] = console_url.rstrip("/") + self.path.format_map(values)
+        where = {"edition_id": str(getattr(data, "edition_id", "")), **values}
+        values["link"] = console_url.rstrip("/") + self.path.format_map(where)
         wording = self.wording(language)
         text = wording.body.format_map(values)
         return Message(
