@@ -27,6 +27,7 @@ from .pages import (
     judge,
     kim,
     kim_feedback,
+    preferences,
     public,
     results,
     staff,
@@ -227,6 +228,7 @@ def create_app(
     app.include_router(judge.router)
     app.include_router(kim.router)
     app.include_router(kim_feedback.router)
+    app.include_router(preferences.router)
     return app
 
 
