@@ -34,6 +34,9 @@ ROUTES: dict[Endpoint, Rule] = {
     # Everyone signed in: their notification settings.
     ("GET", "/pengaturan/pemberitahuan"): SIGNED_IN,
     ("POST", "/pengaturan/pemberitahuan"): SIGNED_IN,
+    # Staff: the reminders to KIMs before an edition's deadline (pages/staff_reminders.py).
+    ("GET", "/staf/lomba/{edition_id}/pengingat"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/pengingat"): STAFF,
     # The staff workspace and the staff inbox.
     ("GET", "/staf"): STAFF,
     ("GET", "/staf/kotak-masuk"): STAFF,

@@ -33,6 +33,7 @@ from .pages import (
     staff,
     staff_judging,
     staff_people,
+    staff_reminders,
 )
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
@@ -229,6 +230,7 @@ def create_app(
     app.include_router(kim.router)
     app.include_router(kim_feedback.router)
     app.include_router(preferences.router)
+    app.include_router(staff_reminders.router)
     return app
 
 
