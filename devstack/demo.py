@@ -70,6 +70,8 @@ class DemoOutcome:
     kims: dict[str, str] = field(default_factory=dict)
     #: Per person (staff, judges, KIM representatives): how many messages each channel carried.
     received: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The staff member's address, to tell their mail from the KIMs' and judges'.
+    staff_email: str = ""
 
 
 def demo_password(who: str) -> str:
@@ -285,6 +287,7 @@ async def replay_2024(
             inbox=inbox_response.json(),
             kims=kim_ids,
             received=await received_per_person(notifications),
+            staff_email=staff_email,
         )
 
 
@@ -339,6 +342,8 @@ def report(outcome: DemoOutcome, *, mail: list[tuple[str, str]], webhooks: list[
     lines.append(f"  kotak masuk: {len(inbox['items'])} notifikasi, {inbox['unread']} belum dibaca; terbaru:")
     for item in inbox["items"][:3]:
         lines.append(f"    - {item['subject']}")
+    if outcome.staff_email:
+        mail = [(to, subject) for to, subject in mail if to.lower() == outcome.staff_email.lower()]
     if mail:
         lines.append(f'  email: {len(mail)} pesan ke {mail[-1][0]}; terakhir: "{mail[-1][1]}"')
     if webhooks:

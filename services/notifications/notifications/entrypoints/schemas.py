@@ -15,7 +15,7 @@ from shared.platform.schemas import Name, ShortText
 
 from ..domain.audience import menu
 from ..domain.delivery import DeliveryStatus
-from ..domain.personal import KIM_TEMPLATES, REMINDER
+from ..domain.personal import KIM_TEMPLATES, REMINDER, personal
 from ..domain.projections import EditionSchedule, ReminderSent
 from ..domain.recipient import OFFERED_CHANNELS, Channel, Recipient, RecipientRole, Webhook
 from ..domain.templates import TEMPLATES, Template, Wording
@@ -107,11 +107,10 @@ class RecipientPublic(BaseModel):
     whatsapp: str | None = Field(None, description="E.164; a KIM representative's is their KIM's number")
 
 
-def about(event_type: str) -> AboutPublic:
-    if event_type == REMINDER:
-        reminder = KIM_TEMPLATES[REMINDER]
-        return AboutPublic(id=reminder.id.about, en=reminder.en.about)
-    template = TEMPLATES[event_type]
+def about(event_type: str, role: RecipientRole | None = None) -> AboutPublic:
+    """What the event type means, in the words addressed to `role` when it has its own."""
+    wording = personal(role, event_type) or (KIM_TEMPLATES[REMINDER] if event_type == REMINDER else None)
+    template = wording or TEMPLATES[event_type]
     return AboutPublic(id=template.id.about, en=template.en.about)
 
 
@@ -137,7 +136,7 @@ class MyRecipientPublic(RecipientPublic):
             preferences=[
                 PreferencePublic(
                     event_type=event_type,
-                    about=about(event_type),
+                    about=about(event_type, recipient.role),
                     channels=recipient.chosen(event_type) if event_type in recipient.subscriptions else [],
                 )
                 for event_type in menu(recipient.role)
