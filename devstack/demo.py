@@ -68,6 +68,10 @@ class DemoOutcome:
     results: dict[str, Any]
     inbox: dict[str, Any]
     kims: dict[str, str] = field(default_factory=dict)
+    #: Per person (staff, judges, KIM representatives): how many messages each channel carried.
+    received: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The staff member's address, to tell their mail from the KIMs' and judges'.
+    staff_email: str = ""
 
 
 def demo_password(who: str) -> str:
@@ -296,7 +300,39 @@ async def replay_2024(
             results=results,
             inbox=inbox_response.json(),
             kims=kim_ids,
+            received=await received_per_person(notifications),
+            staff_email=staff_email,
         )
+
+
+async def received_per_person(notifications: Api) -> dict[str, dict[str, int]]:
+    """For every recipient (the accounts' and the hand-made), how many deliveries each
+    channel carried, by the recipient's name and role."""
+    counts: dict[str, dict[str, int]] = {}
+    for recipient in await notifications.call("GET", "/recipients"):
+        found = await notifications.call(
+            "GET", "/deliveries", params={"recipient_id": recipient["recipient_id"], "limit": 200}
+        )
+        role = recipient.get("role") or "staf"
+        label = f"{recipient['name']} ({role})"
+        per_channel: dict[str, int] = {}
+        for delivery in found:
+            per_channel[delivery["channel"]] = per_channel.get(delivery["channel"], 0) + 1
+        counts[label] = per_channel
+    return counts
+
+
+def received_lines(received: dict[str, dict[str, int]]) -> list[str]:
+    """What each person received, one line each, per channel: one function, so every
+    channel (WhatsApp with its receipts too) adds its column here."""
+    if not received:
+        return []
+    channels = sorted({channel for counts in received.values() for channel in counts})
+    lines = ["", "Yang diterima tiap orang, per saluran:"]
+    lines.append(f"  {'penerima':<48} " + " ".join(f"{c:>8}" for c in channels))
+    for person, counts in sorted(received.items()):
+        lines.append(f"  {person[:48]:<48} " + " ".join(f"{counts.get(c, 0):>8}" for c in channels))
+    return lines
 
 
 def report(outcome: DemoOutcome, *, mail: list[tuple[str, str]], webhooks: list[bool | None]) -> str:
@@ -320,11 +356,14 @@ def report(outcome: DemoOutcome, *, mail: list[tuple[str, str]], webhooks: list[
     lines.append(f"  kotak masuk: {len(inbox['items'])} notifikasi, {inbox['unread']} belum dibaca; terbaru:")
     for item in inbox["items"][:3]:
         lines.append(f"    - {item['subject']}")
+    if outcome.staff_email:
+        mail = [(to, subject) for to, subject in mail if to.lower() == outcome.staff_email.lower()]
     if mail:
         lines.append(f'  email: {len(mail)} pesan ke {mail[-1][0]}; terakhir: "{mail[-1][1]}"')
     if webhooks:
         valid = sum(1 for ok in webhooks if ok)
         lines.append(f"  webhook: {len(webhooks)} POST bertanda tangan HMAC, {valid} tanda tangan sah")
+    lines += received_lines(outcome.received)
     return "\n".join(lines)
 
 

@@ -114,8 +114,10 @@ async def test_a_conflict_a_tie_and_a_correction_from_first_sheet_to_second_vers
 
         # Every judge is told their entries by email; Bagus's list leaves out Mojolangu.
         await ok(await judging.post(f"{path}/assignments"))
-        await eventually(lambda: len(mail.messages) >= len(JUDGES), timeout=30)
-        bagus_mail = next(m for m in mail.messages if str(m["To"]) == "bagus@juri.example")
+        # (KIM representatives' accounts are emailed too, about their own KIM.)
+        bagus_mail = await eventually(
+            lambda: next((m for m in mail.messages if str(m["To"]) == "bagus@juri.example"), None), timeout=30
+        )
         assert "KIM Ganjur" in bagus_mail.get_content() and "KIM Mojolangu" not in bagus_mail.get_content()
 
         for kim_name, by_judge in SHEETS.items():

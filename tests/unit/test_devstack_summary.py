@@ -57,3 +57,21 @@ def test_the_demo_prints_kim_pasreh_jayas_representatives_login() -> None:
     lines = kim_logins().splitlines()
     assert len(lines) == 2 and "KIM Pasreh Jaya" in lines[1]
     assert f"kim01@kim-malang.example / {demo_password('kim01@kim-malang.example')}" in lines[1]
+
+
+def test_the_demo_prints_per_person_how_many_messages_each_channel_carried() -> None:
+    from devstack.demo import received_lines
+
+    lines = received_lines(
+        {
+            "KIM Pasreh Jaya (kim_rep)": {"inbox": 7, "email": 7},
+            "juri1 (judge)": {"inbox": 5},
+            "Staf Diskominfo Kota Malang (staf)": {"inbox": 41, "email": 41, "webhook": 41},
+        }
+    )
+    assert lines[1] == "Yang diterima tiap orang, per saluran:"
+    assert lines[2].split() == ["penerima", "email", "inbox", "webhook"]
+    assert lines[3].split()[-3:] == ["7", "7", "0"] and lines[3].startswith("  KIM Pasreh Jaya (kim_rep)")
+    assert lines[4].split()[-3:] == ["41", "41", "41"]
+    assert lines[5].split() == ["juri1", "(judge)", "0", "5", "0"]
+    assert received_lines({}) == []

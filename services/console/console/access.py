@@ -12,7 +12,7 @@ so a page added without a row here fails it.
 
 from __future__ import annotations
 
-from shared.platform.access import ALLOW, EVERYONE, STAFF, Endpoint, Rule
+from shared.platform.access import ALLOW, EVERYONE, SIGNED_IN, STAFF, Endpoint, Rule
 
 JUDGE = Rule(judge=ALLOW)
 KIM_REP = Rule(kim_rep=ALLOW)
@@ -31,6 +31,12 @@ ROUTES: dict[Endpoint, Rule] = {
     ("GET", "/lomba/{edition_id}"): EVERYONE,
     ("GET", "/lomba/{edition_id}/hasil"): EVERYONE,
     ("GET", "/lomba/{edition_id}/hasil/versi/{version}"): EVERYONE,
+    # Everyone signed in: their notification settings.
+    ("GET", "/pengaturan/pemberitahuan"): SIGNED_IN,
+    ("POST", "/pengaturan/pemberitahuan"): SIGNED_IN,
+    # Staff: the reminders to KIMs before an edition's deadline (pages/staff_reminders.py).
+    ("GET", "/staf/lomba/{edition_id}/pengingat"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/pengingat"): STAFF,
     # The staff workspace and the staff inbox.
     ("GET", "/staf"): STAFF,
     ("GET", "/staf/kotak-masuk"): STAFF,

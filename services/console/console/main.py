@@ -28,11 +28,13 @@ from .pages import (
     kim,
     kim_feedback,
     kim_profile,
+    preferences,
     public,
     results,
     staff,
     staff_judging,
     staff_people,
+    staff_reminders,
 )
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
@@ -231,6 +233,8 @@ def create_app(
     app.include_router(kim.router)
     app.include_router(kim_feedback.router)
     app.include_router(kim_profile.router)
+    app.include_router(preferences.router)
+    app.include_router(staff_reminders.router)
     return app
 
 

@@ -38,6 +38,8 @@ FLASHES = {
     "signed_in": N_("You are signed in."),
     "signed_out": N_("You have signed out."),
     "session_ended": N_("Your session has ended. Please sign in again."),
+    "preferences_saved": N_("Your notification settings are saved."),
+    "reminders_saved": N_("The reminder days are saved."),
     "sign_in_first": N_("Please sign in to open that page."),
     # The staff workspace (pages/staff.py, pages/staff_people.py)
     "edition_created": N_("The edition has been saved as a draft."),

@@ -16,10 +16,12 @@ from .adapters.mongo import MongoNotificationsUnitOfWork
 from .adapters.webhook import WebhookPoster
 from .config import Settings
 from .domain.delivery import RetryPolicy
+from .domain.recipient import Channel
 from .domain.webhook_targets import WebhookTargets
 from .entrypoints.consumers import consumers
 from .service_layer.integration_events import to_integration
-from .service_layer.sending import DeliverySender
+from .service_layer.reminding import ReminderJob
+from .service_layer.sending import DeliverySender, Transport
 
 PRODUCES = (c.NotificationDelivered, c.NotificationFailed)
 
@@ -30,10 +32,15 @@ class Notifications:
     runtime: ServiceRuntime
     clock: Clock
     webhook_targets: WebhookTargets
+    #: The inbox and every channel with a transport.
+    channels_offered: frozenset[Channel] = frozenset({"inbox"})
+    reminders: ReminderJob | None = None
 
     def uow(self, cause: Cause) -> MongoNotificationsUnitOfWork:
         uow = self.runtime.unit_of_work(MongoNotificationsUnitOfWork, to_integration, cause)
         uow.webhook_targets = self.webhook_targets
+        uow.channels_offered = self.channels_offered
+        uow.console_url = self.settings.console_url
         return uow
 
 
@@ -49,12 +56,14 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Notifi
     runtime = service_runtime(settings, produces=PRODUCES, repositories=repositories)
     targets = WebhookTargets(allow_private_addresses=settings.webhook_allow_private_addresses)
     system = Notifications(settings=settings, runtime=runtime, clock=clock, webhook_targets=targets)
+    transports: dict[Channel, Transport] = {
+        "email": SmtpMailer(settings),
+        "webhook": WebhookPoster(settings.webhook_timeout_seconds, targets),
+    }
+    system.channels_offered = frozenset({"inbox", *transports})
     sender = DeliverySender(
         uow_for=system.uow,
-        transports={
-            "email": SmtpMailer(settings),
-            "webhook": WebhookPoster(settings.webhook_timeout_seconds, targets),
-        },
+        transports=transports,
         policy=RetryPolicy(
             max_attempts=settings.delivery_max_attempts,
             first_delay=timedelta(seconds=settings.delivery_backoff_seconds),
@@ -63,6 +72,9 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Notifi
         lease=lease(settings),
         poll_seconds=settings.delivery_poll_seconds,
     )
-    runtime.jobs = (sender,)
+    system.reminders = ReminderJob(
+        uow_for=system.uow, clock=clock, poll_seconds=settings.reminder_poll_seconds, wake_sender=sender.wake
+    )
+    runtime.jobs = (sender, system.reminders)
     runtime.broker.include_router(consumers(system.uow, clock, sender.wake))
     return system

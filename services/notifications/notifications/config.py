@@ -36,6 +36,13 @@ class Settings(ServiceSettings):
     )
     default_language: Literal["id", "en"] = "id"
 
+    console_url: str = Field(
+        "http://127.0.0.1:8000", description="the web console's address, for the links in messages"
+    )
+    reminder_poll_seconds: float = Field(
+        60.0, gt=0, description="how often the reminders due before a deadline are made"
+    )
+
     @field_validator("smtp_username", "smtp_password", mode="before")
     @classmethod
     def _empty_means_no_login(cls, value: object) -> object:

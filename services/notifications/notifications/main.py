@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from shared.kernel.clock import Clock, utcnow
 from shared.service import create_service_app
 
 from .bootstrap import bootstrap
@@ -11,8 +12,8 @@ from .config import Settings
 from .entrypoints import http
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    system = bootstrap(settings)
+def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastAPI:
+    system = bootstrap(settings, clock)
     app = create_service_app(
         title="KIM Contest notifications",
         description="Recipients, subscriptions, templates (id, en), deliveries to the staff inbox, "

@@ -104,16 +104,12 @@ JUDGING = ConsumerQueue(
     ),
 )
 
-# Staff may subscribe to any event of the catalog except the notifications
-# service's own reports, which would otherwise notify about notifying, and the
-# accounts (who is told, not what happened).
+# Notifications hears every event of the catalog except its own reports, which
+# would otherwise notify about notifying: the accounts make and keep its
+# recipients (who is told, not what happened), the rest is told.
 NOTIFICATIONS = ConsumerQueue(
     "notifications.events",
-    handles=tuple(
-        event
-        for event in c.CATALOG.values()
-        if not event.event_type.startswith(("notification.", "account."))
-    ),
+    handles=tuple(event for event in c.CATALOG.values() if not event.event_type.startswith("notification.")),
 )
 
 CONSUMER_QUEUES = (REGISTRY, SUBMISSIONS, JUDGING, NOTIFICATIONS)

@@ -4,11 +4,17 @@ shared fake unit of work."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from notifications.domain.delivery import Delivery, DeliveryStatus
 from notifications.domain.errors import InboxItemNotFound, RecipientNotFound
-from notifications.domain.recipient import Channel, Recipient
+from notifications.domain.projections import (
+    EditionSchedule,
+    KimContact,
+    ReminderSent,
+)
+from notifications.domain.recipient import CHANNELS, Channel, Recipient
 from notifications.domain.webhook_targets import WebhookTargets
 from notifications.service_layer.integration_events import to_integration
 
@@ -23,6 +29,40 @@ class FakeRecipients(FakeRepository[Recipient]):
 
     async def subscribed_to(self, event_type: str) -> list[Recipient]:
         return self.where(lambda r: r.active and event_type in r.subscriptions)
+
+    async def of_account(self, account_id: UUID) -> Recipient | None:
+        found = self.where(lambda r: r.account_id == account_id)
+        return found[0] if found else None
+
+    async def of_kim(self, kim_id: UUID) -> list[Recipient]:
+        return self.where(lambda r: r.kim_id == kim_id)
+
+    async def made_by_hand_for(self, email: str) -> Recipient | None:
+        address = email.strip().lower()
+        found = self.where(
+            lambda r: r.account_id is None and r.active and (r.email or "").strip().lower() == address
+        )
+        return found[0] if found else None
+
+
+class FakeOfEdition(FakeRepository[Any]):
+    async def of_edition(self, edition_id: UUID) -> list[Any]:
+        return self.where(lambda x: x.edition_id == edition_id)
+
+
+class FakeSchedules(FakeRepository[EditionSchedule]):
+    async def open_before(self, horizon: datetime, now: datetime) -> list[EditionSchedule]:
+        return self.where(lambda s: not s.closed and s.closes_at is not None and now < s.closes_at <= horizon)
+
+
+class FakeReminders(FakeRepository[ReminderSent]):
+    def add(self, aggregate: ReminderSent) -> None:
+        # What the unique _id guarantees.
+        assert aggregate.reminder_id not in self.items, aggregate.reminder_id
+        super().add(aggregate)
+
+    async def of_edition(self, edition_id: UUID) -> list[ReminderSent]:
+        return sorted(self.where(lambda r: r.edition_id == edition_id), key=lambda r: r.reminded_at)
 
 
 class FakeDeliveries(FakeRepository[Delivery]):
@@ -74,6 +114,14 @@ class FakeNotifications(FakeUnitOfWork):
         self.recipients = FakeRecipients("recipient_id", not_found=RecipientNotFound)
         self.deliveries = FakeDeliveries("delivery_id", not_found=InboxItemNotFound)
         self.webhook_targets = webhook_targets or WebhookTargets()
+        self.kim_contacts: FakeRepository[KimContact] = FakeRepository("kim_id")
+        self.enrolments: FakeOfEdition = FakeOfEdition("enrolment_id")
+        self.entries: FakeOfEdition = FakeOfEdition("entry_id")
+        self.panel_seats: FakeOfEdition = FakeOfEdition("seat_id")
+        self.edition_schedules = FakeSchedules("edition_id")
+        self.reminders = FakeReminders("reminder_id")
+        self.channels_offered = frozenset(CHANNELS)
+        self.console_url = "http://console.test"
 
     def caused_by(self, cause: Cause) -> FakeNotifications:
         """The unit of work for one cause, as `bootstrap` hands them out."""

@@ -27,7 +27,8 @@ def recipient(**overrides: object) -> Recipient:
 
 
 def test_every_event_the_queue_handles_can_be_subscribed_to_once_each() -> None:
-    handled = [event.event_type for event in NOTIFICATIONS.handles]
+    # The accounts are kept, not told.
+    handled = [e.event_type for e in NOTIFICATIONS.handles if not e.event_type.startswith("account.")]
     chosen = recipient(subscriptions=[*handled, "entry.submitted"])
     assert chosen.subscriptions == handled
 

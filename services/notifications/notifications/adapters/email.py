@@ -1,4 +1,5 @@
-"""Email deliveries over SMTP: plain UTF-8 text, one message per delivery."""
+"""Email deliveries over SMTP: plain UTF-8 text, with an HTML alternative when the
+message has one (what KIMs and judges are told), one message per delivery."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ class SmtpMailer:
         message["X-KIM-Delivery"] = str(delivery.delivery_id)
         # Quoted-printable keeps the body 7-bit, so any relay takes it.
         message.set_content(delivery.text, charset="utf-8", cte="quoted-printable")
+        if delivery.html:
+            # multipart/alternative: the plain text first, the HTML (values escaped) preferred.
+            message.add_alternative(delivery.html, subtype="html", charset="utf-8", cte="quoted-printable")
         return message
 
     async def send(self, delivery: Delivery, recipient: Recipient | None) -> None:

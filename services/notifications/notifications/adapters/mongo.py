@@ -5,6 +5,7 @@ Every query below is served by one of the declared indexes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -16,6 +17,14 @@ from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 
 from ..domain.delivery import Delivery, DeliveryStatus
 from ..domain.errors import InboxItemNotFound, RecipientNotFound
+from ..domain.projections import (
+    EditionSchedule,
+    EnrolmentRecord,
+    EntryRecord,
+    KimContact,
+    PanelSeat,
+    ReminderSent,
+)
 from ..domain.recipient import Channel, Recipient
 from ..service_layer.unit_of_work import NotificationsUnitOfWork
 
@@ -33,6 +42,9 @@ class MongoRecipientRepository(Repository[Recipient]):
         # Multikey: one entry per subscribed type.
         {"keys": [("subscriptions", ASCENDING), ("active", ASCENDING)]},
         {"keys": [("created_at", ASCENDING)]},
+        {"keys": [("account_id", ASCENDING)]},
+        {"keys": [("kim_id", ASCENDING)]},
+        {"keys": [("email", ASCENDING)]},
     ]
 
     def __init__(self, db: AsyncIOMotorDatabase, session: AsyncIOMotorClientSession | None) -> None:
@@ -40,10 +52,40 @@ class MongoRecipientRepository(Repository[Recipient]):
         #: Events applied together ask for the same subscribers: one read per type.
         self._subscribers: dict[str, list[Recipient]] = {}
 
+    def _with_unsaved(self, found: list[Recipient], wanted: Callable[[Recipient], bool]) -> list[Recipient]:
+        """`found` and the recipients of this unit of work not saved yet that are `wanted`
+        (events applied together see what the ones before them made)."""
+        known = {r.recipient_id for r in found}
+        return found + [r for r in self.seen if r.recipient_id not in known and wanted(r)]
+
     async def subscribed_to(self, event_type: str) -> list[Recipient]:
         if event_type not in self._subscribers:
             self._subscribers[event_type] = await self._find({"subscriptions": event_type, "active": True})
-        return self._subscribers[event_type]
+        found = self._with_unsaved(self._subscribers[event_type], lambda r: event_type in r.subscriptions)
+        return [r for r in found if r.active and event_type in r.subscriptions]
+
+    async def of_account(self, account_id: UUID) -> Recipient | None:
+        found = [r for r in self.seen if r.account_id == account_id]
+        return found[0] if found else await self._find_one({"account_id": account_id})
+
+    async def of_kim(self, kim_id: UUID) -> list[Recipient]:
+        return self._with_unsaved(await self._find({"kim_id": kim_id}), lambda r: r.kim_id == kim_id)
+
+    async def made_by_hand_for(self, email: str) -> Recipient | None:
+        """An active recipient made by hand with this email (any case), if any."""
+        address = email.strip().lower()
+        candidates = self._with_unsaved(
+            await self._find({"account_id": None, "active": True, "email": {"$ne": None}}),
+            lambda r: r.account_id is None,
+        )
+        return next(
+            (
+                r
+                for r in candidates
+                if r.account_id is None and r.active and (r.email or "").strip().lower() == address
+            ),
+            None,
+        )
 
     # Last: in the annotations below it, `list` would name this method.
     async def list(self) -> list[Recipient]:
@@ -118,6 +160,83 @@ class MongoDeliveryRepository(Repository[Delivery]):
         return await self._find(query, sort=NEWEST_FIRST, limit=limit)
 
 
+class _Projection(Repository[Any]):
+    not_found = RecipientNotFound  # projections are never asked for by id from outside
+
+    def _unsaved(self, wanted: Callable[[Any], bool], found: list[Any]) -> list[Any]:
+        known = {id(x) for x in found}
+        return found + [x for x in self.seen if id(x) not in known and wanted(x)]
+
+
+class MongoKimContactRepository(_Projection):
+    collection_name = "kim_contacts"
+    aggregate = KimContact
+    id_field = "kim_id"
+
+
+class MongoEnrolmentRecordRepository(_Projection):
+    collection_name = "enrolments"
+    aggregate = EnrolmentRecord
+    id_field = "enrolment_id"
+    indexes: ClassVar = [
+        {"keys": [("edition_id", ASCENDING), ("status", ASCENDING)]},
+        {"keys": [("kim_id", ASCENDING)]},
+    ]
+
+    async def of_edition(self, edition_id: UUID) -> list[EnrolmentRecord]:
+        found: list[EnrolmentRecord] = await self._find({"edition_id": edition_id})
+        return self._unsaved(lambda e: e.edition_id == edition_id, found)
+
+
+class MongoEntryRecordRepository(_Projection):
+    collection_name = "entries"
+    aggregate = EntryRecord
+    id_field = "entry_id"
+    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("kim_id", ASCENDING)]}]
+
+    async def of_edition(self, edition_id: UUID) -> list[EntryRecord]:
+        found: list[EntryRecord] = await self._find({"edition_id": edition_id})
+        return self._unsaved(lambda e: e.edition_id == edition_id, found)
+
+
+class MongoPanelSeatRepository(_Projection):
+    collection_name = "panel_seats"
+    aggregate = PanelSeat
+    id_field = "seat_id"
+    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING)]}]
+
+    async def of_edition(self, edition_id: UUID) -> list[PanelSeat]:
+        found: list[PanelSeat] = await self._find({"edition_id": edition_id})
+        return self._unsaved(lambda s: s.edition_id == edition_id, found)
+
+
+class MongoEditionScheduleRepository(_Projection):
+    collection_name = "edition_schedules"
+    aggregate = EditionSchedule
+    id_field = "edition_id"
+    indexes: ClassVar = [{"keys": [("closed", ASCENDING), ("closes_at", ASCENDING)]}]
+
+    async def open_before(self, horizon: datetime, now: datetime) -> list[EditionSchedule]:
+        """Editions still open whose deadline is after `now` and no later than `horizon`."""
+        return await self._find({"closed": False, "closes_at": {"$gt": now, "$lte": horizon}})
+
+
+class MongoReminderSentRepository(_Projection):
+    collection_name = "reminders"
+    aggregate = ReminderSent
+    id_field = "reminder_id"
+    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("reminded_at", ASCENDING)]}]
+
+    async def of_edition(self, edition_id: UUID) -> list[ReminderSent]:
+        return await self._find({"edition_id": edition_id}, sort=[("reminded_at", ASCENDING)])
+
+
 class MongoNotificationsUnitOfWork(MongoUnitOfWork, NotificationsUnitOfWork):
     recipients: MongoRecipientRepository
     deliveries: MongoDeliveryRepository
+    kim_contacts: MongoKimContactRepository
+    enrolments: MongoEnrolmentRecordRepository
+    entries: MongoEntryRecordRepository
+    panel_seats: MongoPanelSeatRepository
+    edition_schedules: MongoEditionScheduleRepository
+    reminders: MongoReminderSentRepository

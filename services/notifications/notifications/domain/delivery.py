@@ -8,7 +8,7 @@ the delivery has failed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -19,8 +19,27 @@ from shared.kernel.aggregate import Aggregate
 from shared.kernel.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language
 
 from . import events
-from .recipient import Channel, Recipient
+from .personal import DEFAULT_CONSOLE_URL, REMINDER, Reminder, personal
+from .recipient import CHANNELS, Channel, Recipient, RecipientRole
 from .templates import TEMPLATES, Addressee, Message
+
+#: Which wording a recipient reads: their role's own (a KIM representative's, a
+#: judge's) or staff's (None), and their language.
+MessageKey = tuple[RecipientRole | None, Language]
+
+#: Reminders are the service's own notices; each gets one stable id, so one
+#: delivery per (reminder, recipient, channel) holds across restarts.
+REMINDERS = UUID("0b1d6f7e-3c55-4e0a-8d0e-6a1f4c2b9e21")
+
+
+def reminder_id(reminder: Reminder) -> UUID:
+    return uuid5(REMINDERS, f"{reminder.edition_id}:{reminder.kim_id}:{reminder.days_before}")
+
+
+def message_key(event_type: str, recipient: Recipient) -> MessageKey:
+    role = recipient.role if personal(recipient.role, event_type) is not None else None
+    return (role, recipient.language)
+
 
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 
@@ -57,29 +76,89 @@ class Notice:
     occurred_at: datetime
     correlation_id: str
     data: dict[str, Any]
-    messages: dict[Language, Message]
+    messages: dict[MessageKey, Message]
     #: The person the event names to tell, if any.
     addressee: Addressee | None = None
 
     @classmethod
-    def of(cls, event: Envelope[Any], languages: Iterable[Language] = LANGUAGES) -> Notice:
-        """The notice in `languages` (the addressee's, Indonesian, is always there
-        when the event names one): rendering costs, and most events tell few people."""
+    def of(
+        cls,
+        event: Envelope[Any],
+        languages: Iterable[Language] = LANGUAGES,
+        *,
+        readers: Iterable[Recipient] = (),
+        console_url: str = DEFAULT_CONSOLE_URL,
+    ) -> Notice:
+        """The notice in staff's words in `languages` (the addressee's, Indonesian, is
+        always there when the event names one), and in the words addressed to each of
+        `readers` (a KIM representative's, a judge's): rendering costs, and most events
+        tell few people."""
         template = TEMPLATES[event.type]
         addressee = template.addressee_of(event.data)
         wanted = set(languages) | ({DEFAULT_LANGUAGE} if addressee else set())
+        messages: dict[MessageKey, Message] = {
+            (None, lang): template.render(event.data, lang) for lang in LANGUAGES if lang in wanted
+        }
+        for reader in readers:
+            key = message_key(event.type, reader)
+            if key not in messages:
+                own = personal(key[0], event.type)
+                messages[key] = (
+                    own.render(event.data, key[1], console_url)
+                    if own
+                    else template.render(event.data, key[1])
+                )
         return cls(
             event_id=event.event_id,
             event_type=event.type,
             occurred_at=event.occurred_at,
             correlation_id=event.correlation_id,
             data=event.data.model_dump(mode="json"),
-            messages={lang: template.render(event.data, lang) for lang in LANGUAGES if lang in wanted},
+            messages=messages,
             addressee=addressee,
         )
 
-    def deliveries_to(self, recipient: Recipient, now: datetime) -> list[Delivery]:
-        return [Delivery.create(self, recipient, channel, now) for channel in recipient.channels()]
+    @classmethod
+    def of_reminder(
+        cls,
+        reminder: Reminder,
+        *,
+        readers: Iterable[Recipient],
+        now: datetime,
+        correlation_id: str,
+        console_url: str = DEFAULT_CONSOLE_URL,
+    ) -> Notice:
+        """A reminder to submit before the deadline, in each reader's language."""
+        own = personal("kim_rep", REMINDER)
+        assert own is not None
+        languages = {reader.language for reader in readers}
+        return cls(
+            event_id=reminder_id(reminder),
+            event_type=REMINDER,
+            occurred_at=now,
+            correlation_id=correlation_id,
+            data={
+                "edition_id": str(reminder.edition_id),
+                "kim_id": str(reminder.kim_id),
+                "days_before": reminder.days_before,
+                "closes_at": reminder.closes_at.isoformat(),
+            },
+            messages={("kim_rep", lang): own.render(reminder, lang, console_url) for lang in languages},
+        )
+
+    def message_for(self, recipient: Recipient) -> Message:
+        key = message_key(self.event_type, recipient)
+        if self.event_type == REMINDER:
+            key = ("kim_rep", recipient.language)
+        return self.messages.get(key) or self.messages[(None, recipient.language)]
+
+    def deliveries_to(
+        self, recipient: Recipient, now: datetime, offered: Collection[Channel] = CHANNELS
+    ) -> list[Delivery]:
+        return [
+            Delivery.create(self, recipient, channel, now)
+            for channel in recipient.channels(self.event_type, offered)
+        ]
 
     def delivery_to_addressee(self, told: list[Recipient], now: datetime) -> Delivery | None:
         """The email to the person the event names, unless a recipient already told has their address."""
@@ -90,7 +169,7 @@ class Notice:
             return None
         return Delivery.of_notice(
             self,
-            self.messages[DEFAULT_LANGUAGE],
+            self.messages[(None, DEFAULT_LANGUAGE)],
             recipient_id=addressee_id(address),
             address=self.addressee.email,
             channel="email",
@@ -113,6 +192,8 @@ class Delivery(Aggregate):
     channel: Channel
     subject: str
     text: str
+    #: The email's HTML part, when the message has one.
+    html: str | None = None
     #: The event's data as JSON, for the webhook body; other channels do not need it.
     data: dict[str, Any] | None = None
     status: DeliveryStatus
@@ -130,7 +211,7 @@ class Delivery(Aggregate):
     def create(cls, notice: Notice, recipient: Recipient, channel: Channel, now: datetime) -> Delivery:
         delivery = cls.of_notice(
             notice,
-            notice.messages[recipient.language],
+            notice.message_for(recipient),
             recipient_id=recipient.recipient_id,
             channel=channel,
             data=notice.data if channel == "webhook" else None,
@@ -166,6 +247,7 @@ class Delivery(Aggregate):
             channel=channel,
             subject=message.subject,
             text=message.text,
+            html=message.html if channel == "email" else None,
             data=data,
             status="pending",
             created_at=now,

@@ -51,3 +51,40 @@ class WebhookTargetForbidden(Refused):
         "id": "Alamat webhook tidak boleh menuju {reason_id}; gunakan alamat publik (yang dikirim: {url}).",
         "en": "The webhook address may not point at {reason_en}; use a public address (got: {url}).",
     }
+
+
+class ChannelNotOffered(Refused):
+    code = "channel_not_offered"
+    field = "channels"
+    messages = {
+        "id": "Saluran '{channel}' tidak tersedia untuk penerima ini (pilih inbox, email atau whatsapp).",
+        "en": "Channel '{channel}' is not offered to this recipient (choose inbox, email or whatsapp).",
+    }
+
+
+class WhatsappNumberInvalid(Refused):
+    code = "whatsapp_number_invalid"
+    field = "whatsapp"
+    messages = {
+        "id": "Nomor WhatsApp harus ditulis dalam format internasional, mis. +6281234567890 "
+        "(yang dikirim: {number}).",
+        "en": "The WhatsApp number must be in international format, e.g. +6281234567890 (got: {number}).",
+    }
+
+
+class RemindersInvalid(Refused):
+    code = "reminders_invalid"
+    field = "days_before"
+    messages = {
+        "id": "Hari pengingat harus berupa 0 sampai 5 bilangan bulat antara 1 dan 60, tanpa pengulangan.",
+        "en": "Reminder days must be 0 to 5 whole numbers between 1 and 60, none repeated.",
+    }
+
+
+class NotAnAccount(Refused):
+    code = "not_an_account"
+    field = None
+    messages = {
+        "id": "Hanya orang yang masuk dengan akunnya yang memiliki pengaturan pemberitahuan.",
+        "en": "Only a person signed in with their account has notification settings.",
+    }

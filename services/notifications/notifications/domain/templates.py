@@ -40,6 +40,8 @@ Addressees = Callable[[Any], Addressee | None]
 class Message:
     subject: str
     text: str
+    #: The text as HTML, for the email's other part (messages addressed to a KIM or a judge).
+    html: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
+from shared.platform.http import Caller
 from shared.platform.messaging import NOTIFICATIONS
 
 from ..domain.delivery import DeliveryStatus
 from ..domain.recipient import Channel
 from ..domain.templates import TEMPLATES
-from ..service_layer import services
-from ..service_layer.commands import ChangeRecipient, MarkRead
+from ..service_layer import reminding, services
+from ..service_layer.commands import ChangeRecipient, ChoosePreferences, MarkRead
 from .dependencies import System, UnitOfWork
 from .schemas import (
     DeliveryPublic,
@@ -22,9 +23,14 @@ from .schemas import (
     EventTypePublic,
     InboxItemPublic,
     InboxPublic,
+    LanguageUpdate,
+    MyRecipientPublic,
+    PreferencesUpdate,
     RecipientCreate,
     RecipientPublic,
     RecipientUpdate,
+    RemindersPublic,
+    RemindersUpdate,
     TemplatePublic,
 )
 
@@ -38,7 +44,11 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 @router.get("/event-types", tags=["settings"], summary="Event types a recipient can subscribe to")
 async def event_types() -> list[EventTypePublic]:
-    return [EventTypePublic.of(event, TEMPLATES[event.event_type]) for event in NOTIFICATIONS.handles]
+    return [
+        EventTypePublic.of(event, TEMPLATES[event.event_type])
+        for event in NOTIFICATIONS.handles
+        if event.event_type in TEMPLATES
+    ]
 
 
 @router.get("/templates", tags=["settings"], summary="What recipients are told about each event type")
@@ -56,6 +66,47 @@ async def create_recipient(body: RecipientCreate, system: System, uow: UnitOfWor
 async def list_recipients(uow: UnitOfWork) -> list[RecipientPublic]:
     async with uow:
         return [RecipientPublic.model_validate(r) for r in await uow.recipients.list()]
+
+
+# Before /recipients/{recipient_id}: "me" is not an id.
+@router.get("/recipients/me", tags=["me"], summary="My recipient and my preferences (made if need be)")
+async def get_me(system: System, uow: UnitOfWork, caller: Caller) -> MyRecipientPublic:
+    return MyRecipientPublic.of(await services.my_recipient(uow, system.clock, caller))
+
+
+@router.put("/recipients/me", tags=["me"], summary="Change my language")
+async def put_me(body: LanguageUpdate, system: System, uow: UnitOfWork, caller: Caller) -> MyRecipientPublic:
+    command = ChoosePreferences(language=body.language)
+    return MyRecipientPublic.of(await services.choose_preferences(uow, system.clock, caller, command))
+
+
+@router.put(
+    "/recipients/me/preferences",
+    tags=["me"],
+    summary="Change my language and, per event type, the channels I am told on",
+)
+async def put_my_preferences(
+    body: PreferencesUpdate, system: System, uow: UnitOfWork, caller: Caller
+) -> MyRecipientPublic:
+    return MyRecipientPublic.of(await services.choose_preferences(uow, system.clock, caller, body.command()))
+
+
+@router.get("/recipients/me/inbox", tags=["me"], summary="My inbox, newest first")
+async def my_inbox(
+    system: System, uow: UnitOfWork, caller: Caller, unread_only: bool = False, limit: Limit = 50
+) -> InboxPublic:
+    mine = await services.my_recipient(uow, system.clock, caller)
+    async with uow:
+        items = await uow.deliveries.inbox(mine.recipient_id, unread_only=unread_only, limit=limit)
+        unread = await uow.deliveries.unread(mine.recipient_id)
+    return InboxPublic(unread=unread, items=[InboxItemPublic.model_validate(item) for item in items])
+
+
+@router.post("/recipients/me/inbox/{delivery_id}/read", tags=["me"], summary="Mark one item of my inbox read")
+async def mark_my_read(delivery_id: UUID, system: System, uow: UnitOfWork, caller: Caller) -> InboxItemPublic:
+    mine = await services.my_recipient(uow, system.clock, caller)
+    command = MarkRead(recipient_id=mine.recipient_id, delivery_id=delivery_id)
+    return InboxItemPublic.model_validate(await services.mark_read(uow, system.clock, command))
 
 
 @router.get("/recipients/{recipient_id}", tags=["recipients"], summary="One recipient")
@@ -113,3 +164,29 @@ async def deliveries(
             recipient_id=recipient_id, channel=channel, status=status, event_type=event_type, limit=limit
         )
     return [DeliveryPublic.model_validate(delivery) for delivery in found]
+
+
+@router.get(
+    "/editions/{edition_id}/reminders",
+    tags=["reminders"],
+    summary="Staff: the reminder days of an edition and who was reminded",
+)
+async def get_reminders(edition_id: UUID, uow: UnitOfWork) -> RemindersPublic:
+    async with uow:
+        schedule = await uow.edition_schedules.get(edition_id)
+        sent = await uow.reminders.of_edition(edition_id)
+    return RemindersPublic.of(edition_id, schedule, sent)
+
+
+@router.put(
+    "/editions/{edition_id}/reminders",
+    tags=["reminders"],
+    summary="Staff: the days before the deadline KIMs without an entry are reminded",
+)
+async def put_reminders(
+    edition_id: UUID, body: RemindersUpdate, system: System, uow: UnitOfWork
+) -> RemindersPublic:
+    schedule = await reminding.set_reminder_days(uow, system.clock, edition_id, body.days_before)
+    async with uow:
+        sent = await uow.reminders.of_edition(edition_id)
+    return RemindersPublic.of(edition_id, schedule, sent)

@@ -13,10 +13,13 @@ from shared import contracts as c
 from shared.kernel.i18n import Language
 from shared.platform.schemas import Name, ShortText
 
+from ..domain.audience import menu
 from ..domain.delivery import DeliveryStatus
-from ..domain.recipient import Channel, Webhook
-from ..domain.templates import Template, Wording
-from ..service_layer.commands import CreateRecipient
+from ..domain.personal import KIM_TEMPLATES, REMINDER, personal
+from ..domain.projections import EditionSchedule, ReminderSent
+from ..domain.recipient import OFFERED_CHANNELS, Channel, Recipient, RecipientRole, Webhook
+from ..domain.templates import TEMPLATES, Template, Wording
+from ..service_layer.commands import KEEP, ChoosePreferences, CreateRecipient
 
 EventType = ShortText
 
@@ -98,6 +101,96 @@ class RecipientPublic(BaseModel):
     active: bool
     created_at: datetime
     updated_at: datetime
+    account_id: UUID | None = Field(None, description="the account it follows; none when made by hand")
+    role: RecipientRole | None = None
+    kim_id: UUID | None = None
+    whatsapp: str | None = Field(None, description="E.164; a KIM representative's is their KIM's number")
+
+
+def about(event_type: str, role: RecipientRole | None = None) -> AboutPublic:
+    """What the event type means, in the words addressed to `role` when it has its own."""
+    wording = personal(role, event_type) or (KIM_TEMPLATES[REMINDER] if event_type == REMINDER else None)
+    template = wording or TEMPLATES[event_type]
+    return AboutPublic(id=template.id.about, en=template.en.about)
+
+
+class PreferencePublic(BaseModel):
+    event_type: str
+    about: AboutPublic
+    channels: list[Channel] = Field(description="the channels chosen; empty: not told")
+
+
+class MyRecipientPublic(RecipientPublic):
+    """The caller's own recipient with their preferences: every event type they may
+    be told about, and the channels chosen for each."""
+
+    offered_channels: list[Channel]
+    preferences: list[PreferencePublic]
+
+    @classmethod
+    def of(cls, recipient: Recipient) -> Self:
+        base = RecipientPublic.model_validate(recipient).model_dump()
+        return cls(
+            **base,
+            offered_channels=list(OFFERED_CHANNELS[recipient.role]),
+            preferences=[
+                PreferencePublic(
+                    event_type=event_type,
+                    about=about(event_type, recipient.role),
+                    channels=recipient.chosen(event_type) if event_type in recipient.subscriptions else [],
+                )
+                for event_type in menu(recipient.role)
+            ],
+        )
+
+
+class LanguageUpdate(Input):
+    language: Language
+
+
+class PreferencesUpdate(Input):
+    """Only the event types sent change; an empty list stops that type."""
+
+    language: Language | None = None
+    channels: dict[EventType, list[Channel]] = Field(
+        default={},
+        max_length=50,
+        examples=[{"entry.submitted": ["inbox", "email"], "enrolment.rejected": []}],
+    )
+
+    def command(self) -> ChoosePreferences:
+        return ChoosePreferences(language=self.language or KEEP, channels=self.channels)
+
+
+class RemindersUpdate(Input):
+    days_before: list[int] = Field(max_length=5, examples=[[3, 1]])
+
+
+class ReminderPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kim_id: UUID
+    kim_name: str
+    days_before: int
+    closes_at: datetime
+    reminded_at: datetime
+    recipient_ids: list[UUID]
+
+
+class RemindersPublic(BaseModel):
+    edition_id: UUID
+    days_before: list[int] = Field(description="the days before the deadline KIMs are reminded")
+    closes_at: datetime | None
+    reminded: list[ReminderPublic] = Field(description="oldest first")
+
+    @classmethod
+    def of(cls, edition_id: UUID, schedule: EditionSchedule | None, sent: list[ReminderSent]) -> Self:
+        return cls(
+            edition_id=edition_id,
+            days_before=schedule.reminder_days if schedule else list(EditionSchedule.default_days()),
+            closes_at=schedule.closes_at if schedule else None,
+            reminded=[ReminderPublic.model_validate(r) for r in sent],
+        )
 
 
 # Read from the delivery by attribute; `received_at` is when it was stored (`created_at`).

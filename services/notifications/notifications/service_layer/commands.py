@@ -7,8 +7,8 @@ every call in between."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -54,3 +54,18 @@ class ChangeRecipient:
 class MarkRead:
     recipient_id: UUID
     delivery_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChoosePreferences:
+    """A signed-in person's own settings: their language and, per event type, the
+    channels they are told on (none: not told)."""
+
+    language: Language | Keep = KEEP
+    channels: Mapping[str, Iterable[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetReminderDays:
+    edition_id: UUID
+    days_before: list[int]

@@ -1,6 +1,12 @@
-"""Telling subscribers about an event: one delivery per recipient and channel,
+"""Telling the people an event concerns: one delivery per recipient and channel,
 created once however often the event arrives; and, when the event names a
-person to tell (a judge), an email to that person."""
+person to tell who is not a recipient (a judge without an account), an email to
+that person.
+
+Before anyone is told, the event updates what the service keeps
+(`following.follow`: recipients from accounts, enrolments, panels, deadlines);
+then `audience.concerns` decides, for each subscribed recipient, whether the
+event is theirs to hear."""
 
 from __future__ import annotations
 
@@ -10,22 +16,37 @@ from shared.contracts import Envelope
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import apply_once
 
+from ..domain.audience import concerns
 from ..domain.delivery import Notice
+from ..domain.templates import TEMPLATES
+from .following import follow, knowledge_of
 from .unit_of_work import NotificationsUnitOfWork
 
 
 async def notify(uow: NotificationsUnitOfWork, event: Envelope[Any], clock: Clock) -> int:
-    """Create the deliveries of `event` for its active subscribers; returns how many
-    wait to be sent (email, webhook)."""
+    """Keep what the event says, then create its deliveries for the recipients it
+    concerns; returns how many wait to be sent (email, webhook, WhatsApp)."""
     waiting = 0
 
     async def effect(uow: NotificationsUnitOfWork) -> None:
         nonlocal waiting
         waiting = 0  # the effect runs again when its transaction met a concurrent change
-        recipients = await uow.recipients.subscribed_to(event.type)
-        notice = Notice.of(event, languages={recipient.language for recipient in recipients})
+        await follow(uow, event, clock)
+        if event.type not in TEMPLATES:
+            return  # kept, not told (accounts)
+        data = event.data.model_dump(mode="json")
+        knowledge = await knowledge_of(uow, data)
+        subscribed = await uow.recipients.subscribed_to(event.type)
+        recipients = [r for r in subscribed if concerns(event.type, data, r, knowledge)]
+        notice = Notice.of(
+            event,
+            languages={r.language for r in recipients if r.role not in ("kim_rep", "judge")},
+            readers=recipients,
+            console_url=uow.console_url,
+        )
         now = clock()
-        deliveries = [d for recipient in recipients for d in notice.deliveries_to(recipient, now)]
+        offered = uow.channels_offered
+        deliveries = [d for recipient in recipients for d in notice.deliveries_to(recipient, now, offered)]
         to_addressee = notice.delivery_to_addressee(recipients, now)
         for delivery in [*deliveries, *([to_addressee] if to_addressee else [])]:
             uow.deliveries.add(delivery)

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 from uuid import UUID
 
 from shared.platform.persistence.unit_of_work import UnitOfWork
 
 from ..domain.delivery import Delivery, DeliveryStatus
-from ..domain.recipient import Channel, Recipient
+from ..domain.personal import DEFAULT_CONSOLE_URL
+from ..domain.projections import (
+    EditionSchedule,
+    EnrolmentRecord,
+    EntryRecord,
+    KimContact,
+    PanelSeat,
+    ReminderSent,
+)
+from ..domain.recipient import CHANNELS, Channel, Recipient
 from ..domain.webhook_targets import WebhookTargets
+
+P = TypeVar("P")
 
 
 class RecipientRepository(Protocol):
@@ -21,6 +32,9 @@ class RecipientRepository(Protocol):
 
     def add(self, recipient: Recipient) -> None: ...
     async def subscribed_to(self, event_type: str) -> list[Recipient]: ...
+    async def of_account(self, account_id: UUID) -> Recipient | None: ...
+    async def of_kim(self, kim_id: UUID) -> list[Recipient]: ...
+    async def made_by_hand_for(self, email: str) -> Recipient | None: ...
     # Last: in the annotations below it, `list` would name this method.
     async def list(self) -> list[Recipient]: ...
 
@@ -46,9 +60,37 @@ class DeliveryRepository(Protocol):
     ) -> list[Delivery]: ...
 
 
+class Projection(Protocol[P]):
+    async def get(self, key: UUID) -> P | None: ...
+    def add(self, record: P) -> None: ...
+
+
+class EditionProjection(Projection[P], Protocol[P]):
+    async def of_edition(self, edition_id: UUID) -> list[P]: ...
+
+
+class EditionScheduleRepository(Projection[EditionSchedule], Protocol):
+    async def open_before(self, horizon: datetime, now: datetime) -> list[EditionSchedule]: ...
+
+
+class ReminderSentRepository(Projection[ReminderSent], Protocol):
+    async def of_edition(self, edition_id: UUID) -> list[ReminderSent]: ...
+
+
 class NotificationsUnitOfWork(UnitOfWork):
     recipients: RecipientRepository
     deliveries: DeliveryRepository
+    kim_contacts: Projection[KimContact]
+    enrolments: EditionProjection[EnrolmentRecord]
+    entries: EditionProjection[EntryRecord]
+    panel_seats: EditionProjection[PanelSeat]
+    edition_schedules: EditionScheduleRepository
+    reminders: ReminderSentRepository
+    #: The channels the service sends on (the inbox and those with a transport);
+    #: `bootstrap` sets it. A channel without one is not offered a delivery.
+    channels_offered: frozenset[Channel] = frozenset(CHANNELS) - {"whatsapp"}
+    #: Where the console is, for the links in messages; `bootstrap` sets it.
+    console_url: str = DEFAULT_CONSOLE_URL
     #: Where webhooks may point, as configured; `bootstrap` sets it on every unit
     #: of work it hands out. Strict unless told otherwise.
     webhook_targets: WebhookTargets = WebhookTargets()
