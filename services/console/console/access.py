@@ -34,6 +34,9 @@ ROUTES: dict[Endpoint, Rule] = {
     # Everyone signed in: their notification settings.
     ("GET", "/pengaturan/pemberitahuan"): SIGNED_IN,
     ("POST", "/pengaturan/pemberitahuan"): SIGNED_IN,
+    # Judges and KIM representatives: their own inbox (pages/my_inbox.py).
+    ("GET", "/kotak-masuk"): Rule(judge=ALLOW, kim_rep=ALLOW),
+    ("POST", "/kotak-masuk/{delivery_id}/dibaca"): Rule(judge=ALLOW, kim_rep=ALLOW),
     # Staff: the reminders to KIMs before an edition's deadline (pages/staff_reminders.py).
     ("GET", "/staf/lomba/{edition_id}/pengingat"): STAFF,
     ("POST", "/staf/lomba/{edition_id}/pengingat"): STAFF,

@@ -28,6 +28,7 @@ from .pages import (
     kim,
     kim_feedback,
     kim_profile,
+    my_inbox,
     preferences,
     public,
     results,
@@ -234,6 +235,7 @@ def create_app(
     app.include_router(kim_feedback.router)
     app.include_router(kim_profile.router)
     app.include_router(preferences.router)
+    app.include_router(my_inbox.router)
     app.include_router(staff_reminders.router)
     return app
 

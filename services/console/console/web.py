@@ -83,7 +83,12 @@ SECTIONS = (
     ("staff", "/staf/akun", N_("Accounts")),
     ("staff", "/staf/pesan-tersisih", N_("Dead letters")),
     ("judge", "/juri", N_("Judge's desk")),
+    ("judge", "/kotak-masuk", N_("Inbox")),
     ("kim_rep", "/kim", N_("KIM portal")),
+    ("kim_rep", "/kotak-masuk", N_("Inbox")),
+    ("staff", "/pengaturan/pemberitahuan", N_("Notification settings")),
+    ("judge", "/pengaturan/pemberitahuan", N_("Notification settings")),
+    ("kim_rep", "/pengaturan/pemberitahuan", N_("Notification settings")),
 )
 
 
