@@ -12,7 +12,7 @@ from ..adapters.passwords import Passwords
 from ..domain.account import Account, email_key
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment
-from ..domain.errors import AccountEmailTaken, AlreadyEnrolled, KimNameTaken
+from ..domain.errors import AccountEmailTaken, AlreadyEnrolled, KimEmailTaken, KimNameTaken
 from ..domain.kim import Kim
 from ..domain.regions import RegionCatalog
 from .commands import (
@@ -70,9 +70,27 @@ async def update_kim(uow: RegistryUnitOfWork, regions: RegionCatalog, command: U
         name = command.name
         if name is not None and name.strip().lower() != kim.name.lower() and await uow.kims.named(name):
             raise KimNameTaken(name=name.strip())
+        if command.email is not None:
+            await _login_follows_email(uow, kim, command.email)
         kim.update(kelurahan=kelurahan, **command.changes())
         await uow.commit()
     return kim
+
+
+async def _login_follows_email(uow: RegistryUnitOfWork, kim: Kim, email: str) -> None:
+    """The representative whose login is the KIM's contact email keeps it so: their
+    login changes with it. `KimEmailTaken` if another account has the new email."""
+    before, after = email_key(kim.email), email_key(email)
+    if before == after:
+        return
+    following = [a for a in await uow.accounts.representatives_of(kim.kim_id) if a.email == before]
+    if not following:
+        return
+    other = await uow.accounts.with_email(after)
+    if other is not None:
+        raise KimEmailTaken(email=after)
+    for account in following:
+        account.change_email(after)
 
 
 @retry_on_conflict
