@@ -78,6 +78,8 @@ class LocalStack:
         default_factory=lambda: Credentials("admin@kim-contest.example", secrets.token_urlsafe(12))
     )
     _own_servers: list[RabbitMQServer | SecantusServer] = field(default_factory=list)
+    #: Chosen before the services start: the registry's mails link to the console.
+    console_port: int = field(default_factory=free_port)
 
     def start(self) -> None:
         """Start what was not given (broker, database), then the services; wait until all
@@ -131,6 +133,7 @@ class LocalStack:
                     "REGISTRY_FIRST_ADMIN_EMAIL": self.admin.email,
                     "REGISTRY_FIRST_ADMIN_PASSWORD": self.admin.password,
                     "REGISTRY_TOKEN_LIFETIME_MINUTES": str(self.token_lifetime_minutes),
+                    "REGISTRY_CONSOLE_URL": f"http://127.0.0.1:{self.console_port}",
                 }
                 if name == "registry"
                 else {}
@@ -141,7 +144,7 @@ class LocalStack:
 
     def _console(self) -> ServiceProcess:
         assert self.rabbitmq is not None
-        port = free_port()
+        port = self.console_port
         env = {
             **os.environ,
             "CONSOLE_ENVIRONMENT": "development",
