@@ -12,7 +12,7 @@ so a page added without a row here fails it.
 
 from __future__ import annotations
 
-from shared.platform.access import ALLOW, EVERYONE, STAFF, Endpoint, Rule
+from shared.platform.access import ALLOW, EVERYONE, SIGNED_IN, STAFF, Endpoint, Rule
 
 JUDGE = Rule(judge=ALLOW)
 KIM_REP = Rule(kim_rep=ALLOW)
@@ -26,6 +26,19 @@ ROUTES: dict[Endpoint, Rule] = {
     ("GET", "/masuk"): EVERYONE,
     ("POST", "/masuk"): EVERYONE,
     ("POST", "/keluar"): EVERYONE,
+    # Registering a KIM, resetting and changing a password (pages/signup.py).
+    ("GET", "/daftar"): EVERYONE,
+    ("POST", "/daftar"): EVERYONE,
+    ("GET", "/daftar/terkirim"): EVERYONE,
+    ("GET", "/daftar/konfirmasi"): EVERYONE,
+    ("POST", "/daftar/konfirmasi"): EVERYONE,
+    ("GET", "/sandi/lupa"): EVERYONE,
+    ("POST", "/sandi/lupa"): EVERYONE,
+    ("GET", "/sandi/lupa/terkirim"): EVERYONE,
+    ("GET", "/sandi/atur-ulang"): EVERYONE,
+    ("POST", "/sandi/atur-ulang"): EVERYONE,
+    ("GET", "/akun/sandi"): SIGNED_IN,
+    ("POST", "/akun/sandi"): SIGNED_IN,
     # Public pages: the published editions and their announced results.
     ("GET", "/"): EVERYONE,
     ("GET", "/lomba/{edition_id}"): EVERYONE,

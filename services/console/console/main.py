@@ -29,6 +29,7 @@ from .pages import (
     kim_feedback,
     public,
     results,
+    signup,
     staff,
     staff_judging,
     staff_people,
@@ -218,6 +219,7 @@ def create_app(
         return response
 
     app.include_router(auth.router)
+    app.include_router(signup.router)
     app.include_router(public.router)
     app.include_router(results.router)
     app.include_router(staff.router)
