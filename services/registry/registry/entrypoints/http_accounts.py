@@ -150,7 +150,7 @@ async def reset_password(body: PasswordResetConfirmation, system: System, uow: U
     status_code=204,
     tags=["accounts"],
     summary="Change one's own password (the current one is asked); every session of the account ends",
-    responses=may_raise(CurrentPasswordWrong),
+    responses=may_raise(CurrentPasswordWrong, AccountNotFound),
 )
 async def change_password(body: PasswordChange, caller: Caller, system: System, uow: UnitOfWork) -> Response:
     assert caller.account_id is not None

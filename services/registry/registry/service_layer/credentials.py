@@ -197,6 +197,12 @@ async def _new_password(uow: RegistryUnitOfWork, account: Account, password_hash
 async def reset_password(
     uow: RegistryUnitOfWork, clock: Clock, passwords: Passwords, command: ResetPassword
 ) -> Account:
+    async with uow:
+        reset = await uow.password_resets.with_token(token_hash(command.token))
+        if reset is None:
+            raise LinkNotFound()
+        reset.use(clock())  # refuses a spent or expired link before any hashing
+    # Hashing takes CPU on purpose: only for a link that works.
     password_hash = await passwords.hash(command.password)
     async with uow:
         reset = await uow.password_resets.with_token(token_hash(command.token))
