@@ -116,9 +116,13 @@ class PasswordReset(Aggregate):
         )
         return reset, token
 
-    def use(self, now: datetime) -> None:
+    def check(self, now: datetime) -> None:
+        """`LinkUsed` or `LinkExpired` when the link no longer works; nothing changes."""
         if self.used_at is not None:
             raise LinkUsed()
         if now >= self.expires_at:
             raise LinkExpired()
+
+    def use(self, now: datetime) -> None:
+        self.check(now)
         self.used_at = now

@@ -201,7 +201,7 @@ async def reset_password(
         reset = await uow.password_resets.with_token(token_hash(command.token))
         if reset is None:
             raise LinkNotFound()
-        reset.use(clock())  # refuses a spent or expired link before any hashing
+        reset.check(clock())  # a spent or expired link is refused before any hashing
     # Hashing takes CPU on purpose: only for a link that works.
     password_hash = await passwords.hash(command.password)
     async with uow:
