@@ -51,7 +51,9 @@ def up(workdir: Path, then_demo: bool) -> int:
             "notifications": {
                 "NOTIFICATIONS_SMTP_HOST": mail.host,
                 "NOTIFICATIONS_SMTP_PORT": str(mail.port),
-            }
+            },
+            # Registration confirmations and password resets.
+            "registry": {"REGISTRY_SMTP_HOST": mail.host, "REGISTRY_SMTP_PORT": str(mail.port)},
         }
         print("Starting RabbitMQ, SecantusDB, the four services and the console ...", flush=True)
         stack.start()

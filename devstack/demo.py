@@ -166,11 +166,13 @@ async def replay_2024(
         anonymous = {"Authorization": ""}
         for number, demo_kim in enumerate(KIMS, start=1):
             kim_email = kim_address(number)
+            # A KIM registering itself confirms by a mailed link (tests/browser/test_signup.py
+            # walks that); the replay has staff register each KIM and open its representative's
+            # account, as they do for a KIM that registers on paper.
             kim = await registry.call(
                 "POST",
                 "/kims",
                 201,
-                headers=anonymous,
                 json={
                     "name": demo_kim.name,
                     "kelurahan_code": demo_kim.kelurahan_code,
@@ -178,7 +180,18 @@ async def replay_2024(
                     "whatsapp": f"0812{3000 + number:04d}{number:04d}",
                     "email": kim_email,
                     "members": [{"name": "Pengelola media sosial", "role": "editor"}],
+                },
+            )
+            await registry.call(
+                "POST",
+                "/accounts",
+                201,
+                json={
+                    "email": kim_email,
+                    "name": f"{kim['name']} ({kim['chair']})",
+                    "role": "kim_rep",
                     "password": demo_password(kim_email),
+                    "kim_id": kim["kim_id"],
                 },
             )
             kim_ids[demo_kim.name] = kim["kim_id"]

@@ -83,6 +83,8 @@ class LocalStack:
     supervise: bool = False
     supervisor: Supervisor | None = None
     _own_servers: list[RabbitMQServer | SecantusServer] = field(default_factory=list)
+    #: Chosen before the services start: the registry's mails link to the console.
+    console_port: int = field(default_factory=free_port)
 
     def start(self) -> None:
         """Start what was not given (broker, database), then the services; wait until all
@@ -150,6 +152,7 @@ class LocalStack:
                     "REGISTRY_FIRST_ADMIN_EMAIL": self.admin.email,
                     "REGISTRY_FIRST_ADMIN_PASSWORD": self.admin.password,
                     "REGISTRY_TOKEN_LIFETIME_MINUTES": str(self.token_lifetime_minutes),
+                    "REGISTRY_CONSOLE_URL": f"http://127.0.0.1:{self.console_port}",
                 }
                 if name == "registry"
                 else {}
@@ -160,7 +163,7 @@ class LocalStack:
 
     def _console(self) -> ServiceProcess:
         assert self.rabbitmq is not None
-        port = free_port()
+        port = self.console_port
         env = {
             **os.environ,
             "CONSOLE_ENVIRONMENT": "development",

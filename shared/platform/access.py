@@ -77,6 +77,10 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         # The refresh token is the credential: whoever holds it may renew or end its session.
         ("POST", "/auth/refresh"): EVERYONE,
         ("POST", "/auth/logout"): EVERYONE,
+        ("POST", "/auth/password-reset"): EVERYONE,
+        ("POST", "/auth/password-reset/confirmation"): EVERYONE,
+        ("POST", "/accounts/me/password"): SIGNED_IN,
+        ("POST", "/registrations/confirmation"): EVERYONE,
         ("GET", "/accounts/me"): SIGNED_IN,
         ("GET", "/accounts"): STAFF,
         ("POST", "/accounts"): STAFF,

@@ -14,6 +14,7 @@ import pytest
 from playwright.async_api import Page, Playwright, async_playwright
 
 from devstack.demo import DemoOutcome, replay_2024
+from devstack.mail_sink import MailSink
 from devstack.stack import Credentials, LocalStack, console_installed
 
 from .harness import CHROMIUM, RECORD, ROOT, SCREENSHOTS, VIEWPORTS, Viewport, chromium_page
@@ -22,18 +23,30 @@ STAFF_EMAIL = "staf@diskominfo.malangkota.example"
 
 
 @pytest.fixture(scope="session")
-def console_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+def console_stack(tmp_path_factory: pytest.TempPathFactory, mail_sink: MailSink) -> Iterator[LocalStack]:
     """RabbitMQ, SecantusDB, the four services and the console, of their own (no other
     test resets this broker under them), stopped by their pids at the end."""
     if not console_installed():
         pytest.skip("the console package (services/console) is not installed")
     stack = LocalStack(tmp_path_factory.mktemp("browser-stack"), database_suffix="_" + uuid.uuid4().hex[:8])
+    stack.service_env = {
+        "registry": {"REGISTRY_SMTP_HOST": mail_sink.host, "REGISTRY_SMTP_PORT": str(mail_sink.port)}
+    }
     stack.start()
     try:
         assert stack.console_url, "the stack started without its console"
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="session")
+def mail_sink() -> Iterator[MailSink]:
+    """Where the browser stack's registry sends its mail (confirmation and reset links)."""
+    sink = MailSink()
+    sink.start()
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture(scope="session")

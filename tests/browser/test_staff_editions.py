@@ -56,16 +56,30 @@ class Registry:
 
     async def register_kim(self, name: str, email: str) -> tuple[dict[str, Any], Credentials]:
         representative = Credentials(email, "kata-sandi-" + uuid.uuid4().hex[:8])
+        # Staff register the KIM and open its representative's account (self-registration,
+        # confirmed by mail, is test_signup.py's).
         kim = await self.call(
             "POST",
             "/kims",
+            self.admin,
             json={
                 "name": name,
                 "kelurahan_code": "bumiayu",
                 "chair": f"Ketua {name}",
                 "whatsapp": "081234567890",
                 "email": email,
+            },
+        )
+        await self.call(
+            "POST",
+            "/accounts",
+            self.admin,
+            json={
+                "email": email,
+                "name": f"Wakil {name}",
+                "role": "kim_rep",
                 "password": representative.password,
+                "kim_id": kim["kim_id"],
             },
         )
         return kim, representative

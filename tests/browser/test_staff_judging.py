@@ -105,16 +105,16 @@ async def edition_with_entries(services: Services) -> Walk:
             "POST",
             "/kims",
             201,
-            headers={"Authorization": ""},
             json={
                 "name": name,
                 "kelurahan_code": demo_kim.kelurahan_code,
                 "chair": f"Ketua {name}",
                 "whatsapp": f"08123{number:03d}{number:04d}",
                 "email": email,
-                "password": password,
             },
         )
+        account = {"email": email, "name": f"Wakil {name}", "role": "kim_rep", "password": password}
+        await registry.call("POST", "/accounts", 201, json={**account, "kim_id": kim["kim_id"]})
         representative = await log_in(registry, Credentials(email, password))
         await registry.call("POST", f"/kims/{kim['kim_id']}/verification")
         enrolment = await registry.call(

@@ -158,6 +158,16 @@ async def log_in(registry: httpx.AsyncClient, email: str, password: str) -> dict
     return {"Authorization": f"Bearer {session['access_token']}"}
 
 
+async def registered_with_representative(
+    registry: httpx.AsyncClient, kim: dict[str, Any], password: str
+) -> dict[str, Any]:
+    """Staff register the KIM and open its representative's account (login: the KIM's email)."""
+    created = await ok(await registry.post("/kims", json=kim), 201)
+    account = {"email": kim["email"], "name": f"Wakil {kim['name']}", "role": "kim_rep", "password": password}
+    await ok(await registry.post("/accounts", json={**account, "kim_id": created["kim_id"]}), 201)
+    return created
+
+
 async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_for: Any) -> None:
     own = Own()
     anonymous = {"Authorization": ""}
@@ -166,15 +176,10 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
         serving(create_submissions(settings_for("submissions")), "submissions") as submissions,
         serving(create_judging(settings_for("judging")), "judging") as judging,
     ):
-        # KIM Pasreh Jaya registers itself with its representative's password; staff
-        # register KIM Ganjur and open its representative's account.
-        pasreh = await ok(
-            await registry.post(
-                "/kims",
-                json={**kim_body("KIM Pasreh Jaya", "bumiayu", 1), "password": "topeng-malangan-2024"},
-                headers=anonymous,
-            ),
-            201,
+        # Staff register the KIMs and open their representatives' accounts (a KIM that
+        # registers itself confirms by mail: test_signup.py).
+        pasreh = await registered_with_representative(
+            registry, kim_body("KIM Pasreh Jaya", "bumiayu", 1), "topeng-malangan-2024"
         )
         refused = await registry.post(
             "/kims", json=kim_body("KIM Tanpa Sandi", "arjosari", 9), headers=anonymous
@@ -194,13 +199,8 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
             ),
             201,
         )
-        mojolangu = await ok(
-            await registry.post(
-                "/kims",
-                json={**kim_body("KIM Mojolangu", "mojolangu", 3), "password": "mojolangu-lowokwaru"},
-                headers=anonymous,
-            ),
-            201,
+        mojolangu = await registered_with_representative(
+            registry, kim_body("KIM Mojolangu", "mojolangu", 3), "mojolangu-lowokwaru"
         )
         rep_a = await log_in(registry, "kim1@example.id", "topeng-malangan-2024")
         rep_b = await log_in(registry, "ganjur@example.id", "ganjur-gadang-2024")

@@ -32,6 +32,7 @@ from .pages import (
     preferences,
     public,
     results,
+    signup,
     staff,
     staff_judging,
     staff_people,
@@ -224,6 +225,7 @@ def create_app(
         return response
 
     app.include_router(auth.router)
+    app.include_router(signup.router)
     app.include_router(public.router)
     app.include_router(results.router)
     app.include_router(staff.router)

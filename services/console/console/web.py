@@ -37,6 +37,8 @@ FLASH_COOKIE = "kim_flash"
 FLASHES = {
     "signed_in": N_("You are signed in."),
     "signed_out": N_("You have signed out."),
+    "password_reset": N_("Your password is changed. Sign in with the new one."),
+    "password_changed": N_("Your password is changed and every session has ended. Sign in with the new one."),
     "session_ended": N_("Your session has ended. Please sign in again."),
     "preferences_saved": N_("Your notification settings are saved."),
     "reminders_saved": N_("The reminder days are saved."),

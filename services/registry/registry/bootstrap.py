@@ -10,13 +10,15 @@ from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
 
+from .adapters.mail import MailSender, Smtp
 from .adapters.mongo import MongoRegistryUnitOfWork
 from .adapters.passwords import Passwords
 from .config import Settings
 from .domain.login_throttle import LoginThrottle
 from .domain.regions import RegionCatalog
+from .domain.request_throttle import RequestThrottle
 from .entrypoints.consumers import consumers
-from .service_layer import accounts, services
+from .service_layer import accounts, credentials, services
 from .service_layer.integration_events import to_integration
 
 PRODUCES = (
@@ -42,6 +44,13 @@ class Registry:
     clock: Clock
     passwords: Passwords
     login: accounts.Login
+    mailing: credentials.Mailing
+    #: Sends the mail outbox; woken when a request has written a mail.
+    mail_sender: Periodic | None = None
+
+    def mail_written(self) -> None:
+        if self.mail_sender is not None:
+            self.mail_sender.wake()
 
     def uow(self, cause: Cause) -> MongoRegistryUnitOfWork:
         return self.runtime.unit_of_work(MongoRegistryUnitOfWork, to_integration, cause)
@@ -69,7 +78,25 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Regist
             token_secret=settings.auth_token_secret.get_secret_value(),
             token_lifetime=timedelta(minutes=settings.token_lifetime_minutes),
         ),
+        mailing=credentials.Mailing(
+            console_url=settings.console_url,
+            per_email=RequestThrottle(
+                allowed=settings.mail_requests_per_email, window_seconds=settings.mail_requests_window_seconds
+            ),
+            per_client=RequestThrottle(
+                allowed=settings.mail_requests_per_client,
+                window_seconds=settings.mail_requests_window_seconds,
+            ),
+        ),
     )
+    sender = MailSender(
+        runtime.db,
+        Smtp(settings.smtp_host, settings.smtp_port, settings.smtp_timeout_seconds),
+        clock,
+        sender=settings.smtp_sender,
+        attempts=settings.mail_attempts,
+    )
+    system.mail_sender = Periodic("mail-sender", sender.send_due, settings.mail_poll_seconds)
     if settings.first_admin_email and settings.first_admin_password:
         email, password = str(settings.first_admin_email), settings.first_admin_password.get_secret_value()
         runtime.startup = (
@@ -84,5 +111,6 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Regist
             lambda: services.close_editions_past_deadline(system.uow(Cause.new()), clock),
             settings.deadline_check_seconds,
         ),
+        system.mail_sender,
     )
     return system

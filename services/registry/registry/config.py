@@ -25,3 +25,18 @@ class Settings(ServiceSettings):
         5, ge=1, le=100, description="failed logins per account and per client address before a pause"
     )
     login_pause_seconds: float = Field(60.0, gt=0, description="the pause; it doubles while failures go on")
+
+    # Mail the registry sends itself: registration confirmations and password resets.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_sender: str = "KIM Contest <noreply@kim-contest.local>"
+    smtp_timeout_seconds: float = Field(10.0, gt=0)
+    mail_poll_seconds: float = Field(1.0, gt=0, description="how often the mail outbox is looked at")
+    mail_attempts: int = Field(8, ge=1, le=50, description="tries per mail before it is given up")
+    console_url: str = Field(
+        "http://127.0.0.1:8000", description="the console's public address: the links in mails point there"
+    )
+    #: Registrations and password resets that send mail, per email and per client address.
+    mail_requests_per_email: int = Field(5, ge=1, le=1000, description="per email address in the window")
+    mail_requests_per_client: int = Field(20, ge=1, le=10_000, description="per client address in the window")
+    mail_requests_window_seconds: float = Field(3600.0, gt=0)

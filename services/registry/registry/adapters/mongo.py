@@ -13,6 +13,7 @@ from shared.kernel.errors import DomainError
 from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 
 from ..domain.account import Account, email_key
+from ..domain.credentials import PasswordReset, PendingRegistration
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment, EnrolmentStatus
 from ..domain.errors import (
@@ -23,9 +24,11 @@ from ..domain.errors import (
     EnrolmentNotFound,
     KimNameTaken,
     KimNotFound,
+    LinkNotFound,
     SessionNotFound,
 )
 from ..domain.kim import Kim
+from ..domain.mail import Mail
 from ..domain.session import LoginSession
 from ..service_layer.unit_of_work import RegistryUnitOfWork
 
@@ -132,6 +135,9 @@ class MongoAccountRepository(Repository[Account]):
     async def with_email(self, email: str) -> Account | None:
         return await self._find_one({"email": email_key(email)})
 
+    async def representatives_of(self, kim_id: UUID) -> list[Account]:
+        return await self._find({"role": "kim_rep", "kim_id": kim_id})
+
     # Last: in the annotations below it, `list` would name this method.
     async def list(self, *, role: str | None = None) -> list[Account]:
         query: dict[str, Any] = {} if role is None else {"role": role}
@@ -159,9 +165,52 @@ class MongoSessionRepository(Repository[LoginSession]):
         return await self._find({"account_id": account_id, "revoked_at": None})
 
 
+class MongoRegistrationRepository(Repository[PendingRegistration]):
+    collection_name = "registrations"
+    aggregate = PendingRegistration
+    id_field = "registration_id"
+    not_found = LinkNotFound
+    indexes: ClassVar = [
+        {"keys": [("token_hash", ASCENDING)], "unique": True},
+        {"keys": [("email", ASCENDING), ("requested_at", ASCENDING)]},
+    ]
+
+    async def with_token(self, token_hash: str) -> PendingRegistration | None:
+        return await self._find_one({"token_hash": token_hash})
+
+
+class MongoPasswordResetRepository(Repository[PasswordReset]):
+    collection_name = "password_resets"
+    aggregate = PasswordReset
+    id_field = "reset_id"
+    not_found = LinkNotFound
+    indexes: ClassVar = [
+        {"keys": [("token_hash", ASCENDING)], "unique": True},
+        {"keys": [("account_id", ASCENDING)]},
+    ]
+
+    async def with_token(self, token_hash: str) -> PasswordReset | None:
+        return await self._find_one({"token_hash": token_hash})
+
+
+class MongoMailRepository(Repository[Mail]):
+    """`mail_outbox`: written in the unit of work's transaction; `adapters/mail.py` sends."""
+
+    collection_name = "mail_outbox"
+    aggregate = Mail
+    id_field = "mail_id"
+    not_found = LinkNotFound  # mails are never asked for by id
+    indexes: ClassVar = [
+        {"keys": [("sent_at", ASCENDING), ("failed_at", ASCENDING), ("next_attempt_at", ASCENDING)]}
+    ]
+
+
 class MongoRegistryUnitOfWork(MongoUnitOfWork, RegistryUnitOfWork):
     kims: MongoKimRepository
     editions: MongoEditionRepository
     enrolments: MongoEnrolmentRepository
     accounts: MongoAccountRepository
     sessions: MongoSessionRepository
+    registrations: MongoRegistrationRepository
+    password_resets: MongoPasswordResetRepository
+    mails: MongoMailRepository

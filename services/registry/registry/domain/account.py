@@ -86,6 +86,20 @@ class Account(Aggregate):
         self.active = True
         self.events.append(events.AccountChanged(self))
 
+    def change_password(self, password_hash: str) -> None:
+        """A new password: everything issued to the account so far stops working."""
+        self.password_hash = password_hash
+        self.token_version += 1
+        self.events.append(events.AccountChanged(self))
+
+    def change_email(self, email: str) -> None:
+        """The login changes (a representative's follows their KIM's contact email)."""
+        email = email_key(email)
+        if email == self.email:
+            return
+        self.email = email
+        self.events.append(events.AccountChanged(self))
+
     def principal(self) -> Principal:
         return Principal(
             account_id=self.account_id, role=self.role, email=self.email, name=self.name, kim_id=self.kim_id

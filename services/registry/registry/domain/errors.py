@@ -312,3 +312,77 @@ class CompetitionAchievementFixed(Refused):
         "id": "Prestasi dari lomba sistem ini dicatat otomatis dari hasil yang diumumkan dan tidak bisa diubah atau dihapus.",
         "en": "Achievements from this system's competitions are recorded from the announced results and cannot be edited or deleted.",
     }
+
+
+class LinkNotFound(NotFound):
+    """A confirmation or reset token that names nothing (mistyped, or never sent)."""
+
+    code = "link_not_valid"
+    field = "token"
+    messages = {
+        "id": "Tautan ini tidak berlaku. Buka tautan persis seperti di email, atau minta yang baru.",
+        "en": "This link is not valid. Open the link exactly as it is in the mail, or ask for a new one.",
+    }
+
+
+class LinkUsed(Conflict):
+    code = "link_already_used"
+    field = "token"
+    messages = {
+        "id": "Tautan ini sudah dipakai dan hanya berlaku sekali. Silakan masuk, atau minta tautan baru.",
+        "en": "This link has been used already and works only once. Sign in, or ask for a new link.",
+    }
+
+
+class LinkExpired(Refused):
+    code = "link_expired"
+    field = "token"
+    messages = {
+        "id": "Tautan ini sudah kedaluwarsa. Minta tautan baru.",
+        "en": "This link has expired. Ask for a new one.",
+    }
+
+
+class RegistrationEmailTaken(Conflict):
+    """Confirming a registration whose email got an account meanwhile. Only the
+    holder of the link sent to that email sees it, so it reveals nothing."""
+
+    code = "registration_email_taken"
+    field = "email"
+    messages = {
+        "id": "Sementara itu sudah ada akun dengan email ini, jadi pendaftaran ini tidak dapat dikonfirmasi. "
+        "Masuk dengan akun itu, atau atur ulang kata sandinya.",
+        "en": "An account with this email was opened meanwhile, so this registration cannot be confirmed. "
+        "Sign in with that account, or reset its password.",
+    }
+
+
+class KimEmailTaken(Conflict):
+    """A KIM's new contact email is another account's login (the representative's
+    login follows the KIM's email)."""
+
+    code = "kim_email_taken"
+    field = "email"
+    messages = {
+        "id": "Email {email} sudah dipakai akun lain, sehingga tidak dapat menjadi email KIM ini "
+        "(email masuk perwakilan mengikuti email KIM). Gunakan email lain.",
+        "en": "The email {email} belongs to another account, so it cannot be this KIM's email "
+        "(the representative's login follows the KIM's email). Use another email.",
+    }
+
+
+class TooManyRequests(Throttled):
+    code = "too_many_requests"
+    messages = {
+        "id": "Terlalu banyak permintaan dari alamat ini. Coba lagi dalam {seconds} detik.",
+        "en": "Too many requests from this address. Try again in {seconds} seconds.",
+    }
+
+
+class CurrentPasswordWrong(Refused):
+    code = "current_password_wrong"
+    field = "current_password"
+    messages = {
+        "id": "Kata sandi saat ini salah.",
+        "en": "The current password is wrong.",
+    }

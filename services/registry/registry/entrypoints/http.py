@@ -5,17 +5,30 @@ from __future__ import annotations
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
-from shared.platform.http import Caller
+from shared.platform.http import Caller, RequestLanguage
+from shared.platform.openapi import may_raise
 
-from ..domain.errors import EditionNotFound, EnrolmentOfAnotherKim, KimNotFound, PasswordRequired
-from ..service_layer import services
+from ..domain.errors import (
+    EditionNotFound,
+    EnrolmentOfAnotherKim,
+    KimNotFound,
+    LinkExpired,
+    LinkNotFound,
+    LinkUsed,
+    PasswordRequired,
+    RegistrationEmailTaken,
+    TooManyRequests,
+)
+from ..service_layer import credentials, services
 from ..service_layer.commands import (
     ApproveEnrolment,
     CloseSubmissions,
     PublishEdition,
     RequestEnrolment,
+    RequestRegistration,
     VerifyKim,
 )
 from .dependencies import System, UnitOfWork
@@ -31,9 +44,15 @@ from .schemas import (
     KimPublic,
     KimUpdate,
     RegionsPublic,
+    RegistrationConfirmation,
+    RegistrationSent,
 )
 
 router = APIRouter()
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 @router.get("/regions", tags=["regions"], summary="Kecamatan and kelurahan a KIM can belong to")
@@ -41,11 +60,49 @@ async def regions(system: System) -> RegionsPublic:
     return RegionsPublic.of(system.regions)
 
 
-@router.post("/kims", status_code=201, tags=["kims"], summary="Register a KIM")
-async def register_kim(body: KimCreate, system: System, uow: UnitOfWork, caller: Caller) -> KimPublic:
-    if caller.anonymous and body.password is None:
-        raise PasswordRequired()
+@router.post(
+    "/kims",
+    status_code=201,
+    response_model=KimPublic,
+    tags=["kims"],
+    summary="Register a KIM: staff at once (201); a KIM itself (with `password`) once its email "
+    "confirms it (202, the same answer whatever the email; the link comes by mail)",
+    responses={
+        **may_raise(TooManyRequests),
+        202: {"model": RegistrationSent, "description": "a KIM registering itself"},
+    },
+)
+async def register_kim(
+    body: KimCreate,
+    request: Request,
+    system: System,
+    uow: UnitOfWork,
+    caller: Caller,
+    language: RequestLanguage,
+) -> KimPublic | JSONResponse:
+    if caller.anonymous:
+        if body.password is None:
+            raise PasswordRequired()
+        command = RequestRegistration(kim=body.command(), language=language, client=client_of(request))
+        email = await credentials.request_registration(
+            uow, system.regions, system.clock, system.passwords, system.mailing, command
+        )
+        system.mail_written()
+        return JSONResponse(RegistrationSent(email=email).model_dump(), status_code=202)
     kim = await services.register_kim(uow, system.regions, system.clock, system.passwords, body.command())
+    return KimPublic.model_validate(kim)
+
+
+@router.post(
+    "/registrations/confirmation",
+    status_code=201,
+    tags=["kims"],
+    summary="Confirm a KIM's registration with the token of the link mailed to it: the KIM and its "
+    "representative's account (login: the KIM's email) are created, once",
+    responses=may_raise(LinkNotFound, LinkUsed, LinkExpired, RegistrationEmailTaken),
+)
+async def confirm_registration(body: RegistrationConfirmation, system: System, uow: UnitOfWork) -> KimPublic:
+    kim = await credentials.confirm_registration(uow, system.regions, system.clock, body.command())
     return KimPublic.model_validate(kim)
 
 

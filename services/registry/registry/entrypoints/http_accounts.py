@@ -7,14 +7,34 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 
-from shared.platform.http import Caller
+from shared.platform.http import Caller, RequestLanguage
 from shared.platform.openapi import may_raise
 
-from ..domain.errors import AccountNotFound, KimNotFound, TooManyLogins
-from ..service_layer import accounts
+from ..domain.errors import (
+    AccountNotFound,
+    CurrentPasswordWrong,
+    KimNotFound,
+    LinkExpired,
+    LinkNotFound,
+    LinkUsed,
+    TooManyLogins,
+    TooManyRequests,
+)
+from ..service_layer import accounts, credentials
 from ..service_layer.commands import DisableAccount, EnableAccount, LogOut, RenewSession
 from .dependencies import System, UnitOfWork
-from .schemas import AccountCreate, AccountPublic, LoginIn, RefreshIn, SessionPublic
+from .http import client_of
+from .schemas import (
+    AccountCreate,
+    AccountPublic,
+    LoginIn,
+    PasswordChange,
+    PasswordResetConfirmation,
+    PasswordResetRequest,
+    PasswordResetSent,
+    RefreshIn,
+    SessionPublic,
+)
 
 router = APIRouter()
 
@@ -94,3 +114,45 @@ async def list_accounts(uow: UnitOfWork) -> list[AccountPublic]:
 async def open_account(body: AccountCreate, system: System, uow: UnitOfWork) -> AccountPublic:
     account = await accounts.open_account(uow, system.clock, system.passwords, body.command())
     return AccountPublic.model_validate(account)
+
+
+@router.post(
+    "/auth/password-reset",
+    status_code=202,
+    tags=["accounts"],
+    summary="Forgot the password: a link to choose a new one is mailed to the account's email "
+    "(valid 1 hour, once); the same answer whether or not an account has the email",
+    responses=may_raise(TooManyRequests),
+)
+async def request_password_reset(
+    body: PasswordResetRequest, request: Request, system: System, uow: UnitOfWork, language: RequestLanguage
+) -> PasswordResetSent:
+    command = body.command(language=language, client=client_of(request))
+    email = await credentials.request_password_reset(uow, system.clock, system.mailing, command)
+    system.mail_written()
+    return PasswordResetSent(email=email)
+
+
+@router.post(
+    "/auth/password-reset/confirmation",
+    status_code=204,
+    tags=["accounts"],
+    summary="Set a new password with the token of the reset link; every session of the account ends",
+    responses=may_raise(LinkNotFound, LinkUsed, LinkExpired),
+)
+async def reset_password(body: PasswordResetConfirmation, system: System, uow: UnitOfWork) -> Response:
+    await credentials.reset_password(uow, system.clock, system.passwords, body.command())
+    return Response(status_code=204)
+
+
+@router.post(
+    "/accounts/me/password",
+    status_code=204,
+    tags=["accounts"],
+    summary="Change one's own password (the current one is asked); every session of the account ends",
+    responses=may_raise(CurrentPasswordWrong, AccountNotFound),
+)
+async def change_password(body: PasswordChange, caller: Caller, system: System, uow: UnitOfWork) -> Response:
+    assert caller.account_id is not None
+    await credentials.change_password(uow, system.clock, system.passwords, body.command(caller.account_id))
+    return Response(status_code=204)

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, SecretStr
 
+from shared.kernel.i18n import Language
 from shared.kernel.principal import Role
 from shared.platform.schemas import GivenPassword, Hostname, LongText, Name, Password, Reason, ShortText
 
@@ -21,11 +22,15 @@ from ..domain.kim import Achievement, AchievementLevel, AchievementSource, Innov
 from ..domain.regions import Kelurahan, RegionCatalog
 from ..service_layer import accounts
 from ..service_layer.commands import (
+    ChangePassword,
+    ConfirmRegistration,
     DraftEdition,
     LogIn,
     OpenAccount,
     RegisterKim,
     RejectEnrolment,
+    RequestPasswordReset,
+    ResetPassword,
     ReviseEdition,
     UpdateKim,
 )
@@ -134,6 +139,55 @@ class _Row(Protocol[T_co]):
 def domain_rows(rows: Sequence[_Row[T]] | None) -> list[T] | None:
     """A list of rows as the domain takes it; None (not given) stays None."""
     return None if rows is None else [row.to_domain() for row in rows]
+
+
+class RegistrationSent(BaseModel):
+    """The answer to a KIM registering itself, the same whatever the email: the
+    mail says the rest, to the mailbox's owner."""
+
+    status: Literal["confirmation_sent"] = "confirmation_sent"
+    email: str = Field(description="the email as it was understood (lower case); the mail goes there")
+
+
+class RegistrationConfirmation(Input):
+    token: SecretStr = Field(min_length=1, max_length=128, description="from the link in the mail")
+
+    def command(self) -> ConfirmRegistration:
+        return ConfirmRegistration(token=self.token.get_secret_value())
+
+
+class PasswordResetRequest(Input):
+    email: EmailStr
+
+    def command(self, *, language: Language, client: str) -> RequestPasswordReset:
+        return RequestPasswordReset(email=self.email, language=language, client=client)
+
+
+class PasswordResetSent(BaseModel):
+    """The same answer whether or not an account has the email."""
+
+    status: Literal["reset_link_sent"] = "reset_link_sent"
+    email: str
+
+
+class PasswordResetConfirmation(Input):
+    token: SecretStr = Field(min_length=1, max_length=128, description="from the link in the mail")
+    password: Password = Field(description="the new password")
+
+    def command(self) -> ResetPassword:
+        return ResetPassword(token=self.token.get_secret_value(), password=self.password.get_secret_value())
+
+
+class PasswordChange(Input):
+    current_password: GivenPassword
+    new_password: Password
+
+    def command(self, account_id: UUID) -> ChangePassword:
+        return ChangePassword(
+            account_id=account_id,
+            current_password=self.current_password.get_secret_value(),
+            new_password=self.new_password.get_secret_value(),
+        )
 
 
 class RegionPublic(Public):

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from shared.kernel.commands import fields_of
+from shared.kernel.i18n import Language
 from shared.kernel.principal import Role
 
 from ..domain.edition import Prize, Rules
@@ -179,3 +180,37 @@ class DisableAccount:
 @dataclass(frozen=True, kw_only=True)
 class EnableAccount:
     account_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestRegistration:
+    """A KIM registers itself: nothing exists until its email confirms it."""
+
+    kim: RegisterKim
+    language: Language
+    client: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfirmRegistration:
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestPasswordReset:
+    email: str
+    language: Language
+    client: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResetPassword:
+    token: str = field(repr=False)
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangePassword:
+    account_id: UUID
+    current_password: str = field(repr=False)
+    new_password: str = field(repr=False)

@@ -14,7 +14,7 @@ from ..adapters.passwords import Passwords
 from ..domain.account import Account, email_key
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment
-from ..domain.errors import AccountEmailTaken, AlreadyEnrolled, KimNameTaken
+from ..domain.errors import AccountEmailTaken, AlreadyEnrolled, KimEmailTaken, KimNameTaken
 from ..domain.kim import Achievement, Kim
 from ..domain.regions import RegionCatalog
 from .commands import (
@@ -74,6 +74,8 @@ async def update_kim(
         name = command.name
         if name is not None and name.strip().lower() != kim.name.lower() and await uow.kims.named(name):
             raise KimNameTaken(name=name.strip())
+        if command.email is not None:
+            await _login_follows_email(uow, kim, command.email)
         kim.update(kelurahan=kelurahan, now=clock(), **command.changes())
         await uow.commit()
     return kim
@@ -113,6 +115,22 @@ async def record_announcement(uow: RegistryUnitOfWork, event: c.WinnerAnnounced)
                 kim.record_competition_result(edition.edition_id, won.get(kim_id, []))
 
     return await apply_once(uow, event, effect)
+
+
+async def _login_follows_email(uow: RegistryUnitOfWork, kim: Kim, email: str) -> None:
+    """The representative whose login is the KIM's contact email keeps it so: their
+    login changes with it. `KimEmailTaken` if another account has the new email."""
+    before, after = email_key(kim.email), email_key(email)
+    if before == after:
+        return
+    following = [a for a in await uow.accounts.representatives_of(kim.kim_id) if a.email == before]
+    if not following:
+        return
+    other = await uow.accounts.with_email(after)
+    if other is not None:
+        raise KimEmailTaken(email=after)
+    for account in following:
+        account.change_email(after)
 
 
 @retry_on_conflict

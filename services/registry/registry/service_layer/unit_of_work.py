@@ -9,9 +9,11 @@ from uuid import UUID
 from shared.platform.persistence.unit_of_work import UnitOfWork
 
 from ..domain.account import Account
+from ..domain.credentials import PasswordReset, PendingRegistration
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment, EnrolmentStatus
 from ..domain.kim import Kim
+from ..domain.mail import Mail
 from ..domain.session import LoginSession
 
 
@@ -63,6 +65,7 @@ class AccountRepository(Protocol):
 
     def add(self, account: Account) -> None: ...
     async def with_email(self, email: str) -> Account | None: ...
+    async def representatives_of(self, kim_id: UUID) -> list[Account]: ...
     async def list(self, *, role: str | None = None) -> list[Account]: ...
     async def any_with_role(self, role: str) -> bool: ...
 
@@ -76,9 +79,30 @@ class SessionRepository(Protocol):
     async def live_of_account(self, account_id: UUID) -> list[LoginSession]: ...
 
 
+class RegistrationRepository(Protocol):
+    def add(self, registration: PendingRegistration) -> None: ...
+    async def with_token(self, token_hash: str) -> PendingRegistration | None: ...
+
+
+class PasswordResetRepository(Protocol):
+    def add(self, reset: PasswordReset) -> None: ...
+    async def with_token(self, token_hash: str) -> PasswordReset | None: ...
+
+
+class MailRepository(Protocol):
+    """The mail outbox: mails written with what causes them, sent in the background."""
+
+    def add(self, mail: Mail) -> None: ...
+
+
 class RegistryUnitOfWork(UnitOfWork):
+    # First: a confirmation's single use is settled (its version-checked save) before
+    # the KIM and the account it creates are written.
+    registrations: RegistrationRepository
     kims: KimRepository
     editions: EditionRepository
     enrolments: EnrolmentRepository
     accounts: AccountRepository
     sessions: SessionRepository
+    password_resets: PasswordResetRepository
+    mails: MailRepository
