@@ -205,8 +205,8 @@ async def test_the_representatives_login_follows_the_kims_email() -> None:
     judge = Account.open(email="juri@juri.id", name="Juri", role="judge", password_hash="x", now=START)
     uow.accounts.add(judge)
     with pytest.raises(KimEmailTaken):
-        await services.update_kim(uow, REGIONS, UpdateKim(kim_id=created.kim_id, email="juri@juri.id"))
-    await services.update_kim(uow, REGIONS, UpdateKim(kim_id=created.kim_id, email="Baru@Ganjur.id"))
+        await services.update_kim(uow, REGIONS, clock, UpdateKim(kim_id=created.kim_id, email="juri@juri.id"))
+    await services.update_kim(uow, REGIONS, clock, UpdateKim(kim_id=created.kim_id, email="Baru@Ganjur.id"))
     representative = next(a for a in uow.accounts.items.values() if a.role == "kim_rep")
     assert representative.email == "baru@ganjur.id"
     assert "account.changed" in [e.type for e in uow.published]
