@@ -32,6 +32,15 @@ class FakeDeliveries(FakeRepository[Delivery]):
         assert not self.where(lambda d: (d.event_id, d.recipient_id, d.channel) == key), key
         super().add(aggregate)
 
+    async def of_event(self, event_id: UUID, recipient_id: UUID, channel: Channel) -> Delivery | None:
+        key = (event_id, recipient_id, channel)
+        found = self.where(lambda d: (d.event_id, d.recipient_id, d.channel) == key)
+        return found[0] if found else None
+
+    async def by_provider_message_id(self, message_id: str) -> Delivery | None:
+        found = self.where(lambda d: d.provider_message_id == message_id)
+        return found[0] if found else None
+
     async def due(self, now: datetime, limit: int) -> list[Delivery]:
         due = self.where(lambda d: d.pending and d.next_attempt_at is not None and d.next_attempt_at <= now)
         return sorted(due, key=lambda d: d.next_attempt_at or now)[:limit]
@@ -74,6 +83,7 @@ class FakeNotifications(FakeUnitOfWork):
         self.recipients = FakeRecipients("recipient_id", not_found=RecipientNotFound)
         self.deliveries = FakeDeliveries("delivery_id", not_found=InboxItemNotFound)
         self.webhook_targets = webhook_targets or WebhookTargets()
+        self.console_url = "https://kim.example"
 
     def caused_by(self, cause: Cause) -> FakeNotifications:
         """The unit of work for one cause, as `bootstrap` hands them out."""

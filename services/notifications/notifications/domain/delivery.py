@@ -9,7 +9,7 @@ the delivery has failed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID, uuid4, uuid5
@@ -21,8 +21,18 @@ from shared.kernel.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language
 from . import events
 from .recipient import Channel, Recipient
 from .templates import TEMPLATES, Addressee, Message
+from .whatsapp_templates import WHATSAPP_TEMPLATES, WhatsAppMessage
 
-DeliveryStatus = Literal["pending", "delivered", "failed"]
+#: `sent`: handed to a gateway that reports later (WhatsApp) whether it was delivered.
+DeliveryStatus = Literal["pending", "sent", "delivered", "failed"]
+#: What a WhatsApp status callback says of a message; each is a receipt.
+ReceiptStatus = Literal["sent", "delivered", "read", "failed"]
+
+#: How far along each receipt says a message is; a receipt never moves it back.
+PROGRESS: dict[ReceiptStatus, int] = {"sent": 1, "delivered": 2, "read": 3}
+
+#: Where a person is sent to read more, when no console address is configured.
+DEFAULT_CONSOLE_URL = "http://127.0.0.1:8000"
 
 #: Enough of an error for the delivery log; the rest is in the service's log.
 ERROR_LENGTH = 500
@@ -60,14 +70,22 @@ class Notice:
     messages: dict[Language, Message]
     #: The person the event names to tell, if any.
     addressee: Addressee | None = None
+    #: The WhatsApp template message in every language rendered, if the event has one.
+    whatsapp: dict[Language, WhatsAppMessage] | None = None
 
     @classmethod
-    def of(cls, event: Envelope[Any], languages: Iterable[Language] = LANGUAGES) -> Notice:
+    def of(
+        cls,
+        event: Envelope[Any],
+        languages: Iterable[Language] = LANGUAGES,
+        console_url: str = DEFAULT_CONSOLE_URL,
+    ) -> Notice:
         """The notice in `languages` (the addressee's, Indonesian, is always there
         when the event names one): rendering costs, and most events tell few people."""
         template = TEMPLATES[event.type]
         addressee = template.addressee_of(event.data)
         wanted = set(languages) | ({DEFAULT_LANGUAGE} if addressee else set())
+        on_whatsapp = WHATSAPP_TEMPLATES.get(event.type)
         return cls(
             event_id=event.event_id,
             event_type=event.type,
@@ -76,10 +94,22 @@ class Notice:
             data=event.data.model_dump(mode="json"),
             messages={lang: template.render(event.data, lang) for lang in LANGUAGES if lang in wanted},
             addressee=addressee,
+            whatsapp=(
+                {
+                    lang: on_whatsapp.render(event.data, lang, console_url)
+                    for lang in LANGUAGES
+                    if lang in wanted
+                }
+                if on_whatsapp is not None
+                else None
+            ),
         )
 
     def deliveries_to(self, recipient: Recipient, now: datetime) -> list[Delivery]:
-        return [Delivery.create(self, recipient, channel, now) for channel in recipient.channels()]
+        channels = [c for c in recipient.channels() if c != "whatsapp" or self.whatsapp is not None]
+        if "whatsapp" in recipient.channels() and self.whatsapp is None and recipient.email:
+            channels.append("email")  # no WhatsApp template for this event: email instead
+        return [Delivery.create(self, recipient, channel, now) for channel in channels]
 
     def delivery_to_addressee(self, told: list[Recipient], now: datetime) -> Delivery | None:
         """The email to the person the event names, unless a recipient already told has their address."""
@@ -96,6 +126,16 @@ class Notice:
             channel="email",
             now=now,
         )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the gateway said of a sent message, and when."""
+
+    status: ReceiptStatus
+    at: datetime
+    #: For a failed message: the gateway's error (code and title).
+    error: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -125,6 +165,13 @@ class Delivery(Aggregate):
     delivered_at: datetime | None = None
     failed_at: datetime | None = None
     read_at: datetime | None = None
+    #: A WhatsApp delivery's template message, as the gateway is sent it.
+    whatsapp: WhatsAppMessage | None = None
+    #: The gateway's id of the message once it took it: the delivery is never
+    #: sent again, and status callbacks find it by this id.
+    provider_message_id: str | None = None
+    #: The gateway's status callbacks, once each, in the order they came.
+    receipts: list[Receipt] = field(default_factory=list)
 
     @classmethod
     def create(cls, notice: Notice, recipient: Recipient, channel: Channel, now: datetime) -> Delivery:
@@ -136,6 +183,9 @@ class Delivery(Aggregate):
             data=notice.data if channel == "webhook" else None,
             now=now,
         )
+        if channel == "whatsapp":
+            assert notice.whatsapp is not None
+            delivery.whatsapp = notice.whatsapp[recipient.language]
         if channel == "inbox":
             # Writing it is delivering it.
             delivery.succeeded(now)
@@ -207,6 +257,65 @@ class Delivery(Aggregate):
             self.events.append(events.DeliveryFailed(self))
         else:
             self.next_attempt_at = now + policy.delay(self.attempts)
+
+    def sent(self, now: datetime, provider_message_id: str) -> None:
+        """The gateway took the message under `provider_message_id`; its receipts say the rest."""
+        if not self.pending:
+            return
+        self.attempts += 1
+        self.status = "sent"
+        self.provider_message_id = provider_message_id
+        self.next_attempt_at = None
+
+    def receipt(self, status: ReceiptStatus, at: datetime, error: str | None = None) -> bool:
+        """Apply a status callback; False when it was already applied (a repeat).
+
+        Kept once per status. The state only moves forward: sent, then delivered
+        (`notification.delivered`, once), then read; `read` before `delivered`
+        means both. `failed` ends a delivery that was not yet delivered
+        (`notification.failed`); after delivered it is only kept as a receipt.
+        """
+        if any(r.status == status for r in self.receipts):
+            return False
+        self.receipts.append(Receipt(status=status, at=at, error=error[:ERROR_LENGTH] if error else None))
+        if status == "failed":
+            if self.status in ("pending", "sent"):
+                self.status = "failed"
+                self.failed_at = at
+                self.next_attempt_at = None
+                self.last_error = (error or "failed")[:ERROR_LENGTH]
+                self.events.append(events.DeliveryFailed(self))
+            return True
+        if self.status == "failed":
+            return True
+        if PROGRESS[status] >= PROGRESS["delivered"] and self.status != "delivered":
+            self.status = "delivered"
+            self.delivered_at = at
+            self.next_attempt_at = None
+            self.events.append(events.DeliveryDelivered(self))
+        if status == "read" and self.read_at is None:
+            self.read_at = at
+        return True
+
+    def fallback_to_email(self, recipient: Recipient | None, now: datetime) -> Delivery | None:
+        """An email with this delivery's words to `recipient`, when this WhatsApp
+        delivery failed because the number is not on WhatsApp; None when they have no address."""
+        if recipient is None or not recipient.email:
+            return None
+        return Delivery(
+            delivery_id=uuid4(),
+            event_id=self.event_id,
+            event_type=self.event_type,
+            occurred_at=self.occurred_at,
+            correlation_id=self.correlation_id,
+            recipient_id=self.recipient_id,
+            channel="email",
+            subject=self.subject,
+            text=self.text,
+            status="pending",
+            created_at=now,
+            next_attempt_at=now,
+        )
 
     def mark_read(self, now: datetime) -> None:
         """Read once; reading again keeps the first time."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.kernel.errors import NotFound, Refused
+from shared.kernel.principal import Forbidden, Unauthenticated
 
 
 class RecipientNotFound(NotFound):
@@ -50,4 +51,41 @@ class WebhookTargetForbidden(Refused):
     messages = {
         "id": "Alamat webhook tidak boleh menuju {reason_id}; gunakan alamat publik (yang dikirim: {url}).",
         "en": "The webhook address may not point at {reason_en}; use a public address (got: {url}).",
+    }
+
+
+class WhatsAppNumberInvalid(Refused):
+    code = "whatsapp_number_invalid"
+    field = "whatsapp"
+    messages = {
+        "id": "Nomor WhatsApp '{number}' bukan nomor seluler Indonesia. "
+        "Tulis seperti 081234567890 atau +6281234567890.",
+        "en": "'{number}' is not an Indonesian mobile number. Write it like 081234567890 or +6281234567890.",
+    }
+
+
+class WhatsAppSignatureMissing(Unauthenticated):
+    code = "whatsapp_signature_missing"
+    field = "X-Hub-Signature-256"
+    messages = {
+        "id": "Panggilan status WhatsApp harus bertanda tangan (header X-Hub-Signature-256).",
+        "en": "A WhatsApp status callback must be signed (the X-Hub-Signature-256 header).",
+    }
+
+
+class WhatsAppSignatureInvalid(Forbidden):
+    code = "whatsapp_signature_invalid"
+    field = "X-Hub-Signature-256"
+    messages = {
+        "id": "Tanda tangan panggilan status WhatsApp tidak sah; tidak ada yang diterapkan.",
+        "en": "The WhatsApp status callback's signature is not valid; nothing was applied.",
+    }
+
+
+class WhatsAppVerificationRefused(Forbidden):
+    code = "whatsapp_verification_refused"
+    field = "hub.verify_token"
+    messages = {
+        "id": "Token verifikasi WhatsApp tidak cocok.",
+        "en": "The WhatsApp verify token does not match.",
     }

@@ -15,9 +15,10 @@ from shared.kernel.aggregate import Aggregate
 from shared.kernel.i18n import Language
 
 from .errors import UnknownEventType, WebhookUrlInvalid
+from .phone import whatsapp_e164
 from .templates import TEMPLATES
 
-Channel = Literal["inbox", "email", "webhook"]
+Channel = Literal["inbox", "email", "webhook", "whatsapp"]
 
 
 class Keep(Enum):
@@ -50,6 +51,8 @@ class Recipient(Aggregate):
     recipient_id: UUID
     name: str
     email: str | None = None
+    #: An Indonesian mobile number in E.164 (+6281234567890), told on WhatsApp.
+    whatsapp: str | None = None
     language: Language = "id"
     #: Event types (routing keys) this recipient is told about.
     subscriptions: list[str] = field(default_factory=list)
@@ -67,6 +70,7 @@ class Recipient(Aggregate):
         language: Language,
         subscriptions: Iterable[str],
         webhook: Webhook | None,
+        whatsapp: str | None = None,
         active: bool = True,
         now: datetime,
     ) -> Recipient:
@@ -74,6 +78,7 @@ class Recipient(Aggregate):
             recipient_id=uuid4(),
             name=name.strip(),
             email=email,
+            whatsapp=whatsapp_e164(whatsapp) if whatsapp is not None else None,
             language=language,
             subscriptions=subscribable(subscriptions),
             webhook=webhook,
@@ -91,6 +96,7 @@ class Recipient(Aggregate):
         language: Language | Keep = KEEP,
         subscriptions: Iterable[str] | Keep = KEEP,
         webhook: Webhook | None | Keep = KEEP,
+        whatsapp: str | None | Keep = KEEP,
         active: bool | Keep = KEEP,
     ) -> None:
         if not isinstance(subscriptions, Keep):
@@ -103,14 +109,20 @@ class Recipient(Aggregate):
             self.language = language
         if not isinstance(webhook, Keep):
             self.webhook = webhook
+        if not isinstance(whatsapp, Keep):
+            self.whatsapp = whatsapp_e164(whatsapp) if whatsapp is not None else None
         if not isinstance(active, Keep):
             self.active = active
         self.updated_at = now
 
     def channels(self) -> list[Channel]:
-        """Where this recipient is told: the inbox always, email and webhook when set."""
+        """Where this recipient is told: the inbox always; WhatsApp when they have a
+        number, else email when they have an address (email is then WhatsApp's
+        fallback, for a number that is not on WhatsApp); a webhook when set."""
         found: list[Channel] = ["inbox"]
-        if self.email:
+        if self.whatsapp:
+            found.append("whatsapp")
+        elif self.email:
             found.append("email")
         if self.webhook is not None:
             found.append("webhook")

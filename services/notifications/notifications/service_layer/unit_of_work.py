@@ -8,7 +8,7 @@ from uuid import UUID
 
 from shared.platform.persistence.unit_of_work import UnitOfWork
 
-from ..domain.delivery import Delivery, DeliveryStatus
+from ..domain.delivery import DEFAULT_CONSOLE_URL, Delivery, DeliveryStatus
 from ..domain.recipient import Channel, Recipient
 from ..domain.webhook_targets import WebhookTargets
 
@@ -32,6 +32,8 @@ class DeliveryRepository(Protocol):
         ...
 
     def add(self, delivery: Delivery) -> None: ...
+    async def of_event(self, event_id: UUID, recipient_id: UUID, channel: Channel) -> Delivery | None: ...
+    async def by_provider_message_id(self, message_id: str) -> Delivery | None: ...
     async def due(self, now: datetime, limit: int) -> list[Delivery]: ...
     async def inbox(self, recipient_id: UUID, *, unread_only: bool, limit: int) -> list[Delivery]: ...
     async def unread(self, recipient_id: UUID) -> int: ...
@@ -52,3 +54,5 @@ class NotificationsUnitOfWork(UnitOfWork):
     #: Where webhooks may point, as configured; `bootstrap` sets it on every unit
     #: of work it hands out. Strict unless told otherwise.
     webhook_targets: WebhookTargets = WebhookTargets()
+    #: The console's address, for the links in WhatsApp messages; `bootstrap` sets it.
+    console_url: str = DEFAULT_CONSOLE_URL
