@@ -11,6 +11,9 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+#: Below this a missing fraction of a token is rounding, not a wait.
+EPSILON = 1e-9
+
 
 class TokenBucket:
     def __init__(
@@ -39,8 +42,8 @@ class TokenBucket:
     def try_take(self) -> bool:
         """Take a token if there is one now."""
         self._refill()
-        if self._tokens >= 1:
-            self._tokens -= 1
+        if self._tokens >= 1 - EPSILON:  # refilling in floats may leave 0.999...
+            self._tokens = max(0.0, self._tokens - 1)
             return True
         return False
 
@@ -48,7 +51,7 @@ class TokenBucket:
         """Wait until a token is free, then take it. Waiters are served in turn."""
         async with self._lock:
             while not self.try_take():
-                await self._sleep((1 - self._tokens) / self.rate)
+                await self._sleep(max((1 - self._tokens) / self.rate, EPSILON))
 
 
 class RateLimits:
