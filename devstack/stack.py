@@ -71,6 +71,8 @@ class LocalStack:
     #: Start the console too, if its package is there (False: the four services only).
     with_console: bool = True
     console: ServiceProcess | None = None
+    #: The console's port, when it must be known before it starts (links in WhatsApp messages).
+    console_port: int | None = None
     token_secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     token_lifetime_minutes: int = 15
     console_session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
@@ -141,7 +143,7 @@ class LocalStack:
 
     def _console(self) -> ServiceProcess:
         assert self.rabbitmq is not None
-        port = free_port()
+        port = self.console_port or free_port()
         env = {
             **os.environ,
             "CONSOLE_ENVIRONMENT": "development",

@@ -48,3 +48,33 @@ def test_the_demo_prints_the_judges_logins_it_made() -> None:
     for number, line in enumerate(lines[1:], start=1):
         assert f"juri{number}@kim-malang.example / {demo_password(f'juri{number}')}" in line
     assert "Ayu Larasati" in lines[1]
+
+
+def test_the_demo_tells_what_each_number_received_on_whatsapp_with_its_receipts() -> None:
+    from devstack.demo import whatsapp_summary
+
+    def message(to: str, template: str, *statuses: str, answered: int = 200) -> dict[str, object]:
+        callbacks = [{"status": status, "answered": answered} for status in statuses]
+        return {"to": to, "template": template, "callbacks": callbacks}
+
+    lines = whatsapp_summary(
+        [
+            message("+6281130002024", "entry_submitted", "sent", "delivered", "read"),
+            message("+6281130002024", "entry_submitted", "sent", "delivered"),
+            message("+6281130002024", "winner_announced", "sent", "delivered", "read"),
+            message("+6281234567890", "kim_verified", "sent", "delivered", "read", answered=403),
+        ],
+        {"+6281130002024": "Kepala Seksi IKP"},
+    )
+    assert lines[1] == "Yang diterima lewat WhatsApp (gateway lokal, dengan tanda terima):"
+    assert lines[2:5] == [
+        "  Kepala Seksi IKP (+6281130002024): 3 pesan",
+        "    entry_submitted ×2, winner_announced ×1",
+        "    tanda terima: 3 terkirim, 3 sampai, 2 dibaca",
+    ]
+    # A callback the service refused is no receipt.
+    assert lines[5:] == [
+        "  +6281234567890: 1 pesan",
+        "    kim_verified ×1",
+        "    tanda terima: 0 terkirim, 0 sampai, 0 dibaca",
+    ]
