@@ -15,10 +15,13 @@ import pytest
 from devstack.mongodb import SecantusServer
 from devstack.rabbitmq import RabbitMQServer
 from devstack.stack import LocalStack
+from devstack.whatsapp_gateway import WhatsAppGateway
 
 from .support import Ledger, Outcome, TcpProxy
 
 OUTCOMES: list[Outcome] = []
+#: The staff member told on WhatsApp of every edition.updated.
+WHATSAPP_NUMBER = "+6281100001000"
 
 
 @dataclass
@@ -30,6 +33,8 @@ class World:
     ledger: Ledger
     #: A staff member's Authorization header, from logging in once the stack is up.
     staff: dict[str, str]
+    #: The local WhatsApp Cloud API the staff member is told on; it calls back "delivered".
+    whatsapp: WhatsAppGateway
 
     @property
     def registry_url(self) -> str:
@@ -62,6 +67,7 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
     workdir: Path = tmp_path_factory.mktemp("faults")
     rabbitmq, mongodb = RabbitMQServer(workdir / "rabbitmq"), SecantusServer(workdir / "secantusdb")
     proxy = TcpProxy(rabbitmq.port)
+    whatsapp = WhatsAppGateway(app_secret=uuid.uuid4().hex, receipts=("delivered",), callback_delay=0.5)
     suffix = "_" + uuid.uuid4().hex[:6]
     stack = LocalStack(
         workdir,
@@ -70,7 +76,11 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
         database_suffix=suffix,
         service_env={
             "registry": {"REGISTRY_AMQP_URL": f"amqp://guest:guest@127.0.0.1:{proxy.port}/"},
-            "notifications": {"NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.5"},
+            "notifications": {
+                "NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.5",
+                "NOTIFICATIONS_DELIVERY_BACKOFF_SECONDS": "1",
+                **whatsapp.settings(),
+            },
         },
         # One login serves the whole module, however long its cases take.
         token_lifetime_minutes=120,
@@ -81,20 +91,27 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
     try:
         await asyncio.gather(asyncio.to_thread(rabbitmq.start), asyncio.to_thread(mongodb.start))
         await proxy.start()
+        whatsapp.start()
         await asyncio.to_thread(stack.start)
+        whatsapp.callback_url = f"{stack.services['notifications'].url}/whatsapp/status"
         staff = await asyncio.to_thread(stack.staff_headers)
         async with httpx.AsyncClient(timeout=10, headers=staff) as http:
             recipient = await http.post(
                 f"{stack.services['notifications'].url}/recipients",
-                json={"name": "Staf Diskominfo", "subscriptions": ["edition.updated"]},
+                json={
+                    "name": "Staf Diskominfo",
+                    "whatsapp": WHATSAPP_NUMBER,
+                    "subscriptions": ["edition.updated"],
+                },
             )
             assert recipient.status_code == 201, recipient.text
-        yield World(rabbitmq, mongodb, proxy, stack, ledger, staff)
+        yield World(rabbitmq, mongodb, proxy, stack, ledger, staff, whatsapp)
     finally:
         # Whatever got started, even if setting up failed half-way.
         ledger.close()
         await asyncio.to_thread(stack.stop)
         await proxy.stop()
+        whatsapp.stop()
         await asyncio.gather(asyncio.to_thread(rabbitmq.stop), asyncio.to_thread(mongodb.stop))
 
 

@@ -223,6 +223,20 @@ class Ledger:
         delivered = [doc["event_id"] async for doc in cursor if doc["event_id"] in sent]
         return len(delivered), len(set(delivered))
 
+    async def whatsapp_deliveries(self, sent: set[uuid.UUID]) -> list[dict[str, Any]]:
+        """The WhatsApp deliveries of `sent`: event, status and the gateway's message id."""
+        cursor = self.db("notifications")["deliveries"].find(
+            {"channel": "whatsapp"}, {"event_id": 1, "status": 1, "provider_message_id": 1}
+        )
+        return [doc async for doc in cursor if doc["event_id"] in sent]
+
+    async def whatsapp_settled(self, sent: set[uuid.UUID]) -> bool:
+        """Whether every WhatsApp delivery of `sent` has left `pending`."""
+        with contextlib.suppress(Exception):
+            found = await self.whatsapp_deliveries(sent)
+            return len(found) >= len(sent) and all(doc["status"] != "pending" for doc in found)
+        return False
+
     async def dead_letters(self, message_ids: list[str] | None = None) -> int:
         query: dict[str, Any] = {} if message_ids is None else {"message_id": {"$in": message_ids}}
         counts = [await self.db(consumer)["dead_letters"].count_documents(query) for consumer in CONSUMERS]
@@ -260,6 +274,10 @@ class Outcome:
     dead_lettered: int
     recovery_seconds: float
     note: str = ""
+    #: WhatsApp: deliveries (one per event), messages the gateway took, of them sent twice.
+    whatsapp_deliveries: int = 0
+    whatsapp_messages: int = 0
+    whatsapp_sent_twice: int = 0
 
     @property
     def lost(self) -> int:
@@ -268,11 +286,14 @@ class Outcome:
     def row(self) -> str:
         return (
             f"| {self.case} | {self.sent} | {self.effected} / {self.expected} | {self.lost} | "
-            f"{self.duplicated} | {self.dead_lettered} | {self.recovery_seconds:.1f} | {self.note} |"
+            f"{self.duplicated} | {self.dead_lettered} | {self.recovery_seconds:.1f} | "
+            f"{self.whatsapp_deliveries} / {self.whatsapp_messages} / {self.whatsapp_sent_twice} | "
+            f"{self.note} |"
         )
 
 
 HEADER = (
     "| case | events sent | effects (3 consumers) | lost | duplicated | dead-lettered "
-    "| seconds to recover | notes |\n|---|---|---|---|---|---|---|---|"
+    "| seconds to recover | WhatsApp deliveries / messages / sent twice | notes |\n"
+    "|---|---|---|---|---|---|---|---|---|"
 )
