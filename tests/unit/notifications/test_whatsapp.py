@@ -494,3 +494,33 @@ async def test_a_template_the_gateway_refuses_fails_at_once_without_falling_back
 async def test_without_a_configured_gateway_whatsapp_falls_back_to_email() -> None:
     with pytest.raises(NotOnWhatsApp, match="not configured"):
         await WhatsAppTransport(None).send(whatsapp_delivery(), person())
+
+
+def test_a_list_becomes_one_parameter_of_items() -> None:
+    from notifications.domain.whatsapp_templates import one_line
+
+    assert one_line("- Juara 1: KIM A\n- Juara 2: KIM B\n") == "Juara 1: KIM A; Juara 2: KIM B"
+    assert one_line("satu\t  dua      tiga") == "satu dua tiga"
+    assert len(one_line("x" * 1000)) == 300
+
+
+async def test_each_outcome_is_recorded_before_the_next_message_goes_out() -> None:
+    # A status callback names the message by the id recorded here: recorded only
+    # after the whole batch, the first messages' receipts would find nothing.
+    uow, clock = FakeNotifications(), Clock()
+    for number in ("081234567890", "081398765432", "085712345678"):
+        uow.recipients.add(person(whatsapp=number))
+    event = samples()["entry.submitted"]
+    await notify(uow.caused_by(Cause.of(event)), event, clock)
+    recorded_when_sending: list[int] = []
+
+    class Watching(FakeGateway):
+        async def send_template(self, to: str, message: WhatsAppMessage) -> str:
+            recorded_when_sending.append(
+                sum(1 for d in uow.deliveries.items.values() if d.provider_message_id is not None)
+            )
+            return await super().send_template(to, message)
+
+    sending = whatsapp_sender(uow, clock, Watching(), FakeTransport(), CountingLimit())
+    assert await sending.send_due() == 3
+    assert recorded_when_sending == [0, 1, 2]

@@ -73,7 +73,8 @@ class WhatsAppTemplate:
 
 def one_line(value: str) -> str:
     """A value as a template parameter: one line, no runs of spaces, not too long."""
-    flat = re.sub(r"\s*\n\s*", " · ", value.strip())
+    items = [re.sub(r"^[-•]\s+", "", line.strip()) for line in value.strip().splitlines()]
+    flat = "; ".join(item for item in items if item)
     flat = re.sub(r"[\t ]+", " ", flat)
     return flat if len(flat) <= PARAMETER_LENGTH else flat[: PARAMETER_LENGTH - 1] + "…"
 

@@ -181,16 +181,20 @@ class DeliverySender:
         attempted = 0
         while True:
             claimed = await claim_due(self._uow_for(Cause.new()), self._clock, self._lease, self._batch_size)
-            outcomes = await asyncio.gather(*(self._attempt(d, r) for d, r in claimed))
-            fell_back = False
-            for (delivery, _), outcome in zip(claimed, outcomes, strict=True):
-                cause = Cause(delivery.correlation_id, delivery.event_id)
-                fell_back |= await record_outcome(
-                    self._uow_for(cause), self._clock, delivery.delivery_id, outcome, self._policy
-                )
+            fell_back = any(await asyncio.gather(*(self._send_and_record(d, r) for d, r in claimed)))
             attempted += len(claimed)
             if len(claimed) < self._batch_size and not fell_back:
                 return attempted
+
+    async def _send_and_record(self, delivery: Delivery, recipient: Recipient | None) -> bool:
+        """Each outcome is recorded as soon as it is known, not after the whole batch:
+        the shorter the time between a send and its record, the fewer sends a crash
+        repeats, and the sooner a WhatsApp status callback finds its message id."""
+        outcome = await self._attempt(delivery, recipient)
+        cause = Cause(delivery.correlation_id, delivery.event_id)
+        return await record_outcome(
+            self._uow_for(cause), self._clock, delivery.delivery_id, outcome, self._policy
+        )
 
     async def _attempt(self, delivery: Delivery, recipient: Recipient | None) -> Outcome:
         """Taken (with the channel's message id, if any), or what went wrong, for the delivery log."""
