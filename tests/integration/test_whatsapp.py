@@ -215,7 +215,7 @@ async def test_callbacks_are_checked_applied_once_never_backwards_and_unknown_id
         missing = await api.post(
             "/whatsapp/status", content=body, headers={"Content-Type": "application/json"}
         )
-        assert (missing.status_code, missing.json()["error"]["code"]) == (401, "whatsapp_signature_missing")
+        assert (missing.status_code, missing.json()["error"]["code"]) == (403, "whatsapp_signature_missing")
         forged = WhatsAppGateway(app_secret="bukan-rahasianya").signed(body)
         bad = await api.post("/whatsapp/status", content=body, headers=forged)
         assert (bad.status_code, bad.json()["error"]["code"]) == (403, "whatsapp_signature_invalid")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.kernel.errors import NotFound, Refused
-from shared.kernel.principal import Forbidden, Unauthenticated
+from shared.kernel.principal import Forbidden
 
 
 class RecipientNotFound(NotFound):
@@ -64,7 +64,7 @@ class WhatsAppNumberInvalid(Refused):
     }
 
 
-class WhatsAppSignatureMissing(Unauthenticated):
+class WhatsAppSignatureMissing(Forbidden):
     code = "whatsapp_signature_missing"
     field = "X-Hub-Signature-256"
     messages = {

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from shared.platform.messaging import NOTIFICATIONS
+from shared.platform.openapi import may_raise
 
 from ..domain.delivery import DeliveryStatus
 from ..domain.errors import WhatsAppSignatureInvalid, WhatsAppSignatureMissing, WhatsAppVerificationRefused
@@ -139,6 +140,7 @@ async def whatsapp_templates() -> list[WhatsAppTemplatePublic]:
     tags=["whatsapp"],
     summary="The gateway's verification handshake: answers hub.challenge when hub.verify_token matches",
     response_class=PlainTextResponse,
+    responses=may_raise(WhatsAppVerificationRefused),
 )
 async def whatsapp_verify(
     system: System,
@@ -164,6 +166,7 @@ def verify_hub_token(expected: str, given: str) -> bool:
     "/whatsapp/status",
     tags=["whatsapp"],
     summary="Status callbacks (sent, delivered, read, failed), signed with the app secret",
+    responses=may_raise(WhatsAppSignatureMissing, WhatsAppSignatureInvalid),
 )
 async def whatsapp_status(
     request: Request,
