@@ -160,6 +160,7 @@ class DeliverySender:
         self._transports = transports
         #: Per channel, the sending number's bucket (WhatsApp).
         self._rate_limits = dict(rate_limits or {})
+        self._recording = asyncio.Lock()
         self._policy = policy
         self._clock = clock
         self._lease = lease
@@ -192,9 +193,10 @@ class DeliverySender:
         repeats, and the sooner a WhatsApp status callback finds its message id."""
         outcome = await self._attempt(delivery, recipient)
         cause = Cause(delivery.correlation_id, delivery.event_id)
-        return await record_outcome(
-            self._uow_for(cause), self._clock, delivery.delivery_id, outcome, self._policy
-        )
+        async with self._recording:  # one commit at a time, as a batch's sends finish
+            return await record_outcome(
+                self._uow_for(cause), self._clock, delivery.delivery_id, outcome, self._policy
+            )
 
     async def _attempt(self, delivery: Delivery, recipient: Recipient | None) -> Outcome:
         """Taken (with the channel's message id, if any), or what went wrong, for the delivery log."""
