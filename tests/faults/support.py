@@ -257,6 +257,12 @@ class Ledger:
             parts.append(f"{consumer} {await self.effected(consumer, sent)}")
         deliveries, distinct = await self.inbox_deliveries(sent)
         parts.append(f"inbox deliveries {deliveries} ({distinct} events)")
+        with contextlib.suppress(Exception):
+            chats = await self.whatsapp_deliveries(sent)
+            states: dict[str, int] = {}
+            for doc in chats:
+                states[doc["status"]] = states.get(doc["status"], 0) + 1
+            parts.append(f"whatsapp deliveries {len(chats)} {states}")
         parts.append(f"dead letters {await self.dead_letters()}")
         return ", ".join(parts)
 

@@ -25,6 +25,9 @@ from .support import CONSUMERS, Duplicator, Load, Outcome, publish_poison
 
 EVENTS = 1000
 RECOVERY_BOUND_SECONDS = 180
+#: Once every consumer is done: the WhatsApp messages of 1000 events still going
+#: out, one commit each, on a machine shared with the rest of the pipeline.
+WHATSAPP_SETTLE_SECONDS = 300
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -45,7 +48,8 @@ async def run_case(
     its lease: the Cloud API has no idempotency key); None: only counted."""
     ledger = world.ledger
     before = set(await ledger.edition_updates())
-    messages_before = len(world.whatsapp.messages)
+    gateway = world.whatsapp
+    messages_before = len(gateway.messages) if gateway else 0
     edition_id = await world.published_edition()
     checkpoints = {n: asyncio.Event() for n in (100, 200, 250, 300, 500, 600, 750)}
     load = Load(world.registry_url, edition_id, events, world.staff)
@@ -75,9 +79,15 @@ async def run_case(
             every=1.0,
         )
 
-    await _until(lambda: ledger.whatsapp_settled(sent), lambda: ledger.progress(sent), every=1.0)
+    if gateway:
+        await _until(
+            lambda: ledger.whatsapp_settled(sent),
+            lambda: ledger.progress(sent),
+            every=1.0,
+            bound=WHATSAPP_SETTLE_SECONDS,
+        )
     chats = await ledger.whatsapp_deliveries(sent)
-    taken = {m.message_id for m in world.whatsapp.messages[messages_before:]}
+    taken = {m.message_id for m in gateway.messages[messages_before:]} if gateway else set()
     recorded = {doc["provider_message_id"] for doc in chats} & taken
 
     deliveries, distinct = await ledger.inbox_deliveries(sent)
@@ -99,6 +109,8 @@ async def run_case(
     print(outcome.row())
     assert len(sent) >= events
     assert (outcome.lost, outcome.duplicated) == (0, 0), outcome.row()
+    if gateway is None:
+        return outcome
     # One WhatsApp delivery per event, each recorded with the message the gateway took.
     assert len({doc["event_id"] for doc in chats}) == len(chats) == len(sent), outcome.row()
     assert all(doc["provider_message_id"] for doc in chats if doc["status"] != "failed"), outcome.row()
@@ -108,14 +120,17 @@ async def run_case(
 
 
 async def _until(
-    check: Callable[[], Awaitable[bool]], progress: Callable[[], Awaitable[str]], every: float = 0.5
+    check: Callable[[], Awaitable[bool]],
+    progress: Callable[[], Awaitable[str]],
+    every: float = 0.5,
+    bound: float = RECOVERY_BOUND_SECONDS,
 ) -> float:
-    deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
+    deadline = time.monotonic() + bound
     while time.monotonic() < deadline:
         if await check():
             return time.monotonic()
         await asyncio.sleep(every)
-    raise AssertionError(f"not reached within {RECOVERY_BOUND_SECONDS}s: {await progress()}")
+    raise AssertionError(f"not reached within {bound}s: {await progress()}")
 
 
 async def _nothing() -> str:
