@@ -1,7 +1,8 @@
 """python -m devstack up [--demo] | demo
 
-`up` starts RabbitMQ, SecantusDB, a local SMTP server, a webhook receiver,
-the four services and the web console on free loopback ports, prints the
+`up` starts RabbitMQ, SecantusDB, a local SMTP server, a webhook receiver, a
+local WhatsApp Cloud API gateway (which calls the status endpoint back), the
+four services and the web console on free loopback ports, prints the
 console's address first ("open http://127.0.0.1:PORT"), then where the rest
 is, and runs until Ctrl-C. `demo` replays the 2024 Malang edition against a running stack.
 """
@@ -19,6 +20,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from .demo import DemoError, judge_login, kim_login, replay_2024, report, wait_for
 from .mail_sink import MailSink
@@ -26,6 +28,7 @@ from .malang_2024 import JUDGES, KIMS
 from .rabbitmq import installed as rabbitmq_installed
 from .stack import Credentials, LocalStack
 from .webhook_sink import WebhookSink
+from .whatsapp_gateway import WhatsAppGateway
 
 WORKDIR = Path(".run/stack")
 STAFF_EMAIL = "staf@diskominfo.malangkota.example"
@@ -40,6 +43,7 @@ def up(workdir: Path, then_demo: bool) -> int:
     mail = MailSink(maildir=workdir / "mail")
     secret = secrets.token_hex(16)
     hooks = WebhookSink(secret=secret, logdir=workdir / "webhooks")
+    whatsapp = WhatsAppGateway(app_secret=secrets.token_hex(16), logdir=workdir / "whatsapp")
     stack = LocalStack(workdir, supervise=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -47,20 +51,26 @@ def up(workdir: Path, then_demo: bool) -> int:
     try:
         mail.start()
         hooks.start()
+        whatsapp.start()
         stack.service_env = {
             "notifications": {
                 "NOTIFICATIONS_SMTP_HOST": mail.host,
                 "NOTIFICATIONS_SMTP_PORT": str(mail.port),
+                "NOTIFICATIONS_CONSOLE_URL": f"http://127.0.0.1:{stack.console_port}",
+                **whatsapp.settings(),
             },
             # Registration confirmations and password resets.
             "registry": {"REGISTRY_SMTP_HOST": mail.host, "REGISTRY_SMTP_PORT": str(mail.port)},
         }
         print("Starting RabbitMQ, SecantusDB, the four services and the console ...", flush=True)
         stack.start()
+        # The gateway calls back the status endpoint, now that it has an address.
+        whatsapp.callback_url = f"{stack.services['notifications'].url}/whatsapp/status"
         description = stack.write_description(
             {
                 "mail": {"smtp": f"{mail.host}:{mail.port}", "maildir": str(workdir / "mail")},
                 "webhook": {"url": hooks.url, "secret": secret, "logdir": str(workdir / "webhooks")},
+                "whatsapp": {"url": whatsapp.base_url, "logdir": str(workdir / "whatsapp")},
             }
         )
         print(_summary(stack, mail, hooks, description), flush=True)
@@ -71,6 +81,7 @@ def up(workdir: Path, then_demo: bool) -> int:
     finally:
         print("Stopping ...", flush=True)
         stack.stop()
+        whatsapp.stop()
         hooks.stop()
         mail.stop()
     return 0
@@ -90,6 +101,7 @@ def _summary(stack: LocalStack, mail: MailSink, hooks: WebhookSink, description:
         f"  {'mongodb':<14} {stack.mongodb.url if stack.mongodb else ''}",
         f"  {'smtp (sink)':<14} {mail.host}:{mail.port}, mail saved in {description.parent / 'mail'}",
         f"  {'webhook (sink)':<14} {hooks.url}, requests saved in {description.parent / 'webhooks'}",
+        f"  {'whatsapp (fake)':<14} Cloud API gateway, messages saved in {description.parent / 'whatsapp'}",
         f"  logs in {description.parent / 'logs'}; all of this in {description}",
         f"  {'staff login':<14} {stack.admin.email} / {stack.admin.password}"
         f"   (the console's sign-in page, or POST {stack.urls()['registry']}/auth/login)",
@@ -135,6 +147,7 @@ def demo(workdir: Path) -> int:
                 staff_email=STAFF_EMAIL,
                 webhook_url=description["webhook"]["url"],
                 webhook_secret=description["webhook"]["secret"],
+                whatsapp="whatsapp" in description,
             )
         )
     except DemoError as error:
@@ -145,7 +158,14 @@ def demo(workdir: Path) -> int:
     expected = len(outcome.inbox["items"])
     asyncio.run(wait_for(lambda: len(list(maildir.glob("*.eml"))), expected))
     asyncio.run(wait_for(lambda: len(list(hookdir.glob("*.json"))), expected))
-    print(report(outcome, mail=_mail(maildir), webhooks=_webhooks(hookdir)))
+    whatsapp: list[dict[str, Any]] = []
+    if "whatsapp" in description:
+        chatdir = Path(description["whatsapp"]["logdir"])
+        wanted = expected * len(outcome.whatsapp)
+        # Each message, and its three status callbacks (sent, delivered, read).
+        asyncio.run(wait_for(lambda: _receipts(chatdir), wanted * 3))
+        whatsapp = _whatsapp(chatdir)
+    print(report(outcome, mail=_mail(maildir), webhooks=_webhooks(hookdir), whatsapp=whatsapp))
     print(judge_logins())
     print(kim_logins())
     return 0
@@ -157,6 +177,20 @@ def _mail(maildir: Path) -> list[tuple[str, str]]:
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         messages.append((str(message["To"]), str(message["Subject"])))
     return messages
+
+
+def _whatsapp(chatdir: Path) -> list[dict[str, Any]]:
+    return [
+        json.loads(path.read_text()) for path in sorted(chatdir.glob("*.json"), key=lambda p: int(p.stem))
+    ]
+
+
+def _receipts(chatdir: Path) -> int:
+    """How many status callbacks the gateway has made so far."""
+    try:
+        return sum(len(message["callbacks"]) for message in _whatsapp(chatdir))
+    except ValueError:  # a file being written
+        return 0
 
 
 def _webhooks(hookdir: Path) -> list[bool | None]:

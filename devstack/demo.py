@@ -72,6 +72,12 @@ class DemoOutcome:
     received: dict[str, dict[str, int]] = field(default_factory=dict)
     #: The staff member's address, to tell their mail from the KIMs' and judges'.
     staff_email: str = ""
+    #: Who is told on WhatsApp in the demo: number → name.
+    whatsapp: dict[str, str] = field(default_factory=dict)
+
+
+#: Until recipients follow accounts, the staff member who reads WhatsApp in the demo.
+WHATSAPP_STAFF = ("Kepala Seksi IKP (WhatsApp)", "+6281130002024")
 
 
 def demo_password(who: str) -> str:
@@ -106,6 +112,7 @@ async def replay_2024(
     staff_email: str,
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
+    whatsapp: bool = False,
     say: Say = print,
 ) -> DemoOutcome:
     async with httpx.AsyncClient(timeout=30, headers={"Accept-Language": "id"}) as http:
@@ -126,6 +133,23 @@ async def replay_2024(
         if webhook_url and webhook_secret:
             recipient_body["webhook"] = {"url": webhook_url, "secret": webhook_secret}
         recipient = await notifications.call("POST", "/recipients", 201, json=recipient_body)
+        told_on_whatsapp: dict[str, str] = {}
+        if whatsapp:
+            reader, phone = WHATSAPP_STAFF
+            say(f"   {reader} berlangganan lewat WhatsApp ({phone})")
+            await notifications.call(
+                "POST",
+                "/recipients",
+                201,
+                json={
+                    "name": reader,
+                    "email": "kasi.ikp@diskominfo.malangkota.example",
+                    "whatsapp": phone,
+                    "language": "id",
+                    "subscriptions": STAFF_SUBSCRIPTIONS,
+                },
+            )
+            told_on_whatsapp[phone] = reader
 
         say("2. Staf menyusun dan menerbitkan edisi 'Lomba Video Pendek KIM 2024'")
         now = datetime.now(UTC)
@@ -315,6 +339,7 @@ async def replay_2024(
             kims=kim_ids,
             received=await received_per_person(notifications),
             staff_email=staff_email,
+            whatsapp=told_on_whatsapp,
         )
 
 
@@ -348,9 +373,16 @@ def received_lines(received: dict[str, dict[str, int]]) -> list[str]:
     return lines
 
 
-def report(outcome: DemoOutcome, *, mail: list[tuple[str, str]], webhooks: list[bool | None]) -> str:
+def report(
+    outcome: DemoOutcome,
+    *,
+    mail: list[tuple[str, str]],
+    webhooks: list[bool | None],
+    whatsapp: list[dict[str, Any]] | None = None,
+) -> str:
     """The final ranking and what a staff member received. `mail` is (to, subject) per
-    message; `webhooks` is whether each webhook's signature was valid."""
+    message; `webhooks` is whether each webhook's signature was valid; `whatsapp`, the
+    local gateway's record of each message (to, template, callbacks)."""
     lines = [
         f"\n{outcome.results['title']} — peringkat akhir (diumumkan {outcome.results['announced_at']})",
         "",
@@ -377,7 +409,40 @@ def report(outcome: DemoOutcome, *, mail: list[tuple[str, str]], webhooks: list[
         valid = sum(1 for ok in webhooks if ok)
         lines.append(f"  webhook: {len(webhooks)} POST bertanda tangan HMAC, {valid} tanda tangan sah")
     lines += received_lines(outcome.received)
+    if whatsapp:
+        lines += whatsapp_summary(whatsapp, outcome.whatsapp)
     return "\n".join(lines)
+
+
+RECEIPT_WORDS = (("sent", "terkirim"), ("delivered", "sampai"), ("read", "dibaca"))
+
+
+def whatsapp_summary(messages: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
+    """Per number: how many template messages, of which templates, and their receipts
+    (the status callbacks the service accepted)."""
+    lines = ["", "Yang diterima lewat WhatsApp (gateway lokal, dengan tanda terima):"]
+    by_number: dict[str, list[dict[str, Any]]] = {}
+    for message in messages:
+        by_number.setdefault(message["to"], []).append(message)
+    for number, received in sorted(by_number.items()):
+        templates: dict[str, int] = {}
+        for message in received:
+            templates[message["template"]] = templates.get(message["template"], 0) + 1
+        receipts = {
+            status: sum(
+                1
+                for m in received
+                if any(c["status"] == status and c["answered"] == 200 for c in m["callbacks"])
+            )
+            for status, _ in RECEIPT_WORDS
+        }
+        who = f"{names[number]} ({number})" if number in names else number
+        lines.append(f"  {who}: {len(received)} pesan")
+        lines.append("    " + ", ".join(f"{name} ×{count}" for name, count in sorted(templates.items())))
+        lines.append(
+            "    tanda terima: " + ", ".join(f"{receipts[status]} {word}" for status, word in RECEIPT_WORDS)
+        )
+    return lines
 
 
 async def wait_for(count: Callable[[], int], at_least: int, timeout: float = 30) -> int:

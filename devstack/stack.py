@@ -83,7 +83,7 @@ class LocalStack:
     supervise: bool = False
     supervisor: Supervisor | None = None
     _own_servers: list[RabbitMQServer | SecantusServer] = field(default_factory=list)
-    #: Chosen before the services start: the registry's mails link to the console.
+    #: Chosen before the services start: the registry's mails and WhatsApp messages link to the console.
     console_port: int = field(default_factory=free_port)
 
     def start(self) -> None:

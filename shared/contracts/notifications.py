@@ -15,7 +15,7 @@ class DeliveryOutcome(Payload):
     source_event_id: UUID
     source_event_type: str
     recipient_id: UUID
-    channel: Literal["inbox", "email", "webhook"]
+    channel: Literal["inbox", "email", "webhook", "whatsapp"]
     attempts: int
     at: AwareDatetime
     error: str | None = None

@@ -169,6 +169,11 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         ("GET", "/recipients/{recipient_id}/inbox"): STAFF,
         ("POST", "/recipients/{recipient_id}/inbox/{delivery_id}/read"): STAFF,
         ("GET", "/deliveries"): STAFF,
+        ("GET", "/whatsapp/templates"): STAFF,
+        # Called by the WhatsApp gateway, which has no token: the handshake checks
+        # the verify token, a callback its X-Hub-Signature-256 (the app secret).
+        ("GET", "/whatsapp/status"): EVERYONE,
+        ("POST", "/whatsapp/status"): EVERYONE,
     },
 }
 

@@ -237,6 +237,20 @@ class Ledger:
         delivered = [doc["event_id"] async for doc in cursor if doc["event_id"] in sent]
         return len(delivered), len(set(delivered))
 
+    async def whatsapp_deliveries(self, sent: set[uuid.UUID]) -> list[dict[str, Any]]:
+        """The WhatsApp deliveries of `sent`: event, status and the gateway's message id."""
+        cursor = self.db("notifications")["deliveries"].find(
+            {"channel": "whatsapp"}, {"event_id": 1, "status": 1, "provider_message_id": 1}
+        )
+        return [doc async for doc in cursor if doc["event_id"] in sent]
+
+    async def whatsapp_settled(self, sent: set[uuid.UUID]) -> bool:
+        """Whether every WhatsApp delivery of `sent` has left `pending`."""
+        with contextlib.suppress(Exception):
+            found = await self.whatsapp_deliveries(sent)
+            return len(found) >= len(sent) and all(doc["status"] != "pending" for doc in found)
+        return False
+
     async def dead_letters(self, message_ids: list[str] | None = None) -> int:
         query: dict[str, Any] = {} if message_ids is None else {"message_id": {"$in": message_ids}}
         counts = [await self.db(consumer)["dead_letters"].count_documents(query) for consumer in CONSUMERS]
@@ -257,6 +271,12 @@ class Ledger:
             parts.append(f"{consumer} {await self.effected(consumer, sent)}")
         deliveries, distinct = await self.inbox_deliveries(sent)
         parts.append(f"inbox deliveries {deliveries} ({distinct} events)")
+        with contextlib.suppress(Exception):
+            chats = await self.whatsapp_deliveries(sent)
+            states: dict[str, int] = {}
+            for doc in chats:
+                states[doc["status"]] = states.get(doc["status"], 0) + 1
+            parts.append(f"whatsapp deliveries {len(chats)} {states}")
         parts.append(f"dead letters {await self.dead_letters()}")
         return ", ".join(parts)
 
@@ -274,6 +294,10 @@ class Outcome:
     dead_lettered: int
     recovery_seconds: float
     note: str = ""
+    #: WhatsApp: deliveries (one per event), messages the gateway took, of them sent twice.
+    whatsapp_deliveries: int = 0
+    whatsapp_messages: int = 0
+    whatsapp_sent_twice: int = 0
 
     @property
     def lost(self) -> int:
@@ -282,11 +306,14 @@ class Outcome:
     def row(self) -> str:
         return (
             f"| {self.case} | {self.sent} | {self.effected} / {self.expected} | {self.lost} | "
-            f"{self.duplicated} | {self.dead_lettered} | {self.recovery_seconds:.1f} | {self.note} |"
+            f"{self.duplicated} | {self.dead_lettered} | {self.recovery_seconds:.1f} | "
+            f"{self.whatsapp_deliveries} / {self.whatsapp_messages} / {self.whatsapp_sent_twice} | "
+            f"{self.note} |"
         )
 
 
 HEADER = (
     "| case | events sent | effects (3 consumers) | lost | duplicated | dead-lettered "
-    "| seconds to recover | notes |\n|---|---|---|---|---|---|---|---|"
+    "| seconds to recover | WhatsApp deliveries / messages / sent twice | notes |\n"
+    "|---|---|---|---|---|---|---|---|---|"
 )

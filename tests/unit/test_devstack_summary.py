@@ -75,3 +75,33 @@ def test_the_demo_prints_per_person_how_many_messages_each_channel_carried() -> 
     assert lines[4].split()[-3:] == ["41", "41", "41"]
     assert lines[5].split() == ["juri1", "(judge)", "0", "5", "0"]
     assert received_lines({}) == []
+
+
+def test_the_demo_tells_what_each_number_received_on_whatsapp_with_its_receipts() -> None:
+    from devstack.demo import whatsapp_summary
+
+    def message(to: str, template: str, *statuses: str, answered: int = 200) -> dict[str, object]:
+        callbacks = [{"status": status, "answered": answered} for status in statuses]
+        return {"to": to, "template": template, "callbacks": callbacks}
+
+    lines = whatsapp_summary(
+        [
+            message("+6281130002024", "entry_submitted", "sent", "delivered", "read"),
+            message("+6281130002024", "entry_submitted", "sent", "delivered"),
+            message("+6281130002024", "winner_announced", "sent", "delivered", "read"),
+            message("+6281234567890", "kim_verified", "sent", "delivered", "read", answered=403),
+        ],
+        {"+6281130002024": "Kepala Seksi IKP"},
+    )
+    assert lines[1] == "Yang diterima lewat WhatsApp (gateway lokal, dengan tanda terima):"
+    assert lines[2:5] == [
+        "  Kepala Seksi IKP (+6281130002024): 3 pesan",
+        "    entry_submitted ×2, winner_announced ×1",
+        "    tanda terima: 3 terkirim, 3 sampai, 2 dibaca",
+    ]
+    # A callback the service refused is no receipt.
+    assert lines[5:] == [
+        "  +6281234567890: 1 pesan",
+        "    kim_verified ×1",
+        "    tanda terima: 0 terkirim, 0 sampai, 0 dibaca",
+    ]

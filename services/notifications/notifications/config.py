@@ -43,7 +43,34 @@ class Settings(ServiceSettings):
         60.0, gt=0, description="how often the reminders due before a deadline are made"
     )
 
-    @field_validator("smtp_username", "smtp_password", mode="before")
+    whatsapp_base_url: str = Field(
+        "https://graph.facebook.com", description="the WhatsApp Business Cloud API (or a gateway speaking it)"
+    )
+    whatsapp_api_version: str = "v21.0"
+    whatsapp_phone_number_id: str | None = Field(None, description="the sending number's id at the gateway")
+    whatsapp_token: SecretStr | None = Field(
+        None, description="bearer token; without it WhatsApp falls back to email"
+    )
+    whatsapp_app_secret: SecretStr | None = Field(
+        None, description="checks the status callbacks' X-Hub-Signature-256; without it they are refused"
+    )
+    whatsapp_verify_token: SecretStr | None = Field(
+        None, description="answers the gateway's GET /whatsapp/status verification handshake"
+    )
+    whatsapp_rate_per_second: float = Field(
+        80.0, gt=0, description="messages a second per sending number (the Cloud API's default is 80)"
+    )
+    whatsapp_timeout_seconds: float = Field(10.0, gt=0)
+
+    @field_validator(
+        "smtp_username",
+        "smtp_password",
+        "whatsapp_phone_number_id",
+        "whatsapp_token",
+        "whatsapp_app_secret",
+        "whatsapp_verify_token",
+        mode="before",
+    )
     @classmethod
     def _empty_means_no_login(cls, value: object) -> object:
         # A relay that takes mail without a login is configured with both left empty.

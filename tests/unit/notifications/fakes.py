@@ -72,6 +72,15 @@ class FakeDeliveries(FakeRepository[Delivery]):
         assert not self.where(lambda d: (d.event_id, d.recipient_id, d.channel) == key), key
         super().add(aggregate)
 
+    async def of_event(self, event_id: UUID, recipient_id: UUID, channel: Channel) -> Delivery | None:
+        key = (event_id, recipient_id, channel)
+        found = self.where(lambda d: (d.event_id, d.recipient_id, d.channel) == key)
+        return found[0] if found else None
+
+    async def by_provider_message_id(self, message_id: str) -> Delivery | None:
+        found = self.where(lambda d: d.provider_message_id == message_id)
+        return found[0] if found else None
+
     async def due(self, now: datetime, limit: int) -> list[Delivery]:
         due = self.where(lambda d: d.pending and d.next_attempt_at is not None and d.next_attempt_at <= now)
         return sorted(due, key=lambda d: d.next_attempt_at or now)[:limit]

@@ -93,11 +93,11 @@ async def test_an_approved_kim_without_an_entry_is_reminded_once_per_reminder_ac
 
     assert await job().run_once() == 0  # 30 days before: nothing due
     clock.now = CLOSES - timedelta(days=3, hours=-1)
-    assert await job().run_once() == 2  # WhatsApp and email; the inbox is delivered at once
+    assert await job().run_once() == 1  # WhatsApp (email is its fallback); the inbox is delivered at once
     assert await job().run_once() == 0
     assert await job().run_once() == 0
     clock.now = CLOSES - timedelta(hours=20)
-    assert await job().run_once() == 2
+    assert await job().run_once() == 1
     assert await job().run_once() == 0
     clock.now = CLOSES + timedelta(hours=1)
     assert await job().run_once() == 0
@@ -108,7 +108,7 @@ async def test_an_approved_kim_without_an_entry_is_reminded_once_per_reminder_ac
     assert rep is not None and sent[0].recipient_ids == [rep.recipient_id]
     reminders = [d for d in uow.deliveries.items.values() if d.event_type == REMINDER]
     assert sorted((d.channel, d.recipient_id == rep.recipient_id) for d in reminders) == sorted(
-        [(ch, True) for ch in ("inbox", "email", "whatsapp")] * 2
+        [(ch, True) for ch in ("inbox", "whatsapp")] * 2
     )
     assert any("3 hari lagi" in d.subject for d in reminders) and any(
         "1 hari lagi" in d.subject for d in reminders

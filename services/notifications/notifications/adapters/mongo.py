@@ -121,7 +121,15 @@ class MongoDeliveryRepository(Repository[Delivery]):
         {"keys": [("created_at", DESCENDING)]},
         {"keys": [("event_type", ASCENDING), ("created_at", DESCENDING)]},
         {"keys": [("channel", ASCENDING), ("created_at", DESCENDING)]},
+        # A WhatsApp status callback names the message by the gateway's id.
+        {"keys": [("provider_message_id", ASCENDING)]},
     ]
+
+    async def of_event(self, event_id: UUID, recipient_id: UUID, channel: Channel) -> Delivery | None:
+        return await self._find_one({"event_id": event_id, "recipient_id": recipient_id, "channel": channel})
+
+    async def by_provider_message_id(self, message_id: str) -> Delivery | None:
+        return await self._find_one({"provider_message_id": message_id})
 
     async def due(self, now: datetime, limit: int) -> list[Delivery]:
         return await self._find(

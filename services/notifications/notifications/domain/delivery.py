@@ -9,7 +9,7 @@ the delivery has failed.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID, uuid4, uuid5
@@ -19,9 +19,10 @@ from shared.kernel.aggregate import Aggregate
 from shared.kernel.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language
 
 from . import events
-from .personal import DEFAULT_CONSOLE_URL, REMINDER, Reminder, personal
+from .personal import DEFAULT_CONSOLE_URL, KIM_EDITION, REMINDER, Reminder, personal, reminder_values
 from .recipient import CHANNELS, Channel, Recipient, RecipientRole
 from .templates import TEMPLATES, Addressee, Message
+from .whatsapp_templates import WHATSAPP_TEMPLATES, WhatsAppMessage, reminder_message
 
 #: Which wording a recipient reads: their role's own (a KIM representative's, a
 #: judge's) or staff's (None), and their language.
@@ -41,7 +42,13 @@ def message_key(event_type: str, recipient: Recipient) -> MessageKey:
     return (role, recipient.language)
 
 
-DeliveryStatus = Literal["pending", "delivered", "failed"]
+#: `sent`: handed to a gateway that reports later (WhatsApp) whether it was delivered.
+DeliveryStatus = Literal["pending", "sent", "delivered", "failed"]
+#: What a WhatsApp status callback says of a message; each is a receipt.
+ReceiptStatus = Literal["sent", "delivered", "read", "failed"]
+
+#: How far along each receipt says a message is; a receipt never moves it back.
+PROGRESS: dict[ReceiptStatus, int] = {"sent": 1, "delivered": 2, "read": 3}
 
 #: Enough of an error for the delivery log; the rest is in the service's log.
 ERROR_LENGTH = 500
@@ -79,6 +86,8 @@ class Notice:
     messages: dict[MessageKey, Message]
     #: The person the event names to tell, if any.
     addressee: Addressee | None = None
+    #: The WhatsApp template message in every language rendered, if the event has one.
+    whatsapp: dict[Language, WhatsAppMessage] | None = None
 
     @classmethod
     def of(
@@ -93,6 +102,7 @@ class Notice:
         always there when the event names one), and in the words addressed to each of
         `readers` (a KIM representative's, a judge's): rendering costs, and most events
         tell few people."""
+        readers = list(readers)
         template = TEMPLATES[event.type]
         addressee = template.addressee_of(event.data)
         wanted = set(languages) | ({DEFAULT_LANGUAGE} if addressee else set())
@@ -108,6 +118,8 @@ class Notice:
                     if own
                     else template.render(event.data, key[1])
                 )
+        on_whatsapp = WHATSAPP_TEMPLATES.get(event.type)
+        spoken = wanted | {reader.language for reader in readers}
         return cls(
             event_id=event.event_id,
             event_type=event.type,
@@ -116,6 +128,15 @@ class Notice:
             data=event.data.model_dump(mode="json"),
             messages=messages,
             addressee=addressee,
+            whatsapp=(
+                {
+                    lang: on_whatsapp.render(event.data, lang, console_url)
+                    for lang in LANGUAGES
+                    if lang in spoken
+                }
+                if on_whatsapp is not None
+                else None
+            ),
         )
 
     @classmethod
@@ -144,6 +165,14 @@ class Notice:
                 "closes_at": reminder.closes_at.isoformat(),
             },
             messages={("kim_rep", lang): own.render(reminder, lang, console_url) for lang in languages},
+            whatsapp={
+                lang: reminder_message(
+                    reminder_values(reminder, lang),
+                    lang,
+                    console_url.rstrip("/") + KIM_EDITION.format(edition_id=reminder.edition_id),
+                )
+                for lang in languages
+            },
         )
 
     def message_for(self, recipient: Recipient) -> Message:
@@ -155,10 +184,13 @@ class Notice:
     def deliveries_to(
         self, recipient: Recipient, now: datetime, offered: Collection[Channel] = CHANNELS
     ) -> list[Delivery]:
-        return [
-            Delivery.create(self, recipient, channel, now)
-            for channel in recipient.channels(self.event_type, offered)
-        ]
+        channels = recipient.channels(self.event_type, offered)
+        if "whatsapp" in channels and self.whatsapp is None:
+            # No WhatsApp template for this event: email instead, where it can reach them.
+            channels = [c for c in channels if c != "whatsapp"]
+            if recipient.email and "email" not in channels and "email" in offered:
+                channels.append("email")
+        return [Delivery.create(self, recipient, channel, now) for channel in channels]
 
     def delivery_to_addressee(self, told: list[Recipient], now: datetime) -> Delivery | None:
         """The email to the person the event names, unless a recipient already told has their address."""
@@ -175,6 +207,16 @@ class Notice:
             channel="email",
             now=now,
         )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the gateway said of a sent message, and when."""
+
+    status: ReceiptStatus
+    at: datetime
+    #: For a failed message: the gateway's error (code and title).
+    error: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -206,6 +248,13 @@ class Delivery(Aggregate):
     delivered_at: datetime | None = None
     failed_at: datetime | None = None
     read_at: datetime | None = None
+    #: A WhatsApp delivery's template message, as the gateway is sent it.
+    whatsapp: WhatsAppMessage | None = None
+    #: The gateway's id of the message once it took it: the delivery is never
+    #: sent again, and status callbacks find it by this id.
+    provider_message_id: str | None = None
+    #: The gateway's status callbacks, once each, in the order they came.
+    receipts: list[Receipt] = field(default_factory=list)
 
     @classmethod
     def create(cls, notice: Notice, recipient: Recipient, channel: Channel, now: datetime) -> Delivery:
@@ -217,6 +266,9 @@ class Delivery(Aggregate):
             data=notice.data if channel == "webhook" else None,
             now=now,
         )
+        if channel == "whatsapp":
+            assert notice.whatsapp is not None
+            delivery.whatsapp = notice.whatsapp[recipient.language]
         if channel == "inbox":
             # Writing it is delivering it.
             delivery.succeeded(now)
@@ -289,6 +341,65 @@ class Delivery(Aggregate):
             self.events.append(events.DeliveryFailed(self))
         else:
             self.next_attempt_at = now + policy.delay(self.attempts)
+
+    def sent(self, now: datetime, provider_message_id: str) -> None:
+        """The gateway took the message under `provider_message_id`; its receipts say the rest."""
+        if not self.pending:
+            return
+        self.attempts += 1
+        self.status = "sent"
+        self.provider_message_id = provider_message_id
+        self.next_attempt_at = None
+
+    def receipt(self, status: ReceiptStatus, at: datetime, error: str | None = None) -> bool:
+        """Apply a status callback; False when it was already applied (a repeat).
+
+        Kept once per status. The state only moves forward: sent, then delivered
+        (`notification.delivered`, once), then read; `read` before `delivered`
+        means both. `failed` ends a delivery that was not yet delivered
+        (`notification.failed`); after delivered it is only kept as a receipt.
+        """
+        if any(r.status == status for r in self.receipts):
+            return False
+        self.receipts.append(Receipt(status=status, at=at, error=error[:ERROR_LENGTH] if error else None))
+        if status == "failed":
+            if self.status in ("pending", "sent"):
+                self.status = "failed"
+                self.failed_at = at
+                self.next_attempt_at = None
+                self.last_error = (error or "failed")[:ERROR_LENGTH]
+                self.events.append(events.DeliveryFailed(self))
+            return True
+        if self.status == "failed":
+            return True
+        if PROGRESS[status] >= PROGRESS["delivered"] and self.status != "delivered":
+            self.status = "delivered"
+            self.delivered_at = at
+            self.next_attempt_at = None
+            self.events.append(events.DeliveryDelivered(self))
+        if status == "read" and self.read_at is None:
+            self.read_at = at
+        return True
+
+    def fallback_to_email(self, recipient: Recipient | None, now: datetime) -> Delivery | None:
+        """An email with this delivery's words to `recipient`, when this WhatsApp
+        delivery failed because the number is not on WhatsApp; None when they have no address."""
+        if recipient is None or not recipient.email:
+            return None
+        return Delivery(
+            delivery_id=uuid4(),
+            event_id=self.event_id,
+            event_type=self.event_type,
+            occurred_at=self.occurred_at,
+            correlation_id=self.correlation_id,
+            recipient_id=self.recipient_id,
+            channel="email",
+            subject=self.subject,
+            text=self.text,
+            status="pending",
+            created_at=now,
+            next_attempt_at=now,
+        )
 
     def mark_read(self, now: datetime) -> None:
         """Read once; reading again keeps the first time."""

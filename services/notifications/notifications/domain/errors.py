@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.kernel.errors import NotFound, Refused
+from shared.kernel.principal import Forbidden
 
 
 class RecipientNotFound(NotFound):
@@ -62,16 +63,6 @@ class ChannelNotOffered(Refused):
     }
 
 
-class WhatsappNumberInvalid(Refused):
-    code = "whatsapp_number_invalid"
-    field = "whatsapp"
-    messages = {
-        "id": "Nomor WhatsApp harus ditulis dalam format internasional, mis. +6281234567890 "
-        "(yang dikirim: {number}).",
-        "en": "The WhatsApp number must be in international format, e.g. +6281234567890 (got: {number}).",
-    }
-
-
 class RemindersInvalid(Refused):
     code = "reminders_invalid"
     field = "days_before"
@@ -88,3 +79,44 @@ class NotAnAccount(Refused):
         "id": "Hanya orang yang masuk dengan akunnya yang memiliki pengaturan pemberitahuan.",
         "en": "Only a person signed in with their account has notification settings.",
     }
+
+
+class WhatsAppNumberInvalid(Refused):
+    code = "whatsapp_number_invalid"
+    field = "whatsapp"
+    messages = {
+        "id": "Nomor WhatsApp '{number}' bukan nomor seluler Indonesia. "
+        "Tulis seperti 081234567890 atau +6281234567890.",
+        "en": "'{number}' is not an Indonesian mobile number. Write it like 081234567890 or +6281234567890.",
+    }
+
+
+class WhatsAppSignatureMissing(Forbidden):
+    code = "whatsapp_signature_missing"
+    field = "X-Hub-Signature-256"
+    messages = {
+        "id": "Panggilan status WhatsApp harus bertanda tangan (header X-Hub-Signature-256).",
+        "en": "A WhatsApp status callback must be signed (the X-Hub-Signature-256 header).",
+    }
+
+
+class WhatsAppSignatureInvalid(Forbidden):
+    code = "whatsapp_signature_invalid"
+    field = "X-Hub-Signature-256"
+    messages = {
+        "id": "Tanda tangan panggilan status WhatsApp tidak sah; tidak ada yang diterapkan.",
+        "en": "The WhatsApp status callback's signature is not valid; nothing was applied.",
+    }
+
+
+class WhatsAppVerificationRefused(Forbidden):
+    code = "whatsapp_verification_refused"
+    field = "hub.verify_token"
+    messages = {
+        "id": "Token verifikasi WhatsApp tidak cocok.",
+        "en": "The WhatsApp verify token does not match.",
+    }
+
+
+#: The same refusal, by the name the account-following code uses.
+WhatsappNumberInvalid = WhatsAppNumberInvalid

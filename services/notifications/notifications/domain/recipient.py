@@ -18,6 +18,7 @@ from shared.kernel.aggregate import Aggregate
 from shared.kernel.i18n import Language
 
 from .errors import ChannelNotOffered, UnknownEventType, WebhookUrlInvalid, WhatsappNumberInvalid
+from .phone import whatsapp_e164
 from .templates import TEMPLATES
 
 Channel = Literal["inbox", "email", "webhook", "whatsapp"]
@@ -26,11 +27,13 @@ CHANNELS: tuple[Channel, ...] = ("inbox", "email", "whatsapp", "webhook")
 RecipientRole = Literal["staff", "judge", "kim_rep"]
 
 #: What each kind of recipient is told on, unless they chose otherwise for an event type.
+#: Where a default has both WhatsApp and email, email is WhatsApp's fallback: used only
+#: when WhatsApp cannot reach them (no number, or no gateway configured).
 DEFAULT_CHANNELS: dict[RecipientRole | None, tuple[Channel, ...]] = {
     "kim_rep": ("inbox", "whatsapp", "email"),
     "judge": ("inbox", "email"),
     "staff": ("inbox", "email"),
-    None: ("inbox", "email", "webhook"),
+    None: ("inbox", "whatsapp", "email", "webhook"),
 }
 #: The channels each kind of recipient may choose: a webhook is for systems only.
 OFFERED_CHANNELS: dict[RecipientRole | None, tuple[Channel, ...]] = {
@@ -82,6 +85,9 @@ class Recipient(Aggregate):
     recipient_id: UUID
     name: str
     email: str | None = None
+    #: An Indonesian mobile number in E.164 (+6281234567890), told on WhatsApp; a KIM
+    #: representative's is their KIM's number.
+    whatsapp: str | None = None
     language: Language = "id"
     #: Event types (routing keys) this recipient is told about.
     subscriptions: list[str] = field(default_factory=list)
@@ -94,8 +100,6 @@ class Recipient(Aggregate):
     role: RecipientRole | None = None
     #: The KIM a representative acts for.
     kim_id: UUID | None = None
-    #: E.164 ("+62..."): a KIM representative's is their KIM's number.
-    whatsapp: str | None = None
     #: The highest account revision followed; an older account event changes nothing.
     revision: int = 0
     #: Per event type, the channels chosen; a subscribed type not here uses the role's default.
@@ -110,6 +114,7 @@ class Recipient(Aggregate):
         language: Language,
         subscriptions: Iterable[str],
         webhook: Webhook | None,
+        whatsapp: str | None = None,
         active: bool = True,
         now: datetime,
     ) -> Recipient:
@@ -117,6 +122,7 @@ class Recipient(Aggregate):
             recipient_id=uuid4(),
             name=name.strip(),
             email=email,
+            whatsapp=whatsapp_e164(whatsapp) if whatsapp is not None else None,
             language=language,
             subscriptions=subscribable(subscriptions),
             webhook=webhook,
@@ -134,6 +140,7 @@ class Recipient(Aggregate):
         language: Language | Keep = KEEP,
         subscriptions: Iterable[str] | Keep = KEEP,
         webhook: Webhook | None | Keep = KEEP,
+        whatsapp: str | None | Keep = KEEP,
         active: bool | Keep = KEEP,
     ) -> None:
         if not isinstance(subscriptions, Keep):
@@ -146,6 +153,8 @@ class Recipient(Aggregate):
             self.language = language
         if not isinstance(webhook, Keep):
             self.webhook = webhook
+        if not isinstance(whatsapp, Keep):
+            self.whatsapp = whatsapp_e164(whatsapp) if whatsapp is not None else None
         if not isinstance(active, Keep):
             self.active = active
         self.updated_at = now
@@ -265,7 +274,11 @@ class Recipient(Aggregate):
             "webhook": self.webhook is not None,
         }
         sent = set(offered)
-        return [channel for channel in wanted if reachable[channel] and channel in sent]
+        found = [channel for channel in wanted if reachable[channel] and channel in sent]
+        chose = event_type is not None and event_type in self.channel_choices
+        if not chose and "whatsapp" in found and "email" in found:
+            found.remove("email")  # by default email is WhatsApp's fallback, not a second copy
+        return found
 
 
 def subscribable(event_types: Iterable[str]) -> list[str]:

@@ -20,3 +20,14 @@ def sign(secret: str, timestamp: int | str, body: bytes) -> str:
 
 def verify(secret: str, timestamp: int | str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+def sign_hub(app_secret: str, body: bytes) -> str:
+    """A WhatsApp (Meta) callback's `X-Hub-Signature-256`: `sha256=` + hex HMAC-SHA256
+    of the raw body under the app secret (no timestamp)."""
+    return PREFIX + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify_hub(app_secret: str, body: bytes, signature: str) -> bool:
+    """Whether `signature` is the body's, compared in constant time."""
+    return hmac.compare_digest(sign_hub(app_secret, body).encode(), signature.strip().encode())

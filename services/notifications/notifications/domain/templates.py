@@ -229,6 +229,7 @@ def film_check_values(check: c.FilmCheckDetails, language: Language) -> dict[str
         "kim_name": check.kim_name,
         "verdict_id": verdict["id"],
         "verdict_en": verdict["en"],
+        "verdict": verdict[language],
         "duration": duration(check.duration_seconds or 0, language),
         "max_duration": duration(check.max_video_seconds, language),
         "host_title": optional(check.host_title, language),

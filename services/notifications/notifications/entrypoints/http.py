@@ -1,21 +1,30 @@
 """The notifications HTTP API: recipients and their subscriptions, the staff
-inbox, the delivery log, and what can be subscribed to and how it reads."""
+inbox, the delivery log, what can be subscribed to and how it reads, and the
+WhatsApp gateway's status callbacks."""
 
 from __future__ import annotations
 
+import hmac
+import json
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import PlainTextResponse
 
 from shared.platform.http import Caller
 from shared.platform.messaging import NOTIFICATIONS
+from shared.platform.openapi import may_raise
 
 from ..domain.delivery import DeliveryStatus
+from ..domain.errors import WhatsAppSignatureInvalid, WhatsAppSignatureMissing, WhatsAppVerificationRefused
 from ..domain.recipient import Channel
+from ..domain.signature import verify_hub
 from ..domain.templates import TEMPLATES
+from ..domain.whatsapp_templates import WHATSAPP_TEMPLATES
 from ..service_layer import reminding, services
 from ..service_layer.commands import ChangeRecipient, ChoosePreferences, MarkRead
+from ..service_layer.receipts import apply_statuses, status_updates
 from .dependencies import System, UnitOfWork
 from .schemas import (
     DeliveryPublic,
@@ -31,7 +40,9 @@ from .schemas import (
     RecipientUpdate,
     RemindersPublic,
     RemindersUpdate,
+    StatusCallbackPublic,
     TemplatePublic,
+    WhatsAppTemplatePublic,
 )
 
 router = APIRouter()
@@ -190,3 +201,67 @@ async def put_reminders(
     async with uow:
         sent = await uow.reminders.of_edition(edition_id)
     return RemindersPublic.of(edition_id, schedule, sent)
+
+
+@router.get(
+    "/whatsapp/templates",
+    tags=["settings"],
+    summary="The WhatsApp templates to register with the gateway: name, language, body",
+)
+async def whatsapp_templates() -> list[WhatsAppTemplatePublic]:
+    return [WhatsAppTemplatePublic.of(template) for template in WHATSAPP_TEMPLATES.values()]
+
+
+@router.get(
+    "/whatsapp/status",
+    tags=["whatsapp"],
+    summary="The gateway's verification handshake: answers hub.challenge when hub.verify_token matches",
+    response_class=PlainTextResponse,
+    responses=may_raise(WhatsAppVerificationRefused),
+)
+async def whatsapp_verify(
+    system: System,
+    mode: Annotated[str, Query(alias="hub.mode", max_length=50)] = "",
+    verify_token: Annotated[str, Query(alias="hub.verify_token", max_length=500)] = "",
+    challenge: Annotated[str, Query(alias="hub.challenge", max_length=500)] = "",
+) -> str:
+    expected = system.settings.whatsapp_verify_token
+    if (
+        mode != "subscribe"
+        or expected is None
+        or not verify_hub_token(expected.get_secret_value(), verify_token)
+    ):
+        raise WhatsAppVerificationRefused()
+    return challenge
+
+
+def verify_hub_token(expected: str, given: str) -> bool:
+    return hmac.compare_digest(expected.encode(), given.encode())
+
+
+@router.post(
+    "/whatsapp/status",
+    tags=["whatsapp"],
+    summary="Status callbacks (sent, delivered, read, failed), signed with the app secret",
+    responses=may_raise(WhatsAppSignatureMissing, WhatsAppSignatureInvalid),
+)
+async def whatsapp_status(
+    request: Request,
+    system: System,
+    signature: Annotated[str | None, Header(alias="X-Hub-Signature-256", max_length=200)] = None,
+) -> StatusCallbackPublic:
+    body = await request.body()
+    if not signature:
+        raise WhatsAppSignatureMissing()
+    secret = system.settings.whatsapp_app_secret
+    if secret is None or not verify_hub(secret.get_secret_value(), body, signature):
+        raise WhatsAppSignatureInvalid()
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        parsed = None
+    updates, malformed = status_updates(parsed, system.clock())
+    tally = await apply_statuses(system.uow, system.clock, updates)
+    return StatusCallbackPublic(
+        applied=tally.applied, repeated=tally.repeated, unknown=tally.unknown, malformed=malformed
+    )

@@ -14,11 +14,12 @@ from shared.kernel.i18n import Language
 from shared.platform.schemas import Name, ShortText
 
 from ..domain.audience import menu
-from ..domain.delivery import DeliveryStatus
+from ..domain.delivery import DeliveryStatus, ReceiptStatus
 from ..domain.personal import KIM_TEMPLATES, REMINDER, personal
 from ..domain.projections import EditionSchedule, ReminderSent
 from ..domain.recipient import OFFERED_CHANNELS, Channel, Recipient, RecipientRole, Webhook
 from ..domain.templates import TEMPLATES, Template, Wording
+from ..domain.whatsapp_templates import WhatsAppTemplate
 from ..service_layer.commands import KEEP, ChoosePreferences, CreateRecipient
 
 EventType = ShortText
@@ -47,6 +48,12 @@ class RecipientCreate(Input):
         description="event types from GET /event-types",
     )
     webhook: WebhookIn | None = None
+    whatsapp: ShortText | None = Field(
+        None,
+        max_length=30,
+        examples=["081234567890"],
+        description="an Indonesian mobile number, kept as +62...; told on WhatsApp, email as its fallback",
+    )
     active: bool = True
 
     def command(self, default_language: Language) -> CreateRecipient:
@@ -66,10 +73,11 @@ class RecipientUpdate(Input):
     language: Language | None = None
     subscriptions: list[EventType] | None = Field(None, max_length=50)
     webhook: WebhookIn | None = None
+    whatsapp: ShortText | None = Field(None, max_length=30)
     active: bool | None = None
 
     def changes(self) -> dict[str, Any]:
-        removable = {"email", "webhook"}
+        removable = {"email", "webhook", "whatsapp"}
         found = {
             name: getattr(self, name)
             for name in self.model_fields_set
@@ -98,13 +106,15 @@ class RecipientPublic(BaseModel):
     language: Language
     subscriptions: list[str]
     webhook: WebhookPublic | None
+    whatsapp: str | None = Field(
+        description="E.164, e.g. +6281234567890; a KIM representative's is their KIM's"
+    )
     active: bool
     created_at: datetime
     updated_at: datetime
     account_id: UUID | None = Field(None, description="the account it follows; none when made by hand")
     role: RecipientRole | None = None
     kim_id: UUID | None = None
-    whatsapp: str | None = Field(None, description="E.164; a KIM representative's is their KIM's number")
 
 
 def about(event_type: str, role: RecipientRole | None = None) -> AboutPublic:
@@ -212,6 +222,14 @@ class InboxPublic(BaseModel):
     items: list[InboxItemPublic] = Field(description="newest first")
 
 
+class ReceiptPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    status: ReceiptStatus
+    at: datetime
+    error: str | None
+
+
 # Read from the delivery by attribute; its text and data stay in the inbox and the webhook.
 class DeliveryPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -231,6 +249,8 @@ class DeliveryPublic(BaseModel):
     delivered_at: datetime | None
     failed_at: datetime | None
     read_at: datetime | None
+    provider_message_id: str | None = Field(description="the WhatsApp gateway's id of the message")
+    receipts: list[ReceiptPublic] = Field(description="WhatsApp status callbacks, as they came")
 
 
 class AboutPublic(BaseModel):
@@ -277,3 +297,28 @@ class TemplatePublic(BaseModel):
             id=WordingPublic.of(template.id),
             en=WordingPublic.of(template.en),
         )
+
+
+class WhatsAppTemplatePublic(BaseModel):
+    event_type: str
+    name: str
+    parameters: list[str] = Field(description="the event's values that fill {{1}}, {{2}}, ...; then the link")
+    id: str = Field(description="the body to register in Indonesian (language code id)")
+    en: str = Field(description="the body to register in English (language code en)")
+
+    @classmethod
+    def of(cls, template: WhatsAppTemplate) -> Self:
+        return cls(
+            event_type=template.event_type,
+            name=template.name,
+            parameters=[*template.parameters, "link"],
+            id=template.id,
+            en=template.en,
+        )
+
+
+class StatusCallbackPublic(BaseModel):
+    applied: int = Field(description="statuses applied to their delivery")
+    repeated: int = Field(description="statuses their delivery already had")
+    unknown: int = Field(description="statuses for a message id no delivery has (ignored)")
+    malformed: int = Field(description="statuses without an id, a known status or a timestamp")

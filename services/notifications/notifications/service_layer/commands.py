@@ -25,6 +25,7 @@ class CreateRecipient:
     language: Language
     subscriptions: Iterable[str]
     webhook: Webhook | None
+    whatsapp: str | None = None
     active: bool = True
 
     def fields(self) -> dict[str, Any]:
@@ -43,6 +44,7 @@ class ChangeRecipient:
     language: Language | Keep = KEEP
     subscriptions: Iterable[str] | Keep = KEEP
     webhook: Webhook | None | Keep = KEEP
+    whatsapp: str | None | Keep = KEEP
     active: bool | Keep = KEEP
 
     def changes(self) -> dict[str, Any]:

@@ -8,6 +8,13 @@ correlation id on to notification.delivered / notification.failed.
 Delivery is at least once: a send that succeeds but is not recorded (crash,
 database away) is sent again after the lease. Receivers deduplicate on the
 delivery id (the webhook's X-KIM-Delivery, the email's Message-ID).
+
+WhatsApp: each send first takes a token from the sending number's bucket (the
+gateway's rate limit); a message the gateway took is recorded `sent` with the
+gateway's message id, and is never sent again (its status callbacks, see
+`receipts.py`, say whether it was delivered and read). A number the gateway says
+is not on WhatsApp fails the delivery at once, and the recipient is emailed
+instead, if they have an address ("dialihkan ke email").
 """
 
 from __future__ import annotations
@@ -38,11 +45,22 @@ class Undeliverable(Exception):
     host is not allowed): the delivery fails at once, with this as its error."""
 
 
+class FallBack(Undeliverable):
+    """Raised by a transport when the address is not on its channel (a number not
+    on WhatsApp): the delivery fails at once and the recipient is emailed instead."""
+
+
 class Transport(Protocol):
-    async def send(self, delivery: Delivery, recipient: Recipient | None) -> None:
+    async def send(self, delivery: Delivery, recipient: Recipient | None) -> str | None:
         """Hand the delivery to its channel; raise when the channel did not take it
         (`Undeliverable` when it never will). `recipient` is None for a delivery
-        to an addressee (see `Delivery.address`)."""
+        to an addressee (see `Delivery.address`). Returns the channel's id of the
+        message when the channel reports on it later (WhatsApp), else None: delivered."""
+
+
+class RateLimit(Protocol):
+    async def take(self) -> None:
+        """Wait until one more send is allowed."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,20 @@ class Failure:
 
     error: str
     permanent: bool = False
+    #: The number is not on WhatsApp: tell the recipient by email instead.
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt came to: a failure, or taken (with the channel's message id, if any)."""
+
+    failure: Failure | None = None
+    provider_message_id: str | None = None
+
+
+#: Said in the delivery log and the service's log when WhatsApp falls back to email.
+FALLBACK_NOTE = "dialihkan ke email (fallback to email)"
 
 
 @retry_on_conflict
@@ -72,17 +104,39 @@ async def record_outcome(
     uow: NotificationsUnitOfWork,
     clock: Clock,
     delivery_id: UUID,
-    failure: Failure | None,
+    outcome: Outcome,
     policy: RetryPolicy,
-) -> None:
+) -> bool:
+    """Record an attempt's outcome; True when an email was made in place of WhatsApp."""
+    failure = outcome.failure
+    fell_back = False
     async with uow:
         delivery = await uow.deliveries.get(delivery_id)
         assert delivery is not None, "deliveries are never deleted"
-        if failure is None:
-            delivery.succeeded(clock())
+        now = clock()
+        if failure is None and outcome.provider_message_id is not None:
+            delivery.sent(now, outcome.provider_message_id)
+        elif failure is None:
+            delivery.succeeded(now)
+        elif failure.fallback and delivery.pending:
+            recipient = await uow.recipients.get(delivery.recipient_id)
+            email = delivery.fallback_to_email(recipient, now)
+            if email is not None and await uow.deliveries.of_event(
+                email.event_id, email.recipient_id, "email"
+            ):
+                email = None  # already told by email
+            note = f" — {FALLBACK_NOTE}" if email is not None else " — no email address to fall back to"
+            delivery.attempt_failed(now, failure.error + note, policy, permanent=True)
+            if email is not None:
+                uow.deliveries.add(email)
+                fell_back = True
+                log.warning(
+                    "whatsapp delivery %s: %s, email %s", delivery_id, FALLBACK_NOTE, email.delivery_id
+                )
         else:
-            delivery.attempt_failed(clock(), failure.error, policy, permanent=failure.permanent)
+            delivery.attempt_failed(now, failure.error, policy, permanent=failure.permanent)
         await uow.commit()
+    return fell_back
 
 
 class DeliverySender:
@@ -100,9 +154,13 @@ class DeliverySender:
         lease: timedelta,
         poll_seconds: float,
         batch_size: int = 50,
+        rate_limits: Mapping[Channel, RateLimit] | None = None,
     ) -> None:
         self._uow_for = uow_for
         self._transports = transports
+        #: Per channel, the sending number's bucket (WhatsApp).
+        self._rate_limits = dict(rate_limits or {})
+        self._recording = asyncio.Lock()
         self._policy = policy
         self._clock = clock
         self._lease = lease
@@ -124,24 +182,37 @@ class DeliverySender:
         attempted = 0
         while True:
             claimed = await claim_due(self._uow_for(Cause.new()), self._clock, self._lease, self._batch_size)
-            failures = await asyncio.gather(*(self._attempt(d, r) for d, r in claimed))
-            for (delivery, _), failure in zip(claimed, failures, strict=True):
-                cause = Cause(delivery.correlation_id, delivery.event_id)
-                await record_outcome(
-                    self._uow_for(cause), self._clock, delivery.delivery_id, failure, self._policy
-                )
+            fell_back = any(await asyncio.gather(*(self._send_and_record(d, r) for d, r in claimed)))
             attempted += len(claimed)
-            if len(claimed) < self._batch_size:
+            if len(claimed) < self._batch_size and not fell_back:
                 return attempted
 
-    async def _attempt(self, delivery: Delivery, recipient: Recipient | None) -> Failure | None:
-        """None when the channel took it, else what went wrong, for the delivery log."""
+    async def _send_and_record(self, delivery: Delivery, recipient: Recipient | None) -> bool:
+        """Each outcome is recorded as soon as it is known, not after the whole batch:
+        the shorter the time between a send and its record, the fewer sends a crash
+        repeats, and the sooner a WhatsApp status callback finds its message id."""
+        outcome = await self._attempt(delivery, recipient)
+        cause = Cause(delivery.correlation_id, delivery.event_id)
+        async with self._recording:  # one commit at a time, as a batch's sends finish
+            return await record_outcome(
+                self._uow_for(cause), self._clock, delivery.delivery_id, outcome, self._policy
+            )
+
+    async def _attempt(self, delivery: Delivery, recipient: Recipient | None) -> Outcome:
+        """Taken (with the channel's message id, if any), or what went wrong, for the delivery log."""
         try:
             if recipient is None and delivery.address is None:
                 raise LookupError(f"recipient {delivery.recipient_id} does not exist")
-            await self._transports[delivery.channel].send(delivery, recipient)
+            if delivery.provider_message_id is not None:
+                # Taken before; only recording that was lost. Never send it twice.
+                return Outcome(provider_message_id=delivery.provider_message_id)
+            limit = self._rate_limits.get(delivery.channel)
+            if limit is not None:
+                await limit.take()
+            message_id = await self._transports[delivery.channel].send(delivery, recipient)
         except Exception as error:  # noqa: BLE001 - any other failure is tried again later
             permanent = isinstance(error, Undeliverable)
+            fallback = isinstance(error, FallBack)
             log.warning(
                 "%s delivery %s (attempt %d) failed%s: %r",
                 delivery.channel,
@@ -150,5 +221,5 @@ class DeliverySender:
                 " for good" if permanent else "",
                 error,
             )
-            return Failure(f"{type(error).__name__}: {error}", permanent)
-        return None
+            return Outcome(Failure(f"{type(error).__name__}: {error}", permanent, fallback))
+        return Outcome(provider_message_id=message_id)

@@ -1,0 +1,110 @@
+"""WhatsApp status callbacks turned into the deliveries' receipts and states.
+
+The gateway posts `entry[].changes[].value.statuses[]`, each naming the message
+by the id the gateway gave it when it took it (`Delivery.provider_message_id`),
+with a status (sent, delivered, read, failed), a unix timestamp and, for a
+failed message, its errors. Each status is applied to its delivery in a unit of
+work of its own that carries the delivery's source event as its cause, so
+`notification.delivered` / `notification.failed` go out through the outbox like
+every other outcome. A repeat changes nothing; an unknown id is logged and left.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast, get_args
+
+from shared.kernel.clock import Clock
+from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
+
+from ..domain.delivery import ReceiptStatus
+from .unit_of_work import NotificationsUnitOfWork
+
+log = logging.getLogger("kim.notifications.receipts")
+
+UnitOfWorkFor = Callable[[Cause], NotificationsUnitOfWork]
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    message_id: str
+    status: ReceiptStatus
+    at: datetime
+    error: str | None = None
+
+
+@dataclass
+class Applied:
+    applied: int = 0
+    repeated: int = 0
+    unknown: int = 0
+    malformed: int = 0
+
+
+def status_updates(body: Any, now: datetime) -> tuple[list[StatusUpdate], int]:
+    """The status updates in a Cloud API callback body, and how many were malformed."""
+    found: list[StatusUpdate] = []
+    malformed = 0
+    entries = body.get("entry") if isinstance(body, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        for change in changes if isinstance(changes, list) else []:
+            value = change.get("value") if isinstance(change, dict) else None
+            statuses = value.get("statuses") if isinstance(value, dict) else None
+            for status in statuses if isinstance(statuses, list) else []:
+                update = _status(status, now)
+                if update is None:
+                    malformed += 1
+                else:
+                    found.append(update)
+    return found, malformed
+
+
+def _status(status: Any, now: datetime) -> StatusUpdate | None:
+    if not isinstance(status, dict):
+        return None
+    message_id, kind = status.get("id"), status.get("status")
+    if not isinstance(message_id, str) or not message_id or kind not in get_args(ReceiptStatus):
+        return None
+    try:
+        at = datetime.fromtimestamp(int(status.get("timestamp")), UTC)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError, OSError):
+        at = now
+    errors = status.get("errors")
+    error = None
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        first = errors[0]
+        data = first.get("error_data")
+        details = data.get("details") if isinstance(data, dict) else None
+        error = f"{first.get('code')}: {details or first.get('title') or first.get('message') or ''}".strip()
+    return StatusUpdate(message_id=message_id[:200], status=cast(ReceiptStatus, kind), at=at, error=error)
+
+
+@retry_on_conflict
+async def _apply_one(uow: NotificationsUnitOfWork, update: StatusUpdate) -> bool:
+    async with uow:
+        delivery = await uow.deliveries.by_provider_message_id(update.message_id)
+        assert delivery is not None, "looked up before"
+        applied = delivery.receipt(update.status, update.at, update.error)
+        await uow.commit()
+    return applied
+
+
+async def apply_statuses(uow_for: UnitOfWorkFor, clock: Clock, updates: Iterable[StatusUpdate]) -> Applied:
+    tally = Applied()
+    for update in updates:
+        async with uow_for(Cause.new()) as looking:
+            delivery = await looking.deliveries.by_provider_message_id(update.message_id)
+        if delivery is None:
+            tally.unknown += 1
+            log.info("whatsapp status %s for unknown message %s ignored", update.status, update.message_id)
+            continue
+        cause = Cause(delivery.correlation_id, delivery.event_id)
+        if await _apply_one(uow_for(cause), update):
+            tally.applied += 1
+        else:
+            tally.repeated += 1
+    return tally
