@@ -34,6 +34,7 @@ from shared.platform.messaging import (
     ConsumerQueue,
     EventPublisher,
     OutboxRelay,
+    accounts_queue_of,
     catalog,
     declare_topology,
     make_broker,
@@ -49,6 +50,7 @@ from shared.platform.persistence.mongo import (
     reachable,
 )
 from shared.platform.persistence.unit_of_work import Cause, GroupCommit, ToIntegration
+from shared.platform.revocation import TOKEN_VERSIONS, TokenVersions, token_version_consumer
 
 log = logging.getLogger("kim.service")
 
@@ -121,6 +123,8 @@ class ServiceRuntime:
     groups: dict[type[MongoUnitOfWork], GroupCommit] = field(default_factory=dict)
     #: Run once the database is ready, before the service takes requests.
     startup: Sequence[Callable[[], Awaitable[object]]] = ()
+    #: The latest token version of each account, which every request's token is checked against.
+    token_versions: TokenVersions | None = None
 
     @property
     def db(self) -> AsyncIOMotorDatabase:
@@ -190,9 +194,14 @@ def service_runtime(
     produces: Sequence[EventClass],
     repositories: Sequence[type[Repository[Any]]],
     projections: Sequence[type[Repository[Any]]] = (),
+    token_versions_in: str = TOKEN_VERSIONS,
 ) -> ServiceRuntime:
     """The broker, MongoDB client and outbox relay of a service that publishes
-    `produces`; a service that consumes a queue also keeps its dead letters."""
+    `produces`; a service that consumes a queue also keeps its dead letters.
+
+    Tokens are checked against the account versions in the collection
+    `token_versions_in`: the registry names its own accounts; every other service
+    fills `token_versions` from its accounts queue."""
     consumes = queue_of(settings.service_name)
     if consumes is not None:
         produces = (*produces, MessageDeadLettered)
@@ -213,8 +222,14 @@ def service_runtime(
         projections=projections,
         publisher=publisher,
     )
+    runtime.token_versions = TokenVersions(mongo[settings.mongodb_database][token_versions_in])
     if consumes is not None:
         broker.include_router(dead_letters.dead_letter_consumer(consumes, runtime.dead_letter_uow))
+    accounts = accounts_queue_of(settings.service_name)
+    if accounts is not None:
+        broker.include_router(token_version_consumer(accounts, runtime.token_versions))
+        if consumes is not None:
+            broker.include_router(dead_letters.dead_letter_consumer(accounts, runtime.dead_letter_uow))
     return runtime
 
 
@@ -288,6 +303,7 @@ def create_service_app(
         dependencies=[Depends(authorize)],
     )
     app.state.access_rules = access.rules_for(runtime.settings.service_name)
+    app.state.token_versions = runtime.token_versions
     app.add_middleware(BodyLimit, max_body_bytes=runtime.settings.max_body_bytes)
     install_error_handlers(app)
     install_offline_docs(app)

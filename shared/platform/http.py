@@ -24,6 +24,7 @@ from shared.kernel.principal import ANONYMOUS, Forbidden, Principal, Unauthentic
 from shared.platform.access import DENY, Endpoint, Rule
 from shared.platform.auth import InvalidToken, read_token
 from shared.platform.persistence.unit_of_work import Cause
+from shared.platform.revocation import TokenVersions
 
 log = logging.getLogger("kim.http")
 
@@ -69,12 +70,16 @@ def caller_of(request: Request) -> Principal:
 _BEARER = HTTPBearer(auto_error=False, description="a token from POST /auth/login on the registry")
 
 
-def authorize(
+async def authorize(
     request: Request, _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
 ) -> Principal:
     """Every request's first step: the caller, checked against the endpoint's rule
-    in `shared.platform.access`. An endpoint without a rule is refused to everyone."""
+    in `shared.platform.access`. An endpoint without a rule is refused to everyone.
+    A token older than its account's latest version is refused (`session_ended`)."""
     principal = caller_of(request)
+    versions: TokenVersions | None = getattr(request.app.state, "token_versions", None)
+    if versions is not None:
+        await versions.check(principal)
     route = request.scope.get("route")
     method = "GET" if request.method == "HEAD" else request.method
     endpoint: Endpoint = (method, getattr(route, "path", request.url.path))

@@ -54,6 +54,7 @@ from shared.platform.messaging.topology import (
     EVENTS,
     JUDGING,
     NOTIFICATIONS,
+    accounts_queue_of,
     queue_of,
 )
 
@@ -579,10 +580,12 @@ class Needs:
         consumer = queue_of(service)
         if consumer is None:
             return cls(frozenset(produces), frozenset())
-        # A consumer keeps its dead letters, and says so with message.dead_lettered.
+        # A consumer keeps its dead letters, and says so with message.dead_lettered; it
+        # learns token versions from its accounts queue.
+        queues = [consumer, *([accounts] if (accounts := accounts_queue_of(service)) else [])]
         return cls(
             frozenset({*produces, MessageDeadLettered.event_type}),
-            frozenset({consumer.name, consumer.dead_letter_name}),
+            frozenset(name for queue in queues for name in (queue.name, queue.dead_letter_name)),
         )
 
 

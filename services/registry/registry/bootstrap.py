@@ -10,7 +10,7 @@ from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
 
-from .adapters.mongo import MongoRegistryUnitOfWork
+from .adapters.mongo import MongoAccountRepository, MongoRegistryUnitOfWork
 from .adapters.passwords import Passwords
 from .config import Settings
 from .domain.login_throttle import LoginThrottle
@@ -52,6 +52,8 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Regist
         settings,
         produces=PRODUCES,
         repositories=tuple(MongoRegistryUnitOfWork.repository_classes().values()),
+        # Tokens are checked against its own accounts, without waiting for an event.
+        token_versions_in=MongoAccountRepository.collection_name,
     )
     passwords = Passwords()
     system = Registry(

@@ -5,6 +5,7 @@ from .consuming import event_type_of, handler, handles, ignore_the_rest, subscri
 from .outbox import OutboxRecord, OutboxRelay, outbox_document
 from .publishing import EventPublisher
 from .topology import (
+    ACCOUNT_QUEUES,
     CONSOLE_LIVE,
     CONSUMER_QUEUES,
     DEAD_LETTERS,
@@ -15,6 +16,7 @@ from .topology import (
     SUBMISSIONS,
     ConsumerQueue,
     LiveQueue,
+    accounts_queue_of,
     declare_topology,
     queue_of,
 )

@@ -129,12 +129,19 @@ async def renew_session(
 
 @retry_on_conflict
 async def log_out(uow: RegistryUnitOfWork, clock: Clock, command: LogOut) -> None:
-    """Revokes the session of the token; nothing to do for an unknown or ended one."""
+    """Revokes the session of the token, and every access token issued to its account
+    so far (the account's token version grows): the access token of a signed-out
+    device stops working at every service, not only when it expires. The account's
+    other sessions renew their access token once with their own refresh token.
+    Nothing to do for an unknown or ended session."""
     async with uow:
         session = await uow.sessions.with_token(token_hash(command.refresh_token))
         if session is None or session.revoked:
             return
         session.revoke(clock(), because="signed out")
+        account = await uow.accounts.get(session.account_id)
+        if account is not None:
+            account.end_sessions()
         await uow.commit()
 
 
