@@ -400,9 +400,39 @@ async def test_failed_logins_are_throttled(settings_for: Any) -> None:
         paused = await registry.post("/auth/login", json={**wrong, "password": "benar-sekali-2024"})
         assert paused.status_code == 429 and 1 <= int(paused.headers["retry-after"]) <= 30
         assert paused.json()["error"]["code"] == "too_many_logins"
-        # An unknown email fails the same way as a wrong password, and counts too.
+        # An unknown email fails the same way as a wrong password; the pause is this
+        # client's for this account only, not the client's for every account.
         unknown = await registry.post("/auth/login", json={"email": "siapa@juri.id", "password": "x"})
-        assert unknown.status_code == 429  # the client address is paused as well
+        assert unknown.status_code == 401
+
+
+async def test_a_wrong_password_storm_from_one_client_does_not_lock_the_owner_out(
+    settings_for: Any,
+) -> None:
+    """The pause belongs to the (account, client) pair, and every replica sees it."""
+    settings = settings_for("registry", login_failures_allowed=3, login_pause_seconds=300)
+    judge = {"email": "juri@juri.id", "password": "benar-sekali-2024"}
+
+    def client_at(app: Any, address: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://registry")
+
+    first, second = create_registry(settings), create_registry(settings)  # two replicas, one database
+    async with (
+        serving(first, "registry") as registry,
+        serving(second, "registry"),
+    ):
+        await ok(await registry.post("/accounts", json={**judge, "name": "Juri", "role": "judge"}), 201)
+        wrong = {**judge, "password": "salah-sekali"}
+        async with client_at(first, "203.0.113.7") as attacker:
+            answers = [(await attacker.post("/auth/login", json=wrong)).status_code for _ in range(12)]
+        assert answers == [401] * 3 + [429] * 9
+        async with client_at(second, "203.0.113.7") as attacker_elsewhere:
+            paused = await attacker_elsewhere.post("/auth/login", json=judge)
+        assert paused.status_code == 429 and paused.json()["error"]["code"] == "too_many_logins"
+        for app in (first, second):
+            async with client_at(app, "198.51.100.20") as owner:
+                await ok(await owner.post("/auth/login", json=judge))
 
 
 def test_accounts_never_show_a_password_hash() -> None:
