@@ -207,6 +207,28 @@ VALIDATION_MESSAGES: dict[str, dict[str, str]] = {
     "enum": {"id": "Pilih salah satu: {expected}.", "en": "Choose one of: {expected}."},
     "json_invalid": {"id": "Isi permintaan bukan JSON yang valid.", "en": "The body is not valid JSON."},
     "extra_forbidden": {"id": "Kolom ini tidak dikenal.", "en": "This field is not known."},
+    "password_common": {
+        "id": "Kata sandi ini terlalu umum (ada di daftar kata sandi yang sering dipakai atau bocor). "
+        "Pilih yang lain, mis. beberapa kata acak.",
+        "en": "This password is too common (it is on a list of often used or leaked passwords). "
+        "Choose another, e.g. a few random words.",
+    },
+    "password_repetitive": {
+        "id": "Kata sandi tidak boleh berupa karakter yang diulang-ulang.",
+        "en": "The password must not be the same characters over and over.",
+    },
+    "password_sequential": {
+        "id": "Kata sandi tidak boleh berupa urutan, seperti 1234567890 atau qwertyuiop.",
+        "en": "The password must not be a sequence such as 1234567890 or qwertyuiop.",
+    },
+    "password_has_email": {
+        "id": "Kata sandi tidak boleh memuat nama pada alamat email akun.",
+        "en": "The password must not contain the name in the account's email address.",
+    },
+    "password_not_text": {
+        "id": "Kata sandi hanya boleh berisi teks yang dapat dicetak (tanpa karakter kendali).",
+        "en": "The password may hold only printable text (no control characters).",
+    },
 }
 
 

@@ -10,10 +10,19 @@ from datetime import datetime
 from typing import Literal, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, SecretStr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, SecretStr, field_validator
 
 from shared.kernel.principal import Role
-from shared.platform.schemas import GivenPassword, Hostname, LongText, Name, Password, Reason, ShortText
+from shared.platform.schemas import (
+    GivenPassword,
+    Hostname,
+    LongText,
+    Name,
+    Password,
+    Reason,
+    ShortText,
+    password_beside_email,
+)
 
 from ..domain.edition import Prize, Rules
 from ..domain.kim import Member
@@ -58,6 +67,7 @@ class KimCreate(Input):
         description="the KIM representative's password: with the KIM's email it logs in. "
         "Required when a KIM registers itself; staff registering a KIM may leave it out.",
     )
+    _password = field_validator("password")(password_beside_email)
 
     def command(self) -> RegisterKim:
         return RegisterKim(
@@ -265,6 +275,7 @@ class AccountCreate(Input):
     role: Role
     password: Password
     kim_id: UUID | None = Field(None, description="the KIM a representative acts for (kim_rep only)")
+    _password = field_validator("password")(password_beside_email)
 
     def command(self) -> OpenAccount:
         return OpenAccount(**self.model_dump(exclude={"password"}), password=self.password.get_secret_value())
