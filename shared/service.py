@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 from faststream.rabbit import RabbitBroker
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 from pydantic import BaseModel
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.contracts import EventClass, MessageDeadLettered
 from shared.kernel.retry import retry
@@ -305,6 +306,9 @@ def create_service_app(
     app.state.access_rules = access.rules_for(runtime.settings.service_name)
     app.state.token_versions = runtime.token_versions
     app.add_middleware(BodyLimit, max_body_bytes=runtime.settings.max_body_bytes)
+    # The client's address from X-Forwarded-For only when the peer is a configured proxy
+    # (uvicorn's own trust, every local peer by default, is turned off: --no-proxy-headers).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=runtime.settings.trusted_proxy_list)
     install_error_handlers(app)
     install_offline_docs(app)
     app.include_router(operations_router(runtime))

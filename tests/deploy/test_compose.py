@@ -351,6 +351,16 @@ def test_service_runs_its_own_package(compose: dict[str, Any], name: str) -> Non
     command = compose["services"][name]["command"]
     assert command[:3] == ["uvicorn", f"{name}.main:create_app", "--factory"]
     assert command[command.index("--host") + 1] == "0.0.0.0"
+    # uvicorn would believe X-Forwarded-For from any local peer; the service decides
+    # itself, from <PREFIX>TRUSTED_PROXIES.
+    assert "--no-proxy-headers" in command
+
+
+def test_the_registry_believes_forwarded_for_from_the_console_alone(compose: dict[str, Any]) -> None:
+    console = compose["services"]["console"]["networks"]["default"]["ipv4_address"]
+    assert compose["services"]["registry"]["environment"]["REGISTRY_TRUSTED_PROXIES"] == console
+    for name in ("submissions", "judging", "notifications"):
+        assert not compose["services"][name]["environment"].get(f"{name.upper()}_TRUSTED_PROXIES")
 
 
 def test_the_services_share_one_image_built_from_deploy_dockerfile(compose: dict[str, Any]) -> None:

@@ -465,3 +465,46 @@ async def test_the_first_staff_account_comes_from_the_environment_or_the_command
         staff = await log_in(registry, "sari@malangkota.go.id", "operator-kedua-2024")
         me = await ok(await registry.get("/accounts/me", headers=staff))
         assert (me["email"], me["role"], me["name"]) == ("sari@malangkota.go.id", "staff", "Bu Sari")
+
+
+async def test_forwarded_for_is_believed_only_from_a_configured_proxy(settings_for: Any) -> None:
+    """X-Forwarded-For from a peer that is not in REGISTRY_TRUSTED_PROXIES is ignored by the
+    throttle (an attacker cannot dodge it by inventing addresses); from the console's address
+    it is believed (visitors behind the console are told apart)."""
+    settings = settings_for(
+        "registry", login_failures_allowed=2, login_pause_seconds=300, trusted_proxies="10.9.0.5, 10.8.0.0/16"
+    )
+    judge = {"email": "juri@juri.id", "password": "benar-sekali-2024"}
+    wrong = {**judge, "password": "salah-sekali"}
+    app = create_registry(settings)
+
+    def peer(address: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://registry")
+
+    async with serving(app, "registry") as registry:
+        await ok(await registry.post("/accounts", json={**judge, "name": "Juri", "role": "judge"}), 201)
+        async with peer("203.0.113.7") as attacker:
+            answers = [
+                (
+                    await attacker.post(
+                        "/auth/login", json=wrong, headers={"X-Forwarded-For": f"198.51.100.{n}"}
+                    )
+                ).status_code
+                for n in range(4)
+            ]
+        assert answers == [401, 401, 429, 429]  # the invented addresses changed nothing
+        for console in ("10.9.0.5", "10.8.3.4"):
+            async with peer(console) as through_console:
+                storm = [
+                    (
+                        await through_console.post(
+                            "/auth/login", json=wrong, headers={"X-Forwarded-For": "192.0.2.66"}
+                        )
+                    ).status_code
+                    for _ in range(3)
+                ]
+                owner = await through_console.post(
+                    "/auth/login", json=judge, headers={"X-Forwarded-For": "192.0.2.10"}
+                )
+            assert storm[-1] == 429 and owner.status_code == 200, (console, storm, owner.text)

@@ -465,3 +465,13 @@ async def test_a_refused_publication_is_said_on_the_dashboard_beside_the_window(
     assert refused.status_code == 400 and refused.text.count("<h1>") == 1
     assert '<a href="#window">Masa pengiriman karya sudah lewat' in refused.text
     assert '<dd id="window" class="field-error">' in refused.text
+
+
+async def test_signing_in_tells_the_registry_the_visitors_address() -> None:
+    """The registry's login throttle counts the visitor, not the console (which the
+    registry trusts for X-Forwarded-For through REGISTRY_TRUSTED_PROXIES)."""
+    services = Services({})
+    async with signed_in(services):
+        pass
+    (login,) = [r for r in services.requests if r.url.path == "/auth/login"]
+    assert login.headers["x-forwarded-for"] == "127.0.0.1"  # the ASGI test client's address
