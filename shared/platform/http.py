@@ -190,7 +190,10 @@ VALIDATION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Invalid format, or characters that are not allowed.",
     },
     "int_parsing": {"id": "Harus berupa bilangan bulat.", "en": "Must be a whole number."},
-    "int_type": {"id": "Harus berupa bilangan bulat.", "en": "Must be a whole number."},
+    "int_type": {
+        "id": "Harus berupa bilangan bulat (bukan teks atau true/false).",
+        "en": "Must be a whole number (not text nor true/false).",
+    },
     "string_type": {"id": "Harus berupa teks.", "en": "Must be text."},
     "uuid_parsing": {"id": "Bukan ID yang valid.", "en": "Not a valid ID."},
     "datetime_parsing": {
@@ -207,6 +210,24 @@ VALIDATION_MESSAGES: dict[str, dict[str, str]] = {
     "enum": {"id": "Pilih salah satu: {expected}.", "en": "Choose one of: {expected}."},
     "json_invalid": {"id": "Isi permintaan bukan JSON yang valid.", "en": "The body is not valid JSON."},
     "extra_forbidden": {"id": "Kolom ini tidak dikenal.", "en": "This field is not known."},
+    "float_type": {"id": "Harus berupa angka.", "en": "Must be a number."},
+    "bool_type": {"id": "Harus true atau false.", "en": "Must be true or false."},
+    "string_not_text": {
+        "id": "Bukan teks Unicode yang valid.",
+        "en": "Not valid Unicode text.",
+    },
+    "text_spoofing": {
+        "id": "Berisi karakter tak terlihat atau pengubah arah teks ({character}) yang tidak diizinkan.",
+        "en": "Holds an invisible or direction-changing character ({character}), which is not allowed.",
+    },
+    "text_combining_marks": {
+        "id": "Terlalu banyak tanda diakritik bertumpuk (lebih dari {most} berturut-turut).",
+        "en": "Too many stacked combining marks (more than {most} in a row).",
+    },
+    "date_out_of_range": {
+        "id": "Tanggal harus antara tahun {earliest} dan sebelum {latest}.",
+        "en": "The date must be from the year {earliest} to before {latest}.",
+    },
     "password_common": {
         "id": "Kata sandi ini terlalu umum (ada di daftar kata sandi yang sering dipakai atau bocor). "
         "Pilih yang lain, mis. beberapa kata acak.",

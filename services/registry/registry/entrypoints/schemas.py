@@ -23,6 +23,7 @@ from shared.platform.schemas import (
     ShortText,
     password_beside_email,
 )
+from shared.platform.schemas import Input as StrictInput
 
 from ..domain.edition import Prize, Rules
 from ..domain.kim import Member
@@ -39,8 +40,8 @@ from ..service_layer.commands import (
 )
 
 
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Input(StrictInput):
+    """Unknown fields refused, and values that fit only after a conversion (`shared.platform.schemas`)."""
 
 
 class Public(BaseModel):
