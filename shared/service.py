@@ -31,6 +31,8 @@ from shared.platform import access
 from shared.platform.config import ServiceSettings
 from shared.platform.docs import install_offline_docs
 from shared.platform.http import BodyLimit, authorize, install_error_handlers
+from shared.platform.idempotency import COLLECTION as IDEMPOTENCY_KEYS
+from shared.platform.idempotency import Idempotency
 from shared.platform.messaging import (
     ConsumerQueue,
     EventPublisher,
@@ -305,6 +307,12 @@ def create_service_app(
     )
     app.state.access_rules = access.rules_for(runtime.settings.service_name)
     app.state.token_versions = runtime.token_versions
+    # Innermost first: a repeated POST with the same Idempotency-Key answers what it kept.
+    app.add_middleware(
+        Idempotency,
+        collection=lambda: runtime.db[IDEMPOTENCY_KEYS],
+        token_secret=lambda: runtime.settings.auth_token_secret.get_secret_value(),
+    )
     app.add_middleware(BodyLimit, max_body_bytes=runtime.settings.max_body_bytes)
     # The client's address from X-Forwarded-For only when the peer is a configured proxy
     # (uvicorn's own trust, every local peer by default, is turned off: --no-proxy-headers).
