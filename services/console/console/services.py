@@ -133,6 +133,13 @@ class ServiceClient:
         return response.request.headers.get("Authorization", "").removeprefix("Bearer ")
 
 
+def idempotent(key: str) -> dict[str, str] | None:
+    """The Idempotency-Key header of a creating request, from the form's hidden field
+    (a new key per form rendered); none when the form sent none or a malformed one."""
+    key = key.strip()
+    return {"Idempotency-Key": key} if 0 < len(key) <= 128 and key.isascii() and key.isprintable() else None
+
+
 def answer_of(service: str, response: httpx.Response) -> Any:
     if response.status_code >= 500:
         raise ServiceUnavailable(service)
