@@ -188,7 +188,7 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
                     "email": "ganjur@example.id",
                     "name": "Wakil KIM Ganjur",
                     "role": "kim_rep",
-                    "password": "ganjur-gadang-2024",
+                    "password": "gadang-kedungkandang-24",
                     "kim_id": ganjur["kim_id"],
                 },
             ),
@@ -197,14 +197,14 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
         mojolangu = await ok(
             await registry.post(
                 "/kims",
-                json={**kim_body("KIM Mojolangu", "mojolangu", 3), "password": "mojolangu-lowokwaru"},
+                json={**kim_body("KIM Mojolangu", "mojolangu", 3), "password": "lowokwaru-tunggulwulung"},
                 headers=anonymous,
             ),
             201,
         )
         rep_a = await log_in(registry, "kim1@example.id", "topeng-malangan-2024")
-        rep_b = await log_in(registry, "ganjur@example.id", "ganjur-gadang-2024")
-        rep_c = await log_in(registry, "kim3@example.id", "mojolangu-lowokwaru")
+        rep_b = await log_in(registry, "ganjur@example.id", "gadang-kedungkandang-24")
+        rep_c = await log_in(registry, "kim3@example.id", "lowokwaru-tunggulwulung")
         a, b, c = pasreh["kim_id"], ganjur["kim_id"], mojolangu["kim_id"]
         for kim in (a, b, c):
             await ok(await registry.post(f"/kims/{kim}/verification"))

@@ -48,3 +48,14 @@ def test_the_demo_prints_the_judges_logins_it_made() -> None:
     for number, line in enumerate(lines[1:], start=1):
         assert f"juri{number}@kim-malang.example / {demo_password(f'juri{number}')}" in line
     assert "Ayu Larasati" in lines[1]
+
+
+def test_the_demos_passwords_pass_the_password_policy() -> None:
+    from devstack.demo import demo_password
+    from shared.platform.passwords import check_new_password, refuse_email_in_password
+
+    for email, who in [
+        ("juri1@kim-malang.example", "juri1"),
+        *[(f"kim{n:02}@kim-malang.example",) * 2 for n in range(1, 20)],
+    ]:
+        refuse_email_in_password(check_new_password(demo_password(who)), email)
