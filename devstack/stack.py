@@ -153,6 +153,8 @@ class LocalStack:
                     "REGISTRY_FIRST_ADMIN_PASSWORD": self.admin.password,
                     "REGISTRY_TOKEN_LIFETIME_MINUTES": str(self.token_lifetime_minutes),
                     "REGISTRY_CONSOLE_URL": f"http://127.0.0.1:{self.console_port}",
+                    # The console, on this machine, passes each visitor's address on.
+                    "REGISTRY_TRUSTED_PROXIES": "127.0.0.1",
                 }
                 if name == "registry"
                 else {}
@@ -191,6 +193,9 @@ class LocalStack:
             "--no-access-log",
             "--timeout-graceful-shutdown",
             "10",
+            # Forwarding headers are believed only from the proxies a service is
+            # configured to trust (<PREFIX>TRUSTED_PROXIES), by the service itself.
+            "--no-proxy-headers",
         ]
         process = ManagedProcess(name, command, log_path=self.workdir / "logs" / f"{name}.log", env=env)
         return ServiceProcess(name, port, process)

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 from faststream.rabbit import RabbitBroker
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 from pydantic import BaseModel
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.contracts import EventClass, MessageDeadLettered
 from shared.kernel.retry import retry
@@ -30,10 +31,13 @@ from shared.platform import access
 from shared.platform.config import ServiceSettings
 from shared.platform.docs import install_offline_docs
 from shared.platform.http import BodyLimit, authorize, install_error_handlers
+from shared.platform.idempotency import COLLECTION as IDEMPOTENCY_KEYS
+from shared.platform.idempotency import Idempotency
 from shared.platform.messaging import (
     ConsumerQueue,
     EventPublisher,
     OutboxRelay,
+    accounts_queue_of,
     catalog,
     declare_topology,
     make_broker,
@@ -51,6 +55,7 @@ from shared.platform.persistence.mongo import (
     reachable,
 )
 from shared.platform.persistence.unit_of_work import Cause, GroupCommit, ToIntegration
+from shared.platform.revocation import TOKEN_VERSIONS, TokenVersions, token_version_consumer
 
 log = logging.getLogger("kim.service")
 
@@ -123,6 +128,8 @@ class ServiceRuntime:
     groups: dict[type[MongoUnitOfWork], GroupCommit] = field(default_factory=dict)
     #: Run once the database is ready, before the service takes requests.
     startup: Sequence[Callable[[], Awaitable[object]]] = ()
+    #: The latest token version of each account, which every request's token is checked against.
+    token_versions: TokenVersions | None = None
 
     @property
     def db(self) -> AsyncIOMotorDatabase:
@@ -192,9 +199,14 @@ def service_runtime(
     produces: Sequence[EventClass],
     repositories: Sequence[type[Repository[Any]]],
     projections: Sequence[type[Repository[Any]]] = (),
+    token_versions_in: str = TOKEN_VERSIONS,
 ) -> ServiceRuntime:
     """The broker, MongoDB client and outbox relay of a service that publishes
-    `produces`; a service that consumes a queue also keeps its dead letters."""
+    `produces`; a service that consumes a queue also keeps its dead letters.
+
+    Tokens are checked against the account versions in the collection
+    `token_versions_in`: the registry names its own accounts; every other service
+    fills `token_versions` from its accounts queue."""
     consumes = queue_of(settings.service_name)
     if consumes is not None:
         produces = (*produces, MessageDeadLettered)
@@ -215,10 +227,18 @@ def service_runtime(
         projections=projections,
         publisher=publisher,
     )
+    runtime.token_versions = TokenVersions(mongo[settings.mongodb_database][token_versions_in])
     if consumes is not None:
         broker.include_router(
             dead_letters.dead_letter_consumer(consumes, runtime.dead_letter_uow, publishers_of(settings))
         )
+    accounts = accounts_queue_of(settings.service_name)
+    if accounts is not None:
+        broker.include_router(token_version_consumer(accounts, runtime.token_versions))
+        if consumes is not None:
+            broker.include_router(
+                dead_letters.dead_letter_consumer(accounts, runtime.dead_letter_uow, publishers_of(settings))
+            )
     return runtime
 
 
@@ -292,7 +312,17 @@ def create_service_app(
         dependencies=[Depends(authorize)],
     )
     app.state.access_rules = access.rules_for(runtime.settings.service_name)
+    app.state.token_versions = runtime.token_versions
+    # Innermost first: a repeated POST with the same Idempotency-Key answers what it kept.
+    app.add_middleware(
+        Idempotency,
+        collection=lambda: runtime.db[IDEMPOTENCY_KEYS],
+        token_secret=lambda: runtime.settings.auth_token_secret.get_secret_value(),
+    )
     app.add_middleware(BodyLimit, max_body_bytes=runtime.settings.max_body_bytes)
+    # The client's address from X-Forwarded-For only when the peer is a configured proxy
+    # (uvicorn's own trust, every local peer by default, is turned off: --no-proxy-headers).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=runtime.settings.trusted_proxy_list)
     install_error_handlers(app)
     install_offline_docs(app)
     app.include_router(operations_router(runtime))

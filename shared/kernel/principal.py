@@ -60,6 +60,9 @@ class Principal:
     name: str | None = None
     #: The KIM a representative acts for.
     kim_id: UUID | None = None
+    #: The account's token version when its token was issued: a token older than the
+    #: latest version a service knows for the account is refused.
+    token_version: int = 0
 
     @property
     def anonymous(self) -> bool:

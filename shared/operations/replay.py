@@ -33,13 +33,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 from pymongo import ASCENDING
 
 from shared.kernel.errors import Conflict, Refused
 from shared.platform.messaging import CONSUMER_QUEUES
 from shared.platform.messaging.outbox import FAILED, OUTBOX, OutboxRecord
 from shared.platform.persistence.mongo import INBOX
+from shared.platform.schemas import Input
 
 if TYPE_CHECKING:
     from shared.service import ServiceRuntime
@@ -62,9 +63,7 @@ class NothingToRebuild(Conflict):
     }
 
 
-class ReplayRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReplayRequest(Input):
     queue: str = Field(examples=["submissions.events"], max_length=100)
     event_types: list[str] = Field(default=[], max_length=100, description="all stored events when empty")
     since: AwareDatetime | None = None

@@ -56,6 +56,16 @@ class ServiceSettings(BaseSettings):
         "its publisher (the AMQP user_id) is the user of its event type's owner",
     )
     max_body_bytes: int = Field(1_000_000, ge=1024, description="larger request bodies are refused (413)")
+    trusted_proxies: str = Field(
+        "",
+        description="comma-separated addresses or networks (CIDR) of the proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed (the console, a reverse proxy); "
+        "none by default. Run uvicorn with --no-proxy-headers: the service applies this itself",
+    )
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Self:

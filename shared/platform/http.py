@@ -24,6 +24,7 @@ from shared.kernel.principal import ANONYMOUS, Forbidden, Principal, Unauthentic
 from shared.platform.access import DENY, Endpoint, Rule
 from shared.platform.auth import InvalidToken, read_token
 from shared.platform.persistence.unit_of_work import Cause
+from shared.platform.revocation import TokenVersions
 
 log = logging.getLogger("kim.http")
 
@@ -69,12 +70,16 @@ def caller_of(request: Request) -> Principal:
 _BEARER = HTTPBearer(auto_error=False, description="a token from POST /auth/login on the registry")
 
 
-def authorize(
+async def authorize(
     request: Request, _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
 ) -> Principal:
     """Every request's first step: the caller, checked against the endpoint's rule
-    in `shared.platform.access`. An endpoint without a rule is refused to everyone."""
+    in `shared.platform.access`. An endpoint without a rule is refused to everyone.
+    A token older than its account's latest version is refused (`session_ended`)."""
     principal = caller_of(request)
+    versions: TokenVersions | None = getattr(request.app.state, "token_versions", None)
+    if versions is not None:
+        await versions.check(principal)
     route = request.scope.get("route")
     method = "GET" if request.method == "HEAD" else request.method
     endpoint: Endpoint = (method, getattr(route, "path", request.url.path))
@@ -185,7 +190,10 @@ VALIDATION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Invalid format, or characters that are not allowed.",
     },
     "int_parsing": {"id": "Harus berupa bilangan bulat.", "en": "Must be a whole number."},
-    "int_type": {"id": "Harus berupa bilangan bulat.", "en": "Must be a whole number."},
+    "int_type": {
+        "id": "Harus berupa bilangan bulat (bukan teks atau true/false).",
+        "en": "Must be a whole number (not text nor true/false).",
+    },
     "string_type": {"id": "Harus berupa teks.", "en": "Must be text."},
     "uuid_parsing": {"id": "Bukan ID yang valid.", "en": "Not a valid ID."},
     "datetime_parsing": {
@@ -202,6 +210,46 @@ VALIDATION_MESSAGES: dict[str, dict[str, str]] = {
     "enum": {"id": "Pilih salah satu: {expected}.", "en": "Choose one of: {expected}."},
     "json_invalid": {"id": "Isi permintaan bukan JSON yang valid.", "en": "The body is not valid JSON."},
     "extra_forbidden": {"id": "Kolom ini tidak dikenal.", "en": "This field is not known."},
+    "float_type": {"id": "Harus berupa angka.", "en": "Must be a number."},
+    "bool_type": {"id": "Harus true atau false.", "en": "Must be true or false."},
+    "string_not_text": {
+        "id": "Bukan teks Unicode yang valid.",
+        "en": "Not valid Unicode text.",
+    },
+    "text_spoofing": {
+        "id": "Berisi karakter tak terlihat atau pengubah arah teks ({character}) yang tidak diizinkan.",
+        "en": "Holds an invisible or direction-changing character ({character}), which is not allowed.",
+    },
+    "text_combining_marks": {
+        "id": "Terlalu banyak tanda diakritik bertumpuk (lebih dari {most} berturut-turut).",
+        "en": "Too many stacked combining marks (more than {most} in a row).",
+    },
+    "date_out_of_range": {
+        "id": "Tanggal harus antara tahun {earliest} dan sebelum {latest}.",
+        "en": "The date must be from the year {earliest} to before {latest}.",
+    },
+    "password_common": {
+        "id": "Kata sandi ini terlalu umum (ada di daftar kata sandi yang sering dipakai atau bocor). "
+        "Pilih yang lain, mis. beberapa kata acak.",
+        "en": "This password is too common (it is on a list of often used or leaked passwords). "
+        "Choose another, e.g. a few random words.",
+    },
+    "password_repetitive": {
+        "id": "Kata sandi tidak boleh berupa karakter yang diulang-ulang.",
+        "en": "The password must not be the same characters over and over.",
+    },
+    "password_sequential": {
+        "id": "Kata sandi tidak boleh berupa urutan, seperti 1234567890 atau qwertyuiop.",
+        "en": "The password must not be a sequence such as 1234567890 or qwertyuiop.",
+    },
+    "password_has_email": {
+        "id": "Kata sandi tidak boleh memuat nama pada alamat email akun.",
+        "en": "The password must not contain the name in the account's email address.",
+    },
+    "password_not_text": {
+        "id": "Kata sandi hanya boleh berisi teks yang dapat dicetak (tanpa karakter kendali).",
+        "en": "The password may hold only printable text (no control characters).",
+    },
 }
 
 

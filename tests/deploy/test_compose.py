@@ -56,6 +56,7 @@ from shared.platform.messaging.topology import (
     JUDGING,
     NOTIFICATIONS,
     REPLAY,
+    accounts_queue_of,
     queue_of,
 )
 
@@ -352,6 +353,16 @@ def test_service_runs_its_own_package(compose: dict[str, Any], name: str) -> Non
     command = compose["services"][name]["command"]
     assert command[:3] == ["uvicorn", f"{name}.main:create_app", "--factory"]
     assert command[command.index("--host") + 1] == "0.0.0.0"
+    # uvicorn would believe X-Forwarded-For from any local peer; the service decides
+    # itself, from <PREFIX>TRUSTED_PROXIES.
+    assert "--no-proxy-headers" in command
+
+
+def test_the_registry_believes_forwarded_for_from_the_console_alone(compose: dict[str, Any]) -> None:
+    console = compose["services"]["console"]["networks"]["default"]["ipv4_address"]
+    assert compose["services"]["registry"]["environment"]["REGISTRY_TRUSTED_PROXIES"] == console
+    for name in ("submissions", "judging", "notifications"):
+        assert not compose["services"][name]["environment"].get(f"{name.upper()}_TRUSTED_PROXIES")
 
 
 def test_the_services_share_one_image_built_from_deploy_dockerfile(compose: dict[str, Any]) -> None:
@@ -581,10 +592,12 @@ class Needs:
         consumer = queue_of(service)
         if consumer is None:
             return cls(frozenset(produces), frozenset())
-        # A consumer keeps its dead letters, and says so with message.dead_lettered.
+        # A consumer keeps its dead letters, and says so with message.dead_lettered; it
+        # learns token versions from its accounts queue.
+        queues = [consumer, *([accounts] if (accounts := accounts_queue_of(service)) else [])]
         return cls(
             frozenset({*produces, MessageDeadLettered.event_type}),
-            frozenset({consumer.name, consumer.dead_letter_name}),
+            frozenset(name for queue in queues for name in (queue.name, queue.dead_letter_name)),
         )
 
 

@@ -193,18 +193,18 @@ async def test_representatives_and_judges_act_only_for_what_is_theirs(settings_f
                     "email": "ganjur@example.id",
                     "name": "Wakil KIM Ganjur",
                     "role": "kim_rep",
-                    "password": "ganjur-gadang-2024",
+                    "password": "gadang-kedungkandang-24",
                     "kim_id": ganjur["kim_id"],
                 },
             ),
             201,
         )
         mojolangu = await registered_with_representative(
-            registry, kim_body("KIM Mojolangu", "mojolangu", 3), "mojolangu-lowokwaru"
+            registry, kim_body("KIM Mojolangu", "mojolangu", 3), "lowokwaru-tunggulwulung"
         )
         rep_a = await log_in(registry, "kim1@example.id", "topeng-malangan-2024")
-        rep_b = await log_in(registry, "ganjur@example.id", "ganjur-gadang-2024")
-        rep_c = await log_in(registry, "kim3@example.id", "mojolangu-lowokwaru")
+        rep_b = await log_in(registry, "ganjur@example.id", "gadang-kedungkandang-24")
+        rep_c = await log_in(registry, "kim3@example.id", "lowokwaru-tunggulwulung")
         a, b, c = pasreh["kim_id"], ganjur["kim_id"], mojolangu["kim_id"]
         for kim in (a, b, c):
             await ok(await registry.post(f"/kims/{kim}/verification"))
@@ -400,9 +400,39 @@ async def test_failed_logins_are_throttled(settings_for: Any) -> None:
         paused = await registry.post("/auth/login", json={**wrong, "password": "benar-sekali-2024"})
         assert paused.status_code == 429 and 1 <= int(paused.headers["retry-after"]) <= 30
         assert paused.json()["error"]["code"] == "too_many_logins"
-        # An unknown email fails the same way as a wrong password, and counts too.
+        # An unknown email fails the same way as a wrong password; the pause is this
+        # client's for this account only, not the client's for every account.
         unknown = await registry.post("/auth/login", json={"email": "siapa@juri.id", "password": "x"})
-        assert unknown.status_code == 429  # the client address is paused as well
+        assert unknown.status_code == 401
+
+
+async def test_a_wrong_password_storm_from_one_client_does_not_lock_the_owner_out(
+    settings_for: Any,
+) -> None:
+    """The pause belongs to the (account, client) pair, and every replica sees it."""
+    settings = settings_for("registry", login_failures_allowed=3, login_pause_seconds=300)
+    judge = {"email": "juri@juri.id", "password": "benar-sekali-2024"}
+
+    def client_at(app: Any, address: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://registry")
+
+    first, second = create_registry(settings), create_registry(settings)  # two replicas, one database
+    async with (
+        serving(first, "registry") as registry,
+        serving(second, "registry"),
+    ):
+        await ok(await registry.post("/accounts", json={**judge, "name": "Juri", "role": "judge"}), 201)
+        wrong = {**judge, "password": "salah-sekali"}
+        async with client_at(first, "203.0.113.7") as attacker:
+            answers = [(await attacker.post("/auth/login", json=wrong)).status_code for _ in range(12)]
+        assert answers == [401] * 3 + [429] * 9
+        async with client_at(second, "203.0.113.7") as attacker_elsewhere:
+            paused = await attacker_elsewhere.post("/auth/login", json=judge)
+        assert paused.status_code == 429 and paused.json()["error"]["code"] == "too_many_logins"
+        for app in (first, second):
+            async with client_at(app, "198.51.100.20") as owner:
+                await ok(await owner.post("/auth/login", json=judge))
 
 
 def test_accounts_never_show_a_password_hash() -> None:
@@ -435,3 +465,46 @@ async def test_the_first_staff_account_comes_from_the_environment_or_the_command
         staff = await log_in(registry, "sari@malangkota.go.id", "operator-kedua-2024")
         me = await ok(await registry.get("/accounts/me", headers=staff))
         assert (me["email"], me["role"], me["name"]) == ("sari@malangkota.go.id", "staff", "Bu Sari")
+
+
+async def test_forwarded_for_is_believed_only_from_a_configured_proxy(settings_for: Any) -> None:
+    """X-Forwarded-For from a peer that is not in REGISTRY_TRUSTED_PROXIES is ignored by the
+    throttle (an attacker cannot dodge it by inventing addresses); from the console's address
+    it is believed (visitors behind the console are told apart)."""
+    settings = settings_for(
+        "registry", login_failures_allowed=2, login_pause_seconds=300, trusted_proxies="10.9.0.5, 10.8.0.0/16"
+    )
+    judge = {"email": "juri@juri.id", "password": "benar-sekali-2024"}
+    wrong = {**judge, "password": "salah-sekali"}
+    app = create_registry(settings)
+
+    def peer(address: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://registry")
+
+    async with serving(app, "registry") as registry:
+        await ok(await registry.post("/accounts", json={**judge, "name": "Juri", "role": "judge"}), 201)
+        async with peer("203.0.113.7") as attacker:
+            answers = [
+                (
+                    await attacker.post(
+                        "/auth/login", json=wrong, headers={"X-Forwarded-For": f"198.51.100.{n}"}
+                    )
+                ).status_code
+                for n in range(4)
+            ]
+        assert answers == [401, 401, 429, 429]  # the invented addresses changed nothing
+        for console in ("10.9.0.5", "10.8.3.4"):
+            async with peer(console) as through_console:
+                storm = [
+                    (
+                        await through_console.post(
+                            "/auth/login", json=wrong, headers={"X-Forwarded-For": "192.0.2.66"}
+                        )
+                    ).status_code
+                    for _ in range(3)
+                ]
+                owner = await through_console.post(
+                    "/auth/login", json=judge, headers={"X-Forwarded-For": "192.0.2.10"}
+                )
+            assert storm[-1] == 429 and owner.status_code == 200, (console, storm, owner.text)

@@ -22,6 +22,7 @@ run; the counts are printed at the end of the session (`conftest.py`).
 from __future__ import annotations
 
 import asyncio
+import copy
 import importlib
 import json
 import re
@@ -85,8 +86,62 @@ def collector(into: list[schemathesis.Case]) -> Callable[[schemathesis.Case], No
     return collect
 
 
+#: Values the generators rarely make but that once answered 500, sent in every string of
+#: the first bodies of each operation: a lone surrogate (not text: it cannot be hashed
+#: or stored) and, in every date-time, instants beyond what the database converts.
+LONE_SURROGATE = "\udc80abc"
+EXTREME_DATES = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z")
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+#: Bodies per operation that get the hostile variants, and variants per body at most.
+HOSTILE_BODIES = 2
+HOSTILE_VARIANTS = 12
+
+
+def _with_leaf(body: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    copied = copy.copy(body)
+    copied[path[0]] = _with_leaf(body[path[0]], path[1:], value)
+    return copied
+
+
+def _string_leaves(body: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    if isinstance(body, str):
+        return [(path, body)]
+    if isinstance(body, dict):
+        return [leaf for key, value in body.items() for leaf in _string_leaves(value, (*path, key))]
+    if isinstance(body, list):
+        return [leaf for i, value in enumerate(body) for leaf in _string_leaves(value, (*path, i))]
+    return []
+
+
+def _with_body(case: schemathesis.Case, body: Any) -> schemathesis.Case:
+    """A copy of `case` with another body (a Case's slots are copied one by one: its
+    attribute tracking refuses `copy.copy`)."""
+    variant = object.__new__(type(case))
+    for cls in type(case).__mro__:
+        for name in getattr(cls, "__slots__", ()):
+            if hasattr(case, name):
+                object.__setattr__(variant, name, getattr(case, name))
+    object.__setattr__(variant, "body", body)
+    return variant
+
+
+def hostile_variants(case: schemathesis.Case) -> list[schemathesis.Case]:
+    """Copies of `case`, each with one string of its JSON body made a lone surrogate, or one
+    date-time an instant beyond the database's range: the class of input, not one instance."""
+    if not isinstance(case.body, dict):
+        return []
+    variants = []
+    for path, value in _string_leaves(case.body):
+        hostile = [*EXTREME_DATES] if DATE_TIME.match(value) else [LONE_SURROGATE]
+        for replacement in hostile:
+            variants.append(_with_body(case, _with_leaf(case.body, path, replacement)))
+    return variants[:HOSTILE_VARIANTS]
+
+
 def generated_cases(app: FastAPI) -> dict[str, list[schemathesis.Case]]:
-    """Every operation's cases, by "METHOD /path"."""
+    """Every operation's cases, by "METHOD /path", and the hostile variants of its first bodies."""
     schema = schemathesis.openapi.from_dict(app.openapi())
     cases: dict[str, list[schemathesis.Case]] = {}
     for result in schema.get_all_operations():
@@ -102,6 +157,8 @@ def generated_cases(app: FastAPI) -> dict[str, list[schemathesis.Case]]:
             ),
         )
         test()
+        with_body = [case for case in collected if isinstance(case.body, dict)][:HOSTILE_BODIES]
+        collected += [variant for case in with_body for variant in hostile_variants(case)]
     return cases
 
 

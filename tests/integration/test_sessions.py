@@ -4,12 +4,13 @@ staff disable and enable an account."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import httpx
 from registry.main import create_app as create_registry
 
-from ..support import serving
+from ..support import eventually, serving
 from .flows import ok
 
 JUDGE = {"email": "juri@juri.id", "password": "benar-sekali-2024"}
@@ -91,10 +92,84 @@ async def test_staff_disable_an_account_ending_its_sessions(settings_for: Any) -
         listed = {a["email"]: a["disabled"] for a in await ok(await registry.get("/accounts"))}
         assert listed[JUDGE["email"]] is True
 
+        # The token issued before the disable is refused as an ended session.
         judge_token = {"Authorization": f"Bearer {login['access_token']}"}
-        assert (
+        assert await ended(
             await registry.post(f"/accounts/{judge['account_id']}/enable", headers=judge_token)
-        ).status_code == 403
+        )
         enabled = await ok(await registry.post(f"/accounts/{judge['account_id']}/enable"))
         assert enabled["disabled"] is False
         await ok(await registry.post("/auth/login", json=JUDGE, headers=anonymous))
+
+
+SERVICES = ("registry", "submissions", "judging", "notifications")
+STAFF_TWO = {"email": "staf.dua@malangkota.go.id", "password": "kunci-rahasia-staf-2024"}
+
+
+async def test_a_token_issued_before_sign_out_or_disable_is_refused_by_every_service(
+    settings_for: Any,
+) -> None:
+    """Sign-out and disable raise the account's token version; the registry refuses an
+    older token at once, the others as soon as `account.changed` reaches their accounts
+    queue (waited for, bounded)."""
+    from judging.main import create_app as create_judging
+    from notifications.main import create_app as create_notifications
+    from submissions.main import create_app as create_submissions
+
+    creators = {
+        "registry": create_registry,
+        "submissions": create_submissions,
+        "judging": create_judging,
+        "notifications": create_notifications,
+    }
+    anonymous = {"Authorization": ""}
+    async with contextlib.AsyncExitStack() as stack:
+        http = {
+            name: await stack.enter_async_context(serving(creators[name](settings_for(name)), name))
+            for name in SERVICES
+        }
+        registry = http["registry"]
+        staff = await ok(
+            await registry.post(
+                "/accounts", json={**STAFF_TWO, "name": "Staf Dua", "role": "staff"}, headers={}
+            ),
+            201,
+        )
+        laptop = await ok(await registry.post("/auth/login", json=STAFF_TWO, headers=anonymous))
+        phone = await ok(await registry.post("/auth/login", json=STAFF_TWO, headers=anonymous))
+
+        async def answers(token: str) -> dict[str, tuple[int, str | None]]:
+            found = {}
+            for name, client in http.items():
+                path = "/accounts" if name == "registry" else "/dead-letters"  # staff's, at each
+                response = await client.get(path, headers={"Authorization": f"Bearer {token}"})
+                code = response.json()["error"]["code"] if response.status_code >= 400 else None
+                found[name] = (response.status_code, code)
+            return found
+
+        everywhere_ok = dict.fromkeys(SERVICES, (200, None))
+        everywhere_ended = dict.fromkeys(SERVICES, (401, "session_ended"))
+        assert await answers(laptop["access_token"]) == everywhere_ok
+
+        # Sign out on the laptop: its token stops working at every service.
+        out = await registry.post(
+            "/auth/logout", json={"refresh_token": laptop["refresh_token"]}, headers=anonymous
+        )
+        assert out.status_code == 204
+        assert (await answers(laptop["access_token"]))["registry"] == (401, "session_ended")
+        await eventually(lambda: _same(answers(laptop["access_token"]), everywhere_ended), timeout=15.0)
+        # The phone's session lives on: one renewal and its new token works everywhere.
+        renewed = await ok(
+            await registry.post(
+                "/auth/refresh", json={"refresh_token": phone["refresh_token"]}, headers=anonymous
+            )
+        )
+        assert await answers(renewed["access_token"]) == everywhere_ok
+
+        # Staff disable the account: the renewed token stops working everywhere too.
+        await ok(await registry.post(f"/accounts/{staff['account_id']}/disable", headers={}))
+        await eventually(lambda: _same(answers(renewed["access_token"]), everywhere_ended), timeout=15.0)
+
+
+async def _same(answered: Any, expected: dict[str, Any]) -> bool:
+    return await answered == expected

@@ -9,7 +9,7 @@ import jwt
 import pytest
 from registry.domain.account import Account
 from registry.domain.errors import KimRequiredForRepresentative, NoKimForRole
-from registry.domain.login_throttle import LoginThrottle
+from registry.domain.login_throttle import CLIENT_ALLOWANCE_FACTOR, InMemoryFailedLogins, LoginThrottle
 
 from shared.kernel.principal import Principal
 from shared.platform.access import ALLOW, DENY, OWN, Rule
@@ -73,27 +73,43 @@ def test_a_rule_answers_per_role_and_denies_what_it_does_not_name() -> None:
     assert [rule.of(role) for role in (None, "staff", "judge", "kim_rep")] == [DENY, ALLOW, DENY, OWN]
 
 
-def test_failed_logins_pause_after_the_allowance_and_the_pause_doubles() -> None:
+async def test_failed_logins_pause_the_account_and_client_pair_and_the_pause_doubles() -> None:
     throttle = LoginThrottle(allowed=3, pause_seconds=10)
-    keys = ["account:a@example.id", "client:10.0.0.1"]
+    email, attacker, owner = "a@example.id", "10.0.0.1", "10.0.0.2"
+    at = [NOW + timedelta(seconds=s) for s in range(13)]
     for second in range(2):
-        throttle.failed(keys, now=float(second))
-        assert throttle.wait_seconds(keys, now=float(second)) == 0
-    throttle.failed(keys, now=2.0)
-    assert throttle.wait_seconds(keys, now=2.0) == 10
-    assert throttle.wait_seconds(["client:10.0.0.1"], now=7.0) == 5
-    throttle.failed(keys, now=12.0)
-    assert throttle.wait_seconds(keys, now=12.0) == 20
-    throttle.succeeded(keys[:1])
-    assert throttle.wait_seconds(keys[:1], now=12.0) == 0
-    assert throttle.wait_seconds(keys[1:], now=12.0) == 20  # the address still waits
+        await throttle.failed(email, attacker, at[second])
+        assert await throttle.wait_seconds(email, attacker, at[second]) == 0
+    await throttle.failed(email, attacker, at[2])
+    assert await throttle.wait_seconds(email, attacker, at[2]) == 10
+    assert await throttle.wait_seconds(email, attacker, at[7]) == 5
+    await throttle.failed(email, attacker, at[12])
+    assert await throttle.wait_seconds(email, attacker, at[12]) == 20
+    # Nobody else waits: not the owner from another address, not the attacker for another account.
+    assert await throttle.wait_seconds(email, owner, at[12]) == 0
+    assert await throttle.wait_seconds("b@example.id", attacker, at[12]) == 0
+    await throttle.succeeded(email, attacker)
+    assert await throttle.wait_seconds(email, attacker, at[12]) == 0
 
 
-def test_the_throttle_forgets_the_oldest_keys_beyond_its_bound() -> None:
-    throttle = LoginThrottle(allowed=1, pause_seconds=60, max_keys=2)
+async def test_a_client_failing_across_many_accounts_is_paused_on_its_own() -> None:
+    throttle = LoginThrottle(allowed=2, pause_seconds=60)
+    for n in range(2 * CLIENT_ALLOWANCE_FACTOR):
+        await throttle.failed(f"akun{n}@example.id", "10.0.0.9", NOW)
+    assert await throttle.wait_seconds("siapa@example.id", "10.0.0.9", NOW) == 60
+    assert await throttle.wait_seconds("siapa@example.id", "10.0.0.10", NOW) == 0
+
+
+async def test_the_throttle_forgets_idle_counts_and_the_oldest_keys_beyond_its_bound() -> None:
+    throttle = LoginThrottle(allowed=2, pause_seconds=60)
+    await throttle.failed("a@example.id", "c", NOW)
+    await throttle.failed("a@example.id", "c", NOW + timedelta(days=2))  # counts from one again
+    assert await throttle.wait_seconds("a@example.id", "c", NOW + timedelta(days=2)) == 0
+    small = InMemoryFailedLogins(max_keys=2)
     for key in ("a", "b", "c"):
-        throttle.failed([key], now=0.0)
-    assert throttle.wait_seconds(["a"], now=0.0) == 0 and throttle.wait_seconds(["c"], now=0.0) == 60
+        await small.add(key, NOW)
+        await small.pause(key, NOW + timedelta(seconds=60))
+    assert await small.paused_until(["a"]) == [] and len(await small.paused_until(["c"])) == 1
 
 
 def test_only_a_representative_belongs_to_a_kim() -> None:

@@ -105,3 +105,14 @@ def test_the_demo_tells_what_each_number_received_on_whatsapp_with_its_receipts(
         "    kim_verified ×1",
         "    tanda terima: 0 terkirim, 0 sampai, 0 dibaca",
     ]
+
+
+def test_the_demos_passwords_pass_the_password_policy() -> None:
+    from devstack.demo import demo_password
+    from shared.platform.passwords import check_new_password, refuse_email_in_password
+
+    for email, who in [
+        ("juri1@kim-malang.example", "juri1"),
+        *[(f"kim{n:02}@kim-malang.example",) * 2 for n in range(1, 20)],
+    ]:
+        refuse_email_in_password(check_new_password(demo_password(who)), email)

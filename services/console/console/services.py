@@ -92,15 +92,16 @@ class ServiceClient:
         *,
         json: Any = None,
         params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
         """The service's JSON answer (None for 204)."""
         session = caller.session
         if session is not None and session.needs_renewal(self._services.store.clock()):
             await self._services.renew(session, session.access_token)
-        response = await self._send(method, path, caller, json, params)
+        response = await self._send(method, path, caller, json, params, headers)
         if response.status_code == 401 and session is not None:
             await self._services.renew(session, self._sent_token(response))
-            response = await self._send(method, path, caller, json, params)
+            response = await self._send(method, path, caller, json, params, headers)
             if response.status_code == 401:
                 raise SignInAgain()
         return answer_of(self.name, response)
@@ -112,9 +113,15 @@ class ServiceClient:
             return False
 
     async def _send(
-        self, method: str, path: str, caller: Caller, json: Any, params: dict[str, Any] | None
+        self,
+        method: str,
+        path: str,
+        caller: Caller,
+        json: Any,
+        params: dict[str, Any] | None,
+        extra: dict[str, str] | None = None,
     ) -> httpx.Response:
-        headers: dict[str, str] = {"Accept-Language": caller.language}
+        headers: dict[str, str] = {"Accept-Language": caller.language, **(extra or {})}
         if caller.session is not None:
             headers["Authorization"] = f"Bearer {caller.session.access_token}"
         try:
@@ -127,6 +134,13 @@ class ServiceClient:
     @staticmethod
     def _sent_token(response: httpx.Response) -> str:
         return response.request.headers.get("Authorization", "").removeprefix("Bearer ")
+
+
+def idempotent(key: str) -> dict[str, str] | None:
+    """The Idempotency-Key header of a creating request, from the form's hidden field
+    (a new key per form rendered); none when the form sent none or a malformed one."""
+    key = key.strip()
+    return {"Idempotency-Key": key} if 0 < len(key) <= 128 and key.isascii() and key.isprintable() else None
 
 
 def answer_of(service: str, response: httpx.Response) -> Any:
@@ -163,9 +177,15 @@ class Services:
     def all(self) -> tuple[ServiceClient, ...]:
         return (self.registry, self.submissions, self.judging, self.notifications)
 
-    async def log_in(self, email: str, password: str, language: Language) -> SignedIn:
+    async def log_in(self, email: str, password: str, language: Language, visitor: str | None) -> SignedIn:
+        """Signs in at the registry, telling it the visitor's address (`X-Forwarded-For`),
+        which the registry believes when it trusts the console (`REGISTRY_TRUSTED_PROXIES`):
+        its login throttle then counts the visitor, not the console."""
         answer = await self.registry.post(
-            "/auth/login", Caller(language), json={"email": email, "password": password}
+            "/auth/login",
+            Caller(language),
+            json={"email": email, "password": password},
+            headers={"X-Forwarded-For": visitor} if visitor else None,
         )
         return SignedIn.from_login(answer, self.store.clock())
 

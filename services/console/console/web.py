@@ -3,6 +3,7 @@ session, CSRF token, flash message), role guards and rendering."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -25,6 +26,9 @@ templates = Environment(
     lstrip_blocks=True,
 )
 templates.install_gettext_callables(i18n.raw_gettext, i18n.raw_ngettext, newstyle=True)  # type: ignore[attr-defined]
+#: A new Idempotency-Key for each form rendered (`macros.csrf_field`): a form sent twice
+#: (a double click, a retry after a lost answer) creates its thing once.
+templates.globals["new_form_key"] = lambda: secrets.token_urlsafe(18)
 templates.filters.update(
     date=i18n.format_date,
     time=i18n.format_time,

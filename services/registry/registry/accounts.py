@@ -12,7 +12,10 @@ import getpass
 import os
 import sys
 
+from pydantic_core import PydanticCustomError
+
 from shared.kernel.errors import DomainError
+from shared.platform.passwords import check_new_password, refuse_email_in_password
 from shared.platform.persistence.mongo import prepare_database
 from shared.platform.persistence.unit_of_work import Cause
 
@@ -49,8 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--name", default="Admin")
     args = parser.parse_args(argv)
     password = os.environ.get("REGISTRY_NEW_ADMIN_PASSWORD") or getpass.getpass("Password (10+ characters): ")
-    if not 10 <= len(password) <= 128:
-        print("the password must have 10 to 128 characters", file=sys.stderr)
+    try:  # the one password policy, as over HTTP
+        password = check_new_password(password)
+        refuse_email_in_password(password, args.email)
+    except PydanticCustomError as refused:
+        print(f"password refused ({refused.type}): {refused.message()}", file=sys.stderr)
         return 2
     return asyncio.run(create_admin(args.email, args.name, password))
 

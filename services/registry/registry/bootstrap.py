@@ -10,8 +10,9 @@ from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
 
+from .adapters.login_failures import LOGIN_FAILURES, MongoFailedLogins
 from .adapters.mail import MailSender, Smtp
-from .adapters.mongo import MongoRegistryUnitOfWork
+from .adapters.mongo import MongoAccountRepository, MongoRegistryUnitOfWork
 from .adapters.passwords import Passwords
 from .config import Settings
 from .domain.login_throttle import LoginThrottle
@@ -62,6 +63,8 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Regist
         settings,
         produces=PRODUCES,
         repositories=tuple(MongoRegistryUnitOfWork.repository_classes().values()),
+        # Tokens are checked against its own accounts, without waiting for an event.
+        token_versions_in=MongoAccountRepository.collection_name,
     )
     passwords = Passwords()
     system = Registry(
@@ -73,7 +76,9 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Regist
         login=accounts.Login(
             passwords=passwords,
             throttle=LoginThrottle(
-                allowed=settings.login_failures_allowed, pause_seconds=settings.login_pause_seconds
+                allowed=settings.login_failures_allowed,
+                pause_seconds=settings.login_pause_seconds,
+                failures=MongoFailedLogins(runtime.db[LOGIN_FAILURES]),
             ),
             token_secret=settings.auth_token_secret.get_secret_value(),
             token_lifetime=timedelta(minutes=settings.token_lifetime_minutes),

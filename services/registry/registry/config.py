@@ -22,7 +22,10 @@ class Settings(ServiceSettings):
     first_admin_password: SecretStr | None = Field(None, min_length=10, max_length=128)
     token_lifetime_minutes: int = Field(15, ge=1, le=24 * 60, description="how long an access token lasts")
     login_failures_allowed: int = Field(
-        5, ge=1, le=100, description="failed logins per account and per client address before a pause"
+        5,
+        ge=1,
+        le=100,
+        description="failed logins per (account, client address) pair before that pair pauses",
     )
     login_pause_seconds: float = Field(60.0, gt=0, description="the pause; it doubles while failures go on")
 

@@ -6,6 +6,7 @@ from .outbox import OutboxRecord, OutboxRelay, outbox_document
 from .publishers import PUBLISHED_BY, Publishers, user_of_url, verify_publisher
 from .publishing import EventPublisher
 from .topology import (
+    ACCOUNT_QUEUES,
     CONSOLE_LIVE,
     CONSUMER_QUEUES,
     DEAD_LETTERS,
@@ -18,6 +19,7 @@ from .topology import (
     SUBMISSIONS,
     ConsumerQueue,
     LiveQueue,
+    accounts_queue_of,
     declare_topology,
     queue_of,
 )

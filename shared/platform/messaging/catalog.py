@@ -82,8 +82,8 @@ def message_key(event: EventClass) -> str:
 def producers_of(event: EventClass) -> list[str]:
     found = [service for service, events in PRODUCED_BY.items() if event in events]
     if event in BY_EVERY_CONSUMER:
-        found += [queue.name.removesuffix(".events") for queue in CONSUMER_QUEUES]
-    return sorted(found)
+        found += [queue.service for queue in CONSUMER_QUEUES if queue.name.endswith(".events")]
+    return sorted(set(found))
 
 
 def consumers_of(event: EventClass) -> list[str]:
@@ -276,7 +276,7 @@ def asyncapi_catalog() -> dict[str, Any]:
         channels[queue.name] = {
             "address": queue.name,
             "title": f"queue {queue.name}",
-            "description": f"{queue.name.removesuffix('.events')}'s quorum queue, bound to `{EVENTS.name}` "
+            "description": f"{queue.service}'s quorum queue, bound to `{EVENTS.name}` "
             f"with: {', '.join(queue.routing_keys)}. Delivery limit {DELIVERY_LIMIT}; its dead "
             f"letters go to `{queue.dead_letter_name}`.",
             "messages": _refs_to(handled),

@@ -37,6 +37,11 @@ class ConsumerQueue:
     handles: tuple[c.EventClass, ...]
 
     @property
+    def service(self) -> str:
+        """The service that consumes it: `judging` of `judging.events` and `judging.accounts`."""
+        return self.name.partition(".")[0]
+
+    @property
     def routing_keys(self) -> list[str]:
         return sorted({event.event_type for event in self.handles})
 
@@ -58,10 +63,6 @@ class ConsumerQueue:
 
     def dead_letter_queue(self) -> RabbitQueue:
         return RabbitQueue(self.dead_letter_name, queue_type=QueueType.QUORUM, durable=True)
-
-    @property
-    def service(self) -> str:
-        return self.name.removesuffix(".events")
 
     def requeue_exchange(self) -> RabbitExchange:
         """Where this service sends its own dead letters back to this queue."""
@@ -112,7 +113,17 @@ NOTIFICATIONS = ConsumerQueue(
     handles=tuple(event for event in c.CATALOG.values() if not event.event_type.startswith("notification.")),
 )
 
-CONSUMER_QUEUES = (REGISTRY, SUBMISSIONS, JUDGING, NOTIFICATIONS)
+
+def _accounts_of(service: str) -> ConsumerQueue:
+    return ConsumerQueue(f"{service}.accounts", handles=(c.AccountOpened, c.AccountChanged))
+
+
+# Every service but the registry (which owns the accounts) learns each account's
+# token version from these, on a queue of its own, to refuse tokens issued before a
+# sign-out or a disable (`shared.platform.revocation`).
+ACCOUNT_QUEUES = tuple(_accounts_of(service) for service in ("submissions", "judging", "notifications"))
+
+CONSUMER_QUEUES = (REGISTRY, SUBMISSIONS, JUDGING, NOTIFICATIONS, *ACCOUNT_QUEUES)
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,11 @@ CONSOLE_LIVE = LiveQueue("console.live", handles=(c.NotificationDelivered,))
 def queue_of(service: str) -> ConsumerQueue | None:
     """The queue a service consumes: the one named after it, if any."""
     return next((queue for queue in CONSUMER_QUEUES if queue.name == f"{service}.events"), None)
+
+
+def accounts_queue_of(service: str) -> ConsumerQueue | None:
+    """The queue a service learns token versions from, if it has one (not the registry)."""
+    return next((queue for queue in ACCOUNT_QUEUES if queue.service == service), None)
 
 
 async def declare_topology(broker: RabbitBroker) -> None:

@@ -465,3 +465,42 @@ async def test_a_refused_publication_is_said_on_the_dashboard_beside_the_window(
     assert refused.status_code == 400 and refused.text.count("<h1>") == 1
     assert '<a href="#window">Masa pengiriman karya sudah lewat' in refused.text
     assert '<dd id="window" class="field-error">' in refused.text
+
+
+async def test_signing_in_tells_the_registry_the_visitors_address() -> None:
+    """The registry's login throttle counts the visitor, not the console (which the
+    registry trusts for X-Forwarded-For through REGISTRY_TRUSTED_PROXIES)."""
+    services = Services({})
+    async with signed_in(services):
+        pass
+    (login,) = [r for r in services.requests if r.url.path == "/auth/login"]
+    assert login.headers["x-forwarded-for"] == "127.0.0.1"  # the ASGI test client's address
+
+
+async def test_a_creating_form_carries_a_new_idempotency_key_each_render_sent_as_the_header() -> None:
+    created = {**EDITION, "status": "draft"}
+    services = Services({("POST", "/editions"): lambda r: httpx.Response(201, json=created)})
+    key_of = re.compile(r'name="idempotency_key" value="([^"]+)"')
+    async with signed_in(services) as browser:
+        form = await browser.get("/staf/lomba/baru")
+        again = await browser.get("/staf/lomba/baru")
+        (key,) = key_of.findall(form.text)
+        assert key_of.findall(again.text) != [key]  # a new key per form rendered
+        body = {
+            "csrf_token": csrf_of(form),
+            "idempotency_key": key,
+            "title": "Lomba Video Pendek KIM 2025",
+            "theme": "Wisata kampung",
+            "opens_date": "2025-07-01",
+            "opens_time": "08:00",
+            "closes_date": "2025-08-31",
+            "closes_time": "23:59",
+            "max_video_seconds": "240",
+            "allowed_video_hosts": "youtube.com",
+            "entries_per_kim": "1",
+            "awarded_ranks": "1",
+        }
+        for _ in range(2):  # sent twice (a double click, a retry): the same key both times
+            assert (await browser.post("/staf/lomba/baru", data=body)).status_code == 303
+    sent = [r for r in services.requests if r.method == "POST" and r.url.path == "/editions"]
+    assert [r.headers.get("idempotency-key") for r in sent] == [key, key]

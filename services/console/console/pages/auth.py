@@ -45,7 +45,9 @@ async def sign_in(
         errors["password"] = gettext(N_("Enter your password"))
     if not errors:
         try:
-            signed_in = await services.log_in(email.strip(), password, visitor.language)
+            signed_in = await services.log_in(
+                email.strip(), password, visitor.language, request.client.host if request.client else None
+            )
         except ServiceError as error:
             # The registry's message, in the reader's language; a wrong password names no
             # field, so it goes beside the password (the field to try again).

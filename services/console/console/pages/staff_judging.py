@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from ..i18n import N_, gettext
-from ..services import ServiceClient, ServiceError, Services
+from ..services import ServiceClient, ServiceError, Services, idempotent
 from ..web import ServicesDep, Staff, Visitor, redirect, render, with_dates
 
 router = APIRouter(prefix="/staf")
@@ -167,6 +167,7 @@ async def appoint_judge(
     kelurahan_codes: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies it)
     kim_ids: Annotated[list[str], Form()] = [],  # noqa: B006
     existing: Annotated[str, Form(max_length=1)] = "",
+    idempotency_key: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     name, email = name.strip(), email.strip()
     form = {"name": name, "email": email, "kelurahan_codes": kelurahan_codes, "kim_ids": kim_ids}
@@ -185,7 +186,9 @@ async def appoint_judge(
     if not existing:
         account = {"email": email, "name": name, "role": "judge", "password": password or generated}
         try:
-            await services.registry.post("/accounts", visitor.caller, json=account)
+            await services.registry.post(
+                "/accounts", visitor.caller, json=account, headers=idempotent(idempotency_key)
+            )
         except ServiceError as error:
             taken = error.code == "account_email_taken"
             field = "email" if taken or error.field not in ("name", "password") else error.field
@@ -205,7 +208,9 @@ async def appoint_judge(
         "affiliations": {"kelurahan_codes": kelurahan_codes, "kim_ids": kim_ids},
     }
     try:
-        await services.judging.post(f"/editions/{edition_id}/judges", visitor.caller, json=judge)
+        await services.judging.post(
+            f"/editions/{edition_id}/judges", visitor.caller, json=judge, headers=idempotent(idempotency_key)
+        )
     except ServiceError as error:
         field = {"kim_ids": "kim_ids", "kelurahan_codes": "kelurahan_codes"}.get(
             (error.field or "").split(".")[-1] if error.field else "", "name"

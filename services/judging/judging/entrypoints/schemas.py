@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from shared.kernel.i18n import Language
+from shared.platform.schemas import Input as StrictInput
 from shared.platform.schemas import LongText, Name, Reason, ShortText
 
 from ..domain.assignment import Assignment
@@ -38,8 +39,8 @@ Score = Annotated[int, Field(ge=0, le=100)]
 Status = Literal["waiting_for_submissions", "scoring", "completed", "announced"]
 
 
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Input(StrictInput):
+    """Unknown fields refused, and values that fit only after a conversion (`shared.platform.schemas`)."""
 
 
 class Public(BaseModel):

@@ -11,6 +11,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field
 
 from shared import contracts as c
 from shared.kernel.i18n import Language
+from shared.platform.schemas import Input as StrictInput
 from shared.platform.schemas import Name, ShortText
 
 from ..domain.audience import menu
@@ -25,8 +26,8 @@ from ..service_layer.commands import KEEP, ChoosePreferences, CreateRecipient
 EventType = ShortText
 
 
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Input(StrictInput):
+    """Unknown fields refused, and values that fit only after a conversion (`shared.platform.schemas`)."""
 
 
 class WebhookIn(Input):

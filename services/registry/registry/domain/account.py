@@ -80,6 +80,12 @@ class Account(Aggregate):
         self.token_version += 1
         self.events.append(events.AccountChanged(self))
 
+    def end_sessions(self) -> None:
+        """Every access token issued so far stops working (a sign-out): each service
+        refuses it once it hears of the new version. Live refresh tokens still renew."""
+        self.token_version += 1
+        self.events.append(events.AccountChanged(self))
+
     def enable(self) -> None:
         if self.active:
             return
@@ -102,5 +108,10 @@ class Account(Aggregate):
 
     def principal(self) -> Principal:
         return Principal(
-            account_id=self.account_id, role=self.role, email=self.email, name=self.name, kim_id=self.kim_id
+            account_id=self.account_id,
+            role=self.role,
+            email=self.email,
+            name=self.name,
+            kim_id=self.kim_id,
+            token_version=self.token_version,
         )

@@ -11,11 +11,21 @@ from datetime import datetime
 from typing import Literal, Protocol, Self, TypeVar
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, SecretStr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, SecretStr, field_validator
 
 from shared.kernel.i18n import Language
 from shared.kernel.principal import Role
-from shared.platform.schemas import GivenPassword, Hostname, LongText, Name, Password, Reason, ShortText
+from shared.platform.schemas import (
+    GivenPassword,
+    Hostname,
+    LongText,
+    Name,
+    Password,
+    Reason,
+    ShortText,
+    password_beside_email,
+)
+from shared.platform.schemas import Input as StrictInput
 
 from ..domain.edition import Prize, Rules
 from ..domain.kim import Achievement, AchievementLevel, AchievementSource, Innovation, Member, Sponsor
@@ -39,8 +49,8 @@ T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
 
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Input(StrictInput):
+    """Unknown fields refused, and values that fit only after a conversion (`shared.platform.schemas`)."""
 
 
 class Public(BaseModel):
@@ -97,6 +107,7 @@ class KimCreate(Input):
         description="the KIM representative's password: with the KIM's email it logs in. "
         "Required when a KIM registers itself; staff registering a KIM may leave it out.",
     )
+    _password = field_validator("password")(password_beside_email)
 
     def command(self) -> RegisterKim:
         return RegisterKim(
@@ -414,6 +425,7 @@ class AccountCreate(Input):
     role: Role
     password: Password
     kim_id: UUID | None = Field(None, description="the KIM a representative acts for (kim_rep only)")
+    _password = field_validator("password")(password_beside_email)
 
     def command(self) -> OpenAccount:
         return OpenAccount(**self.model_dump(exclude={"password"}), password=self.password.get_secret_value())

@@ -4,7 +4,7 @@ refresh token that renews it (a revocable session, `domain/session.py`)."""
 
 from __future__ import annotations
 
-import time
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -65,20 +65,21 @@ async def open_account(
 
 async def log_in(uow: RegistryUnitOfWork, clock: Clock, login: Login, command: LogIn) -> Session:
     """A token for the account, if the password matches. Failures count against the
-    account and the client address; past the allowance both wait (`TooManyLogins`)."""
-    keys = [f"account:{email_key(command.email)}", f"client:{command.client}"]
-    waiting = login.throttle.wait_seconds(keys, time.monotonic())
+    pair of the account and the client address (and, more loosely, the client alone):
+    past the allowance that pair waits (`TooManyLogins`), nobody else does."""
+    email, client = email_key(command.email), command.client
+    waiting = await login.throttle.wait_seconds(email, client, clock())
     if waiting > 0:
-        raise TooManyLogins(retry_after_seconds=max(1, round(waiting)))
+        raise TooManyLogins(retry_after_seconds=max(1, math.ceil(waiting)))
     async with uow:
         account = await uow.accounts.with_email(command.email)
     matches = await login.passwords.matches(account.password_hash if account else None, command.password)
     if account is None or not matches:
-        login.throttle.failed(keys, time.monotonic())
+        await login.throttle.failed(email, client, clock())
         raise LoginFailed()
     if account.disabled:
         raise AccountDisabled()
-    login.throttle.succeeded(keys[:1])
+    await login.throttle.succeeded(email, client)
     now = clock()
     session, refresh_token = LoginSession.start(account.account_id, now=now, policy=login.sessions)
     async with uow:
@@ -129,12 +130,19 @@ async def renew_session(
 
 @retry_on_conflict
 async def log_out(uow: RegistryUnitOfWork, clock: Clock, command: LogOut) -> None:
-    """Revokes the session of the token; nothing to do for an unknown or ended one."""
+    """Revokes the session of the token, and every access token issued to its account
+    so far (the account's token version grows): the access token of a signed-out
+    device stops working at every service, not only when it expires. The account's
+    other sessions renew their access token once with their own refresh token.
+    Nothing to do for an unknown or ended session."""
     async with uow:
         session = await uow.sessions.with_token(token_hash(command.refresh_token))
         if session is None or session.revoked:
             return
         session.revoke(clock(), because="signed out")
+        account = await uow.accounts.get(session.account_id)
+        if account is not None:
+            account.end_sessions()
         await uow.commit()
 
 

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.platform.schemas import Input as StrictInput
 from shared.platform.schemas import LongText, Name, Reason, ShortText
 
 from ..domain.edition import Edition
@@ -15,8 +16,8 @@ from ..domain.edition import Edition
 VideoUrl = ShortText
 
 
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Input(StrictInput):
+    """Unknown fields refused, and values that fit only after a conversion (`shared.platform.schemas`)."""
 
 
 class EntryCreate(Input):
