@@ -184,7 +184,7 @@ async def replay_2024(
         await registry.call("POST", f"/editions/{edition_id}/publication")
 
         say(
-            f"3. {len(KIMS)} KIM mendaftar sendiri (dengan akun perwakilannya), diverifikasi staf, "
+            f"3. {len(KIMS)} KIM didaftarkan staf (dengan akun perwakilannya), diverifikasi staf, "
             "mendaftar lomba, dan disetujui staf"
         )
         kim_ids: dict[str, str] = {}

@@ -79,6 +79,10 @@ class SentMessage:
         return [p["text"] for p in components[0].get("parameters", [])]
 
 
+#: How many times a status callback is tried before the fake gives up on it (one a second).
+CALLBACK_ATTEMPTS = 120
+
+
 class WhatsAppGateway:
     host = "127.0.0.1"
 
@@ -111,6 +115,7 @@ class WhatsAppGateway:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._callbacks: list[threading.Thread] = []
+        self._stopping = threading.Event()
 
     @property
     def base_url(self) -> str:
@@ -147,6 +152,7 @@ class WhatsAppGateway:
         self._thread.start()
 
     def stop(self) -> None:
+        self._stopping.set()  # callbacks still being retried give up
         for thread in list(self._callbacks):
             thread.join(timeout=10)
         if self._server is not None:
@@ -203,15 +209,23 @@ class WhatsAppGateway:
     # --- the status callbacks -----------------------------------------------------------------
 
     def status_body(
-        self, message_id: str, to: str, status: str, errors: list[dict[str, Any]] | None = None
+        self,
+        message_id: str,
+        to: str,
+        status: str,
+        errors: list[dict[str, Any]] | None = None,
+        reference: str | None = None,
     ) -> bytes:
-        """A Cloud API status callback body for one status of one message."""
+        """A Cloud API status callback body for one status of one message (with the
+        message's `biz_opaque_callback_data`, as the API echoes it)."""
         entry: dict[str, Any] = {
             "id": message_id,
             "status": status,
             "timestamp": str(int(time.time())),
             "recipient_id": to.lstrip("+"),
         }
+        if reference is not None:
+            entry["biz_opaque_callback_data"] = reference
         if errors:
             entry["errors"] = errors
         value = {
@@ -230,16 +244,24 @@ class WhatsAppGateway:
 
     def _call_back(self, message: SentMessage) -> None:
         assert self.callback_url is not None
+        reference = message.body.get("biz_opaque_callback_data")
         for status in self.receipts:
             time.sleep(self.callback_delay)
-            body = self.status_body(message.message_id, message.to, status)
-            answered: int | str
-            try:
-                answered = httpx.post(
-                    self.callback_url, content=body, headers=self.signed(body), timeout=10
-                ).status_code
-            except httpx.HTTPError as error:
-                answered = f"{type(error).__name__}: {error}"
+            body = self.status_body(message.message_id, message.to, status, reference=reference)
+            answered: int | str = "not called"
+            # As Meta does, a callback the service did not take (down, restarting, 5xx) is
+            # tried again, here every second for at most CALLBACK_ATTEMPTS seconds.
+            for attempt in range(CALLBACK_ATTEMPTS):
+                if attempt and self._stopping.wait(1.0):
+                    break
+                try:
+                    answered = httpx.post(
+                        self.callback_url, content=body, headers=self.signed(body), timeout=10
+                    ).status_code
+                except httpx.HTTPError as error:
+                    answered = f"{type(error).__name__}: {error}"
+                if isinstance(answered, int) and answered < 500:
+                    break
             with self._lock:
                 message.callbacks.append((status, answered))
             self._save(message)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from notifications.adapters.whatsapp import (
@@ -320,6 +321,41 @@ async def test_statuses_apply_to_the_delivery_with_that_message_id_once_and_unkn
     )
 
 
+async def test_a_message_whose_sender_died_before_storing_its_id_is_adopted_from_its_callback() -> None:
+    """The gateway took the message, then the process died before it stored the id: the
+    status callback names the delivery (`biz_opaque_callback_data`), so the delivery takes
+    the id and is never sent again; a reference to nothing, or to a delivery that has an
+    id already, changes nothing."""
+    uow = FakeNotifications()
+    orphan = whatsapp_delivery()
+    uow.deliveries.add(orphan)
+    assert orphan.pending and orphan.provider_message_id is None
+
+    def callback(message_id: str, status: str, reference: str) -> dict[str, Any]:
+        entry = {"id": message_id, "status": status, "timestamp": "1722506400"}
+        return {
+            "entry": [
+                {"changes": [{"value": {"statuses": [{**entry, "biz_opaque_callback_data": reference}]}}]}
+            ]
+        }
+
+    updates, _ = status_updates(callback("wamid.9", "delivered", str(orphan.delivery_id)), NOW)
+    assert updates[0].reference == str(orphan.delivery_id)
+    tally = await apply_statuses(uow.caused_by, Clock(), updates)
+    assert (tally.applied, tally.unknown) == (1, 0)
+    stored = uow.deliveries.items[orphan.delivery_id]
+    assert (stored.provider_message_id, stored.status) == ("wamid.9", "delivered")
+
+    gateway = FakeGateway()
+    sending = whatsapp_sender(uow, Clock(), gateway, FakeTransport(), CountingLimit())
+    assert await sending.send_due() == 0 and gateway.calls == 0  # never sent again
+
+    stray, _ = status_updates(callback("wamid.10", "sent", str(uuid4())), NOW)
+    other, _ = status_updates(callback("wamid.11", "sent", str(orphan.delivery_id)), NOW)
+    tally = await apply_statuses(uow.caused_by, Clock(), [*stray, *other])
+    assert tally.unknown == 2 and uow.deliveries.items[orphan.delivery_id].provider_message_id == "wamid.9"
+
+
 # --- the rate limit ------------------------------------------------------------------------
 
 
@@ -380,10 +416,12 @@ class FakeGateway:
     def __init__(self, *refusals: GatewayRefusal) -> None:
         self.refusals = list(refusals)
         self.sent: list[tuple[str, WhatsAppMessage]] = []
+        self.references: list[str | None] = []
         self.calls = 0
 
-    async def send_template(self, to: str, message: WhatsAppMessage) -> str:
+    async def send_template(self, to: str, message: WhatsAppMessage, reference: str | None = None) -> str:
         self.calls += 1
+        self.references.append(reference)
         if self.refusals:
             raise self.refusals.pop(0)
         self.sent.append((to, message))
@@ -515,11 +553,11 @@ async def test_each_outcome_is_recorded_before_the_next_message_goes_out() -> No
     recorded_when_sending: list[int] = []
 
     class Watching(FakeGateway):
-        async def send_template(self, to: str, message: WhatsAppMessage) -> str:
+        async def send_template(self, to: str, message: WhatsAppMessage, reference: str | None = None) -> str:
             recorded_when_sending.append(
                 sum(1 for d in uow.deliveries.items.values() if d.provider_message_id is not None)
             )
-            return await super().send_template(to, message)
+            return await super().send_template(to, message, reference)
 
     sending = whatsapp_sender(uow, clock, Watching(), FakeTransport(), CountingLimit())
     assert await sending.send_due() == 3

@@ -59,14 +59,18 @@ class WhatsAppGateway(Protocol):
         """The sending number's id: the rate limit is per sending number."""
         ...
 
-    async def send_template(self, to: str, message: WhatsAppMessage) -> str:
+    async def send_template(self, to: str, message: WhatsAppMessage, reference: str | None = None) -> str:
         """Send; the gateway's message id, or raise `GatewayRefusal` (or an httpx
-        error when it could not be reached)."""
+        error when it could not be reached). `reference` (the delivery's id) comes
+        back in the message's status callbacks."""
         ...
 
 
-def cloud_api_body(to: str, message: WhatsAppMessage) -> dict[str, Any]:
-    return {
+def cloud_api_body(to: str, message: WhatsAppMessage, reference: str | None = None) -> dict[str, Any]:
+    """The message as the Cloud API takes it. `reference` goes as `biz_opaque_callback_data`,
+    which the API echoes in every status callback of the message: a callback thus names
+    the delivery even when the process that sent it died before it stored the message id."""
+    body: dict[str, Any] = {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
         "to": to,
@@ -82,6 +86,9 @@ def cloud_api_body(to: str, message: WhatsAppMessage) -> dict[str, Any]:
             ],
         },
     }
+    if reference is not None:
+        body["biz_opaque_callback_data"] = reference
+    return body
 
 
 def classify(status: int, body: Any) -> GatewayRefusal:
@@ -126,11 +133,11 @@ class CloudApiGateway:
     def url(self) -> str:
         return f"{self.base_url.rstrip('/')}/{self.api_version}/{self.phone_number_id}/messages"
 
-    async def send_template(self, to: str, message: WhatsAppMessage) -> str:
+    async def send_template(self, to: str, message: WhatsAppMessage, reference: str | None = None) -> str:
         async with httpx.AsyncClient(timeout=self.timeout_seconds, follow_redirects=False) as client:
             response = await client.post(
                 self.url,
-                json=cloud_api_body(to, message),
+                json=cloud_api_body(to, message, reference),
                 headers={"Authorization": f"Bearer {self.token}"},
             )
         try:
@@ -164,7 +171,7 @@ class WhatsAppTransport:
         if not to or delivery.whatsapp is None:
             raise NotOnWhatsApp("the recipient has no WhatsApp number any more")
         try:
-            return await self.gateway.send_template(to, delivery.whatsapp)
+            return await self.gateway.send_template(to, delivery.whatsapp, str(delivery.delivery_id))
         except GatewayRefusal as refusal:
             if refusal.kind == "not_on_whatsapp":
                 raise NotOnWhatsApp(f"{to} is not on WhatsApp: {refusal}") from None

@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast, get_args
+from uuid import UUID
 
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
 
-from ..domain.delivery import ReceiptStatus
+from ..domain.delivery import Delivery, ReceiptStatus
 from .unit_of_work import NotificationsUnitOfWork
 
 log = logging.getLogger("kim.notifications.receipts")
@@ -34,6 +35,8 @@ class StatusUpdate:
     status: ReceiptStatus
     at: datetime
     error: str | None = None
+    #: `biz_opaque_callback_data`: the id of the delivery that sent the message.
+    reference: str | None = None
 
 
 @dataclass
@@ -80,7 +83,36 @@ def _status(status: Any, now: datetime) -> StatusUpdate | None:
         data = first.get("error_data")
         details = data.get("details") if isinstance(data, dict) else None
         error = f"{first.get('code')}: {details or first.get('title') or first.get('message') or ''}".strip()
-    return StatusUpdate(message_id=message_id[:200], status=cast(ReceiptStatus, kind), at=at, error=error)
+    reference = status.get("biz_opaque_callback_data")
+    return StatusUpdate(
+        message_id=message_id[:200],
+        status=cast(ReceiptStatus, kind),
+        at=at,
+        error=error,
+        reference=reference[:100] if isinstance(reference, str) else None,
+    )
+
+
+async def _sent_by(uow: NotificationsUnitOfWork, update: StatusUpdate) -> Delivery | None:
+    """The WhatsApp delivery the callback's reference names, if it has no message id yet."""
+    try:
+        delivery_id = UUID(update.reference) if update.reference else None
+    except ValueError:
+        return None
+    delivery = await uow.deliveries.get(delivery_id) if delivery_id else None
+    if delivery is None or delivery.channel != "whatsapp" or delivery.provider_message_id is not None:
+        return None
+    return delivery
+
+
+@retry_on_conflict
+async def _adopt(uow: NotificationsUnitOfWork, delivery_id: UUID, update: StatusUpdate) -> None:
+    async with uow:
+        delivery = await uow.deliveries.require(delivery_id)
+        if delivery.provider_message_id is None:
+            delivery.sent(update.at, update.message_id)
+            log.info("whatsapp message %s adopted by delivery %s", update.message_id, delivery_id)
+        await uow.commit()
 
 
 @retry_on_conflict
@@ -98,6 +130,11 @@ async def apply_statuses(uow_for: UnitOfWorkFor, clock: Clock, updates: Iterable
     for update in updates:
         async with uow_for(Cause.new()) as looking:
             delivery = await looking.deliveries.by_provider_message_id(update.message_id)
+            orphan = await _sent_by(looking, update) if delivery is None else None
+        if orphan is not None:
+            # Its sender died before storing the message id: adopt it, never send it again.
+            await _adopt(uow_for(Cause(orphan.correlation_id, orphan.event_id)), orphan.delivery_id, update)
+            delivery = orphan
         if delivery is None:
             tally.unknown += 1
             log.info("whatsapp status %s for unknown message %s ignored", update.status, update.message_id)
