@@ -170,7 +170,7 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
         before = (await http.get(window)).json()
         token = staff["Authorization"].removeprefix("Bearer ")
         report = await rebuild(urls["submissions"], [urls["registry"]], token=token)
-        assert report["reset"]["collections"] == ["editions", "enrolments"]
+        assert report["reset"]["collections"] == ["editions", "enrolments", "kims"]
         # edition.published, .submissions_closed; enrolment.requested and .approved per KIM;
         # kim.updated for Pasreh Jaya's profile and for each of the three places won.
         assert report["replayed"] == {urls["registry"]: 2 + 2 * len(KIMS) + 1 + len(EXPECTED_PODIUM)}

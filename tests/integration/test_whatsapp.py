@@ -8,7 +8,7 @@ WhatsApp emailed instead."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -122,10 +122,15 @@ async def post_status(
 
 
 async def test_whatsapp_messages_are_sent_in_each_language_and_receipts_make_them_delivered_and_read(
-    settings_for: Any, amqp_url: str, tap: EventTap, mail_sink: MailSink, gateway: WhatsAppGateway, port: int
+    settings_for: Any,
+    amqp_url_for: Callable[[str], str],
+    tap: EventTap,
+    mail_sink: MailSink,
+    gateway: WhatsAppGateway,
+    port: int,
 ) -> None:
     app = create_app(settings(settings_for, gateway, mail_sink))
-    async with listening(app, port) as api, producer(amqp_url) as bus:
+    async with listening(app, port) as api, producer(amqp_url_for) as bus:
         refused = await api.post(
             "/recipients", json={"name": "KIM", "whatsapp": "0341-551234"}, headers={"Accept-Language": "en"}
         )
@@ -200,11 +205,16 @@ async def _all_read(api: httpx.AsyncClient, count: int) -> list[dict[str, Any]] 
 
 
 async def test_callbacks_are_checked_applied_once_never_backwards_and_unknown_ids_ignored(
-    settings_for: Any, amqp_url: str, tap: EventTap, mail_sink: MailSink, gateway: WhatsAppGateway, port: int
+    settings_for: Any,
+    amqp_url_for: Callable[[str], str],
+    tap: EventTap,
+    mail_sink: MailSink,
+    gateway: WhatsAppGateway,
+    port: int,
 ) -> None:
     gateway.receipts = ()  # this test calls back itself
     app = create_app(settings(settings_for, gateway, mail_sink))
-    async with listening(app, port) as api, producer(amqp_url) as bus:
+    async with listening(app, port) as api, producer(amqp_url_for) as bus:
         await add_person(api, KIM_NUMBER)
         await bus.publish(samples()["entry.submitted"])
         (sent,) = await until_status(api, "sent")
@@ -253,11 +263,16 @@ async def test_callbacks_are_checked_applied_once_never_backwards_and_unknown_id
 
 
 async def test_a_failed_receipt_fails_a_sent_delivery_and_says_why(
-    settings_for: Any, amqp_url: str, tap: EventTap, mail_sink: MailSink, gateway: WhatsAppGateway, port: int
+    settings_for: Any,
+    amqp_url_for: Callable[[str], str],
+    tap: EventTap,
+    mail_sink: MailSink,
+    gateway: WhatsAppGateway,
+    port: int,
 ) -> None:
     gateway.receipts = ()
     app = create_app(settings(settings_for, gateway, mail_sink))
-    async with listening(app, port) as api, producer(amqp_url) as bus:
+    async with listening(app, port) as api, producer(amqp_url_for) as bus:
         await add_person(api, KIM_NUMBER)
         await bus.publish(samples()["entry.submitted"])
         (sent,) = await until_status(api, "sent")
@@ -274,11 +289,16 @@ async def test_a_failed_receipt_fails_a_sent_delivery_and_says_why(
 
 
 async def test_a_gateway_answering_429_then_500_is_retried_and_the_message_sent_once(
-    settings_for: Any, amqp_url: str, tap: EventTap, mail_sink: MailSink, gateway: WhatsAppGateway, port: int
+    settings_for: Any,
+    amqp_url_for: Callable[[str], str],
+    tap: EventTap,
+    mail_sink: MailSink,
+    gateway: WhatsAppGateway,
+    port: int,
 ) -> None:
     gateway.plan(KIM_NUMBER, "429", "500")
     app = create_app(settings(settings_for, gateway, mail_sink))
-    async with listening(app, port) as api, producer(amqp_url) as bus:
+    async with listening(app, port) as api, producer(amqp_url_for) as bus:
         await add_person(api, KIM_NUMBER)
         await bus.publish(samples()["entry.submitted"])
         (delivered,) = await until_status(api, "delivered")
@@ -292,11 +312,16 @@ async def test_a_gateway_answering_429_then_500_is_retried_and_the_message_sent_
 
 
 async def test_a_number_not_on_whatsapp_is_emailed_instead_and_the_log_says_so(
-    settings_for: Any, amqp_url: str, tap: EventTap, mail_sink: MailSink, gateway: WhatsAppGateway, port: int
+    settings_for: Any,
+    amqp_url_for: Callable[[str], str],
+    tap: EventTap,
+    mail_sink: MailSink,
+    gateway: WhatsAppGateway,
+    port: int,
 ) -> None:
     gateway.not_on_whatsapp(KIM_NUMBER)
     app = create_app(settings(settings_for, gateway, mail_sink))
-    async with listening(app, port) as api, producer(amqp_url) as bus:
+    async with listening(app, port) as api, producer(amqp_url_for) as bus:
         kim = await add_person(api, KIM_NUMBER)
         entry = samples()["entry.submitted"]
         await bus.publish(entry)

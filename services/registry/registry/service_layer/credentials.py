@@ -23,6 +23,7 @@ from ..domain.errors import (
     CurrentPasswordWrong,
     KimNameTaken,
     LinkNotFound,
+    LinkUsed,
     RegistrationEmailTaken,
     TooManyRequests,
 )
@@ -147,9 +148,14 @@ async def confirm_registration(
             now=now,
         )
         registration.confirm(now, kim.kim_id)
-        if await uow.accounts.with_email(registration.email) is not None:
+        holder = await uow.accounts.with_email(registration.email)
+        named = await uow.kims.named(registration.name)
+        if named is not None and email_key(named.email) == email_key(registration.email):
+            # The same link, confirmed a moment ago by a request this one raced with.
+            raise LinkUsed()
+        if holder is not None:
             raise RegistrationEmailTaken()
-        if await uow.kims.named(registration.name) is not None:
+        if named is not None:
             raise KimNameTaken(name=registration.name)
         uow.kims.add(kim)
         uow.accounts.add(
