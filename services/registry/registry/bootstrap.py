@@ -96,7 +96,14 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Regist
     )
     sender = MailSender(
         runtime.db,
-        Smtp(settings.smtp_host, settings.smtp_port, settings.smtp_timeout_seconds),
+        Smtp(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_timeout_seconds,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            starttls=settings.smtp_starttls,
+        ),
         clock,
         sender=settings.smtp_sender,
         attempts=settings.mail_attempts,

@@ -32,6 +32,9 @@ class Settings(ServiceSettings):
     # Mail the registry sends itself: registration confirmations and password resets.
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_username: str | None = Field(None, description="with a password: log in to the relay")
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
     smtp_sender: str = "KIM Contest <noreply@kim-contest.local>"
     smtp_timeout_seconds: float = Field(10.0, gt=0)
     mail_poll_seconds: float = Field(1.0, gt=0, description="how often the mail outbox is looked at")

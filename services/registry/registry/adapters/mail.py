@@ -32,11 +32,29 @@ class Transport(Protocol):
 
 
 class Smtp:
-    def __init__(self, host: str, port: int, timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        timeout_seconds: float,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        starttls: bool = False,
+    ) -> None:
         self.host, self.port, self.timeout = host, port, timeout_seconds
+        self.username, self.password, self.starttls = username or None, password or None, starttls
 
     async def __call__(self, message: EmailMessage) -> None:
-        await aiosmtplib.send(message, hostname=self.host, port=self.port, timeout=self.timeout)
+        await aiosmtplib.send(
+            message,
+            hostname=self.host,
+            port=self.port,
+            username=self.username,
+            password=self.password,
+            start_tls=self.starttls,
+            timeout=self.timeout,
+        )
 
 
 def retry_delay(attempts: int) -> timedelta:
