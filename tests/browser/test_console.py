@@ -97,7 +97,9 @@ async def test_staff_sign_in_reach_their_workspace_in_both_languages_and_sign_ou
     await switch_language(page, "id")
 
     await page.get_by_role("button", name="Keluar", exact=True).click()
-    await expect(page.get_by_role("link", name="Masuk", exact=True)).to_be_visible()
+    await expect(
+        page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Masuk", exact=True)
+    ).to_be_visible()
     await page.goto("/staf")  # the session has ended: back to the sign-in page
     await expect(page).to_have_url(re.compile(r"/masuk"))
     await expect(page.get_by_role("heading", level=1, name="Masuk")).to_be_visible()
@@ -120,7 +122,7 @@ async def test_a_form_posted_without_its_csrf_token_is_refused(page: Page, staff
         (
             Credentials("kim01@kim-malang.example", demo_password("kim01@kim-malang.example")),
             "/kim",
-            "Portal KIM",
+            "KIM Pasreh Jaya",  # the KIM portal's home is headed with the KIM's name
             "kim-rep",
         ),
     ],

@@ -67,6 +67,7 @@ async def test_a_session_outlives_its_access_token_and_ends_at_sign_out(
         await expect(page.get_by_role("heading", level=1, name="Ruang kerja staf")).to_be_visible()
         await check_accessibility(page)
         await page.get_by_role("button", name="Keluar", exact=True).click()
-        await expect(page.get_by_role("link", name="Masuk", exact=True)).to_be_visible()
+        menu = page.get_by_role("navigation", name="Menu utama")
+        await expect(menu.get_by_role("link", name="Masuk", exact=True)).to_be_visible()
         await page.goto("/staf")
         await expect(page).to_have_url(re.compile(r"/masuk"))
