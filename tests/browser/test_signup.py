@@ -58,7 +58,7 @@ async def test_a_kim_registers_confirms_by_mail_and_signs_in(
     page: Page, console_stack: LocalStack, mail_sink: MailSink
 ) -> None:
     tag = uuid.uuid4().hex[:6]
-    email, password = f"kim-{tag}@daftar.example", f"sandi-kim-{tag}"
+    email, password = f"kim-{tag}@daftar.example", f"topeng-malangan-{tag}"  # not the email's name
     await page.goto("/")
     await page.get_by_role("link", name="Daftarkan KIM").first.click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Daftarkan KIM")
