@@ -126,10 +126,6 @@ async def staff_inbox(stack: LocalStack, staff: Credentials) -> dict[str, Any]:
     return {"recipient": mine, **inbox}
 
 
-@pytest.mark.skip(
-    reason="KNOWN REGRESSION (2026-12-02 merge): the live item is not inserted (50 of 51 items); "
-    "to fix before re-enabling"
-)
 async def test_the_staff_inbox_receives_a_notification_without_a_reload(
     page: Page, staff: Credentials, console_stack: LocalStack, demo_edition: DemoOutcome
 ) -> None:

@@ -102,10 +102,6 @@ async def look(page: Page, name: str, *, both: bool = True) -> None:
     await expect(page.locator("html")).to_have_attribute("lang", "id")
 
 
-@pytest.mark.skip(
-    reason="KNOWN REGRESSION (2026-12-02 merge): at phone size a click on 'Nonaktifkan' "
-    "is intercepted; to fix before re-enabling"
-)
 async def test_staff_run_an_edition_from_draft_to_closed_and_manage_kims_enrolments_and_accounts(
     page: Page, console_stack: LocalStack
 ) -> None:

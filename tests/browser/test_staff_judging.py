@@ -206,10 +206,6 @@ async def flash(page: Page, text: str) -> None:
     await expect(page.get_by_role("status")).to_have_text(text)
 
 
-@pytest.mark.skip(
-    reason="KNOWN REGRESSION (2026-12-02 merge): at phone size a click on 'Angkat juri' "
-    "is intercepted; to fix before re-enabling"
-)
 async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_announce_audit_and_requeue(
     page: Page, console_stack: LocalStack, staff: Credentials, services: Services
 ) -> None:

@@ -128,11 +128,15 @@ class Listener:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
-            backoff = 0.5
             try:
                 await self._listen(connection)
+                backoff = 0.5  # it listened until the connection closed: start afresh
             except (OSError, aio_pika.exceptions.AMQPError) as error:
-                log.warning("live updates: connection lost (%s); reconnecting", error)
+                # Refused (e.g. a permission) or lost: wait before trying again, longer each time,
+                # so a broker that keeps refusing is not asked thousands of times a minute.
+                log.warning("live updates: connection lost (%s); reconnecting in %.1f s", error, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
             finally:
                 self.connected.clear()
 
@@ -155,10 +159,11 @@ class Listener:
     async def _consume(self, connection: aio_pika.abc.AbstractConnection) -> None:
         channel = await connection.channel()
         await channel.set_qos(prefetch_count=50)
-        exchange = await channel.declare_exchange(EVENTS.name, aio_pika.ExchangeType.TOPIC, durable=True)
+        # The events exchange is the producers' to declare: the console's broker user may only
+        # read from it (binding needs no more), so it is named, not declared.
         queue = await channel.declare_queue(self.queue_name, exclusive=True, auto_delete=True, durable=False)
         for key in CONSOLE_LIVE.routing_keys:
-            await queue.bind(exchange, routing_key=key)
+            await queue.bind(EVENTS.name, routing_key=key)
         await queue.consume(self._on_message, no_ack=True)
 
     async def _on_message(self, message: AbstractIncomingMessage) -> None:

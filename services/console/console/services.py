@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from starlette.requests import Request
 
 from .config import Settings
 from .i18n import Language
@@ -141,6 +142,13 @@ def idempotent(key: str) -> dict[str, str] | None:
     (a new key per form rendered); none when the form sent none or a malformed one."""
     key = key.strip()
     return {"Idempotency-Key": key} if 0 < len(key) <= 128 and key.isascii() and key.isprintable() else None
+
+
+async def idempotency_of(request: Request) -> dict[str, str] | None:
+    """The Idempotency-Key header for the creating request a form asks for: the form's
+    hidden `idempotency_key` (`macros.csrf_field`), so a form sent twice creates once."""
+    key = (await request.form()).get("idempotency_key", "")
+    return idempotent(key if isinstance(key, str) else "")
 
 
 def answer_of(service: str, response: httpx.Response) -> Any:

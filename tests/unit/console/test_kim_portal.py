@@ -105,6 +105,8 @@ class World:
     #: An answer to the next entry POST/PATCH instead of accepting it.
     refuse_entry: httpx.Response | None = None
     calls: list[tuple[str, str, str, Any]] = field(default_factory=list)
+    #: The Idempotency-Key header of every write, by path.
+    keys: list[tuple[str, str | None]] = field(default_factory=list)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path, method = request.url.path, request.method
@@ -113,6 +115,8 @@ class World:
             request.url.host if request.url.host == "registry" else request.url.port, "notifications"
         )
         self.calls.append((service, method, path, body))
+        if method != "GET":
+            self.keys.append((path, request.headers.get("idempotency-key")))
         if service == "registry":
             if path == f"/kims/{KIM}":
                 return httpx.Response(200, json=self.kim)
@@ -439,6 +443,30 @@ async def test_submitting_sends_the_umkm_one_per_line_and_the_sessions_kim() -> 
         "video_url": "https://youtu.be/abc123XYZ",
         "umkm_featured": ["Sanggar Topeng Asmorobangun", "Keripik Tempe Sanan"],
     }
+
+
+FORM_KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
+
+
+async def test_enrolling_and_submitting_send_the_forms_idempotency_key_so_sending_twice_counts_once() -> None:
+    world = World()
+    async with kim_browser(world) as browser:
+        status = await browser.get(f"/kim/lomba/{EDITION_ID}")
+        (enrol_key,) = FORM_KEY.findall(status.text)
+        for _ in range(2):  # a double tap on a phone, or a retry after a lost answer
+            await post(browser, f"/kim/lomba/{EDITION_ID}/daftar", idempotency_key=enrol_key)
+        world.enrolments[:] = [enrolment("approved")]
+        form = await browser.get(f"/kim/lomba/{EDITION_ID}/karya")
+        (entry_key,) = FORM_KEY.findall(form.text)
+        assert entry_key != enrol_key  # a new key per form rendered
+        for _ in range(2):
+            await post(browser, f"/kim/lomba/{EDITION_ID}/karya", idempotency_key=entry_key, **ENTRY_FORM)
+    assert world.keys == [
+        (f"/editions/{EDITION_ID}/enrolments", enrol_key),
+        (f"/editions/{EDITION_ID}/enrolments", enrol_key),
+        (f"/editions/{EDITION_ID}/entries", entry_key),
+        (f"/editions/{EDITION_ID}/entries", entry_key),
+    ]
 
 
 async def test_revising_and_withdrawing_act_on_the_kims_own_entry() -> None:

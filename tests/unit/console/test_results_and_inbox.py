@@ -152,6 +152,8 @@ class FakeNotifications:
         self.recipients: list[dict[str, Any]] = []
         self.items: list[dict[str, Any]] = []
         self.created: list[dict[str, Any]] = []
+        #: The Idempotency-Key of each recipient created.
+        self.keys: list[str | None] = []
         if email:
             self.add_recipient(email)
 
@@ -181,6 +183,7 @@ class FakeNotifications:
         if path == "/recipients" and method == "POST":
             body = json.loads(request.content)
             self.created.append(body)
+            self.keys.append(request.headers.get("idempotency-key"))
             self.add_recipient(body["email"])
             return httpx.Response(201, json={})
         if path.endswith("/read"):
@@ -218,10 +221,15 @@ async def test_staff_without_a_recipient_turn_notifications_on_for_their_account
         page = await staff.get("/staf/kotak-masuk")
         assert "Pemberitahuan belum aktif untuk akun Anda (ani@kominfo.id)" in page.text
         assert "Aktifkan pemberitahuan" in page.text and "data-live-inbox" not in page.text
-        done = await staff.post("/staf/kotak-masuk/aktifkan", data={"csrf_token": csrf_of(page)})
+        key = re.search(r'name="idempotency_key" value="([^"]+)"', page.text)
+        assert key is not None
+        done = await staff.post(
+            "/staf/kotak-masuk/aktifkan", data={"csrf_token": csrf_of(page), "idempotency_key": key.group(1)}
+        )
         assert done.status_code == 303 and done.headers["location"] == "/staf/kotak-masuk"
         after = await staff.get("/staf/kotak-masuk")
     (created,) = fake.created
+    assert fake.keys == [key.group(1)]  # a retry of the lost answer would create nothing new
     assert created["email"] == "ani@kominfo.id" and "kim.registered" in created["subscriptions"]
     assert "Pemberitahuan sudah aktif" in after.text and "Kotak masuk Anda masih kosong." in after.text
     assert 'data-live-inbox="/staf/kotak-masuk/langsung"' in after.text
@@ -281,14 +289,15 @@ async def test_a_delivered_notification_reaches_the_recipients_open_stream_only(
                         return
 
         reading = asyncio.create_task(read_stream())
-        for _ in range(100):  # until the stream is open
+        for _ in range(500):  # until the stream is open (bounded: 10 s on a loaded machine)
             if hub.open_streams():
                 break
             await asyncio.sleep(0.02)
+        assert hub.open_streams() == 1, "the stream never opened"
         item = fake.deliver("Pendaftaran baru: KIM Ganjur")
         for other in (uuid.uuid4(), recipient_id):  # another recipient's first: not ours
             hub.delivered(outcome(other, item["delivery_id"]))
-        await asyncio.wait_for(reading, timeout=5)
+        await asyncio.wait_for(reading, timeout=10)
     events = [line for line in received if line.startswith("event:")]
     assert events == ["event: unread", "event: notification"]
     data = json.loads(received[-1].removeprefix("data: "))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import httpx
+import re
 
-from .test_pages import browse
+import httpx
+from console.config import Settings
+from console.main import create_app
+
+from .test_pages import NOW, browse
 
 REGIONS = {
     "city": "Kota Malang",
@@ -56,3 +60,39 @@ async def test_the_sign_in_page_offers_a_reset_and_a_registration() -> None:
 async def test_changing_a_password_needs_a_session() -> None:
     (page,) = await browse(lambda r: httpx.Response(500), "/akun/sandi")
     assert page.status_code == 303 and page.headers["location"].startswith("/masuk")
+
+
+async def test_registering_sends_the_forms_idempotency_key_so_a_double_send_registers_once() -> None:
+    sent: list[str | None] = []
+
+    def registry(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/regions":
+            return httpx.Response(200, json=REGIONS)
+        assert (request.method, request.url.path) == ("POST", "/kims")
+        sent.append(request.headers.get("idempotency-key"))
+        return httpx.Response(202, json={"status": "check_your_email"})
+
+    app = create_app(
+        Settings(registry_url="http://registry"),
+        clock=lambda: NOW,
+        http=httpx.AsyncClient(transport=httpx.MockTransport(registry)),
+    )
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console") as browser,
+    ):
+        form = await browser.get("/daftar")
+        fields = dict(re.findall(r'name="(csrf_token|idempotency_key)" value="([^"]+)"', form.text))
+        body = {
+            **fields,
+            "name": "KIM Bumiayu Sejahtera",
+            "kelurahan_code": "bumiayu",
+            "chair": "Siti Aminah",
+            "whatsapp": "081234567890",
+            "email": "bumiayu@kim.example",
+            "password": "kopi tubruk di teras balai",
+            "password_again": "kopi tubruk di teras balai",
+        }
+        answers = [await browser.post("/daftar", data=body) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [303, 303]
+    assert sent == [fields["idempotency_key"]] * 2

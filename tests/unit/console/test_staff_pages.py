@@ -385,6 +385,7 @@ async def test_opening_an_account_needs_a_role_and_names_the_roles_in_indonesian
             "/staf/akun/baru",
             data={
                 "csrf_token": csrf_of(form),
+                "idempotency_key": "form-key-1",
                 "name": "Rina",
                 "email": "juri@example.id",
                 "role": "judge",
@@ -396,6 +397,8 @@ async def test_opening_an_account_needs_a_role_and_names_the_roles_in_indonesian
     assert 'type="radio" id="role-staff"' in form.text and ">Staf</label>" in form.text
     assert missing.status_code == 400 and '<a href="#role">' in missing.text
     assert opened.status_code == 303 and opened.headers["location"] == "/staf/akun"
+    (opening,) = [r for r in services.requests if r.method == "POST" and r.url.path == "/accounts"]
+    assert opening.headers["idempotency-key"] == "form-key-1"  # sent twice, opened once
     assert services.sent("POST", "/accounts") == [
         {"name": "Rina", "email": "juri@example.id", "role": "judge", "password": "rahasia-panjang"}
     ]

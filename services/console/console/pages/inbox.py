@@ -16,7 +16,7 @@ from fastapi.responses import Response, StreamingResponse
 from .. import i18n
 from ..inbox import DEFAULT_SUBSCRIPTIONS, Recipients
 from ..live import LiveInbox
-from ..services import ServiceError, Services, ServiceUnavailable, SignInAgain
+from ..services import ServiceError, Services, ServiceUnavailable, SignInAgain, idempotency_of
 from ..web import ServicesDep, Staff, Visitor, redirect, render, templates, with_dates
 
 router = APIRouter(prefix="/staf/kotak-masuk")
@@ -70,6 +70,7 @@ async def turn_on(request: Request, visitor: Staff, services: ServicesDep) -> Re
                     "language": visitor.language,
                     "subscriptions": list(DEFAULT_SUBSCRIPTIONS),
                 },
+                headers=await idempotency_of(request),
             )
         except ServiceError as error:
             return render(request, "pages/inbox.html", 400, recipient_id=None, error=error.message)

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 
 from ..embeds import Film, film_of
 from ..i18n import N_, format_date, format_datetime, gettext
-from ..services import ServiceError, Services
+from ..services import ServiceError, Services, idempotency_of
 from ..web import KimRep, ServicesDep, Visitor, redirect, render
 from .public import dated
 
@@ -333,7 +333,10 @@ async def _status_page(
 async def enrol(request: Request, edition_id: UUID, visitor: KimRep, services: ServicesDep) -> Response:
     try:
         await services.registry.post(
-            f"/editions/{edition_id}/enrolments", visitor.caller, json={"kim_id": _kim_id(visitor)}
+            f"/editions/{edition_id}/enrolments",
+            visitor.caller,
+            json={"kim_id": _kim_id(visitor)},
+            headers=await idempotency_of(request),
         )
     except ServiceError as error:
         if error.status in (401, 403, 404):
@@ -569,7 +572,12 @@ async def _send(
                 )
             else:
                 body = {**form.body(), "kim_id": _kim_id(visitor)}
-                await services.submissions.post(f"/editions/{edition_id}/entries", visitor.caller, json=body)
+                await services.submissions.post(
+                    f"/editions/{edition_id}/entries",
+                    visitor.caller,
+                    json=body,
+                    headers=await idempotency_of(request),
+                )
         except ServiceError as error:
             if error.status in (401, 403):
                 raise

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from .. import session
 from ..i18n import N_, gettext
-from ..services import Caller, ServiceError
+from ..services import Caller, ServiceError, idempotency_of
 from ..web import CurrentVisitor, ServicesDep, Visitor, redirect, render, requires
 
 router = APIRouter()
@@ -90,7 +90,9 @@ async def register(
     if not errors:
         body = {key: value.strip() for key, value in form.items()} | {"password": password}
         try:
-            await services.registry.post("/kims", _anonymous(visitor), json=body)
+            await services.registry.post(
+                "/kims", _anonymous(visitor), json=body, headers=await idempotency_of(request)
+            )
         except ServiceError as error:
             errors[error.field if error.field in REGISTRATION_FIELDS else "name"] = error.message
             status = 429 if error.status == 429 else 400

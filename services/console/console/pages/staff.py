@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..i18n import N_, WIB, gettext, ngettext
-from ..services import ServiceError, idempotent
+from ..services import ServiceError, idempotency_of
 from ..web import ServicesDep, Staff, redirect, render, with_dates
 from .public import dated
 
@@ -204,12 +204,6 @@ def form_field_of(service_field: str | None) -> str:
     return service_field if service_field in FORM_FIELDS else "title"
 
 
-async def form_key(request: Request) -> str:
-    """The form's Idempotency-Key (its hidden field, new each time the form is rendered)."""
-    key = (await request.form()).get("idempotency_key", "")
-    return key if isinstance(key, str) else ""
-
-
 async def edition_form_of(request: Request) -> EditionForm:
     form = await request.form()
 
@@ -248,7 +242,7 @@ async def create_edition(request: Request, visitor: Staff, services: ServicesDep
     if not errors:
         try:
             created = await services.registry.post(
-                "/editions", visitor.caller, json=body, headers=idempotent(await form_key(request))
+                "/editions", visitor.caller, json=body, headers=await idempotency_of(request)
             )
         except ServiceError as error:
             errors = {form_field_of(error.field): error.message}

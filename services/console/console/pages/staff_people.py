@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from ..i18n import N_, gettext
-from ..services import ServiceError
+from ..services import ServiceError, idempotency_of
 from ..web import ServicesDep, Staff, redirect, render, with_dates
 
 router = APIRouter(prefix="/staf")
@@ -88,7 +88,9 @@ async def open_account(
     if not errors:
         body: dict[str, Any] = {**values, "password": password}
         try:
-            await services.registry.post("/accounts", visitor.caller, json=body)
+            await services.registry.post(
+                "/accounts", visitor.caller, json=body, headers=await idempotency_of(request)
+            )
         except ServiceError as error:
             field = (error.field or "email").split(".")[0]
             errors = {field if field in ACCOUNT_FIELDS else "email": error.message}
