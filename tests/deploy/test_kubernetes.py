@@ -284,6 +284,18 @@ def test_operator_resources_are_valid_against_the_operators_crds(rendered: list[
     assert found == 2
 
 
+def test_the_mongodb_statefulset_override_is_a_valid_statefulset(rendered: list[dict[str, Any]]) -> None:
+    """MCK's CRD keeps spec.statefulSet.spec open (it merges it into its StatefulSet), so
+    it is checked as the StatefulSet spec it becomes, with the selector MCK sets."""
+    override = copy.deepcopy(one(rendered, "MongoDBCommunity", "kim-mongodb")["spec"]["statefulSet"]["spec"])
+    override.setdefault("selector", {"matchLabels": {"app": "kim-mongodb-svc"}})
+    statefulset = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "kim-mongodb"}}
+    kubernetes_validate.validate({**statefulset, "spec": override}, KUBERNETES_VERSION, strict=True)
+    override["template"]["spec"]["containerz"] = []
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate({**statefulset, "spec": override}, KUBERNETES_VERSION, strict=True)
+
+
 def test_the_crd_check_refuses_an_unknown_or_mistyped_field() -> None:
     schema = crd_schemas()[("rabbitmq.com/v1beta1", "RabbitmqCluster")]
     cluster = copy.deepcopy(one(render(BASE), "RabbitmqCluster", "kim-rabbitmq"))
