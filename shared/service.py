@@ -92,6 +92,11 @@ class Periodic:
     def wake(self) -> None:
         self._nudged.set()
 
+    @property
+    def stopping(self) -> bool:
+        """Asked to stop: a pass that works through a backlog ends after its current step."""
+        return self._stopping
+
     async def stop(self) -> None:
         self._stopping = True
         self._nudged.set()

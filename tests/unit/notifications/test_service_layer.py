@@ -3,9 +3,10 @@ what is due, and recording each outcome with the event it causes."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from notifications.adapters.email import SmtpMailer
@@ -132,6 +133,36 @@ async def test_due_deliveries_are_sent_and_the_outcome_published_with_the_events
     assert sorted(e.data.channel for e in delivered) == ["email", "inbox", "webhook"]
     assert {(e.correlation_id, e.causation_id) for e in delivered} == {(event.correlation_id, event.event_id)}
     assert await sender(uow, clock, email=email, webhook=webhook).send_due() == 0
+
+
+class SlowTransport(FakeTransport):
+    """Takes a moment per message, like a gateway held to its rate limit."""
+
+    async def send(self, delivery: Delivery, recipient: Recipient | None) -> None:
+        await asyncio.sleep(0.01)
+        await super().send(delivery, recipient)
+
+
+async def test_a_stop_ends_the_backlog_after_the_batch_in_flight_and_the_rest_waits() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    await add_staff(uow, clock, ["entry.submitted"], webhook=None)
+    for _ in range(30):  # a backlog of 30 emails, sent in batches of 5
+        event = samples()["entry.submitted"].model_copy(update={"event_id": uuid4()})
+        await notify(uow.caused_by(Cause.of(event)), event, clock)
+    email = SlowTransport()
+    sending = sender(uow, clock, email=email)
+    sending._batch_size = 5
+    sending.start()
+    for _ in range(500):  # bounded: until the first batch is under way
+        if email.attempts:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.wait_for(sending.stop(), timeout=5)
+    assert 0 < len(email.sent) < 30 and len(email.sent) % 5 == 0  # whole batches, then stopped
+    waiting = [d for d in uow.deliveries.items.values() if d.channel == "email" and d.status == "pending"]
+    assert len(waiting) == 30 - len(email.sent)  # nothing lost: the rest is sent after a restart
+    assert await sender(uow, clock, email=email).send_due() == len(waiting)
+    assert len(email.sent) == 30
 
 
 async def test_a_failing_channel_is_retried_after_the_backoff_then_failed() -> None:

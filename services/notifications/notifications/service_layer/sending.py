@@ -178,9 +178,11 @@ class DeliverySender:
         self._periodic.wake()
 
     async def send_due(self) -> int:
-        """Send every delivery due now; returns how many were attempted."""
+        """Send every delivery due now, a batch at a time; returns how many were attempted.
+        Asked to stop, it ends after the batch in flight (the rest waits for the next start),
+        so a backlog held to WhatsApp's rate cannot hold up a shutdown."""
         attempted = 0
-        while True:
+        while not self._periodic.stopping:
             claimed = await claim_due(self._uow_for(Cause.new()), self._clock, self._lease, self._batch_size)
             fell_back = any(await asyncio.gather(*(self._send_and_record(d, r) for d, r in claimed)))
             attempted += len(claimed)
