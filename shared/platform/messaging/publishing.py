@@ -48,19 +48,20 @@ class EventPublisher:
 
     async def resend(self, record: OutboxRecord, queue: str) -> None:
         """Send a stored event again, to one consumer's queue only (a replay),
-        through `kim.replay`, where this service may write only its own event types."""
+        through `kim.replay`, where this service may write only its own event types.
+
+        In the trace of the replay that asks for it, not the record's own."""
         consumer = next(q for q in CONSUMER_QUEUES if q.name == queue)
-        with continued(record.traceparent):
-            await self._broker.publish(
-                record.body.encode(),
-                exchange=REPLAY,
-                routing_key=consumer.replay_key(record.type),
-                persist=True,
-                mandatory=True,
-                timeout=10,
-                user_id=self._user_id,
-                **_properties(record),
-            )
+        await self._broker.publish(
+            record.body.encode(),
+            exchange=REPLAY,
+            routing_key=consumer.replay_key(record.type),
+            persist=True,
+            mandatory=True,
+            timeout=10,
+            user_id=self._user_id,
+            **_properties(record),
+        )
 
 
 def _properties(record: OutboxRecord) -> dict[str, Any]:
