@@ -12,7 +12,10 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
+from console.config import Settings as ConsoleSettings
+from console.main import create_app as create_console
 from fastapi import FastAPI
 from judging.main import create_app as create_judging
 from notifications.main import create_app as create_notifications
@@ -26,7 +29,7 @@ from submissions.main import create_app as create_submissions
 from devstack.mail_sink import MailSink
 
 from ..support import EventTap, eventually, serving
-from .flows import enrolled_kim, entry_body, ok, published_edition
+from .flows import edition_body, enrolled_kim, entry_body, ok, published_edition
 
 #: The caller's span (the console's page request, say) under which each attempt is sent.
 CALLER_SPAN = "b7ad6b7169203331"
@@ -169,3 +172,32 @@ async def test_one_entry_submission_is_one_trace_across_submissions_judging_and_
     assert ancestors(sent)[0].name == "kim.events.entry.submitted process"
     assert any(sent in ancestors(s) for s in spans if s.name == "kim.events.notification.delivered publish")
     assert len(mail_sink.messages) == 1
+
+
+async def test_a_console_page_and_the_api_calls_it_makes_are_one_trace(settings_for: Any) -> None:
+    exporter = InMemorySpanExporter()
+    registry_app = exporting(create_registry(settings_for("registry")), exporter)
+    async with serving(registry_app, "registry") as registry:
+        await ok(await registry.post("/editions", json=edition_body()), 201)
+        to_registry = httpx.AsyncClient(transport=httpx.ASGITransport(app=registry_app))
+        console_app = create_console(ConsoleSettings(registry_url="http://registry"), http=to_registry)
+        console_app.state.tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+        async with (
+            console_app.router.lifespan_context(console_app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=console_app), base_url="http://console"
+            ) as browser,
+        ):
+            assert (await browser.get("/")).status_code == 200
+
+    spans = exporter.get_finished_spans()
+    (page,) = [s for s in spans if service_of(s) == "console" and s.kind == SpanKind.SERVER]
+    assert page.name == "GET /" and page.parent is None
+    calls = [s for s in spans if service_of(s) == "registry" and s.context.trace_id == page.context.trace_id]
+    assert calls, [(service_of(s), s.name) for s in spans]
+    for call in calls:
+        assert call.kind == SpanKind.SERVER
+        assert call.parent is not None and call.parent.span_id == page.context.span_id
+    print("\nA console page's trace (service | span | kind | parent):")
+    for line in span_table([page, *calls]):
+        print("  " + line)
