@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import HTMLResponse
 from faststream.rabbit import RabbitBroker
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
+from opentelemetry.sdk.trace import TracerProvider
 from pydantic import BaseModel
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -56,6 +57,7 @@ from shared.platform.persistence.mongo import (
 )
 from shared.platform.persistence.unit_of_work import Cause, GroupCommit, ToIntegration
 from shared.platform.revocation import TOKEN_VERSIONS, TokenVersions, token_version_consumer
+from shared.platform.telemetry import TraceRequests, tracer_provider
 
 log = logging.getLogger("kim.service")
 
@@ -135,6 +137,8 @@ class ServiceRuntime:
     startup: Sequence[Callable[[], Awaitable[object]]] = ()
     #: The latest token version of each account, which every request's token is checked against.
     token_versions: TokenVersions | None = None
+    #: This service's traces (see `shared.platform.telemetry`).
+    tracer_provider: TracerProvider | None = None
 
     @property
     def db(self) -> AsyncIOMotorDatabase:
@@ -192,6 +196,8 @@ class ServiceRuntime:
                 log.warning("outbox not flushed at shutdown, sent after restart: %r", error)
         await self.broker.stop()
         self.mongo.close()
+        if self.tracer_provider is not None:
+            self.tracer_provider.force_flush(5_000)  # export what is left
 
     async def ready(self) -> dict[str, bool]:
         broker_ok, database_ok = await asyncio.gather(self.broker.ping(2.0), reachable(self.mongo))
@@ -216,7 +222,8 @@ def service_runtime(
     if consumes is not None:
         produces = (*produces, MessageDeadLettered)
         repositories = (*repositories, dead_letters.DeadLetterRepository)
-    broker = make_broker(settings)
+    traces = tracer_provider(settings.service_name)
+    broker = make_broker(settings, traces)
     mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
     publisher = EventPublisher(broker, produces, user_id=user_of_url(settings.amqp_url.get_secret_value()))
     relay = OutboxRelay(
@@ -231,6 +238,7 @@ def service_runtime(
         consumes=consumes,
         projections=projections,
         publisher=publisher,
+        tracer_provider=traces,
     )
     runtime.token_versions = TokenVersions(mongo[settings.mongodb_database][token_versions_in])
     if consumes is not None:
@@ -328,6 +336,8 @@ def create_service_app(
     # The client's address from X-Forwarded-For only when the peer is a configured proxy
     # (uvicorn's own trust, every local peer by default, is turned off: --no-proxy-headers).
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=runtime.settings.trusted_proxy_list)
+    # Outermost: one server span per request, in the caller's trace when it sends `traceparent`.
+    app.add_middleware(TraceRequests, provider=runtime.tracer_provider)
     install_error_handlers(app)
     install_offline_docs(app)
     app.include_router(operations_router(runtime))

@@ -17,6 +17,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.platform.telemetry import TraceRequests, tracer_provider
+
 from . import csrf, i18n, problems, session
 from .config import Settings
 from .inbox import Recipients
@@ -57,6 +59,7 @@ def create_app(
     secret = settings.session_secret.get_secret_value()
     store = SessionStore(secret)
     tokens = csrf.CsrfTokens(secret)
+    traces = tracer_provider("console")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,6 +78,7 @@ def create_app(
             if listening is not None:
                 await listener.stop(listening)
             await app.state.services.close()
+            traces.force_flush(5_000)
 
     async def protect(request: Request) -> None:
         """Every unsafe request carries the CSRF token of this browser or session."""
@@ -97,6 +101,7 @@ def create_app(
         openapi_url=None,
     )
     app.state.settings = settings
+    app.state.tracer_provider = traces
     app.state.sessions = store
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.recipients = Recipients()
@@ -239,6 +244,8 @@ def create_app(
     app.include_router(preferences.router)
     app.include_router(my_inbox.router)
     app.include_router(staff_reminders.router)
+    # Outermost: one server span per page request; its context goes on to the services' APIs.
+    app.add_middleware(TraceRequests, provider=traces)
     return app
 
 

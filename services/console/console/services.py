@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 from starlette.requests import Request
 
+from shared.platform.telemetry import propagate_to
+
 from .config import Settings
 from .i18n import Language
 from .session import SessionStore, SignedIn
@@ -171,9 +173,13 @@ class Services:
     def __init__(
         self, settings: Settings, store: SessionStore, http: httpx.AsyncClient | None = None
     ) -> None:
-        self.http = http or httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.request_timeout_seconds, connect=3.0),
-            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+        # Each call to a service carries the page request's trace context (`traceparent`).
+        self.http = propagate_to(
+            http
+            or httpx.AsyncClient(
+                timeout=httpx.Timeout(settings.request_timeout_seconds, connect=3.0),
+                limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+            )
         )
         self.store = store
         self.registry = ServiceClient("registry", settings.registry_url, self.http, self)

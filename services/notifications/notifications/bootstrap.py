@@ -9,6 +9,7 @@ from datetime import timedelta
 from shared import contracts as c
 from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import Cause
+from shared.platform.telemetry import tracer
 from shared.service import ServiceRuntime, service_runtime
 
 from .adapters.email import SmtpMailer
@@ -96,6 +97,7 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Notifi
         clock=clock,
         lease=lease(settings),
         poll_seconds=settings.delivery_poll_seconds,
+        traces=tracer(runtime.tracer_provider, "kim.notifications"),
     )
     system.sender = sender
     system.reminders = ReminderJob(

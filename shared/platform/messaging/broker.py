@@ -9,6 +9,8 @@ from faststream import AckPolicy
 from faststream._internal.constants import EMPTY
 from faststream.rabbit import Channel, RabbitBroker
 from faststream.rabbit.helpers.declarer import RabbitDeclarerImpl
+from faststream.rabbit.opentelemetry import RabbitTelemetryMiddleware
+from opentelemetry.trace import TracerProvider
 
 from shared.platform.config import ServiceSettings
 
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from faststream.rabbit.schemas import RabbitExchange, RabbitQueue
 
 
-def make_broker(settings: ServiceSettings) -> RabbitBroker:
+def make_broker(settings: ServiceSettings, tracer_provider: TracerProvider | None = None) -> RabbitBroker:
     broker = RabbitBroker(
         settings.amqp_url.get_secret_value(),
         app_id=settings.service_name,
@@ -29,9 +31,14 @@ def make_broker(settings: ServiceSettings) -> RabbitBroker:
         # A failing handler nacks with requeue so the queue's delivery limit and
         # dead-letter exchange decide; malformed messages are rejected at once.
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        # Outermost first: a message from anyone but its event type's owner is
-        # dead-lettered before it is parsed.
-        middlewares=[verify_publisher(publishers_of(settings)), RejectMalformed],
+        # Outermost first: each message published and consumed is a span of the trace
+        # its `traceparent` header names (W3C); a message from anyone but its event
+        # type's owner is dead-lettered before it is parsed.
+        middlewares=[
+            RabbitTelemetryMiddleware(tracer_provider=tracer_provider),
+            verify_publisher(publishers_of(settings)),
+            RejectMalformed,
+        ],
         graceful_timeout=settings.shutdown_grace_seconds,
         # Back soon after a broker restart; each attempt is one refused TCP connect.
         reconnect_interval=1.0,

@@ -44,6 +44,8 @@ class OutboxRecord:
     correlation_id: str
     occurred_at: datetime
     body: str
+    #: The W3C trace context the event was stored in; the relay publishes in it.
+    traceparent: str | None = None
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> OutboxRecord:
@@ -54,11 +56,13 @@ class OutboxRecord:
             correlation_id=doc["correlation_id"],
             occurred_at=doc["occurred_at"],
             body=doc["body"],
+            traceparent=doc.get("traceparent"),
         )
 
 
-def outbox_document(event: Envelope[Any]) -> dict[str, Any]:
-    """The record stored beside the change; `body` is exactly what goes on the wire.
+def outbox_document(event: Envelope[Any], traceparent: str | None = None) -> dict[str, Any]:
+    """The record stored beside the change; `body` is exactly what goes on the wire,
+    `traceparent` the trace context of the span that made the change, if any.
 
     `sequence` orders records as they were made, also within one transaction
     (where they share a millisecond): an ObjectId's counter grows in a process.
@@ -74,6 +78,7 @@ def outbox_document(event: Envelope[Any]) -> dict[str, Any]:
         "state": PENDING,
         "attempts": 0,
         "created_at": utcnow(),
+        **({"traceparent": traceparent} if traceparent else {}),
     }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from faststream.rabbit import RabbitBroker
 
 from shared.contracts import EventClass
+from shared.platform.telemetry import continued
 
 from .outbox import OutboxRecord
 from .topology import CONSUMER_QUEUES, EVENTS, REPLAY
@@ -39,13 +40,17 @@ class EventPublisher:
         }
 
     async def publish(self, record: OutboxRecord) -> None:
-        await self._publishers[record.type].publish(
-            record.body.encode(), user_id=self._user_id, **_properties(record)
-        )
+        # In the trace the record was stored in: the telemetry middleware puts it in the headers.
+        with continued(record.traceparent):
+            await self._publishers[record.type].publish(
+                record.body.encode(), user_id=self._user_id, **_properties(record)
+            )
 
     async def resend(self, record: OutboxRecord, queue: str) -> None:
         """Send a stored event again, to one consumer's queue only (a replay),
-        through `kim.replay`, where this service may write only its own event types."""
+        through `kim.replay`, where this service may write only its own event types.
+
+        In the trace of the replay that asks for it, not the record's own."""
         consumer = next(q for q in CONSUMER_QUEUES if q.name == queue)
         await self._broker.publish(
             record.body.encode(),

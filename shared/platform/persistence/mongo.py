@@ -292,6 +292,7 @@ class MongoUnitOfWork(UnitOfWork):
         self._committed_events = 0
         self._claims = []
         self.staged = []
+        self.traceparents = {}
         return self
 
     async def __aexit__(
@@ -334,7 +335,8 @@ class MongoUnitOfWork(UnitOfWork):
             if events:
                 in_transaction(self.session)
                 await self.db[OUTBOX].insert_many(
-                    [outbox_document(event) for event in events], session=self.session
+                    [outbox_document(event, self.traceparents.pop(event.event_id, None)) for event in events],
+                    session=self.session,
                 )
             await self._commit_transaction()
         except PyMongoError as error:

@@ -13,7 +13,7 @@ import asyncio
 import functools
 import random
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, ParamSpec, Self, TypeVar
 from uuid import UUID, uuid4
@@ -21,15 +21,18 @@ from uuid import UUID, uuid4
 from shared.contracts import Envelope, EventClass, Payload
 from shared.kernel.aggregate import Aggregate
 from shared.kernel.errors import ConcurrentChange
+from shared.platform.telemetry import current_traceparent
 
 
 @dataclass(frozen=True)
 class Cause:
     """Why a change happens: one correlation id per user action, passed along,
-    and the event that caused it, if any."""
+    and the event that caused it, if any; and the trace context it happens in
+    (W3C `traceparent`), which the events it causes carry on."""
 
     correlation_id: str
     causation_id: UUID | None = None
+    traceparent: str | None = field(default_factory=current_traceparent, compare=False)
 
     @classmethod
     def new(cls, correlation_id: str | None = None) -> Cause:
@@ -57,6 +60,8 @@ class UnitOfWork(abc.ABC):
         #: Integration events already collected, each under the cause of its own
         #: event, when one unit of work applies several events (a group commit).
         self.staged: list[Envelope[Any]] = []
+        #: Event id -> the trace context of the cause it was collected under.
+        self.traceparents: dict[UUID, str] = {}
 
     @abc.abstractmethod
     async def __aenter__(self) -> Self: ...
@@ -128,14 +133,15 @@ class UnitOfWork(abc.ABC):
                 if mapped is None:
                     continue
                 event_class, payload = mapped
-                collected.append(
-                    event_class.new(
-                        payload,
-                        producer=self.producer,
-                        correlation_id=self.cause.correlation_id,
-                        causation_id=self.cause.causation_id,
-                    )
+                envelope = event_class.new(
+                    payload,
+                    producer=self.producer,
+                    correlation_id=self.cause.correlation_id,
+                    causation_id=self.cause.causation_id,
                 )
+                if self.cause.traceparent:
+                    self.traceparents[envelope.event_id] = self.cause.traceparent
+                collected.append(envelope)
         return collected
 
 

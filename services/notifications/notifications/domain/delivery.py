@@ -255,6 +255,9 @@ class Delivery(Aggregate):
     provider_message_id: str | None = None
     #: The gateway's status callbacks, once each, in the order they came.
     receipts: list[Receipt] = field(default_factory=list)
+    #: The trace context (W3C `traceparent`) of the user action that caused it, kept
+    #: as it came; the send is a span of that trace.
+    trace_context: str | None = None
 
     @classmethod
     def create(cls, notice: Notice, recipient: Recipient, channel: Channel, now: datetime) -> Delivery:
@@ -392,6 +395,7 @@ class Delivery(Aggregate):
             event_type=self.event_type,
             occurred_at=self.occurred_at,
             correlation_id=self.correlation_id,
+            trace_context=self.trace_context,
             recipient_id=self.recipient_id,
             channel="email",
             subject=self.subject,

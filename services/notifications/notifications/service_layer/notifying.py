@@ -49,6 +49,7 @@ async def notify(uow: NotificationsUnitOfWork, event: Envelope[Any], clock: Cloc
         deliveries = [d for recipient in recipients for d in notice.deliveries_to(recipient, now, offered)]
         to_addressee = notice.delivery_to_addressee(recipients, now)
         for delivery in [*deliveries, *([to_addressee] if to_addressee else [])]:
+            delivery.trace_context = uow.cause.traceparent
             uow.deliveries.add(delivery)
             waiting += delivery.pending
 

@@ -27,8 +27,11 @@ from datetime import timedelta
 from typing import Protocol
 from uuid import UUID
 
+from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
+
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
+from shared.platform.telemetry import context_of, tracer
 from shared.service import Periodic
 
 from ..domain.delivery import Delivery, RetryPolicy
@@ -155,8 +158,10 @@ class DeliverySender:
         poll_seconds: float,
         batch_size: int = 50,
         rate_limits: Mapping[Channel, RateLimit] | None = None,
+        traces: Tracer | None = None,
     ) -> None:
         self._uow_for = uow_for
+        self._tracer = traces or tracer(None)
         self._transports = transports
         #: Per channel, the sending number's bucket (WhatsApp).
         self._rate_limits = dict(rate_limits or {})
@@ -192,13 +197,28 @@ class DeliverySender:
     async def _send_and_record(self, delivery: Delivery, recipient: Recipient | None) -> bool:
         """Each outcome is recorded as soon as it is known, not after the whole batch:
         the shorter the time between a send and its record, the fewer sends a crash
-        repeats, and the sooner a WhatsApp status callback finds its message id."""
-        outcome = await self._attempt(delivery, recipient)
-        cause = Cause(delivery.correlation_id, delivery.event_id)
-        async with self._recording:  # one commit at a time, as a batch's sends finish
-            return await record_outcome(
-                self._uow_for(cause), self._clock, delivery.delivery_id, outcome, self._policy
-            )
+        repeats, and the sooner a WhatsApp status callback finds its message id.
+
+        The send is a span of the trace the delivery was created in; its outcome
+        event carries that trace on."""
+        with self._tracer.start_as_current_span(
+            f"send {delivery.channel}",
+            context=context_of(delivery.trace_context),
+            kind=SpanKind.CLIENT,
+            attributes={
+                "kim.delivery.id": str(delivery.delivery_id),
+                "kim.delivery.channel": delivery.channel,
+                "kim.event.type": delivery.event_type,
+            },
+        ) as span:
+            outcome = await self._attempt(delivery, recipient)
+            if outcome.failure is not None:
+                span.set_status(Status(StatusCode.ERROR, outcome.failure.error[:200]))
+            cause = Cause(delivery.correlation_id, delivery.event_id)
+            async with self._recording:  # one commit at a time, as a batch's sends finish
+                return await record_outcome(
+                    self._uow_for(cause), self._clock, delivery.delivery_id, outcome, self._policy
+                )
 
     async def _attempt(self, delivery: Delivery, recipient: Recipient | None) -> Outcome:
         """Taken (with the channel's message id, if any), or what went wrong, for the delivery log."""
