@@ -192,7 +192,8 @@ class DeliverySender:
             fell_back = any(await asyncio.gather(*(self._send_and_record(d, r) for d, r in claimed)))
             attempted += len(claimed)
             if len(claimed) < self._batch_size and not fell_back:
-                return attempted
+                break
+        return attempted
 
     async def _send_and_record(self, delivery: Delivery, recipient: Recipient | None) -> bool:
         """Each outcome is recorded as soon as it is known, not after the whole batch:
