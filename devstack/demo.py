@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -75,6 +75,8 @@ class DemoOutcome:
     staff_email: str = ""
     #: Who is told on WhatsApp in the demo: number → name.
     whatsapp: dict[str, str] = field(default_factory=dict)
+    #: Per KIM (by name): the subject of every message its representative received, any channel.
+    kim_messages: dict[str, list[str]] = field(default_factory=dict)
 
 
 #: Until recipients follow accounts, the staff member who reads WhatsApp in the demo.
@@ -342,6 +344,7 @@ async def replay_2024(
             received=await received_per_person(notifications),
             staff_email=staff_email,
             whatsapp=told_on_whatsapp,
+            kim_messages=await messages_to_kims(notifications, kim_ids),
         )
 
 
@@ -360,6 +363,44 @@ async def received_per_person(notifications: Api) -> dict[str, dict[str, int]]:
             per_channel[delivery["channel"]] = per_channel.get(delivery["channel"], 0) + 1
         counts[label] = per_channel
     return counts
+
+
+async def messages_to_kims(notifications: Api, kim_ids: dict[str, str]) -> dict[str, list[str]]:
+    """For every KIM representative's recipient: the subjects of what they received."""
+    names = {kim_id: name for name, kim_id in kim_ids.items()}
+    messages: dict[str, list[str]] = {}
+    for recipient in await notifications.call("GET", "/recipients"):
+        if recipient.get("role") != "kim_rep" or recipient.get("kim_id") not in names:
+            continue
+        found = await notifications.call(
+            "GET", "/deliveries", params={"recipient_id": recipient["recipient_id"], "limit": 200}
+        )
+        messages.setdefault(names[recipient["kim_id"]], []).extend(d["subject"] for d in found)
+    return messages
+
+
+def crossed_messages(kim_messages: dict[str, list[str]], kim_names: Iterable[str]) -> list[str]:
+    """Every message a KIM received that names another KIM (one not part of its own name)."""
+    names = list(kim_names)
+    crossed = []
+    for kim, subjects in sorted(kim_messages.items()):
+        others = [name for name in names if name != kim and name not in kim]
+        crossed += [f"{kim}: {subject}" for subject in subjects for name in others if name in subject]
+    return crossed
+
+
+def kim_scoping_lines(kim_messages: dict[str, list[str]], kim_names: Iterable[str]) -> list[str]:
+    if not kim_messages:
+        return []
+    total = sum(len(subjects) for subjects in kim_messages.values())
+    crossed = crossed_messages(kim_messages, kim_names)
+    if not crossed:
+        return [
+            "",
+            f"Tidak ada KIM yang menerima pesan KIM lain: {total} pesan ke {len(kim_messages)} KIM "
+            "diperiksa.",
+        ]
+    return ["", f"PERHATIAN: {len(crossed)} pesan sampai ke KIM yang salah:"] + [f"  {c}" for c in crossed]
 
 
 def received_lines(received: dict[str, dict[str, int]]) -> list[str]:
@@ -411,6 +452,7 @@ def report(
         valid = sum(1 for ok in webhooks if ok)
         lines.append(f"  webhook: {len(webhooks)} POST bertanda tangan HMAC, {valid} tanda tangan sah")
     lines += received_lines(outcome.received)
+    lines += kim_scoping_lines(outcome.kim_messages, outcome.kims)
     if whatsapp:
         lines += whatsapp_summary(whatsapp, outcome.whatsapp)
     return "\n".join(lines)

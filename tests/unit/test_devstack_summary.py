@@ -116,3 +116,23 @@ def test_the_demos_passwords_pass_the_password_policy() -> None:
         *[(f"kim{n:02}@kim-malang.example",) * 2 for n in range(1, 20)],
     ]:
         refuse_email_in_password(check_new_password(demo_password(who)), email)
+
+
+def test_the_demo_finds_a_message_that_reached_the_wrong_kim() -> None:
+    from devstack.demo import crossed_messages, kim_scoping_lines
+
+    names = ["KIM Pasreh", "KIM Pasreh Jaya", "KIM Ganjur"]
+    fine = {
+        "KIM Pasreh Jaya": ["Pendaftaran KIM Pasreh Jaya diterima", "Hasil Lomba Video Pendek KIM 2024"],
+        "KIM Ganjur": ["KIM Ganjur sudah diverifikasi"],
+    }
+    assert crossed_messages(fine, names) == []  # a KIM's own name may hold another's
+    assert kim_scoping_lines(fine, names)[-1].startswith(
+        "Tidak ada KIM yang menerima pesan KIM lain: 3 pesan"
+    )
+    wrong = {**fine, "KIM Ganjur": ["Pendaftaran KIM Pasreh Jaya disetujui"]}
+    assert crossed_messages(wrong, names) == [
+        "KIM Ganjur: Pendaftaran KIM Pasreh Jaya disetujui",
+        "KIM Ganjur: Pendaftaran KIM Pasreh Jaya disetujui",  # it names both Pasreh and Pasreh Jaya
+    ]
+    assert "PERHATIAN" in kim_scoping_lines(wrong, names)[1]
