@@ -330,10 +330,14 @@ async def test_staff_appoint_judge_set_the_rubric_watch_progress_freeze_verify_a
             "GET", f"/editions/{walk.edition_id}/results"
         )
     assert announced["version"] == 1 and announced["content_hash"] == frozen["content_hash"]
-    assert [w["kim_name"] for w in announced["winners"]] == walk.kim_names  # in submission order, as scored
+    # In the order the judges scored them (earlier submitted at judging, higher: `judges_score`).
+    entries = await services["judging"].call("GET", f"/editions/{walk.edition_id}/entries")
+    as_scored = [e["kim_name"] for e in sorted(entries, key=lambda e: e["submitted_at"])]
+    assert sorted(as_scored) == sorted(walk.kim_names)
+    assert [w["kim_name"] for w in announced["winners"]] == as_scored
     public = await page.goto(f"/lomba/{walk.edition_id}/hasil")
     if public is not None and public.status != 404:  # the public results page, where it is built
-        await expect(page.get_by_text(walk.kim_names[0]).first).to_be_visible()
+        await expect(page.get_by_text(as_scored[0]).first).to_be_visible()
     await page.go_back()
 
     # 5. The audit trail, newest first, and its CSV through the console.

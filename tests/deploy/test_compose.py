@@ -348,7 +348,7 @@ def test_service_waits_for_a_healthy_broker_and_database(compose: dict[str, Any]
         assert depends_on[server]["condition"] == "service_healthy", f"{name} -> {server}"
 
 
-@pytest.mark.parametrize("name", APP_SERVICES)
+@pytest.mark.parametrize("name", (*APP_SERVICES, CONSOLE))
 def test_service_runs_its_own_package(compose: dict[str, Any], name: str) -> None:
     command = compose["services"][name]["command"]
     assert command[:3] == ["uvicorn", f"{name}.main:create_app", "--factory"]
@@ -363,6 +363,17 @@ def test_the_registry_believes_forwarded_for_from_the_console_alone(compose: dic
     assert compose["services"]["registry"]["environment"]["REGISTRY_TRUSTED_PROXIES"] == console
     for name in ("submissions", "judging", "notifications"):
         assert not compose["services"][name]["environment"].get(f"{name.upper()}_TRUSTED_PROXIES")
+
+
+def test_the_console_believes_forwarded_for_from_the_reverse_proxy_on_the_host_alone(
+    compose: dict[str, Any],
+) -> None:
+    # Not '*': a visitor's own X-Forwarded-For, passed along by the proxy, would then be believed.
+    console = compose["services"]["console"]
+    trusted = console["environment"]["CONSOLE_TRUSTED_PROXIES"]
+    assert trusted == "172.28.0.1" and "*" not in trusted
+    gateway = compose["networks"]["default"]["ipam"]["config"][0]["subnet"].rsplit(".", 1)[0] + ".1"
+    assert gateway == "172.28.0.1"
 
 
 def test_the_services_share_one_image_built_from_deploy_dockerfile(compose: dict[str, Any]) -> None:

@@ -33,12 +33,20 @@ class Settings(BaseSettings):
     #: Where people reach the console, for absolute links (Open Graph).
     public_url: str = "http://127.0.0.1:8000"
     request_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    #: Comma-separated addresses or networks (CIDR) of the reverse proxies in front of the console,
+    #: whose X-Forwarded-For is believed (and passed on to the registry's login throttle); none by
+    #: default. Run uvicorn with --no-proxy-headers: the console applies this itself.
+    trusted_proxies: str = ""
     #: Listen on the broker for new inbox items (the live inbox); off, a reload shows them.
     live_updates: bool = True
     #: An open live stream ends after this long (the browser reconnects) and says it is alive this often.
     #: Short enough: uvicorn's graceful shutdown waits for open streams to end.
     live_stream_seconds: float = Field(120.0, gt=0, le=3600)
     live_heartbeat_seconds: float = Field(15.0, gt=0, le=300)
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @property
     def secure_cookies(self) -> bool:

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.platform.telemetry import TraceRequests, tracer_provider
 
@@ -244,6 +245,9 @@ def create_app(
     app.include_router(preferences.router)
     app.include_router(my_inbox.router)
     app.include_router(staff_reminders.router)
+    # The visitor's address from X-Forwarded-For only when the peer is a configured reverse proxy
+    # (uvicorn's own trust is turned off: --no-proxy-headers); it goes on to the registry's throttle.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     # Outermost: one server span per page request; its context goes on to the services' APIs.
     app.add_middleware(TraceRequests, provider=traces)
     return app

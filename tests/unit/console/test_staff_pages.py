@@ -13,6 +13,7 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+import pytest
 from console.config import Settings
 from console.main import create_app
 from console.pages import staff, staff_people
@@ -478,6 +479,40 @@ async def test_signing_in_tells_the_registry_the_visitors_address() -> None:
         pass
     (login,) = [r for r in services.requests if r.url.path == "/auth/login"]
     assert login.headers["x-forwarded-for"] == "127.0.0.1"  # the ASGI test client's address
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "told"),
+    [
+        # Anyone else: their X-Forwarded-For is not believed (invented addresses dodge no throttle).
+        ("203.0.113.7", "198.51.100.1", "203.0.113.7"),
+        # The reverse proxy: the address it appended, not what the visitor put before it.
+        ("172.28.0.1", "198.51.100.1, 192.0.2.44", "192.0.2.44"),
+    ],
+)
+async def test_the_visitors_address_comes_from_forwarded_for_only_through_the_configured_proxy(
+    peer: str, forwarded: str, told: str
+) -> None:
+    services = Services({})
+    app = create_app(
+        Settings(trusted_proxies="172.28.0.1"),
+        clock=lambda: NOW,
+        http=httpx.AsyncClient(transport=httpx.MockTransport(services)),
+    )
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=(peer, 50000)),
+            base_url="http://console",
+            headers={"X-Forwarded-For": forwarded},
+        ) as browser,
+    ):
+        form = await browser.get("/masuk")
+        await browser.post(
+            "/masuk", data={"email": "staf@malangkota.go.id", "password": "x", "csrf_token": csrf_of(form)}
+        )
+    (login,) = [r for r in services.requests if r.url.path == "/auth/login"]
+    assert login.headers["x-forwarded-for"] == told
 
 
 async def test_a_creating_form_carries_a_new_idempotency_key_each_render_sent_as_the_header() -> None:
