@@ -75,6 +75,8 @@ class DemoOutcome:
     staff_email: str = ""
     #: Who is told on WhatsApp in the demo: number → name.
     whatsapp: dict[str, str] = field(default_factory=dict)
+    #: The KIMs' WhatsApp numbers (E.164) → the KIM's name, to label what each received.
+    kim_numbers: dict[str, str] = field(default_factory=dict)
     #: Per KIM (by name): the subject of every message its representative received, any channel.
     kim_messages: dict[str, list[str]] = field(default_factory=dict)
 
@@ -138,6 +140,7 @@ async def replay_2024(
             recipient_body["webhook"] = {"url": webhook_url, "secret": webhook_secret}
         recipient = await notifications.call("POST", "/recipients", 201, json=recipient_body)
         told_on_whatsapp: dict[str, str] = {}
+        kim_numbers: dict[str, str] = {}
         if whatsapp:
             reader, phone = WHATSAPP_STAFF
             say(f"   {reader} berlangganan lewat WhatsApp ({phone})")
@@ -223,6 +226,8 @@ async def replay_2024(
                 },
             )
             kim_ids[demo_kim.name] = kim["kim_id"]
+            # Its representative reads WhatsApp on the KIM's number (E.164, as the gateway sees it).
+            kim_numbers["+62" + kim["whatsapp"].removeprefix("+62").removeprefix("0")] = demo_kim.name
             representative = await log_in(registry, Credentials(kim_email, demo_password(kim_email)))
             representatives[demo_kim.name] = representative
             await registry.call("POST", f"/kims/{kim['kim_id']}/verification")
@@ -344,6 +349,7 @@ async def replay_2024(
             received=await received_per_person(notifications),
             staff_email=staff_email,
             whatsapp=told_on_whatsapp,
+            kim_numbers=kim_numbers,
             kim_messages=await messages_to_kims(notifications, kim_ids),
         )
 
@@ -454,7 +460,7 @@ def report(
     lines += received_lines(outcome.received)
     lines += kim_scoping_lines(outcome.kim_messages, outcome.kims)
     if whatsapp:
-        lines += whatsapp_summary(whatsapp, outcome.whatsapp)
+        lines += whatsapp_summary(whatsapp, {**outcome.kim_numbers, **outcome.whatsapp})
     return "\n".join(lines)
 
 
