@@ -17,6 +17,9 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.platform.logs import configure_logging
+from shared.platform.metrics import HttpMetrics, Metrics
+
 from . import csrf, i18n, problems, session
 from .config import Settings
 from .inbox import Recipients
@@ -54,6 +57,8 @@ def create_app(
 ) -> FastAPI:
     """The app; tests pass a clock and an HTTP client (e.g. one that reaches the services in process)."""
     settings = settings or Settings()
+    configure_logging("console", settings.log_level)
+    metrics = Metrics("console")
     secret = settings.session_secret.get_secret_value()
     store = SessionStore(secret)
     tokens = csrf.CsrfTokens(secret)
@@ -101,6 +106,7 @@ def create_app(
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.recipients = Recipients()
     app.state.live = LiveInbox()
+    app.state.metrics = metrics
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     def _csrf_key(request: Request) -> str | None:
@@ -203,6 +209,12 @@ def create_app(
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_page() -> Response:
+        """Prometheus metrics (HTTP requests by route and status); keep it off the public internet."""
+        body, content_type = await metrics.exposition()
+        return Response(body, media_type=content_type)
+
     @app.get("/ready", include_in_schema=False)
     async def ready(request: Request) -> Response:
         clients = request.app.state.services.all
@@ -239,6 +251,8 @@ def create_app(
     app.include_router(preferences.router)
     app.include_router(my_inbox.router)
     app.include_router(staff_reminders.router)
+    # Outermost: every request counted and timed, its correlation id set for the logs.
+    app.add_middleware(HttpMetrics, metrics=metrics)
     return app
 
 

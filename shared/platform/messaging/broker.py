@@ -35,7 +35,9 @@ def make_broker(settings: ServiceSettings) -> RabbitBroker:
         graceful_timeout=settings.shutdown_grace_seconds,
         # Back soon after a broker restart; each attempt is one refused TCP connect.
         reconnect_interval=1.0,
-        # Per-message "Received"/"Processed" lines only when debugging.
+        # Per-message "Received"/"Processed" lines only when debugging, through
+        # the process's JSON log handler (`shared.platform.logs`), not faststream's own.
+        logger=logging.getLogger("kim.broker"),
         log_level=logging.DEBUG,
     )
     if not settings.declare_topology:
