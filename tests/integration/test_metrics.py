@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from notifications.main import create_app
 from prometheus_client.parser import text_string_to_metric_families
 
 from devstack.mail_sink import MailSink
+from shared.platform.logs import correlation_id
 from shared.platform.messaging import NOTIFICATIONS
 
 from ..support import OwnerPublisher, eventually, serving
@@ -39,6 +41,17 @@ async def scrape(api: httpx.AsyncClient) -> dict[str, dict[LabelSet, float]]:
     return found
 
 
+class CorrelationIds(logging.Handler):
+    """What the log's correlation id was when each line was written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, str | None]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append((record.getMessage(), correlation_id.get()))
+
+
 def value(found: dict[str, dict[LabelSet, float]], name: str, **labels: str) -> float:
     return found.get(name, {}).get(tuple(sorted(labels.items())), 0.0)
 
@@ -51,6 +64,8 @@ async def test_requests_and_events_move_the_notifications_counters_with_their_la
     settings = settings_for(
         "notifications", smtp_port=mail_sink.port, delivery_poll_seconds=0.2, metrics_refresh_seconds=0
     )
+    lines = CorrelationIds()
+    logging.getLogger("kim.messaging").addHandler(lines)
     async with serving(create_app(settings), "notifications") as api, OwnerPublisher(amqp_url_for) as bus:
         before = await scrape(api)
         assert value(before, "kim_outbox_pending") == 0
@@ -83,6 +98,9 @@ async def test_requests_and_events_move_the_notifications_counters_with_their_la
             return found if ready else None
 
         found = await eventually(settled)
+    logging.getLogger("kim.messaging").removeHandler(lines)
+    rejected = [seen for message, seen in lines.seen if message.startswith("dead-lettering a malformed")]
+    assert rejected == [entry.correlation_id], "the log line names the message's correlation id"
 
     http = found["kim_http_requests_total"]
     assert http[(("method", "POST"), ("route", "/recipients"), ("status", "201"))] == 1
