@@ -138,3 +138,17 @@ async def test_metrics_count_the_consoles_requests_by_route_template_and_status(
         ("GET", "/bahasa/{language}", "303"): 2.0,
         ("GET", "unmatched", "404"): 1.0,
     }
+
+
+async def test_a_pages_calls_to_the_services_carry_its_correlation_id() -> None:
+    sent: list[str | None] = []
+
+    def registry(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers.get("X-Correlation-ID"))
+        raise httpx.ConnectError("connection refused", request=request)
+
+    await browse(registry, "/", **{"X-Correlation-ID": "visit-7"})
+    assert sent and set(sent) == {"visit-7"}
+    sent.clear()
+    await browse(registry, "/")
+    assert sent and all(given and len(given) == 32 for given in sent), "a new one per page otherwise"
