@@ -3,8 +3,8 @@ correlation id of the user action it belongs to and the trace it was written in.
 
 The correlation id is kept in a context variable, set for each HTTP request
 (`shared.platform.metrics.HttpMetrics`, from the `X-Correlation-ID` header or a
-new one) and each consumed message (`shared.platform.messaging.observing`, from
-the message's `correlation_id`). The trace id is the current OpenTelemetry
+new one) and each consumed message (`shared.platform.metrics.ObserveConsumption`,
+from the message's `correlation_id`). The trace id is the current OpenTelemetry
 span's, null outside a span (or when no tracer provider is set up).
 """
 
