@@ -9,6 +9,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -18,6 +19,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from devstack.mail_sink import MailSink
 from shared.platform.logs import correlation_id
 from shared.platform.messaging import NOTIFICATIONS
+from shared.platform.messaging.outbox import OUTBOX, PUBLISHED, outbox_document
+from shared.platform.metrics import Metrics, watch_outbox
+from shared.platform.persistence.mongo import connect
 
 from ..support import OwnerPublisher, eventually, serving
 from ..unit.notifications.samples import samples
@@ -134,6 +138,28 @@ async def test_every_service_serves_metrics(settings_for: Any) -> None:
             assert value(found, "kim_http_requests_total", method="GET", route="/health", status="200") == 1
             assert "kim_outbox_pending" in found and "kim_outbox_oldest_pending_age_seconds" in found
             assert "kim_dead_letters" in found, service
+
+
+async def test_the_outbox_gauges_count_pending_records_and_the_oldest_ones_age(
+    mongodb_url: str, database_name: str
+) -> None:
+    client = connect(mongodb_url, "test")
+    try:
+        db = client[database_name]
+        metrics = Metrics("submissions", refresh_seconds=0)
+        watch_outbox(metrics, lambda: db)
+        events = [samples()["entry.submitted"] for _ in range(3)]
+        records = [outbox_document(event) for event in events]
+        records[0]["state"] = PUBLISHED  # sent: not counted, however old
+        records[0]["created_at"] -= timedelta(hours=1)
+        records[1]["created_at"] -= timedelta(seconds=90)
+        await db[OUTBOX].insert_many(records)
+        text = (await metrics.exposition())[0].decode()
+        found = {s.name: s.value for f in text_string_to_metric_families(text) for s in f.samples}
+        assert found["kim_outbox_pending"] == 2
+        assert 90 <= found["kim_outbox_oldest_pending_age_seconds"] < 150
+    finally:
+        client.close()
 
 
 def _staff() -> dict[str, Any]:
