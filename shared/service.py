@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from faststream.rabbit import RabbitBroker
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 from opentelemetry.sdk.trace import TracerProvider
@@ -34,6 +34,7 @@ from shared.platform.docs import install_offline_docs
 from shared.platform.http import BodyLimit, authorize, install_error_handlers
 from shared.platform.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 from shared.platform.idempotency import Idempotency
+from shared.platform.logs import configure_logging
 from shared.platform.messaging import (
     ConsumerQueue,
     EventPublisher,
@@ -47,6 +48,7 @@ from shared.platform.messaging import (
 )
 from shared.platform.messaging.broker import publishers_of
 from shared.platform.messaging.outbox import OUTBOX
+from shared.platform.metrics import HttpMetrics, Metrics, broker_middlewares, watch_dead_letters, watch_outbox
 from shared.platform.openapi import document_errors
 from shared.platform.persistence.mongo import (
     MongoUnitOfWork,
@@ -139,6 +141,8 @@ class ServiceRuntime:
     token_versions: TokenVersions | None = None
     #: This service's traces (see `shared.platform.telemetry`).
     tracer_provider: TracerProvider | None = None
+    #: What `/metrics` serves (`shared.platform.metrics`).
+    metrics: Metrics = field(default_factory=lambda: Metrics("service"))
 
     @property
     def db(self) -> AsyncIOMotorDatabase:
@@ -224,6 +228,9 @@ def service_runtime(
         repositories = (*repositories, dead_letters.DeadLetterRepository)
     traces = tracer_provider(settings.service_name)
     broker = make_broker(settings, traces)
+    metrics = Metrics(settings.service_name, refresh_seconds=settings.metrics_refresh_seconds)
+    for middleware in reversed(broker_middlewares(metrics)):
+        broker.insert_middleware(middleware)  # outermost: every message is counted
     mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
     publisher = EventPublisher(broker, produces, user_id=user_of_url(settings.amqp_url.get_secret_value()))
     relay = OutboxRelay(
@@ -239,7 +246,11 @@ def service_runtime(
         projections=projections,
         publisher=publisher,
         tracer_provider=traces,
+        metrics=metrics,
     )
+    watch_outbox(metrics, lambda: runtime.db)
+    if consumes is not None:
+        watch_dead_letters(metrics, lambda: runtime.db, dead_letters.DeadLetterRepository.collection_name)
     runtime.token_versions = TokenVersions(mongo[settings.mongodb_database][token_versions_in])
     if consumes is not None:
         broker.include_router(
@@ -290,6 +301,15 @@ def operations_router(runtime: ServiceRuntime) -> APIRouter:
         return Readiness(status="ready" if is_ready else "not_ready", **checks)
 
     @router.get(
+        "/metrics",
+        summary="Prometheus metrics: HTTP, broker, outbox, dead letters (keep it off the public internet)",
+        response_class=PlainTextResponse,
+    )
+    async def metrics() -> Response:
+        body, content_type = await runtime.metrics.exposition()
+        return Response(body, media_type=content_type)
+
+    @router.get(
         "/asyncapi.json",
         summary="The event catalog: every event of the system, who publishes and who consumes it (AsyncAPI)",
     )
@@ -310,9 +330,7 @@ def create_service_app(
     runtime: ServiceRuntime,
     routers: Sequence[APIRouter],
 ) -> FastAPI:
-    logging.basicConfig(
-        level=runtime.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(runtime.settings.service_name, runtime.settings.log_level)
     app = FastAPI(
         title=title,
         description=description,
@@ -336,6 +354,8 @@ def create_service_app(
     # The client's address from X-Forwarded-For only when the peer is a configured proxy
     # (uvicorn's own trust, every local peer by default, is turned off: --no-proxy-headers).
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=runtime.settings.trusted_proxy_list)
+    # Every request counted and timed, its correlation id set for the logs.
+    app.add_middleware(HttpMetrics, metrics=runtime.metrics)
     # Outermost: one server span per request, in the caller's trace when it sends `traceparent`.
     app.add_middleware(TraceRequests, provider=runtime.tracer_provider)
     install_error_handlers(app)

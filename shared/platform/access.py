@@ -57,6 +57,8 @@ Endpoint = tuple[str, str]  # (method, path template)
 OPERATIONS: dict[Endpoint, Rule] = {
     ("GET", "/health"): EVERYONE,
     ("GET", "/ready"): EVERYONE,
+    # Open like /health; an operator keeps it off the public internet (README, "Watching it run").
+    ("GET", "/metrics"): EVERYONE,
     ("GET", "/asyncapi.json"): EVERYONE,
     ("GET", "/asyncapi"): EVERYONE,
     ("GET", "/openapi.json"): EVERYONE,

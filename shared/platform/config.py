@@ -40,6 +40,9 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = Field(1.0, gt=0)
     shutdown_grace_seconds: float = Field(10.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_refresh_seconds: float = Field(
+        5.0, ge=0, description="the outbox and dead-letter gauges of /metrics are read at most this often"
+    )
     #: Signs (registry) and verifies (every service) the access tokens. Every
     #: service of one deployment holds the same value; at least 32 characters
     #: outside development.

@@ -23,6 +23,7 @@ from shared.kernel.i18n import Language, negotiate
 from shared.kernel.principal import ANONYMOUS, Forbidden, Principal, Unauthenticated
 from shared.platform.access import DENY, Endpoint, Rule
 from shared.platform.auth import InvalidToken, read_token
+from shared.platform.logs import correlation_id
 from shared.platform.persistence.unit_of_work import Cause
 from shared.platform.revocation import TokenVersions
 
@@ -37,9 +38,10 @@ def language_of(request: Request) -> Language:
 
 
 def cause_of(request: Request) -> Cause:
-    """A user action's correlation id: the caller's, when it sent a sane one."""
+    """A user action's correlation id: the caller's, when it sent a sane one; else
+    the one the logs of this request carry (`shared.platform.metrics.HttpMetrics`)."""
     given = request.headers.get(CORRELATION_HEADER)
-    return Cause.new(given if given and _CORRELATION_ID.match(given) else None)
+    return Cause.new(given if given and _CORRELATION_ID.match(given) else correlation_id.get())
 
 
 RequestLanguage = Annotated[Language, Depends(language_of)]

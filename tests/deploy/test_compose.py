@@ -70,6 +70,11 @@ APP_SERVICES = ("registry", "submissions", "judging", "notifications")
 INFRASTRUCTURE = ("rabbitmq", "mongodb")
 #: The web console: a client of the four services' HTTP APIs, with no database.
 CONSOLE = "console"
+#: The `observability` profile, off by default.
+OBSERVABILITY = ("prometheus", "grafana", "jaeger")
+OBSERVABILITY_DIR = ROOT / "deploy" / "observability"
+#: The standard OpenTelemetry variable the services read besides their settings.
+OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT"
 SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|KEY")
 
 # `$$` (a literal dollar), or one interpolation: ${VAR}, ${VAR:?message}, ${VAR:-default}, ..., $VAR
@@ -191,6 +196,8 @@ def real_secrets(example: Mapping[str, str]) -> dict[str, str]:
 
 
 def is_secret(name: str, example_value: str) -> bool:
+    if name == OTLP_ENDPOINT:  # empty by default, as an unset secret would be, but no secret
+        return False
     return bool(SECRET_NAME.search(name)) or example_value.lower() in PLACEHOLDER_SECRETS
 
 
@@ -223,7 +230,8 @@ def test_the_compose_file_follows_the_compose_specification(compose: dict[str, A
 
 
 def test_it_runs_the_infrastructure_the_four_services_and_the_console(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {*INFRASTRUCTURE, *APP_SERVICES, CONSOLE}
+    default = {name for name, service in compose["services"].items() if not service.get("profiles")}
+    assert default == {*INFRASTRUCTURE, *APP_SERVICES, CONSOLE}
 
 
 def test_every_container_has_a_healthcheck(compose: dict[str, Any]) -> None:
@@ -390,7 +398,7 @@ def test_environment_names_are_fields_of_the_services_settings(compose: dict[str
     prefix = prefix_of(name)
     fields = {f"{prefix}{field}".upper() for field in settings_class(name).model_fields}
     environment = compose["services"][name]["environment"]
-    unknown = set(environment) - fields
+    unknown = set(environment) - fields - {OTLP_ENDPOINT}
     assert not unknown, f"{name}.config.Settings has no field for {sorted(unknown)}"
     for essential in ("ENVIRONMENT", "AMQP_URL", "MONGODB_URL", "MONGODB_DATABASE", "PORT"):
         assert f"{prefix}{essential}" in environment, f"{name} needs {prefix}{essential}"
@@ -543,7 +551,9 @@ def test_the_console_holds_no_database_credentials_nor_another_services_secrets(
 def test_console_environment_names_are_fields_of_its_settings(compose: dict[str, Any]) -> None:
     fields = {f"CONSOLE_{field}".upper() for field in console_settings_class().model_fields}
     environment = compose["services"][CONSOLE]["environment"]
-    assert set(environment) - fields == set(), "console.config.Settings has no field for these"
+    assert set(environment) - fields - {OTLP_ENDPOINT} == set(), (
+        "console.config.Settings has no field for these"
+    )
     for essential in ("ENVIRONMENT", "PORT", "SESSION_SECRET", "PUBLIC_URL"):
         assert f"CONSOLE_{essential}" in environment
 
@@ -1295,3 +1305,112 @@ def test_the_image_installs_every_package_root_and_runs_unprivileged() -> None:
 def test_every_service_in_compose_is_restarted_unless_stopped(compose: dict[str, Any]) -> None:
     for name, service in compose["services"].items():
         assert service.get("restart") == "unless-stopped", name
+
+
+# --- the observability profile -------------------------------------------------------------
+
+
+def test_the_observability_profile_adds_prometheus_grafana_and_jaeger_and_nothing_else(
+    compose: dict[str, Any],
+) -> None:
+    profiled = {
+        name: service["profiles"] for name, service in compose["services"].items() if "profiles" in service
+    }
+    assert profiled == {name: ["observability"] for name in OBSERVABILITY}
+    for name in OBSERVABILITY:
+        needs = set(compose["services"][name].get("depends_on", {}))
+        assert needs <= set(OBSERVABILITY), f"{name} must not start or hold up the default stack"
+
+
+def test_services_send_traces_only_when_an_otlp_endpoint_is_set(
+    raw_compose: dict[str, Any], compose: dict[str, Any], example_env: dict[str, str]
+) -> None:
+    assert example_env[OTLP_ENDPOINT] == "", "off by default: the default stack sends no traces"
+    for name in (*APP_SERVICES, CONSOLE):
+        raw = raw_compose["services"][name]["environment"][OTLP_ENDPOINT]
+        assert raw == f"${{{OTLP_ENDPOINT}:-}}", f"{name}: empty unless the operator sets it"
+        assert compose["services"][name]["environment"][OTLP_ENDPOINT] == ""
+    with_jaeger = resolved(raw_compose, {**example_env, OTLP_ENDPOINT: "http://jaeger:4318"})
+    assert with_jaeger["services"]["registry"]["environment"][OTLP_ENDPOINT] == "http://jaeger:4318"
+    assert "http://jaeger:4318" in ENV_EXAMPLE.read_text(), ".env.example says what to set it to"
+
+
+def test_prometheus_scrapes_every_service_and_the_console(compose: dict[str, Any]) -> None:
+    prometheus = compose["services"]["prometheus"]
+    config_path = on_host(prometheus, "/etc/prometheus/prometheus.yml")
+    config = yaml.safe_load(config_path.read_text())
+    scraped = {
+        job["job_name"]: (job.get("metrics_path", "/metrics"), target)
+        for job in config["scrape_configs"]
+        for static in job["static_configs"]
+        for target in static["targets"]
+    }
+    expected = {
+        name: ("/metrics", f"{name}:{command_port(compose['services'][name])}")
+        for name in (*APP_SERVICES, CONSOLE)
+    }
+    assert scraped == expected
+
+
+def test_grafana_reads_the_profiles_prometheus_and_the_dashboard_from_the_repository(
+    compose: dict[str, Any],
+) -> None:
+    grafana = compose["services"]["grafana"]
+    provisioning = on_host(grafana, "/etc/grafana/provisioning")
+    (source,) = yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())["datasources"]
+    port = compose["services"]["prometheus"]["ports"][0].rsplit(":", 1)[1]
+    assert (source["type"], source["url"]) == ("prometheus", f"http://prometheus:{port}")
+    (provider,) = yaml.safe_load((provisioning / "dashboards" / "kim-contest.yml").read_text())["providers"]
+    dashboards = on_host(grafana, provider["options"]["path"])
+    assert dashboards == OBSERVABILITY_DIR / "grafana" / "dashboards"
+    dashboard = json.loads((dashboards / "kim-contest.json").read_text())
+    home = grafana["environment"]["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"]
+    assert on_host(grafana, home) == dashboards / "kim-contest.json"
+    used = {target["datasource"]["uid"] for panel in dashboard["panels"] for target in panel["targets"]}
+    assert used == {source["uid"]}
+    assert grafana["environment"]["GF_AUTH_ANONYMOUS_ORG_ROLE"] == "Viewer", "read-only without a password"
+
+
+def known_metric_names() -> set[str]:
+    """Every sample name /metrics can serve: the shared figures, faststream's and the notifications'."""
+    from notifications.adapters.metrics import watch_deliveries
+
+    from shared.platform.metrics import Metrics, broker_middlewares, watch_dead_letters, watch_outbox
+
+    metrics = Metrics("any")
+    watch_outbox(metrics, lambda: None)  # type: ignore[arg-type, return-value]
+    watch_dead_letters(metrics, lambda: None, "dead_letters")  # type: ignore[arg-type, return-value]
+    watch_deliveries(metrics, lambda: None)  # type: ignore[arg-type, return-value]
+    broker_middlewares(metrics)
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), "gauge": ("",)}
+    return {family.name + suffix for family in metrics.registry.collect() for suffix in suffixes[family.type]}
+
+
+def test_the_dashboard_shows_the_figures_and_only_metrics_that_exist() -> None:
+    dashboard = json.loads((OBSERVABILITY_DIR / "grafana" / "dashboards" / "kim-contest.json").read_text())
+    expressions = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    referenced = {name for expr in expressions for name in re.findall(r"\b(?:kim|faststream)_[a-z_]+", expr)}
+    known = known_metric_names()
+    assert referenced - known == set(), f"not served by any /metrics: {sorted(referenced - known)}"
+    for figure in (
+        "kim_http_requests_total",
+        "kim_http_request_duration_seconds_bucket",
+        "faststream_received_messages_total",
+        "faststream_published_messages_total",
+        "faststream_received_processed_messages_duration_seconds_bucket",
+        "kim_outbox_pending",
+        "kim_outbox_oldest_pending_age_seconds",
+        "kim_dead_letters",
+        "kim_notification_deliveries",
+        "kim_consumer_redeliveries_total",
+    ):
+        assert figure in referenced, f"the dashboard has no panel of {figure}"
+    assert len({panel["id"] for panel in dashboard["panels"]}) == len(dashboard["panels"])
+
+
+def test_jaeger_takes_otlp_and_shows_traces_on_this_host_only(compose: dict[str, Any]) -> None:
+    jaeger = compose["services"]["jaeger"]
+    image, version = jaeger["image"].split(":")
+    # Jaeger 2 is the all-in-one by default, with OTLP receivers on 4317 and 4318.
+    assert image == "jaegertracing/jaeger" and int(version.split(".")[0]) >= 2
+    assert jaeger["ports"] == ["127.0.0.1:16686:16686"]

@@ -21,6 +21,8 @@ ROUTES: dict[Endpoint, Rule] = {
     # Operations and the language switch.
     ("GET", "/health"): EVERYONE,
     ("GET", "/ready"): EVERYONE,
+    # Open like /health; an operator keeps it off the public internet (README).
+    ("GET", "/metrics"): EVERYONE,
     ("GET", "/bahasa/{language}"): EVERYONE,
     # Signing in and out (signing out without a session just goes home).
     ("GET", "/masuk"): EVERYONE,

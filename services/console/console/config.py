@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     #: Short enough: uvicorn's graceful shutdown waits for open streams to end.
     live_stream_seconds: float = Field(120.0, gt=0, le=3600)
     live_heartbeat_seconds: float = Field(15.0, gt=0, le=300)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @property
     def trusted_proxy_list(self) -> list[str]:

@@ -18,6 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from shared.platform.logs import configure_logging
+from shared.platform.metrics import HttpMetrics, Metrics
 from shared.platform.telemetry import TraceRequests, tracer_provider
 
 from . import csrf, i18n, problems, session
@@ -57,6 +59,8 @@ def create_app(
 ) -> FastAPI:
     """The app; tests pass a clock and an HTTP client (e.g. one that reaches the services in process)."""
     settings = settings or Settings()
+    configure_logging("console", settings.log_level)
+    metrics = Metrics("console")
     secret = settings.session_secret.get_secret_value()
     store = SessionStore(secret)
     tokens = csrf.CsrfTokens(secret)
@@ -107,6 +111,7 @@ def create_app(
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.recipients = Recipients()
     app.state.live = LiveInbox()
+    app.state.metrics = metrics
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     def _csrf_key(request: Request) -> str | None:
@@ -209,6 +214,12 @@ def create_app(
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_page() -> Response:
+        """Prometheus metrics (HTTP requests by route and status); keep it off the public internet."""
+        body, content_type = await metrics.exposition()
+        return Response(body, media_type=content_type)
+
     @app.get("/ready", include_in_schema=False)
     async def ready(request: Request) -> Response:
         clients = request.app.state.services.all
@@ -248,6 +259,8 @@ def create_app(
     # The visitor's address from X-Forwarded-For only when the peer is a configured reverse proxy
     # (uvicorn's own trust is turned off: --no-proxy-headers); it goes on to the registry's throttle.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
+    # Every request counted and timed, its correlation id set for the logs.
+    app.add_middleware(HttpMetrics, metrics=metrics)
     # Outermost: one server span per page request; its context goes on to the services' APIs.
     app.add_middleware(TraceRequests, provider=traces)
     return app

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from starlette.requests import Request
 
+from shared.platform.logs import correlation_id
 from shared.platform.telemetry import propagate_to
 
 from .config import Settings
@@ -127,6 +128,9 @@ class ServiceClient:
         headers: dict[str, str] = {"Accept-Language": caller.language, **(extra or {})}
         if caller.session is not None:
             headers["Authorization"] = f"Bearer {caller.session.access_token}"
+        if (action := correlation_id.get()) is not None:
+            # The visitor's action keeps one correlation id, from the console's log to the events it causes.
+            headers.setdefault("X-Correlation-ID", action)
         try:
             return await self._http.request(
                 method, f"{self.base_url}{path}", json=json, params=params, headers=headers

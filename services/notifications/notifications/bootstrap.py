@@ -13,7 +13,8 @@ from shared.platform.telemetry import tracer
 from shared.service import ServiceRuntime, service_runtime
 
 from .adapters.email import SmtpMailer
-from .adapters.mongo import MongoNotificationsUnitOfWork
+from .adapters.metrics import watch_deliveries
+from .adapters.mongo import MongoDeliveryRepository, MongoNotificationsUnitOfWork
 from .adapters.webhook import WebhookPoster
 from .adapters.whatsapp import CloudApiGateway, WhatsAppGateway, WhatsAppTransport
 from .config import Settings
@@ -104,5 +105,6 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Notifi
         uow_for=system.uow, clock=clock, poll_seconds=settings.reminder_poll_seconds, wake_sender=sender.wake
     )
     runtime.jobs = (sender, system.reminders)
+    watch_deliveries(runtime.metrics, lambda: runtime.db[MongoDeliveryRepository.collection_name])
     runtime.broker.include_router(consumers(system.uow, clock, sender.wake))
     return system

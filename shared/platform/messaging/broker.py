@@ -42,7 +42,9 @@ def make_broker(settings: ServiceSettings, tracer_provider: TracerProvider | Non
         graceful_timeout=settings.shutdown_grace_seconds,
         # Back soon after a broker restart; each attempt is one refused TCP connect.
         reconnect_interval=1.0,
-        # Per-message "Received"/"Processed" lines only when debugging.
+        # Per-message "Received"/"Processed" lines only when debugging, through
+        # the process's JSON log handler (`shared.platform.logs`), not faststream's own.
+        logger=logging.getLogger("kim.broker"),
         log_level=logging.DEBUG,
     )
     if not settings.declare_topology:

@@ -120,3 +120,35 @@ async def test_a_throttled_sign_in_says_so_beside_the_email() -> None:
 async def test_a_malformed_address_is_a_page_not_json() -> None:
     (page,) = await browse(down, "/lomba/bukan-nomor")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+
+
+async def test_metrics_count_the_consoles_requests_by_route_template_and_status() -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    *_, scraped = await browse(down, "/", "/bahasa/en", "/bahasa/id", "/tidak-ada", "/metrics")
+    assert scraped.status_code == 200 and scraped.headers["content-type"].startswith("text/plain")
+    counted = {
+        (s.labels["method"], s.labels["route"], s.labels["status"]): s.value
+        for family in text_string_to_metric_families(scraped.text)
+        for s in family.samples
+        if s.name == "kim_http_requests_total"
+    }
+    assert counted == {
+        ("GET", "/", "503"): 1.0,
+        ("GET", "/bahasa/{language}", "303"): 2.0,
+        ("GET", "unmatched", "404"): 1.0,
+    }
+
+
+async def test_a_pages_calls_to_the_services_carry_its_correlation_id() -> None:
+    sent: list[str | None] = []
+
+    def registry(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers.get("X-Correlation-ID"))
+        raise httpx.ConnectError("connection refused", request=request)
+
+    await browse(registry, "/", **{"X-Correlation-ID": "visit-7"})
+    assert sent and set(sent) == {"visit-7"}
+    sent.clear()
+    await browse(registry, "/")
+    assert sent and all(given and len(given) == 32 for given in sent), "a new one per page otherwise"
