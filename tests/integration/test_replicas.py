@@ -142,3 +142,40 @@ async def test_replicas_of_a_consumer_compete_on_its_queue(amqp_url: str) -> Non
     assert got["first"] and got["second"], (
         f"both replicas took part: {len(got['first'])}/{len(got['second'])}"
     )
+
+
+async def test_a_dead_processs_open_transaction_holds_its_documents_for_seconds(mongodb_url: str) -> None:
+    """A process SIGKILLed between a transaction's first write and its commit leaves the
+    transaction open on the server; the document it wrote is blocked until the server
+    aborts it (mongod: after 60 s). The test server aborts it after 5 s."""
+    from pymongo.errors import PyMongoError
+
+    from shared.platform.persistence.mongo import connect
+
+    dead, alive = connect(mongodb_url, "dead"), connect(mongodb_url, "alive")
+    try:
+        name = f"t_abandoned_{uuid4().hex[:8]}"
+        await alive[name].things.insert_one({"_id": 1, "n": 0})
+        session = await dead.start_session()
+        session.start_transaction()
+        await dead[name].things.update_one({"_id": 1}, {"$inc": {"n": 1}}, session=session)
+        # ... and the process dies: no commit, no abort, its session never ended.
+        started = asyncio.get_running_loop().time()
+
+        async def written() -> bool:
+            async with await alive.start_session() as mine:
+                try:
+                    async with mine.start_transaction():
+                        await alive[name].things.update_one({"_id": 1}, {"$inc": {"n": 10}}, session=mine)
+                except PyMongoError:
+                    return False  # a write conflict: the dead transaction still holds it
+            return True
+
+        assert not await written(), "the abandoned transaction holds the document"
+        await eventually(written, timeout=30.0, interval=0.25)
+        waited = asyncio.get_running_loop().time() - started
+        assert waited < 10.0, f"blocked for {waited:.1f}s"
+        assert (await alive[name].things.find_one({"_id": 1}))["n"] == 10
+    finally:
+        dead.close()
+        alive.close()
