@@ -4,11 +4,11 @@ Transactions left open by a process that died (SIGKILL between a transaction's
 first write and its commit) hold their documents until the server aborts them:
 after `transaction_lifetime_seconds` of idling. mongod's default is 60 s
 (`transactionLifetimeLimitSeconds`); a unit of work's transaction lasts a few
-round trips, never an await on anything but the database, so this stack uses 5 s:
+round trips, never an await on anything but the database, so this stack uses 3 s:
 a surviving replica or a restarted process waits seconds, not a minute, for a dead
 process's documents. SecantusDB's command line has no option for it, so the
 server is started with it set (`_LAUNCH`); on MongoDB it is
-`setParameter: {transactionLifetimeLimitSeconds: 5}` (see deploy/README.md).
+`setParameter: {transactionLifetimeLimitSeconds: 3}` (see deploy/README.md).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _LAUNCH = (
     "sys.exit(cli.main(sys.argv[2:]))\n"
 )
 #: Seconds an abandoned transaction holds its documents (mongod: 60).
-TRANSACTION_LIFETIME_SECONDS = 5.0
+TRANSACTION_LIFETIME_SECONDS = 3.0
 
 
 class SecantusServer:
