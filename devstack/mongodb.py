@@ -1,4 +1,15 @@
-"""SecantusDB: a single-node server speaking the MongoDB wire protocol, from PyPI."""
+"""SecantusDB: a single-node server speaking the MongoDB wire protocol, from PyPI.
+
+Transactions left open by a process that died (SIGKILL between a transaction's
+first write and its commit) hold their documents until the server aborts them:
+after `transaction_lifetime_seconds` of idling. mongod's default is 60 s
+(`transactionLifetimeLimitSeconds`); a unit of work's transaction lasts a few
+round trips, never an await on anything but the database, so this stack uses 3 s:
+a surviving replica or a restarted process waits seconds, not a minute, for a dead
+process's documents. SecantusDB's command line has no option for it, so the
+server is started with it set (`_LAUNCH`); on MongoDB it is
+`setParameter: {transactionLifetimeLimitSeconds: 3}` (see deploy/README.md).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +22,28 @@ from pymongo.errors import PyMongoError
 
 from .processes import ManagedProcess, free_port, wait_until
 
+#: `python -m secantus`, with the transaction lifetime its command line does not offer.
+_LAUNCH = (
+    "import functools, sys\n"
+    "import secantus.cli as cli\n"
+    "lifetime = float(sys.argv[1])\n"
+    "cli.SecantusDBServer = functools.partial(cli.SecantusDBServer, transaction_lifetime_seconds=lifetime)\n"
+    "sys.exit(cli.main(sys.argv[2:]))\n"
+)
+#: Seconds an abandoned transaction holds its documents (mongod: 60).
+TRANSACTION_LIFETIME_SECONDS = 3.0
+
 
 class SecantusServer:
-    def __init__(self, workdir: Path, port: int | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        port: int | None = None,
+        transaction_lifetime_seconds: float = TRANSACTION_LIFETIME_SECONDS,
+    ) -> None:
         self.workdir = workdir
         self.port = port or free_port()
+        self.transaction_lifetime_seconds = transaction_lifetime_seconds
         self._process: ManagedProcess | None = None
 
     @property
@@ -32,8 +60,9 @@ class SecantusServer:
             "secantusdb",
             [
                 sys.executable,
-                "-m",
-                "secantus",
+                "-c",
+                _LAUNCH,
+                str(self.transaction_lifetime_seconds),
                 "--host",
                 "127.0.0.1",
                 "--port",

@@ -68,6 +68,8 @@ class LocalStack:
     #: Appended to each service's database name, so stacks can share one server.
     database_suffix: str = ""
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    #: More processes of a service than the one in `services` (`start_replica`).
+    replicas: list[ServiceProcess] = field(default_factory=list)
     #: Start the console too, if its package is there (False: the four services only).
     with_console: bool = True
     console: ServiceProcess | None = None
@@ -200,6 +202,19 @@ class LocalStack:
         process = ManagedProcess(name, command, log_path=self.workdir / "logs" / f"{name}.log", env=env)
         return ServiceProcess(name, port, process)
 
+    def start_replica(self, name: str) -> ServiceProcess:
+        """Start one more process of service `name` on its own port, on the same broker
+        and database (`replicas`; stopped with the stack or by `stop_replicas`)."""
+        replica = self._service(name)
+        self.replicas.append(replica)
+        replica.process.start()
+        wait_until(replica.ready, timeout=90, what=f"{name} replica")
+        return replica
+
+    def stop_replicas(self) -> None:
+        while self.replicas:
+            self.replicas.pop().process.stop()
+
     def restart(self, name: str) -> None:
         """Start a stopped or killed service again on the same port."""
         service = self.services[name]
@@ -239,6 +254,7 @@ class LocalStack:
             self.supervisor.stop()
         if self.console is not None:
             self.console.process.stop()
+        self.stop_replicas()
         for service in self.services.values():
             service.process.stop()
         for server in reversed(self._own_servers):

@@ -47,7 +47,7 @@ from shared.platform.messaging import (
     user_of_url,
 )
 from shared.platform.messaging.broker import publishers_of
-from shared.platform.messaging.outbox import OUTBOX
+from shared.platform.messaging.outbox import LEASES, OUTBOX, RELAY_LEASE, Lease
 from shared.platform.metrics import HttpMetrics, Metrics, broker_middlewares, watch_dead_letters, watch_outbox
 from shared.platform.openapi import document_errors
 from shared.platform.persistence.mongo import (
@@ -198,6 +198,8 @@ class ServiceRuntime:
                 await asyncio.wait_for(self.relay.relay_pending(), self.settings.shutdown_grace_seconds)
             except Exception as error:  # noqa: BLE001 - still stored; sent after restart
                 log.warning("outbox not flushed at shutdown, sent after restart: %r", error)
+            with contextlib.suppress(Exception):  # else another replica waits out the lease
+                await self.relay.release()
         await self.broker.stop()
         self.mongo.close()
         if self.tracer_provider is not None:
@@ -233,8 +235,13 @@ def service_runtime(
         broker.insert_middleware(middleware)  # outermost: every message is counted
     mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
     publisher = EventPublisher(broker, produces, user_id=user_of_url(settings.amqp_url.get_secret_value()))
+    outbox = mongo[settings.mongodb_database][OUTBOX]
     relay = OutboxRelay(
-        mongo[settings.mongodb_database][OUTBOX], publisher.publish, poll_seconds=settings.outbox_poll_seconds
+        outbox,
+        publisher.publish,
+        poll_seconds=settings.outbox_poll_seconds,
+        # One relay of all the replicas publishes: the holder of this lease.
+        lease=Lease(outbox.database[LEASES], RELAY_LEASE, seconds=settings.outbox_lease_seconds),
     )
     runtime = ServiceRuntime(
         settings=settings,

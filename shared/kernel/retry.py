@@ -23,9 +23,11 @@ async def retry(
     what: str,
     patience: float,
     retry_on: tuple[type[BaseException], ...] = (Exception,),
+    longest: float = LONGEST_DELAY_SECONDS,
 ) -> T:
     """Run `operation`; while it fails with one of `retry_on`, wait and run it
-    again, until `patience` seconds have passed (then its error is raised)."""
+    again (waiting at most `longest` between tries), until `patience` seconds have
+    passed (then its error is raised)."""
     deadline = time.monotonic() + patience
     delay = FIRST_DELAY_SECONDS
     while True:
@@ -36,4 +38,4 @@ async def retry(
                 raise
             log.warning("%s failed; trying again in %.1fs: %r", what, delay, error)
             await asyncio.sleep(delay)
-            delay = min(delay * 2, LONGEST_DELAY_SECONDS)
+            delay = min(delay * 2, longest)

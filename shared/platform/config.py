@@ -38,6 +38,9 @@ class ServiceSettings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     prefetch_count: int = Field(50, ge=1, le=1000, description="unacked messages per consumer")
     outbox_poll_seconds: float = Field(1.0, gt=0)
+    outbox_lease_seconds: float = Field(
+        5.0, ge=1, description="how long a dead replica's hold on the outbox relay outlasts it"
+    )
     shutdown_grace_seconds: float = Field(10.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     metrics_refresh_seconds: float = Field(

@@ -317,3 +317,37 @@ HEADER = (
     "| seconds to recover | WhatsApp deliveries / messages / sent twice | notes |\n"
     "|---|---|---|---|---|---|---|---|---|"
 )
+
+
+class PublishCounter:
+    """Counts what the broker routed to `routing_key` on kim.events by message id
+    (the event id), through a queue of its own: a publish made twice shows as an id
+    seen twice, whether or not the consumers' inboxes then ignore the copy."""
+
+    def __init__(self, amqp_url: str, routing_key: str) -> None:
+        self._url = amqp_url
+        self._key = routing_key
+        self.seen: dict[str, int] = {}
+
+    @property
+    def twice(self) -> int:
+        """Deliveries beyond the first of each event id."""
+        return sum(self.seen.values()) - len(self.seen)
+
+    async def __aenter__(self) -> PublishCounter:
+        self._connection = await aio_pika.connect(self._url)
+        channel = await self._connection.channel()
+        await channel.set_qos(prefetch_count=500)
+        queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+        await queue.bind(await channel.get_exchange(EVENTS.name), routing_key=self._key)
+
+        async def count(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            async with message.process():
+                key = message.message_id or ""
+                self.seen[key] = self.seen.get(key, 0) + 1
+
+        await queue.consume(count)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._connection.close()

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from .conftest import OUTCOMES, World
-from .support import CONSUMERS, Duplicator, Load, Outcome, publish_poison
+from .support import CONSUMERS, Duplicator, Load, Outcome, PublishCounter, publish_poison
 
 EVENTS = 1000
 RECOVERY_BOUND_SECONDS = 180
@@ -42,6 +42,7 @@ async def run_case(
     poison: int = 0,
     events: int = EVENTS,
     whatsapp_resends_allowed: int | None = None,
+    registry_url: str | None = None,
 ) -> Outcome:
     """`whatsapp_resends_allowed`: how many WhatsApp messages may go out twice; None:
     only counted."""
@@ -51,7 +52,7 @@ async def run_case(
     messages_before = len(gateway.messages) if gateway else 0
     edition_id = await world.published_edition()
     checkpoints = {n: asyncio.Event() for n in (100, 200, 250, 300, 500, 600, 750)}
-    load = Load(world.registry_url, edition_id, events, world.staff)
+    load = Load(registry_url or world.registry_url, edition_id, events, world.staff)
     loading = asyncio.create_task(load.run(checkpoints))
     poison_ids: list[str] = []
     if poison:
@@ -273,3 +274,55 @@ async def test_poison_mixed_in(world: World) -> None:
     outcome = await run_case(world, "(f) 25 poison messages mixed in", no_fault, poison=25)
     assert outcome.dead_lettered == 25 * len(CONSUMERS)
     outcome.note = "each poison message dead-lettered by all 3 consumers"
+
+
+#: The replica case's events: enough to kill one replica of each service mid-run, few
+#: enough to keep the case near a minute and a half.
+REPLICA_EVENTS = 600
+
+
+async def test_two_replicas_of_each_service_one_of_each_killed(world: World) -> None:
+    """A second process of every service on the same broker and database; the load goes
+    to the registry's second, and the first process of each service is SIGKILLed in
+    turn (the registry's: most likely the outbox relay's lease holder). The survivors
+    carry on alone: the registry's second takes the relay's lease over, the consumers'
+    seconds take what the killed ones held. The broker's own count of edition.updated
+    publishes by event id shows the publishes made twice: 0 while both run."""
+    stack = world.stack
+    names = ("registry", *CONSUMERS)
+    started = await asyncio.gather(*(asyncio.to_thread(stack.start_replica, name) for name in names))
+    replicas = dict(zip(names, started, strict=True))
+    twice_before_crash: list[int] = []
+
+    async def one_of_each_killed(
+        world: World, checkpoints: dict[int, asyncio.Event]
+    ) -> tuple[float | None, str]:
+        for at, name in zip((100, 200, 300, 500), ("registry", *CONSUMERS), strict=True):
+            await checkpoints[at].wait()
+            if name == "registry":
+                twice_before_crash.append(publishes.twice)
+            await asyncio.to_thread(stack.services[name].process.kill)
+        return time.monotonic(), "first of 2 SIGKILLed: registry at 100, consumers at 200, 300, 500"
+
+    try:
+        async with PublishCounter(world.rabbitmq.url, "edition.updated") as publishes:
+            outcome = await run_case(
+                world,
+                "(g) 2 replicas each, one of each SIGKILLed",
+                one_of_each_killed,
+                events=REPLICA_EVENTS,
+                registry_url=replicas["registry"].url,
+            )
+            await asyncio.sleep(1.0)  # the counter's queue is drained too
+        outcome.note += (
+            f"; publishes twice: {twice_before_crash[0]} before the crash, {publishes.twice} in all"
+        )
+        print(outcome.row())
+        assert twice_before_crash == [0], "two replicas publish nothing twice"
+        assert len(publishes.seen) >= outcome.sent
+    finally:
+        # The world as the other cases expect it: one process of each.
+        await asyncio.to_thread(stack.stop_replicas)
+        for name in ("registry", *CONSUMERS):
+            if not stack.services[name].process.running():
+                await asyncio.to_thread(stack.restart, name)

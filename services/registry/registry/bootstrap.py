@@ -14,10 +14,10 @@ from .adapters.login_failures import LOGIN_FAILURES, MongoFailedLogins
 from .adapters.mail import MailSender, Smtp
 from .adapters.mongo import MongoAccountRepository, MongoRegistryUnitOfWork
 from .adapters.passwords import Passwords
+from .adapters.request_counts import MAIL_REQUESTS, MongoRequestThrottle
 from .config import Settings
 from .domain.login_throttle import LoginThrottle
 from .domain.regions import RegionCatalog
-from .domain.request_throttle import RequestThrottle
 from .entrypoints.consumers import consumers
 from .service_layer import accounts, credentials, services
 from .service_layer.integration_events import to_integration
@@ -85,10 +85,14 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Regist
         ),
         mailing=credentials.Mailing(
             console_url=settings.console_url,
-            per_email=RequestThrottle(
-                allowed=settings.mail_requests_per_email, window_seconds=settings.mail_requests_window_seconds
+            # Counted in the database: every replica applies the same allowance.
+            per_email=MongoRequestThrottle(
+                runtime.db[MAIL_REQUESTS],
+                allowed=settings.mail_requests_per_email,
+                window_seconds=settings.mail_requests_window_seconds,
             ),
-            per_client=RequestThrottle(
+            per_client=MongoRequestThrottle(
+                runtime.db[MAIL_REQUESTS],
                 allowed=settings.mail_requests_per_client,
                 window_seconds=settings.mail_requests_window_seconds,
             ),

@@ -27,9 +27,16 @@ DATABASE_PATIENCE_SECONDS = 300.0
 #: Failures that pass by themselves: the server is away, or a write is blocked.
 PASSING = (ConnectionFailure, ConcurrentChange)
 
+#: The longest wait between tries: a write blocked by a dead process's transaction
+#: passes the moment the server aborts it (see devstack/mongodb.py), and a message
+#: waiting longer than needed holds up the consumer's recovery.
+LONGEST_WAIT_SECONDS = 1.0
+
 
 async def patiently(
     operation: Callable[[], Awaitable[T]], *, what: str, patience: float = DATABASE_PATIENCE_SECONDS
 ) -> T:
     """Run `operation`; while the database is away or blocked, wait and run it again."""
-    return await retry(operation, what=what, patience=patience, retry_on=PASSING)
+    return await retry(
+        operation, what=what, patience=patience, retry_on=PASSING, longest=LONGEST_WAIT_SECONDS
+    )

@@ -1,10 +1,24 @@
 """Requests that send mail (registration, password reset) are limited per email
 address and per client address: at most `allowed` in a sliding `window_seconds`.
-Kept in the process's memory, bounded in size (like the login throttle)."""
+
+`Throttle` is what the service layer needs; `RequestThrottle` keeps the counts in
+the process's memory, bounded in size (for the unit tests and a single process);
+the registry itself counts in MongoDB (`adapters/request_counts.py`), so every
+replica refuses the same requests."""
 
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from typing import Protocol
+
+
+class Throttle(Protocol):
+    allowed: int
+    window_seconds: float
+
+    async def wait_seconds(self, keys: list[str], now: float) -> float: ...
+
+    async def take(self, keys: list[str], now: float) -> None: ...
 
 
 class RequestThrottle:
@@ -21,20 +35,18 @@ class RequestThrottle:
         self._times[key] = times
         return times
 
-    def wait_seconds(self, keys: list[str], now: float) -> float:
+    async def wait_seconds(self, keys: list[str], now: float) -> float:
+        return self._wait_seconds(keys, now)
+
+    def _wait_seconds(self, keys: list[str], now: float) -> float:
         """How long until every key may be counted again (0: now)."""
         recents = [self._recent(key, now) for key in keys]
         waits = [times[0] + self.window_seconds - now for times in recents if len(times) >= self.allowed]
         return max([0.0, *waits])
 
-    def take(self, keys: list[str], now: float) -> float:
-        """Counts one request against every key, unless one of them is spent: then
-        nothing is counted and the answer is how long to wait (0 when allowed)."""
-        wait = self.wait_seconds(keys, now)
-        if wait > 0:
-            return wait
+    async def take(self, keys: list[str], now: float) -> None:
+        """Counts one request against every key."""
         for key in keys:
-            self._times[key].append(now)
+            self._recent(key, now).append(now)
         while len(self._times) > self.max_keys:
             self._times.popitem(last=False)
-        return 0.0

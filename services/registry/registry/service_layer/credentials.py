@@ -30,7 +30,7 @@ from ..domain.errors import (
 from ..domain.kim import Kim, whatsapp_e164
 from ..domain.mail import link, password_reset_mail, registration_attempt_mail, registration_mail
 from ..domain.regions import RegionCatalog
-from ..domain.request_throttle import RequestThrottle
+from ..domain.request_throttle import Throttle
 from ..domain.session import token_hash
 from .commands import (
     ChangePassword,
@@ -52,18 +52,21 @@ class Mailing:
     """Where the links in mails point, and the throttles of requests that send mail."""
 
     console_url: str
-    per_email: RequestThrottle
-    per_client: RequestThrottle
+    per_email: Throttle
+    per_client: Throttle
 
-    def admit(self, email: str, client: str) -> None:
+    async def admit(self, email: str, client: str) -> None:
         """Counts a request; `TooManyRequests` when the email or the client is over its allowance."""
-        now, by_client, by_email = time.monotonic(), [f"client:{client}"], [f"email:{email_key(email)}"]
+        now, by_client, by_email = time.time(), [f"client:{client}"], [f"email:{email_key(email)}"]
         # Nothing counts against one when the other refuses.
-        wait = max(self.per_client.wait_seconds(by_client, now), self.per_email.wait_seconds(by_email, now))
+        wait = max(
+            await self.per_client.wait_seconds(by_client, now),
+            await self.per_email.wait_seconds(by_email, now),
+        )
         if wait > 0:
             raise TooManyRequests(retry_after_seconds=max(1, round(wait)))
-        self.per_client.take(by_client, now)
-        self.per_email.take(by_email, now)
+        await self.per_client.take(by_client, now)
+        await self.per_email.take(by_email, now)
 
     def url(self, path: str, token: str | None = None) -> str:
         if token is None:
@@ -86,7 +89,7 @@ async def request_registration(
     # Refusals that reveal nothing come first, field by field.
     regions.kelurahan(kim.kelurahan_code)
     whatsapp = whatsapp_e164(kim.whatsapp)
-    mailing.admit(kim.email, command.client)
+    await mailing.admit(kim.email, command.client)
     password_hash = await passwords.hash(kim.representative_password)
     email, now = email_key(kim.email), clock()
     async with uow:
@@ -176,7 +179,7 @@ async def request_password_reset(
     uow: RegistryUnitOfWork, clock: Clock, mailing: Mailing, command: RequestPasswordReset
 ) -> str:
     """Mails a reset link if an active account has the email; answers the same either way."""
-    mailing.admit(command.email, command.client)
+    await mailing.admit(command.email, command.client)
     email, now = email_key(command.email), clock()
     async with uow:
         account = await uow.accounts.with_email(email)
