@@ -195,16 +195,19 @@ class Repository(Generic[A]):
         new = [(key, aggregate) for key, (aggregate, original) in self._loaded.items() if original is None]
         if len(new) > 1:
             await self._insert_together(new)
-        changed = [
-            (key, aggregate, current)
+        # Each aggregate's document made once: new ones and changed ones are written.
+        pending = [
+            (key, aggregate, original, current)
             for key, (aggregate, original) in self._loaded.items()
-            if original is not None and (current := self.to_document(aggregate)) != original
+            if (current := self.to_document(aggregate)) != original
         ]
+        changed = [(key, aggregate, current) for key, aggregate, was, current in pending if was is not None]
         if len(changed) > 1:
             await self._replace_together(changed)
-        for key, (aggregate, original) in list(self._loaded.items()):
+            pending = [item for item in pending if item[2] is None]
+        for key, aggregate, original, current in pending:
             try:
-                saved = await self._save(aggregate, original)
+                saved = await self._save(aggregate, original, current)
             except DuplicateKeyError as error:
                 refusal = self.duplicate(aggregate)
                 if refusal is None:
@@ -262,9 +265,11 @@ class Repository(Generic[A]):
             aggregate.version = current["version"]
             self._loaded[key] = (aggregate, current)
 
-    async def _save(self, aggregate: A, original: dict[str, Any] | None) -> dict[str, Any] | None:
-        """Write the aggregate if it changed; return the document as now stored."""
-        current = self.to_document(aggregate)
+    async def _save(
+        self, aggregate: A, original: dict[str, Any] | None, current: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """Write the aggregate (`current`, its document now) if it changed from
+        `original`; return the document as now stored."""
         if original is None:
             aggregate.version = current["version"] = 1
             in_transaction(self._session)
