@@ -210,6 +210,10 @@ class ServiceRuntime:
         return {"broker": broker_ok, "database": database_ok}
 
 
+#: How long a service other than the registry uses a token version it read again.
+TOKEN_VERSION_MEMORY_SECONDS = 1.0
+
+
 def service_runtime(
     settings: ServiceSettings,
     *,
@@ -258,7 +262,11 @@ def service_runtime(
     watch_outbox(metrics, lambda: runtime.db)
     if consumes is not None:
         watch_dead_letters(metrics, lambda: runtime.db, dead_letters.DeadLetterRepository.collection_name)
-    runtime.token_versions = TokenVersions(mongo[settings.mongodb_database][token_versions_in])
+    runtime.token_versions = TokenVersions(
+        mongo[settings.mongodb_database][token_versions_in],
+        # Learnt by event: a second's memory saves a read per request (the registry reads its own).
+        remember_seconds=TOKEN_VERSION_MEMORY_SECONDS if token_versions_in == TOKEN_VERSIONS else 0.0,
+    )
     if consumes is not None:
         broker.include_router(
             dead_letters.dead_letter_consumer(consumes, runtime.dead_letter_uow, publishers_of(settings))

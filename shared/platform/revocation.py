@@ -14,6 +14,8 @@ its first change arrives.
 # No `from __future__ import annotations` in this module: faststream reads the
 # consumer's type hints at run time to parse each message into its contract.
 
+import time
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -35,15 +37,41 @@ class TokenVersions:
     keyed by account id with a `token_version` field: the registry's `accounts`, or the
     `token_versions` a consumer fills)."""
 
-    def __init__(self, collection: AsyncIOMotorCollection) -> None:
+    #: Accounts remembered at most (a bound on memory, not a cache policy).
+    MOST_REMEMBERED = 10_000
+
+    def __init__(
+        self,
+        collection: AsyncIOMotorCollection,
+        *,
+        remember_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`remember_seconds`: how long a version read is used again without asking
+        the database (0: every check reads). Only where versions arrive by event
+        anyway (every service but the registry), so a change reaches the checks
+        at most that much later than it reaches the collection; one this process
+        records itself is used at once."""
         self.collection = collection
+        self._remember = remember_seconds
+        self._clock = clock
+        self._remembered: dict[UUID, tuple[int, float]] = {}
 
     async def latest(self, account_id: UUID) -> int:
+        now = self._clock()
+        known = self._remembered.get(account_id)
+        if known is not None and known[1] > now:
+            return known[0]
         found: dict[str, Any] | None = await self.collection.find_one(
             {"_id": account_id}, {"token_version": 1}
         )
         version = (found or {}).get("token_version", 0)
-        return version if isinstance(version, int) else 0
+        version = version if isinstance(version, int) else 0
+        if self._remember > 0:
+            if len(self._remembered) >= self.MOST_REMEMBERED:
+                self._remembered.clear()
+            self._remembered[account_id] = (version, now + self._remember)
+        return version
 
     async def check(self, principal: Principal) -> None:
         """`SessionEnded` when the caller's token is older than the account's latest version."""
@@ -59,6 +87,7 @@ class TokenVersions:
             {"$max": {"token_version": account.token_version, "revision": account.revision}},
             upsert=True,
         )
+        self._remembered.pop(account.account_id, None)
 
 
 def token_version_consumer(queue: ConsumerQueue, versions: TokenVersions) -> RabbitRouter:

@@ -24,6 +24,9 @@ class FakeRepository(Generic[A]):
     async def get(self, aggregate_id: Any) -> A | None:
         return self.items.get(aggregate_id)
 
+    async def load(self, aggregate_ids: Any) -> None:
+        return None
+
     async def require(self, aggregate_id: Any) -> A:
         found = self.items.get(aggregate_id)
         if found is None:

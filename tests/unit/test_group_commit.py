@@ -4,6 +4,7 @@ its own cause, and each with its own outcome when the group fails."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,8 @@ class Ledger:
         self.processed: set[UUID] = set()
         self.applied: list[tuple[str, str]] = []
         self.commits = 0
+        #: What each group read ahead for its effects.
+        self.prefetched: list[list[str]] = []
 
 
 class SharedUnitOfWork(FakeUnitOfWork):
@@ -34,6 +37,9 @@ class SharedUnitOfWork(FakeUnitOfWork):
     async def __aenter__(self) -> SharedUnitOfWork:
         self._effects, self._claimed = [], set()
         return self
+
+    async def prefetch(self, events: Sequence[Envelope[Any]]) -> None:
+        self.ledger.prefetched.append([e.data.name for e in events])
 
     async def claim(self, event: Envelope[Any]) -> bool:
         # Like the inbox record: kept only if the unit of work commits.
@@ -95,3 +101,13 @@ async def test_when_one_effect_fails_the_others_are_applied_alone_and_it_alone_r
     assert isinstance(outcomes[1], LookupError)
     assert ledger.applied == [("KIM 1", "action-1"), ("KIM 3", "action-3")]
     assert bad.event_id not in ledger.processed
+
+
+async def test_a_group_reads_ahead_once_for_the_events_it_applies_and_not_for_copies() -> None:
+    ledger, group = Ledger(), GroupCommit()
+    first, second = event(1), event(2)
+    await asyncio.gather(
+        handle(ledger, group, first), handle(ledger, group, first), handle(ledger, group, second)
+    )
+    assert ledger.prefetched == [["KIM 1", "KIM 2"]]
+    assert ledger.applied == [("KIM 1", "action-1"), ("KIM 2", "action-2")]

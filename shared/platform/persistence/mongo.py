@@ -17,6 +17,7 @@ from motor.motor_asyncio import (
     AsyncIOMotorDatabase,
 )
 from pydantic import TypeAdapter
+from pymongo import ReplaceOne
 from pymongo.errors import (
     BulkWriteError,
     ConnectionFailure,
@@ -102,6 +103,8 @@ class Repository(Generic[A]):
         self._collection: AsyncIOMotorCollection = db[self.collection_name]
         self._session = session
         self._loaded: dict[Any, tuple[A, dict[str, Any] | None]] = {}
+        #: Ids `load` looked for and did not find: `get` answers None without a round trip.
+        self._absent: set[Any] = set()
 
     @classmethod
     def _adapter(cls) -> TypeAdapter[A]:
@@ -158,7 +161,19 @@ class Repository(Generic[A]):
         known = self._loaded.get(aggregate_id)
         if known is not None:
             return known[0]
+        if aggregate_id in self._absent:
+            return None
         return await self._find_one({"_id": aggregate_id})
+
+    async def load(self, aggregate_ids: Iterable[Any]) -> None:
+        """Read the aggregates with these ids in one round trip, for the `get`s to
+        come (events applied together each ask for their own); an id not found is
+        remembered as absent until the unit of work adds it."""
+        wanted = {i for i in aggregate_ids if i not in self._loaded and i not in self._absent}
+        if not wanted:
+            return
+        found = await self._find({"_id": {"$in": list(wanted)}})
+        self._absent |= wanted - {getattr(a, self.id_field) for a in found}
 
     async def require(self, aggregate_id: Any) -> A:
         """The aggregate with this id; the repository's `not_found` refusal if there is none."""
@@ -168,7 +183,9 @@ class Repository(Generic[A]):
         return found
 
     def add(self, aggregate: A) -> None:
-        self._loaded[getattr(aggregate, self.id_field)] = (aggregate, None)
+        key = getattr(aggregate, self.id_field)
+        self._absent.discard(key)
+        self._loaded[key] = (aggregate, None)
 
     def duplicate(self, aggregate: A) -> DomainError | None:
         """The refusal for an aggregate that breaks one of the unique indexes, if any."""
@@ -178,9 +195,19 @@ class Repository(Generic[A]):
         new = [(key, aggregate) for key, (aggregate, original) in self._loaded.items() if original is None]
         if len(new) > 1:
             await self._insert_together(new)
-        for key, (aggregate, original) in list(self._loaded.items()):
+        # Each aggregate's document made once: new ones and changed ones are written.
+        pending = [
+            (key, aggregate, original, current)
+            for key, (aggregate, original) in self._loaded.items()
+            if (current := self.to_document(aggregate)) != original
+        ]
+        changed = [(key, aggregate, current) for key, aggregate, was, current in pending if was is not None]
+        if len(changed) > 1:
+            await self._replace_together(changed)
+            pending = [item for item in pending if item[2] is None]
+        for key, aggregate, original, current in pending:
             try:
-                saved = await self._save(aggregate, original)
+                saved = await self._save(aggregate, original, current)
             except DuplicateKeyError as error:
                 refusal = self.duplicate(aggregate)
                 if refusal is None:
@@ -210,9 +237,39 @@ class Repository(Generic[A]):
         for (key, aggregate), doc in zip(new, docs, strict=True):
             self._loaded[key] = (aggregate, doc)
 
-    async def _save(self, aggregate: A, original: dict[str, Any] | None) -> dict[str, Any] | None:
-        """Write the aggregate if it changed; return the document as now stored."""
-        current = self.to_document(aggregate)
+    async def _replace_together(self, changed: list[tuple[Any, A, dict[str, Any]]]) -> None:
+        """Changed aggregates in one write, each replace expecting the version it
+        read; any one that finds another version fails them all (the transaction)."""
+        requests = []
+        for _, aggregate, current in changed:
+            current["version"] = aggregate.version + 1
+            requests.append(ReplaceOne({"_id": current["_id"], "version": aggregate.version}, current))
+        in_transaction(self._session)
+        try:
+            result = await self._collection.bulk_write(requests, ordered=True, session=self._session)
+        except BulkWriteError as error:
+            failed = (error.details.get("writeErrors") or [{}])[0]
+            if failed.get("code") == WRITE_CONFLICT:
+                raise ConcurrentChange() from error
+            if failed.get("code") == DUPLICATE_KEY:
+                refusal = self.duplicate(changed[failed["index"]][1])
+                if refusal is not None:
+                    raise refusal from error
+                raise DuplicateKeyError(
+                    failed.get("errmsg", "duplicate key"), DUPLICATE_KEY, failed
+                ) from error
+            raise
+        if result.matched_count != len(changed):
+            raise ConcurrentChange()
+        for key, aggregate, current in changed:
+            aggregate.version = current["version"]
+            self._loaded[key] = (aggregate, current)
+
+    async def _save(
+        self, aggregate: A, original: dict[str, Any] | None, current: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """Write the aggregate (`current`, its document now) if it changed from
+        `original`; return the document as now stored."""
         if original is None:
             aggregate.version = current["version"] = 1
             in_transaction(self._session)

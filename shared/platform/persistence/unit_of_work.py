@@ -91,6 +91,12 @@ class UnitOfWork(abc.ABC):
         applied now; a second copy of one in `events` is not."""
         return [await self.claim(event) for event in events]
 
+    async def prefetch(self, events: Sequence[Envelope[Any]]) -> None:
+        """Read at once what the effects of `events`, applied together next, will
+        ask for one by one (one round trip instead of one per event); nothing by
+        default. Only reads: what it loads is what the effects would have read."""
+        return None
+
     @abc.abstractmethod
     def seen(self) -> Iterable[Aggregate]:
         """Every aggregate loaded or added in this unit of work."""
@@ -266,6 +272,7 @@ async def _apply_together(group: list[_Waiting]) -> list[bool]:
     try:
         async with uow:
             fresh = await uow.claim_all([w.event for w in group])
+            await uow.prefetch([w.event for w, new in zip(group, fresh, strict=True) if new])
             for waiting, new in zip(group, fresh, strict=True):
                 if new:
                     uow.cause = waiting.uow.cause

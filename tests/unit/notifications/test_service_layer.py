@@ -345,3 +345,36 @@ async def test_an_undeliverable_webhook_fails_at_once_and_is_not_retried() -> No
     clock.advance(3600)
     assert await sending.send_due() == 0
     assert webhook.attempts == 1
+
+
+class SlowCommits(FakeNotifications):
+    """A commit that takes a moment, as a real one does: sends finishing meanwhile wait."""
+
+    async def commit(self) -> None:
+        await asyncio.sleep(0.01)
+        await super().commit()
+
+
+async def test_outcomes_known_while_one_is_recorded_are_recorded_together_each_under_its_cause() -> None:
+    uow, clock = SlowCommits(), Clock()
+    await add_staff(uow, clock, ["entry.submitted"], language="en")
+    sample = samples()["entry.submitted"]
+    events = [
+        sample.model_copy(update={"event_id": uuid4(), "correlation_id": f"action-{n}"}) for n in range(3)
+    ]
+    for event in events:
+        await notify(uow.caused_by(Cause.of(event)), event, clock)
+    uow.published.clear()
+    commits = uow.commits
+
+    sending = sender(uow.caused_by(Cause.new()), clock, email=FakeTransport(), webhook=FakeTransport())
+    assert await sending.send_due() == 6  # email and webhook for each event
+    # The claim, the first outcome alone, then the five that finished meanwhile together.
+    assert uow.commits - commits == 3
+    assert {d.status for d in uow.deliveries.items.values()} == {"delivered"}
+    delivered = uow.of_type("notification.delivered")
+    assert sorted((e.correlation_id, e.causation_id, e.data.channel) for e in delivered) == sorted(
+        (event.correlation_id, event.event_id, channel)
+        for event in events
+        for channel in ("email", "webhook")
+    )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
+from motor.motor_asyncio import AsyncIOMotorClientSession, AsyncIOMotorDatabase
 from pymongo import ASCENDING
 
+from shared import contracts as c
+from shared.contracts import Envelope
 from shared.kernel.errors import ConcurrentChange
 from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 
@@ -75,6 +78,11 @@ class MongoScoreSheetRepository(Repository[ScoreSheet]):
         {"keys": [("edition_id", ASCENDING), ("judge_id", ASCENDING)]},
     ]
 
+    def __init__(self, db: AsyncIOMotorDatabase, session: AsyncIOMotorClientSession | None) -> None:
+        super().__init__(db, session)
+        #: Sheets of entries read together (`load_of_entries`), by entry.
+        self._of_entry: dict[UUID, list[ScoreSheet]] = {}
+
     async def of(self, entry_id: UUID, judge_id: UUID) -> ScoreSheet | None:
         return await self._find_one({"entry_id": entry_id, "judge_id": judge_id})
 
@@ -82,7 +90,20 @@ class MongoScoreSheetRepository(Repository[ScoreSheet]):
         return await self._find({"edition_id": edition_id})
 
     async def of_entry(self, entry_id: UUID) -> list[ScoreSheet]:
-        return await self._find({"entry_id": entry_id})
+        stored = self._of_entry.get(entry_id)
+        if stored is None:
+            return await self._find({"entry_id": entry_id})
+        known = {id(sheet) for sheet in stored}
+        return stored + [s for s in self.seen if s.entry_id == entry_id and id(s) not in known]
+
+    async def load_of_entries(self, entry_ids: Collection[UUID]) -> None:
+        """The sheets of these entries in one round trip, for the `of_entry` to come."""
+        wanted = [i for i in entry_ids if i not in self._of_entry]
+        if not wanted:
+            return
+        self._of_entry.update({i: [] for i in wanted})
+        for sheet in await self._find({"entry_id": {"$in": wanted}}):
+            self._of_entry[sheet.entry_id].append(sheet)
 
     async def of_judge(self, edition_id: UUID, judge_id: UUID) -> list[ScoreSheet]:
         return await self._find({"edition_id": edition_id, "judge_id": judge_id})
@@ -132,6 +153,16 @@ class MongoJudgingUnitOfWork(MongoUnitOfWork, JudgingUnitOfWork):
     sheets: MongoScoreSheetRepository
     snapshots: MongoSnapshotRepository
     audit: MongoAuditRepository
+
+    async def prefetch(self, events: Sequence[Envelope[Any]]) -> None:
+        # Entry events applied together: their entries in one read, and the sheets
+        # of those judging does not know yet (an entry rebuilt after a reset).
+        entry_ids = {e.data.entry_id for e in events if isinstance(e.data, c.EntryDetails)}
+        if not entry_ids:
+            return
+        await self.entries.load(entry_ids)
+        unknown = [i for i in entry_ids if await self.entries.get(i) is None]
+        await self.sheets.load_of_entries(unknown)
 
 
 #: Built only from submissions' entry.* events: a replay rebuilds them (with

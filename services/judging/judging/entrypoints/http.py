@@ -189,14 +189,16 @@ async def record_score(
     uow: UnitOfWork,
     caller: Caller,
 ) -> ScoreSheetPublic:
+    loaded: list[Edition] = []
+
+    def may_act(edition: Edition) -> None:
+        require_judge(edition, caller, judge_id)
+        loaded.append(edition)  # its rubric shapes the answer: not read a second time
+
     sheet = await services.record_score(
-        uow,
-        system.clock,
-        body.command(edition_id, entry_id, judge_id),
-        actor=caller.label,
-        may_act=lambda edition: require_judge(edition, caller, judge_id),
+        uow, system.clock, body.command(edition_id, entry_id, judge_id), actor=caller.label, may_act=may_act
     )
-    return await _sheet_public(uow, edition_id, sheet)
+    return ScoreSheetPublic.of(sheet, loaded[-1].rubric)
 
 
 @router.put(

@@ -171,7 +171,8 @@ async def complete_if_done(uow: JudgingUnitOfWork, edition: Edition, clock: Cloc
     """Complete judging if every entry in competition has all its sheets; then look for ties."""
     await uow.flush()  # the counts below must see this unit's own changes
     incomplete = await uow.entries.count_incomplete(edition.edition_id)
-    in_competition = await uow.entries.count_in_competition(edition.edition_id)
+    # While an entry lacks sheets nothing completes: the other counts are not asked.
+    in_competition = await uow.entries.count_in_competition(edition.edition_id) if not incomplete else 0
     sheets = (
         await uow.sheets.count_by(edition.edition_id, [j.judge_id for j in edition.panel])
         if not incomplete

@@ -5,7 +5,7 @@ Every query below is served by one of the declared indexes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -13,6 +13,8 @@ from uuid import UUID
 from motor.motor_asyncio import AsyncIOMotorClientSession, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING
 
+from shared import contracts as c
+from shared.contracts import Envelope
 from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 
 from ..domain.delivery import Delivery, DeliveryStatus
@@ -171,9 +173,22 @@ class MongoDeliveryRepository(Repository[Delivery]):
 class _Projection(Repository[Any]):
     not_found = RecipientNotFound  # projections are never asked for by id from outside
 
+    def __init__(self, db: AsyncIOMotorDatabase, session: AsyncIOMotorClientSession | None) -> None:
+        super().__init__(db, session)
+        #: Events applied together ask for the same edition's records: one read per
+        #: edition in a unit of work (what it adds or changes is seen all the same).
+        self._of_edition: dict[UUID, list[Any]] = {}
+
     def _unsaved(self, wanted: Callable[[Any], bool], found: list[Any]) -> list[Any]:
         known = {id(x) for x in found}
         return found + [x for x in self.seen if id(x) not in known and wanted(x)]
+
+    async def _stored_of_edition(self, edition_id: UUID) -> list[Any]:
+        """The stored records of an edition, read once in this unit of work; each
+        is the object the unit of work tracks, so changes made since are in it."""
+        if edition_id not in self._of_edition:
+            self._of_edition[edition_id] = await self._find({"edition_id": edition_id})
+        return list(self._of_edition[edition_id])
 
 
 class MongoKimContactRepository(_Projection):
@@ -192,7 +207,7 @@ class MongoEnrolmentRecordRepository(_Projection):
     ]
 
     async def of_edition(self, edition_id: UUID) -> list[EnrolmentRecord]:
-        found: list[EnrolmentRecord] = await self._find({"edition_id": edition_id})
+        found: list[EnrolmentRecord] = await self._stored_of_edition(edition_id)
         return self._unsaved(lambda e: e.edition_id == edition_id, found)
 
 
@@ -203,7 +218,7 @@ class MongoEntryRecordRepository(_Projection):
     indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("kim_id", ASCENDING)]}]
 
     async def of_edition(self, edition_id: UUID) -> list[EntryRecord]:
-        found: list[EntryRecord] = await self._find({"edition_id": edition_id})
+        found: list[EntryRecord] = await self._stored_of_edition(edition_id)
         return self._unsaved(lambda e: e.edition_id == edition_id, found)
 
 
@@ -214,7 +229,7 @@ class MongoPanelSeatRepository(_Projection):
     indexes: ClassVar = [{"keys": [("edition_id", ASCENDING)]}]
 
     async def of_edition(self, edition_id: UUID) -> list[PanelSeat]:
-        found: list[PanelSeat] = await self._find({"edition_id": edition_id})
+        found: list[PanelSeat] = await self._stored_of_edition(edition_id)
         return self._unsaved(lambda s: s.edition_id == edition_id, found)
 
 
@@ -248,3 +263,7 @@ class MongoNotificationsUnitOfWork(MongoUnitOfWork, NotificationsUnitOfWork):
     panel_seats: MongoPanelSeatRepository
     edition_schedules: MongoEditionScheduleRepository
     reminders: MongoReminderSentRepository
+
+    async def prefetch(self, events: Sequence[Envelope[Any]]) -> None:
+        # Entry events applied together: the entries kept of them in one read.
+        await self.entries.load({e.data.entry_id for e in events if isinstance(e.data, c.EntryDetails)})

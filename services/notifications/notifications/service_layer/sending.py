@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -95,7 +95,9 @@ async def claim_due(
     async with uow:
         now = clock()
         claimed = []
-        for delivery in await uow.deliveries.due(now, limit):
+        due = await uow.deliveries.due(now, limit)
+        await uow.recipients.load({delivery.recipient_id for delivery in due})
+        for delivery in due:
             delivery.claim(now, lease)
             claimed.append((delivery, await uow.recipients.get(delivery.recipient_id)))
         await uow.commit()
@@ -111,34 +113,64 @@ async def record_outcome(
     policy: RetryPolicy,
 ) -> bool:
     """Record an attempt's outcome; True when an email was made in place of WhatsApp."""
+    async with uow:
+        fell_back = await _record(uow, clock, delivery_id, outcome, policy)
+        await uow.commit()
+    return fell_back
+
+
+async def record_outcomes(
+    uow: NotificationsUnitOfWork,
+    clock: Clock,
+    outcomes: Sequence[tuple[Cause, UUID, Outcome]],
+    policy: RetryPolicy,
+) -> list[bool]:
+    """Record several attempts' outcomes in one unit of work (one read of their
+    deliveries, one transaction), each event it causes under its delivery's own
+    cause; for each, whether an email was made in place of WhatsApp. A conflict
+    fails them all: the caller records each alone then (`record_outcome`)."""
+    own_cause = uow.cause
+    try:
+        async with uow:
+            await uow.deliveries.load({delivery_id for _, delivery_id, _ in outcomes})
+            fell_back = []
+            for cause, delivery_id, outcome in outcomes:
+                uow.cause = cause
+                fell_back.append(await _record(uow, clock, delivery_id, outcome, policy))
+                uow.stage_events()
+            uow.cause = own_cause
+            await uow.commit()
+        return fell_back
+    finally:
+        uow.cause = own_cause
+        uow.staged = []
+
+
+async def _record(
+    uow: NotificationsUnitOfWork, clock: Clock, delivery_id: UUID, outcome: Outcome, policy: RetryPolicy
+) -> bool:
     failure = outcome.failure
     fell_back = False
-    async with uow:
-        delivery = await uow.deliveries.get(delivery_id)
-        assert delivery is not None, "deliveries are never deleted"
-        now = clock()
-        if failure is None and outcome.provider_message_id is not None:
-            delivery.sent(now, outcome.provider_message_id)
-        elif failure is None:
-            delivery.succeeded(now)
-        elif failure.fallback and delivery.pending:
-            recipient = await uow.recipients.get(delivery.recipient_id)
-            email = delivery.fallback_to_email(recipient, now)
-            if email is not None and await uow.deliveries.of_event(
-                email.event_id, email.recipient_id, "email"
-            ):
-                email = None  # already told by email
-            note = f" — {FALLBACK_NOTE}" if email is not None else " — no email address to fall back to"
-            delivery.attempt_failed(now, failure.error + note, policy, permanent=True)
-            if email is not None:
-                uow.deliveries.add(email)
-                fell_back = True
-                log.warning(
-                    "whatsapp delivery %s: %s, email %s", delivery_id, FALLBACK_NOTE, email.delivery_id
-                )
-        else:
-            delivery.attempt_failed(now, failure.error, policy, permanent=failure.permanent)
-        await uow.commit()
+    delivery = await uow.deliveries.get(delivery_id)
+    assert delivery is not None, "deliveries are never deleted"
+    now = clock()
+    if failure is None and outcome.provider_message_id is not None:
+        delivery.sent(now, outcome.provider_message_id)
+    elif failure is None:
+        delivery.succeeded(now)
+    elif failure.fallback and delivery.pending:
+        recipient = await uow.recipients.get(delivery.recipient_id)
+        email = delivery.fallback_to_email(recipient, now)
+        if email is not None and await uow.deliveries.of_event(email.event_id, email.recipient_id, "email"):
+            email = None  # already told by email
+        note = f" — {FALLBACK_NOTE}" if email is not None else " — no email address to fall back to"
+        delivery.attempt_failed(now, failure.error + note, policy, permanent=True)
+        if email is not None:
+            uow.deliveries.add(email)
+            fell_back = True
+            log.warning("whatsapp delivery %s: %s, email %s", delivery_id, FALLBACK_NOTE, email.delivery_id)
+    else:
+        delivery.attempt_failed(now, failure.error, policy, permanent=failure.permanent)
     return fell_back
 
 
@@ -166,6 +198,8 @@ class DeliverySender:
         #: Per channel, the sending number's bucket (WhatsApp).
         self._rate_limits = dict(rate_limits or {})
         self._recording = asyncio.Lock()
+        #: Outcomes known and not recorded yet, with what their sends await.
+        self._outcomes: list[tuple[Cause, UUID, Outcome, asyncio.Future[bool]]] = []
         self._policy = policy
         self._clock = clock
         self._lease = lease
@@ -201,7 +235,7 @@ class DeliverySender:
         repeats, and the sooner a WhatsApp status callback finds its message id.
 
         The send is a span of the trace the delivery was created in; its outcome
-        event carries that trace on."""
+        event carries that trace on (the cause is made within the span)."""
         with self._tracer.start_as_current_span(
             f"send {delivery.channel}",
             context=context_of(delivery.trace_context),
@@ -216,10 +250,40 @@ class DeliverySender:
             if outcome.failure is not None:
                 span.set_status(Status(StatusCode.ERROR, outcome.failure.error[:200]))
             cause = Cause(delivery.correlation_id, delivery.event_id)
-            async with self._recording:  # one commit at a time, as a batch's sends finish
-                return await record_outcome(
-                    self._uow_for(cause), self._clock, delivery.delivery_id, outcome, self._policy
+        recorded: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._outcomes.append((cause, delivery.delivery_id, outcome, recorded))
+        async with self._recording:  # one commit at a time, as a batch's sends finish
+            if not recorded.done():
+                await self._record_waiting()
+        return await recorded
+
+    async def _record_waiting(self) -> None:
+        """Record the outcomes known by now together (those that finished while the
+        last commit ran); if that fails as a whole, each alone, with its own result."""
+        waiting, self._outcomes = self._outcomes, []
+        if len(waiting) > 1:
+            try:
+                fell_back = await record_outcomes(
+                    self._uow_for(waiting[0][0]),
+                    self._clock,
+                    [(cause, delivery_id, outcome) for cause, delivery_id, outcome, _ in waiting],
+                    self._policy,
                 )
+            except Exception:  # noqa: BLE001, S110 - each is recorded alone below, with its own outcome
+                pass
+            else:
+                for (*_, recorded), result in zip(waiting, fell_back, strict=True):
+                    recorded.set_result(result)
+                return
+        for cause, delivery_id, outcome, recorded in waiting:
+            try:
+                recorded.set_result(
+                    await record_outcome(
+                        self._uow_for(cause), self._clock, delivery_id, outcome, self._policy
+                    )
+                )
+            except Exception as error:  # noqa: BLE001 - raised by the send that awaits it
+                recorded.set_exception(error)
 
     async def _attempt(self, delivery: Delivery, recipient: Recipient | None) -> Outcome:
         """Taken (with the channel's message id, if any), or what went wrong, for the delivery log."""

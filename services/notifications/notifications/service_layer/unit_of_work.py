@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
@@ -26,6 +27,10 @@ P = TypeVar("P")
 
 class RecipientRepository(Protocol):
     async def get(self, recipient_id: UUID) -> Recipient | None: ...
+    async def load(self, recipient_ids: Iterable[UUID]) -> None:
+        """Read these in one round trip, for the `get`s to come."""
+        ...
+
     async def require(self, recipient_id: UUID) -> Recipient:
         """The recipient; `RecipientNotFound` if there is none."""
         ...
@@ -41,6 +46,10 @@ class RecipientRepository(Protocol):
 
 class DeliveryRepository(Protocol):
     async def get(self, delivery_id: UUID) -> Delivery | None: ...
+    async def load(self, delivery_ids: Iterable[UUID]) -> None:
+        """Read these in one round trip, for the `get`s to come."""
+        ...
+
     async def require(self, delivery_id: UUID) -> Delivery:
         """The delivery; `InboxItemNotFound` if there is none."""
         ...
