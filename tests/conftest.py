@@ -70,6 +70,9 @@ async def tap(amqp_url: str) -> AsyncIterator[EventTap]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.fspath))
-        for tier in ("integration", "e2e", "browser"):
+        for tier in ("integration", "e2e", "browser", "faults"):
             if tier in path.parts:
                 item.add_marker(getattr(pytest.mark, tier))
+        # The slow tiers, to run apart: `-m slow`, or everything else with `-m "not slow"`.
+        if {"browser", "faults"} & set(path.parts) or path.name == "test_fuzz_openapi.py":
+            item.add_marker(pytest.mark.slow)

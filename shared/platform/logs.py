@@ -80,3 +80,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+        # Whatever configured it before (uvicorn's own dictConfig, an earlier app of this
+        # process): it follows the service's level now, and is not left switched off.
+        logger.setLevel(logging.NOTSET)
+        logger.disabled = False

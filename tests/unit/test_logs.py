@@ -96,6 +96,9 @@ def test_configure_logging_writes_uvicorns_and_faststreams_lines_as_json_once(
 ) -> None:
     stream = io.StringIO()
     monkeypatch.setattr("sys.stderr", stream)
+    # As uvicorn's own logging setup, or an earlier test, may have left it.
+    monkeypatch.setattr(logging.getLogger("uvicorn.error"), "disabled", True)
+    monkeypatch.setattr(logging.getLogger("uvicorn.error"), "level", logging.WARNING)
     configure_logging("notifications", "INFO")
     configure_logging("notifications", "INFO")  # a second app in the process: still one handler
     ours = [h for h in logging.getLogger().handlers if h.get_name() == HANDLER_NAME]
