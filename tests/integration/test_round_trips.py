@@ -130,3 +130,19 @@ async def test_one_changed_meanwhile_fails_the_whole_write(store: Any, database_
             await uow.commit()
     docs = {d["_id"]: d async for d in client[database_name]["notes"].find({"_id": {"$in": ids}})}
     assert [docs[i]["text"] for i in ids] == ["a", "theirs"], "nothing of the failed unit of work stays"
+
+
+async def test_an_aggregate_created_meanwhile_by_another_writer_is_a_concurrent_change(
+    store: Any, database_name: str
+) -> None:
+    """Found absent, then created by someone else before this commit: read again
+    (`retry_on_conflict`), not a 500 for a duplicate key (fuzzing found one)."""
+    client, _ = store
+    note_id = uuid4()
+    with pytest.raises(ConcurrentChange):
+        async with unit(client, database_name) as uow:
+            assert await uow.notes.get(note_id) is None
+            await client[database_name]["notes"].insert_one({"_id": note_id, "text": "first", "version": 1})
+            uow.notes.add(Note(note_id=note_id, text="second"))
+            await uow.commit()
+    assert (await client[database_name]["notes"].find_one({"_id": note_id}))["text"] == "first"

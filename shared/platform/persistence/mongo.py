@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import functools
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
@@ -210,9 +210,12 @@ class Repository(Generic[A]):
                 saved = await self._save(aggregate, original, current)
             except DuplicateKeyError as error:
                 refusal = self.duplicate(aggregate)
-                if refusal is None:
-                    raise
-                raise refusal from error
+                if refusal is not None:
+                    raise refusal from error
+                if original is None and _on_id(error.details):
+                    # Created by another writer since this one found it absent: read again.
+                    raise ConcurrentChange() from error
+                raise
             self._loaded[key] = (aggregate, saved)
 
     async def _insert_together(self, new: list[tuple[Any, A]]) -> None:
@@ -231,6 +234,8 @@ class Repository(Generic[A]):
                 refusal = self.duplicate(new[failed["index"]][1])
                 if refusal is not None:
                     raise refusal from error
+                if _on_id(failed):
+                    raise ConcurrentChange() from error
                 message = failed.get("errmsg", "duplicate key")
                 raise DuplicateKeyError(message, DUPLICATE_KEY, failed) from error
             raise
@@ -285,6 +290,15 @@ class Repository(Generic[A]):
                 raise ConcurrentChange()
             aggregate.version = read_version + 1
         return current
+
+
+def _on_id(details: Mapping[str, Any] | None) -> bool:
+    """Whether a duplicate-key error is about the document's `_id` (not another unique index)."""
+    details = details or {}
+    pattern = details.get("keyPattern")
+    if isinstance(pattern, dict):
+        return list(pattern) == ["_id"]
+    return "_id_" in str(details.get("errmsg", ""))
 
 
 @functools.cache

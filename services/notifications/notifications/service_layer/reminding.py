@@ -89,6 +89,7 @@ async def remind_due(uow: NotificationsUnitOfWork, clock: Clock) -> int:
     return waiting
 
 
+@retry_on_conflict
 async def set_reminder_days(
     uow: NotificationsUnitOfWork, clock: Clock, edition_id: UUID, days: list[int]
 ) -> EditionSchedule:
