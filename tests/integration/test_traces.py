@@ -124,7 +124,18 @@ async def test_one_entry_submission_is_one_trace_across_submissions_judging_and_
             spans = in_trace()
             sent = [s for s in spans if s.name == "send email" and service_of(s) == "notifications"]
             consumed = {service_of(s) for s in spans if s.kind == SpanKind.CONSUMER and "process" in s.name}
-            delivered = [s for s in spans if "notification.delivered publish" in s.name]
+            # The email's own notification.delivered, published after the send (the inbox's
+            # comes first: waiting for any one of them raced the email's).
+            ids = {s.context.span_id: s for s in spans}
+
+            def from_send(span: ReadableSpan) -> bool:
+                while span.parent is not None and span.parent.span_id in ids:
+                    span = ids[span.parent.span_id]
+                    if span in sent:
+                        return True
+                return False
+
+            delivered = [s for s in spans if "notification.delivered publish" in s.name and from_send(s)]
             return spans if sent and delivered and {"judging", "notifications"} <= consumed else None
 
         spans = await eventually(complete, timeout=30)
