@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
+from devstack.mail_sink import MailSink
 
 
 @pytest.fixture
@@ -28,6 +30,14 @@ def settings_for(
         )
 
     return make
+
+
+@pytest.fixture
+def mail_sink() -> Iterator[MailSink]:
+    sink = MailSink()
+    sink.start()
+    yield sink
+    sink.stop()
 
 
 #: What `test_fuzz_openapi.py` sent each service and how it answered: one dict per

@@ -26,9 +26,7 @@ from shared import contracts as c
 from ..support import STAFF, EventTap, eventually, judge_bearer, serving
 from .flows import ok
 from .test_judging import refused
-from .test_notifications import Producer, mail_sink, producer
-
-__all__ = ["mail_sink"]  # the fixture, shared with the notifications tests
+from .test_notifications import Producer, producer
 
 STAFF_ACTOR = STAFF.label
 

@@ -26,7 +26,6 @@ from shared.platform.persistence.mongo import connect
 from ..support import OwnerPublisher, eventually, serving
 from ..unit.notifications.samples import samples
 from .flows import ok
-from .test_notifications import mail_sink  # noqa: F401 - a fixture
 
 LabelSet = tuple[tuple[str, str], ...]
 

@@ -26,14 +26,6 @@ SECRET = "rahasia-webhook-kominfo-2024"
 
 
 @pytest.fixture
-def mail_sink() -> Iterator[MailSink]:
-    sink = MailSink()
-    sink.start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
 def webhook_sink() -> Iterator[WebhookSink]:
     sink = WebhookSink(secret=SECRET)
     sink.start()

@@ -32,7 +32,7 @@ from ..unit.notifications.samples import (
     samples,
 )
 from .flows import ok
-from .test_notifications import mail_sink, producer  # noqa: F401 - the fixture
+from .test_notifications import producer  # noqa: F401 - the fixture
 
 START = datetime(2024, 8, 1, 3, 0, tzinfo=UTC)
 

@@ -24,7 +24,7 @@ from shared.platform.messaging.topology import EVENTS
 
 from ..support import eventually, serving
 from .flows import kim_body, ok
-from .test_signup import client_at, mail_sink  # noqa: F401 - the fixture, used by name
+from .test_signup import client_at
 
 STAFF_TWO = {"email": "staf.dua@malangkota.go.id", "password": "kunci-rahasia-staf-2024"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -22,14 +22,6 @@ from ..support import EventTap, eventually, serving
 from .flows import kim_body, ok
 
 CONSOLE = "http://console.test"
-
-
-@pytest.fixture
-def mail_sink() -> Iterator[MailSink]:
-    sink = MailSink()
-    sink.start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ The services run in this process, each with its own tracer provider (its own
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 from console.config import Settings as ConsoleSettings
 from console.main import create_app as create_console
 from fastapi import FastAPI
@@ -33,14 +31,6 @@ from .flows import edition_body, enrolled_kim, entry_body, ok, published_edition
 
 #: The caller's span (the console's page request, say) under which each attempt is sent.
 CALLER_SPAN = "b7ad6b7169203331"
-
-
-@pytest.fixture
-def mail_sink() -> Iterator[MailSink]:
-    sink = MailSink()
-    sink.start()
-    yield sink
-    sink.stop()
 
 
 def exporting(app: FastAPI, exporter: InMemorySpanExporter) -> FastAPI:

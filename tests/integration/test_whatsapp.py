@@ -34,14 +34,6 @@ ENGLISH_NUMBER = "+6281398765432"
 
 
 @pytest.fixture
-def mail_sink() -> Iterator[MailSink]:
-    sink = MailSink()
-    sink.start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
 def port() -> int:
     return free_port()
 
