@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
 from .envelope import Envelope, Payload
-from .registry import Region
+from .registry import Prize, Region
 
 
 class Affiliations(Payload):
@@ -171,3 +172,66 @@ class WinnerAnnounced(Envelope[Announcement]):
     """The final ranking is public; a correction publishes a new version that supersedes the last."""
 
     event_type = "winner.announced"
+
+
+class CategoryRef(Payload):
+    """Which results an announcement is about: a category of the edition (see
+    `edition.published` `categories`)."""
+
+    code: str
+    title: str
+    kind: Literal["ranked", "special", "favourite"]
+
+
+class AwardedPlacing(Placing):
+    """A place with the prize it wins (None when the place wins none)."""
+
+    prize: Prize | None = None
+    votes: int | None = Field(default=None, description="Public votes; only in the favourite category.")
+    reason: str | None = Field(
+        default=None, description="The jury's written reason; only for a special award."
+    )
+
+
+class CategoryAnnouncement(Payload):
+    edition_id: UUID
+    edition_title: str
+    category: CategoryRef | None = Field(description="None: the edition's main ranking.")
+    winners: list[AwardedPlacing] = Field(description="The awarded places, best first, each with its prize.")
+    ranking: list[AwardedPlacing] = Field(
+        description="Every ranked entry, best first (the winner alone for a special award)."
+    )
+    tie_break: list[str] = Field(
+        description="The declared order of rules that separated equal scores (or votes)."
+    )
+    announced_at: AwareDatetime
+    version: int = Field(description="This category's results version: 1, then one more per correction.")
+    supersedes: int | None = Field(default=None, description="The version this one corrects.")
+    correction_reason: str | None = None
+    content_hash: str = Field(
+        description="SHA-256 of these frozen results (canonical JSON), as staff verified it."
+    )
+
+
+class WinnerAnnouncedV2(Envelope[CategoryAnnouncement]):
+    """One category's results are public (the main ranking is the category None), with prizes.
+
+    Published side by side with v1, which keeps carrying the main ranking, until
+    every consumer has moved."""
+
+    event_type = "winner.announced"
+    event_version = 2
+
+
+class Shortlist(Payload):
+    edition_id: UUID
+    edition_title: str
+    entries: list[Placing] = Field(description="The entries going on to the final round, best first.")
+    rule: str = Field(description='How they were chosen, e.g. "top 10" or "score >= 75".')
+    announced_at: AwareDatetime
+
+
+class ShortlistAnnounced(Envelope[Shortlist]):
+    """Staff made the shortlist round's result public: these entries go on to the final."""
+
+    event_type = "shortlist.announced"

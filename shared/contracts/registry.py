@@ -63,7 +63,30 @@ class EditionRules(Payload):
 class Prize(Payload):
     rank: int
     title: str
-    reward: str | None = None
+    reward: str | None = Field(
+        default=None, description='The prize as the edition words it, e.g. "Rp40.000.000".'
+    )
+    amount: int | None = Field(default=None, ge=0, description="Cash in rupiah; None when there is no cash.")
+    non_cash: str | None = Field(
+        default=None, description='What is given besides cash, e.g. "Trofi dan sertifikat".'
+    )
+
+
+class Category(Payload):
+    """A category or award of an edition, beside its main ranking.
+
+    `ranked`: the entries entered for it are ranked on the category's rubric
+    (judging's; the edition's when it sets none) and `awarded_ranks` places win.
+    `special`: the jury gives it to one entry in competition, with a written reason.
+    `favourite`: the people's choice (Juara Favorit), decided by the public vote.
+    """
+
+    code: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40, description='e.g. "sinematografi"')
+    title: str
+    kind: Literal["ranked", "special", "favourite"]
+    awarded_ranks: int = Field(ge=1, description="Places awarded; 1 for a special award.")
+    prizes: list[Prize] = []
+    description: str = ""
 
 
 class EditionDetails(Payload):
@@ -80,6 +103,14 @@ class EditionDetails(Payload):
     prizes: list[Prize]
     status: Literal["published", "submissions_closed"]
     revision: int
+    categories: list[Category] = Field(
+        default=[], description="Categories and awards beside the main ranking, in the edition's order."
+    )
+    copied_from: UUID | None = Field(
+        default=None,
+        description="The edition this one was created from: judging and notifications copy their "
+        "settings of it (rubric, categories' rubrics, options, panel, reminders).",
+    )
 
 
 class EditionPublished(Envelope[EditionDetails]):

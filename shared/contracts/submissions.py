@@ -25,6 +25,9 @@ class EntryDetails(Payload):
         "(submissions looks it up from the film's host)."
     )
     umkm_featured: list[str]
+    categories: list[str] = Field(
+        default=[], description="Codes of the edition's ranked categories the entry is entered for."
+    )
     status: Literal["submitted", "withdrawn", "disqualified"]
     revision: int = Field(description="1 on submission, +1 for every revision or status change.")
     submitted_at: AwareDatetime = Field(description="When the entry was first submitted.")
