@@ -55,6 +55,13 @@ ROUTES: dict[Endpoint, Rule] = {
     # Staff: the reminders to KIMs before an edition's deadline (pages/staff_reminders.py).
     ("GET", "/staf/lomba/{edition_id}/pengingat"): STAFF,
     ("POST", "/staf/lomba/{edition_id}/pengingat"): STAFF,
+    # Staff: downloads as CSV and XLSX (pages/staff_exports.py).
+    ("GET", "/staf/lomba/{edition_id}/ekspor"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/ekspor/hasil.{file_format}"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/ekspor/nilai.{file_format}"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/ekspor/karya.{file_format}"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/ekspor/pendaftaran.{file_format}"): STAFF,
+    ("GET", "/staf/ekspor/log-pengiriman.{file_format}"): STAFF,
     # The staff workspace and the staff inbox.
     ("GET", "/staf"): STAFF,
     ("GET", "/staf/kotak-masuk"): STAFF,
