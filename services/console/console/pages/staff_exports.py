@@ -61,9 +61,10 @@ def moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def prize_text(prize: dict[str, Any] | None) -> str:
+def prize_text(prize: dict[str, Any] | None) -> str | None:
+    """ "Juara 1 — Rp5.000.000 — Trofi"; none for a place without a prize."""
     if not prize:
-        return ""
+        return None
     worded = [prize.get("title"), prize.get("reward"), prize.get("non_cash")]
     return " — ".join(part for part in worded if part)
 
