@@ -21,6 +21,7 @@ from .test_staff_judging import (
     RUBRIC,
     SNAPSHOT,
     FakeServices,
+    refusal,
     signed_in,
 )
 
@@ -414,3 +415,17 @@ async def test_entries_enrolments_and_the_delivery_log() -> None:
         3,
     ]
     assert limits == ["200"]
+
+
+async def test_a_category_judging_does_not_know_is_its_refusal_not_nothing_frozen() -> None:
+    def snapshots(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("category") == "tidak-ada":
+            return refusal(404, "category_not_found", "Kategori tidak-ada tidak ada di lomba ini.")
+        return httpx.Response(200, json=[{**SNAPSHOT, "version": 2}])
+
+    services = fake()
+    services.answers[("judging", "GET", SNAPSHOTS)] = snapshots
+    async with signed_in(services) as (browser, _):
+        unknown = await browser.get(f"/staf/lomba/{EDITION_ID}/ekspor/hasil.xlsx?category=tidak-ada")
+    assert unknown.status_code == 404 and "text/html" in unknown.headers["content-type"]
+    assert "Belum ada versi hasil yang dibekukan" not in unknown.text

@@ -284,13 +284,14 @@ def by_category(category: str | None) -> dict[str, Any] | None:
 async def versions(
     services: Services, visitor: Visitor, edition_id: UUID, category: str | None
 ) -> list[dict[str, Any]]:
-    """The frozen versions of the results (none when judging does not know the edition yet)."""
+    """The frozen versions of the results (none when judging does not know the edition yet;
+    a category judging does not know is its refusal, the console's 404 page)."""
     try:
         found: list[dict[str, Any]] = await services.judging.get(
             f"/editions/{edition_id}/snapshots", visitor.caller, params=by_category(category)
         )
     except ServiceError as error:
-        if error.status == 404:
+        if error.status == 404 and category is None:
             return []
         raise
     return found
