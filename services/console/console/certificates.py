@@ -132,8 +132,9 @@ def qr_png(url: str) -> bytes:
 
 
 def render_pdf(page: Layout) -> bytes:
-    """A4 landscape: a double border, the office, "Sertifikat", to whom and for what,
-    the edition, category and prize, the date, and the QR code with its URL."""
+    """A4 landscape: a double border; centred, top to bottom, the office, "SERTIFIKAT",
+    to whom, the place, the film, the edition, category and prize; the date and the
+    office in the lower left corner; the QR code with its URL in the lower right."""
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_title(_latin1(f"Sertifikat {page.kim_name} - {page.edition}"))
     pdf.set_author(_latin1(page.office))
@@ -148,27 +149,36 @@ def render_pdf(page: Layout) -> bytes:
     pdf.rect(14, 14, width - 28, height - 28)
 
     def line(
-        text: str, size: float, y: float, style: str = "", colour: tuple[int, int, int] = (0, 0, 0)
+        text: str, size: float, gap: float, style: str = "", colour: tuple[int, int, int] = (0, 0, 0)
     ) -> None:
+        """Centred, wrapped when long; the next line starts `gap` mm below it."""
         pdf.set_font("Helvetica", style, size)
         pdf.set_text_color(*colour)
-        pdf.set_xy(24, y)
+        pdf.set_x(24)
         pdf.multi_cell(width - 48, size * 0.45, _latin1(text), align="C")
+        pdf.set_y(pdf.get_y() + gap)
 
     navy = (20, 60, 120)
-    line(page.office, 14, 24, "B", navy)
-    line(page.heading.upper(), 40, 38, "B", navy)
-    line(page.given_to, 13, 60, "I")
-    line(page.kim_name, 28, 70, "B")
-    line(page.standing, 24, 86, "B", navy)
-    line(page.entry_line, 13, 101, "I")
-    line(page.edition, 15, 111, "B")
-    y = 121.0
+    pdf.set_y(24)
+    line(page.office, 14, 4, "B", navy)
+    line(page.heading.upper(), 40, 4, "B", navy)
+    line(page.given_to, 13, 3, "I")
+    line(page.kim_name, 28, 3, "B")
+    line(page.standing, 24, 4, "B", navy)
+    line(page.entry_line, 13, 3, "I")
+    line(page.edition, 15, 3, "B")
     for extra in (page.category, page.prize):
         if extra:
-            line(extra, 13, y)
-            y += 8
-    line(page.date_line, 12, y + 2)
+            line(extra, 13, 2)
+
+    # The date and the office in the lower left corner, where a signature would be.
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("Helvetica", "", 12)
+    pdf.set_xy(30, height - 46)
+    pdf.cell(150, 6, _latin1(page.date_line))
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_xy(30, height - 40)
+    pdf.cell(150, 6, _latin1(page.office))
 
     # The QR code in the lower right corner, the short URL and the code under it.
     size = 36
