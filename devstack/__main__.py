@@ -148,6 +148,7 @@ def demo(workdir: Path) -> int:
                 webhook_url=description["webhook"]["url"],
                 webhook_secret=description["webhook"]["secret"],
                 whatsapp="whatsapp" in description,
+                console_url=description.get("console"),
             )
         )
     except DemoError as error:

@@ -9,14 +9,18 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from .certificates import summary, write_certificates
 from .malang_2024 import JUDGE_COMMENTS, JUDGES, KIMS, PROFILES, score_sheet
 from .stack import Credentials
 
 Say = Callable[[str], None]
+#: The announced edition's certificates, as PDFs (git-ignored).
+CERTIFICATES = Path(".run/certificates/2024")
 
 #: What Diskominfo staff follow in the demo.
 STAFF_SUBSCRIPTIONS = [
@@ -119,6 +123,7 @@ async def replay_2024(
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
     whatsapp: bool = False,
+    console_url: str | None = None,
     say: Say = print,
 ) -> DemoOutcome:
     async with httpx.AsyncClient(timeout=30, headers={"Accept-Language": "id"}) as http:
@@ -329,6 +334,10 @@ async def replay_2024(
         say(f"   dihitung ulang dari lembar nilai: {verified['recomputed_hash']} (cocok)")
         await judging.call("POST", f"/editions/{edition_id}/announcement")
         results = await judging.call("GET", f"/editions/{edition_id}/results", headers=anonymous)
+        written = await write_certificates(
+            http, urls["judging"], edition_id, directory=CERTIFICATES, public_url=console_url
+        )
+        say(summary(written, CERTIFICATES))
 
         recipient_id = recipient["recipient_id"]
         expected = (

@@ -152,6 +152,9 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         # Nothing shows before the announcement (the endpoint answers 404 until then).
         ("GET", "/editions/{edition_id}/results"): EVERYONE,
         ("GET", "/editions/{edition_id}/results/versions/{version}"): EVERYONE,
+        # Issued only with an announcement; anyone checks one by its code (404 for an unknown code).
+        ("GET", "/editions/{edition_id}/certificates"): STAFF,
+        ("GET", "/certificates/{code}"): EVERYONE,
     },
     "notifications": {
         ("GET", "/event-types"): STAFF,

@@ -59,7 +59,11 @@ def staff(console_stack: LocalStack) -> Credentials:
 async def demo_edition(console_stack: LocalStack) -> DemoOutcome:
     """The 2024 Malang edition, replayed up to its announcement (as `scripts/run --demo`)."""
     return await replay_2024(
-        console_stack.urls(), admin=console_stack.admin, staff_email=STAFF_EMAIL, say=lambda _: None
+        console_stack.urls(),
+        admin=console_stack.admin,
+        staff_email=STAFF_EMAIL,
+        console_url=console_stack.console_url,
+        say=lambda _: None,
     )
 
 

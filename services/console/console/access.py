@@ -128,4 +128,8 @@ ROUTES: dict[Endpoint, Rule] = {
     ("POST", "/kim/profil"): KIM_REP,
     ("GET", "/profil-kim/{kim_id}"): EVERYONE,
     ("GET", "/kim/nilai/{edition_id}"): KIM_REP,
+    # Certificates: anyone checks one at its short URL; staff download them (pages/certificates.py).
+    ("GET", "/s/{code}"): EVERYONE,
+    ("GET", "/staf/lomba/{edition_id}/sertifikat/{code}.pdf"): STAFF,
+    ("GET", "/staf/lomba/{edition_id}/sertifikat.zip"): STAFF,
 }

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     session_secret: SecretStr = SecretStr(DEVELOPMENT_SESSION_SECRET)
     #: Where people reach the console, for absolute links (Open Graph).
     public_url: str = "http://127.0.0.1:8000"
+    #: The office whose name heads every certificate.
+    office_name: str = "Dinas Komunikasi dan Informatika Kota Malang"
     request_timeout_seconds: float = Field(10.0, gt=0, le=120)
     #: Comma-separated addresses or networks (CIDR) of the reverse proxies in front of the console,
     #: whose X-Forwarded-For is believed (and passed on to the registry's login throttle); none by

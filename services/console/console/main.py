@@ -28,6 +28,7 @@ from .inbox import Recipients
 from .live import Listener, LiveInbox
 from .pages import (
     auth,
+    certificates,
     inbox,
     judge,
     kim,
@@ -258,6 +259,7 @@ def create_app(
     app.include_router(my_inbox.router)
     app.include_router(staff_reminders.router)
     app.include_router(staff_exports.router)
+    app.include_router(certificates.router)
     # The visitor's address from X-Forwarded-For only when the peer is a configured reverse proxy
     # (uvicorn's own trust is turned off: --no-proxy-headers); it goes on to the registry's throttle.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)

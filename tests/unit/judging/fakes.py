@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 from judging.domain.audit import AuditRecord
+from judging.domain.certificate import Certificate
 from judging.domain.edition import Affiliations, Edition
 from judging.domain.entry import Entry, Region
 from judging.domain.errors import EditionNotFound, EntryNotFound
@@ -84,6 +85,17 @@ class FakeAudit(FakeRepository[AuditRecord]):
         return self.where(lambda r: r.edition_id == edition_id)[:limit]
 
 
+class FakeCertificates(FakeRepository[Certificate]):
+    async def of_edition(self, edition_id: UUID) -> list[Certificate]:
+        return sorted(
+            self.where(lambda c: c.edition_id == edition_id),
+            key=lambda c: (-c.results_version, c.place is None, c.place or 0, c.kim_name),
+        )
+
+    async def of_results(self, edition_id: UUID, category: str | None) -> list[Certificate]:
+        return self.where(lambda c: c.edition_id == edition_id and c.category_code == category)
+
+
 class FakeJudging(FakeUnitOfWork, JudgingUnitOfWork):
     def __init__(self) -> None:
         super().__init__(to_integration)
@@ -92,6 +104,7 @@ class FakeJudging(FakeUnitOfWork, JudgingUnitOfWork):
         self.sheets = FakeSheets("sheet_id")
         self.snapshots = FakeSnapshots("snapshot_id")
         self.audit = FakeAudit("record_id")
+        self.certificates = FakeCertificates("code")
 
     def of_type(self, event_type: str) -> list[object]:
         return [event for event in self.published if event.type == event_type]

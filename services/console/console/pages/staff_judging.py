@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from ..i18n import N_, gettext
 from ..services import ServiceClient, ServiceError, Services, idempotent
 from ..web import ServicesDep, Staff, Visitor, redirect, render, with_dates
+from . import certificates
 
 router = APIRouter(prefix="/staf")
 WIB = ZoneInfo("Asia/Jakarta")
@@ -490,6 +491,11 @@ async def results_page(
     for version in versions:
         with_dates(version, "frozen_at", "verified_at", "announced_at")
     latest = versions[-1] if versions else None
+    issued = (
+        await certificates.of_edition(services, visitor, edition_id)
+        if edition.get("announced_version")
+        else []
+    )
     return render(
         request,
         "pages/staff_judging/results.html",
@@ -501,6 +507,7 @@ async def results_page(
         errors=errors or {},
         verification=verification,
         confirm_announce=confirm_announce,
+        certificates=issued,
     )
 
 

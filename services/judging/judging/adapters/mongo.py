@@ -17,6 +17,7 @@ from shared.kernel.errors import ConcurrentChange
 from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
 
 from ..domain.audit import AuditRecord
+from ..domain.certificate import Certificate
 from ..domain.edition import Edition
 from ..domain.entry import Entry
 from ..domain.errors import EditionNotFound, EntryNotFound
@@ -147,12 +148,49 @@ class MongoAuditRepository(Repository[AuditRecord]):
         )
 
 
+class MongoCertificateRepository(Repository[Certificate]):
+    """Issued with each announcement, never changed; the code is the id."""
+
+    collection_name = "certificates"
+    aggregate = Certificate
+    id_field = "code"
+    indexes: ClassVar = [
+        {"keys": [("edition_id", ASCENDING), ("category.code", ASCENDING), ("results_version", ASCENDING)]}
+    ]
+
+    async def of_edition(self, edition_id: UUID) -> list[Certificate]:
+        found = await self._find({"edition_id": edition_id})
+        return sorted(found, key=_certificate_order)
+
+    async def of_results(self, edition_id: UUID, category: str | None) -> list[Certificate]:
+        which = {"category": None} if category is None else {"category.code": category}
+        return await self._find({"edition_id": edition_id, **which})
+
+    def duplicate(self, aggregate: Certificate) -> ConcurrentChange:
+        # Two codes alike (one chance in 2^50): the announcement is tried again, with new codes.
+        return ConcurrentChange()
+
+
+def _certificate_order(certificate: Certificate) -> tuple[object, ...]:
+    """Main ranking first, then categories by code; latest version first; places
+    in order, then participants by KIM name."""
+    return (
+        certificate.category_code is not None,
+        certificate.category_code or "",
+        -certificate.results_version,
+        certificate.place is None,
+        certificate.place or 0,
+        certificate.kim_name,
+    )
+
+
 class MongoJudgingUnitOfWork(MongoUnitOfWork, JudgingUnitOfWork):
     editions: MongoEditionRepository
     entries: MongoEntryRepository
     sheets: MongoScoreSheetRepository
     snapshots: MongoSnapshotRepository
     audit: MongoAuditRepository
+    certificates: MongoCertificateRepository
 
     async def prefetch(self, events: Sequence[Envelope[Any]]) -> None:
         # Entry events applied together: their entries in one read, and the sheets

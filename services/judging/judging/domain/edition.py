@@ -45,6 +45,7 @@ from .errors import (
 )
 from .options import DEFAULT_OPTIONS, JudgingOptions
 from .panel import Abstention, Affiliations, Judge
+from .prizes import Prize
 from .results import Results
 from .rubric import DEFAULT_RUBRIC, Rubric
 from .score_sheet import ScoreSheet
@@ -76,6 +77,8 @@ class Edition(Aggregate):
     awarded_ranks: int
     #: The registry's revision last applied; older ones are ignored.
     revision: int
+    #: The prizes of the main ranking, by rank (on the certificates).
+    prizes: list[Prize] = field(default_factory=list)
     submissions_closed_at: datetime | None = None
     rubric: Rubric = DEFAULT_RUBRIC
     options: JudgingOptions = DEFAULT_OPTIONS
@@ -109,10 +112,13 @@ class Edition(Aggregate):
     def panel(self) -> list[Judge]:
         return [judge for judge in self.judges if judge.on_panel]
 
-    def apply_registry(self, *, title: str, awarded_ranks: int, revision: int) -> None:
+    def apply_registry(
+        self, *, title: str, awarded_ranks: int, revision: int, prizes: Sequence[Prize] = ()
+    ) -> None:
         if revision <= self.revision:
             return
         self.title, self.awarded_ranks, self.revision = title, awarded_ranks, revision
+        self.prizes = list(prizes)
 
     def close_submissions(self, *, at: datetime, revision: int) -> None:
         if self.submissions_closed_at is None:

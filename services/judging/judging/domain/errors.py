@@ -379,3 +379,14 @@ class NotYourSheet(Forbidden):
         "id": "Anda hanya dapat membuka dan mengisi lembar nilai Anda sendiri, bukan milik juri lain.",
         "en": "You may open and fill only your own score sheets, not another judge's.",
     }
+
+
+class CertificateNotFound(NotFound):
+    code = "certificate_not_found"
+    field = "code"
+    messages = {
+        "id": "Sertifikat dengan kode '{code}' tidak ada. Periksa kembali kodenya; sertifikat "
+        "hanya diterbitkan untuk hasil yang sudah diumumkan.",
+        "en": "There is no certificate with code '{code}'. Check the code; certificates are "
+        "issued only for announced results.",
+    }

@@ -9,12 +9,13 @@ from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.edition import Edition
 from ..domain.entry import Entry, Region
+from ..domain.prizes import Prize
 from .services import complete_if_done, detect_ties
 from .unit_of_work import JudgingUnitOfWork
 
 #: What judging keeps of an edition from the registry, and takes again from
 #: each newer revision (`Edition.apply_registry`).
-FROM_REGISTRY = {"title", "awarded_ranks", "revision"}
+FROM_REGISTRY = {"title", "awarded_ranks", "revision", "prizes"}
 #: What judging keeps of an entry from submissions and takes again from each
 #: newer revision (`Entry.apply`), besides its kelurahan; the rest never changes.
 FROM_SUBMISSIONS = {
@@ -32,6 +33,7 @@ FROM_SUBMISSIONS = {
 async def record_edition(uow: JudgingUnitOfWork, event: c.EditionPublished | c.EditionUpdated) -> bool:
     details = event.data
     kept = details.model_dump(include=FROM_REGISTRY)
+    kept["prizes"] = [Prize(**prize) for prize in kept["prizes"]]
 
     async def effect(uow: JudgingUnitOfWork) -> None:
         edition = await uow.editions.get(details.edition_id)

@@ -10,11 +10,13 @@ from uuid import UUID
 from shared.platform.persistence.unit_of_work import UnitOfWork
 
 from ..domain.audit import AuditRecord
+from ..domain.certificate import Certificate
 from ..domain.edition import Edition
 from ..domain.entry import Entry
 from ..domain.score_sheet import ScoreSheet
 from ..domain.snapshot import Snapshot
 from .audit_trail import to_audit
+from .certificates import issued_with
 
 
 class EditionRepository(Protocol):
@@ -62,15 +64,30 @@ class AuditRepository(Protocol):
     async def of_edition(self, edition_id: UUID, limit: int) -> list[AuditRecord]: ...
 
 
+class CertificateRepository(Protocol):
+    async def get(self, code: str) -> Certificate | None: ...
+    def add(self, certificate: Certificate) -> None: ...
+    async def of_edition(self, edition_id: UUID) -> list[Certificate]:
+        """Every category's and version's, main ranking first, latest version first, then
+        the places in order and the participants by KIM name."""
+        ...
+
+    async def of_results(self, edition_id: UUID, category: str | None) -> list[Certificate]: ...
+
+
 class JudgingUnitOfWork(UnitOfWork):
     editions: EditionRepository
     entries: EntryRepository
     sheets: ScoreSheetRepository
     snapshots: SnapshotRepository
     audit: AuditRepository
+    certificates: CertificateRepository
 
     def also_store(self, event: object) -> None:
         """The audit trail: the records each domain event leaves (see `audit_trail`),
-        stored in the same transaction as the change."""
+        and the certificates an announcement issues (see `certificates`), stored in
+        the same transaction as the change."""
         for record in to_audit(event, sequence=self.audit.added()):
             self.audit.add(record)
+        for certificate in issued_with(event):
+            self.certificates.add(certificate)
