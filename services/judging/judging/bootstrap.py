@@ -9,7 +9,7 @@ from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
 
-from .adapters.mongo import PROJECTIONS, MongoJudgingUnitOfWork
+from .adapters.mongo import PROJECTIONS, MongoFinalRoundUnitOfWork, MongoJudgingUnitOfWork
 from .config import Settings
 from .entrypoints.consumers import consumers
 from .service_layer.integration_events import to_integration
@@ -24,6 +24,7 @@ PRODUCES = (
     c.JudgingCompleted,
     c.TieDetected,
     c.WinnerAnnounced,
+    c.ShortlistAnnounced,
 )
 
 
@@ -35,6 +36,10 @@ class Judging:
 
     def uow(self, cause: Cause) -> MongoJudgingUnitOfWork:
         return self.runtime.unit_of_work(MongoJudgingUnitOfWork, to_integration, cause)
+
+    def final_uow(self, cause: Cause) -> MongoFinalRoundUnitOfWork:
+        """A final round's unit of work (its entries are the shortlisted copies)."""
+        return self.runtime.unit_of_work(MongoFinalRoundUnitOfWork, to_integration, cause)
 
 
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Judging:

@@ -80,6 +80,11 @@ async def record_entry(
             uow.entries.add(entry)
         elif not entry.apply(**kept):
             return
+        elif edition.rounds is not None and edition.rounds.shortlist is not None:
+            # Shortlisted: the final round's copy takes the change too (`rounds.py`).
+            copy = await uow.final_entries.get(details.entry_id)
+            if copy is not None:
+                copy.apply(**kept)
         if not entry.in_competition:
             now = clock()
             edition.note_left(entry, reason=details.disqualification_reason, by=event.producer, now=now)
