@@ -162,7 +162,9 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         ("DELETE", "/editions/{edition_id}/final/judges/{judge_id}"): STAFF,
         ("POST", "/editions/{edition_id}/final/assignments"): STAFF,
         ("GET", "/editions/{edition_id}/final/assignments"): STAFF,
-        ("PUT", "/editions/{edition_id}/final/entries/{entry_id}/sheets/{judge_id}"): STAFF_OR_OWN_JUDGE,
+        # Judges fill final-round sheets at their desk, by the final round's own id;
+        # here staff key in a paper sheet.
+        ("PUT", "/editions/{edition_id}/final/entries/{entry_id}/sheets/{judge_id}"): STAFF,
         ("PUT", "/editions/{edition_id}/final/entries/{entry_id}/sheets/{judge_id}/correction"): STAFF,
         ("GET", "/editions/{edition_id}/final/progress"): STAFF,
         ("GET", "/editions/{edition_id}/final/audit"): STAFF,

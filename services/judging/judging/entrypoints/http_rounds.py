@@ -177,7 +177,7 @@ async def final_assignment(
 
 @router.put(
     FINAL + "/entries/{entry_id}/sheets/{judge_id}",
-    summary="A final-round judge fills or revises their sheet for a shortlisted entry",
+    summary="Staff: key in a final-round judge's paper sheet (judges fill theirs at their desk)",
 )
 async def final_sheet(
     edition_id: UUID,
