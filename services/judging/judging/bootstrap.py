@@ -55,7 +55,7 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Judgin
     runtime.jobs = (
         Periodic(
             "judge-reminders",
-            lambda: remind_judges(system.uow, clock, settings.reminder_window),
+            lambda: remind_judges(system.uow, clock, settings.reminder_window, system.final_uow),
             settings.reminder_poll_seconds,
         ),
     )

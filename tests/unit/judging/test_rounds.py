@@ -5,6 +5,7 @@ with a tie staff resolve, announced under the edition's own id."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
@@ -33,8 +34,9 @@ from judging.service_layer.commands import (
     SetRubric,
     VerifyResults,
 )
+from judging.service_layer.reminders import remind_judges
 
-from .fakes import FakeJudging, appoint, clock, flat, score, setup
+from .fakes import NOW, FakeJudging, appoint, clock, flat, score, setup
 
 KIMS = [
     ("KIM Anggrek", "bumiayu"),
@@ -257,3 +259,20 @@ async def test_the_final_round_ranks_on_its_own_rubric_and_panel_and_announces_u
     assert edition.announced_version is None and final.announced_version == 1
     shown = await rounds.announced_round(uow, edition)
     assert shown is final
+
+
+async def test_final_round_judges_behind_are_reminded_before_its_deadline() -> None:
+    uow, edition, _ = await round_one(ShortlistRule(size=2))
+    await rounds.close_shortlist(uow, clock, rounds.CloseShortlist(edition_id=edition.edition_id))
+    final_id = await rounds.final_of(uow, edition.edition_id)
+    view = final_view(uow)
+    final = await view.editions.require(final_id)
+    deadline = NOW + timedelta(hours=24)
+    options = JudgingOptions(judging_deadline=deadline)
+    await services.set_options(view, clock, SetJudgingOptions(edition_id=final_id, options=options))
+    await appoint(view, final, "Sari", "sari@juri.id")
+
+    await remind_judges(lambda cause: uow, clock, timedelta(hours=48), lambda cause: view)
+    [reminded] = view.of_type("judge.reminded")
+    assert (reminded.data.edition_id, reminded.data.name, reminded.data.assigned) == (final_id, "Sari", 2)
+    assert len(reminded.data.missing) == 2
