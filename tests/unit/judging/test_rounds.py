@@ -13,6 +13,7 @@ from judging.domain.edition import Edition
 from judging.domain.entry import Entry
 from judging.domain.errors import (
     FinalRoundNotOpen,
+    ResultsNotAnnounced,
     RoundOneNotComplete,
     RoundOneStaysInternal,
     RoundsFixed,
@@ -25,7 +26,7 @@ from judging.domain.errors import (
 from judging.domain.options import JudgingOptions
 from judging.domain.rounds import ShortlistRule, final_round_id
 from judging.domain.rubric import Criterion, Rubric
-from judging.service_layer import desk, results, rounds, services
+from judging.service_layer import desk, feedback, projections, results, rounds, services
 from judging.service_layer.commands import (
     AnnounceResults,
     FreezeResults,
@@ -35,6 +36,8 @@ from judging.service_layer.commands import (
     VerifyResults,
 )
 from judging.service_layer.reminders import remind_judges
+
+from shared import contracts as c
 
 from .fakes import NOW, FakeJudging, appoint, clock, flat, score, setup
 
@@ -259,6 +262,9 @@ async def test_the_final_round_ranks_on_its_own_rubric_and_panel_and_announces_u
     assert edition.announced_version is None and final.announced_version == 1
     shown = await rounds.announced_round(uow, edition)
     assert shown is final
+    # A KIM reads its round-1 sheets once the final round is announced.
+    mine = await feedback.feedback_for(uow, edition.edition_id, entries["E"].kim_id)
+    assert [[s.total for s in e.sheets] for e in mine.entries] == [[60, 60]]
 
 
 async def test_final_round_judges_behind_are_reminded_before_its_deadline() -> None:
@@ -276,3 +282,34 @@ async def test_final_round_judges_behind_are_reminded_before_its_deadline() -> N
     [reminded] = view.of_type("judge.reminded")
     assert (reminded.data.edition_id, reminded.data.name, reminded.data.assigned) == (final_id, "Sari", 2)
     assert len(reminded.data.missing) == 2
+
+
+async def test_a_kim_reads_no_feedback_before_the_final_round_is_announced() -> None:
+    uow, edition, entries = await round_one(ShortlistRule(size=2))
+    with pytest.raises(ResultsNotAnnounced):
+        await feedback.feedback_for(uow, edition.edition_id, entries["A"].kim_id)
+    await rounds.close_shortlist(uow, clock, rounds.CloseShortlist(edition_id=edition.edition_id))
+    with pytest.raises(ResultsNotAnnounced):
+        await feedback.feedback_for(uow, edition.edition_id, entries["A"].kim_id)
+
+
+async def test_the_final_round_takes_the_registry_s_new_title_and_awarded_ranks() -> None:
+    uow, edition, _ = await round_one(ShortlistRule(size=2))
+    _, final = await rounds.close_shortlist(uow, clock, rounds.CloseShortlist(edition_id=edition.edition_id))
+    details = c.EditionDetails(
+        edition_id=edition.edition_id,
+        title="Lomba Video Pendek KIM 2024 (ralat)",
+        theme="Promosi UMKM Kota Malang",
+        description="Film pendek tentang UMKM.",
+        submission_opens_at=NOW,
+        submission_closes_at=NOW,
+        rules=c.EditionRules(max_video_seconds=300, allowed_video_hosts=["youtu.be"], entries_per_kim=1),
+        awarded_ranks=1,
+        prizes=[],
+        status="submissions_closed",
+        revision=edition.revision + 1,
+    )
+    event = c.EditionUpdated.new(details, producer="registry", correlation_id="test")
+    await projections.record_edition(uow, event)
+    assert (final.title, final.awarded_ranks) == ("Lomba Video Pendek KIM 2024 (ralat)", 1)
+    assert (edition.title, edition.awarded_ranks) == (final.title, 1)

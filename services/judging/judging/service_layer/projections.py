@@ -39,6 +39,11 @@ async def record_edition(uow: JudgingUnitOfWork, event: c.EditionPublished | c.E
             uow.editions.add(Edition(edition_id=details.edition_id, **kept))
         else:
             edition.apply_registry(**kept)
+            if edition.rounds is not None and edition.rounds.shortlist is not None:
+                # Its final round (`rounds.py`) carries the same title and awarded ranks.
+                final = await uow.editions.get(edition.rounds.shortlist.final_edition_id)
+                if final is not None:
+                    final.apply_registry(**kept)
 
     return await apply_once(uow, event, effect)
 

@@ -14,7 +14,6 @@ from shared.platform.persistence.unit_of_work import retry_on_conflict
 from ..domain import rounds
 from ..domain.edition import Edition
 from ..domain.errors import FinalRoundNotOpen, RoundsNotSet
-from ..domain.results import Results
 from ..domain.rounds import Shortlist, ShortlistRule
 from .services import STAFF, judging_progress, results_now
 from .unit_of_work import JudgingUnitOfWork
@@ -64,14 +63,6 @@ async def close_shortlist(
             uow.final_entries.add(copy)
         await uow.commit()
     return shortlist, final
-
-
-async def round_one(uow: JudgingUnitOfWork, edition_id: UUID) -> tuple[Edition, Results | None]:
-    """Round 1 as staff see it: the edition and, judged in two rounds, its ranking now."""
-    async with uow:
-        edition = await uow.editions.require(edition_id)
-        results = await results_now(uow, edition) if edition.rounds is not None else None
-    return edition, results
 
 
 async def final_of(uow: JudgingUnitOfWork, edition_id: UUID) -> UUID:
