@@ -120,6 +120,7 @@ async def test_closing_round_one_refused_by_name_then_the_shortlist_and_the_fina
     async with signed_in(fake, language="en") as (browser, _):
         page = await browser.get(ROUNDS)
         assert "Keripik Tempe" in page.text and "80.50" in page.text
+        assert "by Staff (sari@malangkota.go.id)" in page.text
         assert (
             "1 more entries go on than the top 2: they are equal with the last one at the cut." in page.text
         )

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from ..i18n import gettext
 from ..services import ServiceError, Services, idempotent
 from ..web import ServicesDep, Staff, Visitor, redirect, render, with_dates
-from .staff_judging import judging_edition
+from .staff_judging import actor_of, judging_edition
 
 router = APIRouter(prefix="/staf")
 #: A score as people type it: 75, 82.5 or 82,5 (two decimals at most).
@@ -41,6 +41,7 @@ async def rounds_page(
     final = None
     if shortlist:
         with_dates(shortlist, "closed_at")
+        shortlist["closed_by"] = actor_of(shortlist["closed_by"])
         final = await judging_edition(services, visitor, UUID(shortlist["final_edition_id"]))
     rule = rounds["rule"] or {}
     form = form or {
