@@ -13,6 +13,7 @@ from judging.domain.edition import Edition
 from judging.domain.entry import Entry
 from judging.domain.errors import (
     FinalRoundNotOpen,
+    NoFinalRound,
     ResultsNotAnnounced,
     RoundOneNotComplete,
     RoundOneStaysInternal,
@@ -179,6 +180,8 @@ async def test_refusals_by_name() -> None:
         await rounds.final_of(uow, edition.edition_id)
 
     uow, edition, entries = setup(kims=KIMS)
+    with pytest.raises(NoFinalRound):
+        await rounds.final_of(uow, edition.edition_id)
     with pytest.raises(RoundsNotSet):
         await rounds.close_shortlist(uow, clock, rounds.CloseShortlist(edition_id=edition.edition_id))
     await rounds.set_rounds(

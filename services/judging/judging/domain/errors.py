@@ -443,6 +443,14 @@ class ShortlistEmpty(Refused):
     }
 
 
+class NoFinalRound(NotFound):
+    code = "no_final_round"
+    messages = {
+        "id": "'{title}' dinilai dalam satu babak: tidak ada babak final.",
+        "en": "'{title}' is judged in one round: there is no final round.",
+    }
+
+
 class FinalRoundNotOpen(NotFound):
     code = "final_round_not_open"
     messages = {

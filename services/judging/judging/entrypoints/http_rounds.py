@@ -11,7 +11,17 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from shared.platform.http import Caller, RequestLanguage
+from shared.platform.openapi import may_raise
 
+from ..domain.errors import (
+    RoundOneNotComplete,
+    RoundsFixed,
+    RoundsNotSet,
+    RoundsRuleInvalid,
+    ShortlistAlreadyClosed,
+    ShortlistEmpty,
+    ShortlistLargerThanField,
+)
 from ..service_layer import results as use_cases
 from ..service_layer import rounds
 from ..service_layer.commands import AnnounceResults
@@ -55,6 +65,7 @@ async def get_rounds(edition_id: UUID, uow: UnitOfWork, language: RequestLanguag
 @router.put(
     "/editions/{edition_id}/rounds",
     summary="Staff, before scoring: a shortlist round (top `size`, or score >= `min_score`) then a final",
+    responses=may_raise(RoundsRuleInvalid, RoundsFixed),
 )
 async def set_rounds(
     edition_id: UUID,
@@ -81,6 +92,9 @@ async def clear_rounds(
     "/editions/{edition_id}/shortlist",
     status_code=201,
     summary="Staff: close round 1 (complete); its ranking gives the shortlist and the final round opens",
+    responses=may_raise(
+        RoundsNotSet, RoundOneNotComplete, ShortlistAlreadyClosed, ShortlistLargerThanField, ShortlistEmpty
+    ),
 )
 async def close_shortlist(
     edition_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor, language: RequestLanguage

@@ -13,7 +13,7 @@ from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain import rounds
 from ..domain.edition import Edition
-from ..domain.errors import FinalRoundNotOpen, RoundsNotSet
+from ..domain.errors import FinalRoundNotOpen, NoFinalRound, RoundsNotSet
 from ..domain.rounds import Shortlist, ShortlistRule
 from .services import STAFF, judging_progress, results_now
 from .unit_of_work import JudgingUnitOfWork
@@ -70,7 +70,7 @@ async def final_of(uow: JudgingUnitOfWork, edition_id: UUID) -> UUID:
     async with uow:
         edition = await uow.editions.require(edition_id)
     if edition.rounds is None:
-        raise RoundsNotSet(title=edition.title)
+        raise NoFinalRound(title=edition.title)
     if edition.rounds.shortlist is None:
         raise FinalRoundNotOpen(title=edition.title)
     return edition.rounds.shortlist.final_edition_id
