@@ -9,7 +9,7 @@ from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
 
-from .adapters.mongo import PROJECTIONS, MongoFinalRoundUnitOfWork, MongoJudgingUnitOfWork
+from .adapters.mongo import PROJECTIONS, MongoFinalRoundUnitOfWork, MongoJudgingUnitOfWork, is_final_round
 from .config import Settings
 from .entrypoints.consumers import consumers
 from .service_layer.integration_events import to_integration
@@ -40,6 +40,12 @@ class Judging:
     def final_uow(self, cause: Cause) -> MongoFinalRoundUnitOfWork:
         """A final round's unit of work (its entries are the shortlisted copies)."""
         return self.runtime.unit_of_work(MongoFinalRoundUnitOfWork, to_integration, cause)
+
+    async def uow_of(self, cause: Cause, edition_id: str | None) -> MongoJudgingUnitOfWork:
+        """The unit of work for the edition a request names: a final round's when it is one."""
+        if await is_final_round(self.runtime.db, edition_id):
+            return self.final_uow(cause)
+        return self.uow(cause)
 
 
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Judging:

@@ -191,6 +191,20 @@ class MongoFinalRoundUnitOfWork(MongoJudgingUnitOfWork):
         return list(unique.values())
 
 
+async def is_final_round(db: AsyncIOMotorDatabase, edition_id: str | None) -> bool:
+    """Whether `edition_id` (as a request's path gives it) names a final round.
+    Final rounds' ids are uuid5 (`rounds.final_round_id`), the registry's uuid4:
+    only those are looked up."""
+    try:
+        parsed = UUID(edition_id) if edition_id else None
+    except ValueError:
+        return False
+    if parsed is None or parsed.version != 5:
+        return False
+    found = await db[MongoEditionRepository.collection_name].find_one({"_id": parsed}, {"round_of": 1})
+    return found is not None and found.get("round_of") is not None
+
+
 #: Built only from submissions' entry.* events: a replay rebuilds them (with
 #: who has scored each, from the sheets). Editions are not: they hold the
 #: panel, the rubric and the results, which no event carries.

@@ -5,7 +5,6 @@ follow a route to its use case."""
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import Depends, Request
 
@@ -26,21 +25,7 @@ System = Annotated[Judging, Depends(wired)]
 async def unit_of_work(system: System, cause: RequestCause, request: Request) -> JudgingUnitOfWork:
     """The edition's unit of work; a final round's (`domain/rounds.py`) when the
     path names one, so every route serves a final round by its id unchanged."""
-    if await _final_round(system, request.path_params.get("edition_id")):
-        return system.final_uow(cause)
-    return system.uow(cause)
-
-
-async def _final_round(system: Judging, edition_id: str | None) -> bool:
-    # Final rounds' ids are uuid5 (registry editions' uuid4): only those are looked up.
-    try:
-        parsed = UUID(edition_id) if edition_id else None
-    except ValueError:
-        return False
-    if parsed is None or parsed.version != 5:
-        return False
-    found = await system.runtime.db["editions"].find_one({"_id": parsed}, {"round_of": 1})
-    return found is not None and found.get("round_of") is not None
+    return await system.uow_of(cause, request.path_params.get("edition_id"))
 
 
 UnitOfWork = Annotated[JudgingUnitOfWork, Depends(unit_of_work)]
