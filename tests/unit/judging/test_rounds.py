@@ -41,6 +41,7 @@ from judging.service_layer.reminders import remind_judges
 from shared import contracts as c
 
 from .fakes import NOW, FakeJudging, appoint, clock, flat, score, setup
+from .test_entry_projection import entry_event
 
 KIMS = [
     ("KIM Anggrek", "bumiayu"),
@@ -316,3 +317,23 @@ async def test_the_final_round_takes_the_registry_s_new_title_and_awarded_ranks(
     await projections.record_edition(uow, event)
     assert (final.title, final.awarded_ranks) == ("Lomba Video Pendek KIM 2024 (ralat)", 1)
     assert (edition.title, edition.awarded_ranks) == (final.title, 1)
+
+
+async def test_a_shortlisted_entry_withdrawn_leaves_the_final_round_too() -> None:
+    uow, edition, entries = await round_one(ShortlistRule(size=2))
+    _, final = await rounds.close_shortlist(uow, clock, rounds.CloseShortlist(edition_id=edition.edition_id))
+    withdrawn = entry_event(
+        c.EntryWithdrawn,
+        entries["A"].entry_id,
+        edition.edition_id,
+        revision=entries["A"].revision + 1,
+        status="withdrawn",
+        kim_name=entries["A"].kim_name,
+        title=entries["A"].title,
+    )
+    await projections.record_entry(uow, withdrawn, clock)
+    copy = await uow.final_entries.require(entries["A"].entry_id)
+    assert (copy.status, copy.edition_id) == ("withdrawn", final.edition_id)
+    assert names([e.entry_id for e in await uow.final_entries.in_competition(final.edition_id)], entries) == [
+        "B"
+    ]
