@@ -44,6 +44,7 @@ PRODUCED_BY: dict[str, tuple[type[Envelope], ...]] = {
         j.JudgingCompleted,
         j.TieDetected,
         j.WinnerAnnounced,
+        j.ShortlistAnnounced,
     ),
     "notifications": (n.NotificationDelivered, n.NotificationFailed),
 }

@@ -104,6 +104,11 @@ ROUTES: dict[Endpoint, Rule] = {
     ("GET", "/staf/lomba/{edition_id}/penilaian/kemajuan"): STAFF,
     ("POST", "/staf/lomba/{edition_id}/penilaian/opsi"): STAFF,
     ("POST", "/staf/lomba/{edition_id}/penilaian/rubrik"): STAFF,
+    # Two rounds: a shortlist round then a final round (pages/staff_rounds.py).
+    ("GET", "/staf/lomba/{edition_id}/babak"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/babak"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/babak/hapus"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/babak/tutup"): STAFF,
     ("GET", "/staf/pesan-tersisih"): STAFF,
     ("GET", "/staf/pesan-tersisih/{service}/{dead_letter_id}"): STAFF,
     ("POST", "/staf/pesan-tersisih/{service}/{dead_letter_id}/kirim-ulang"): STAFF,

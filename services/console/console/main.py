@@ -44,6 +44,7 @@ from .pages import (
     staff_judging,
     staff_people,
     staff_reminders,
+    staff_rounds,
 )
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
@@ -260,6 +261,7 @@ def create_app(
     app.include_router(staff_reminders.router)
     app.include_router(staff_exports.router)
     app.include_router(certificates.router)
+    app.include_router(staff_rounds.router)
     # The visitor's address from X-Forwarded-For only when the peer is a configured reverse proxy
     # (uvicorn's own trust is turned off: --no-proxy-headers); it goes on to the registry's throttle.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)

@@ -67,6 +67,10 @@ FLASHES = {
     "tie_resolved": N_("The tie is resolved."),
     "results_frozen": N_("The results are frozen as a new version."),
     "results_announced": N_("The results are announced."),
+    # staff_rounds: a shortlist round then a final round
+    "rounds_saved": N_("The rounds are saved."),
+    "rounds_cleared": N_("The edition is judged in one round again."),
+    "shortlist_closed": N_("The shortlist round is closed; the final round is open."),
     "dead_letter_requeued": N_("The message is sent back to its queue."),
     "marked_read": N_("Marked as read."),
     "notifications_on": N_("Notifications are on: new ones appear in your inbox."),

@@ -9,7 +9,7 @@ from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
 
-from .adapters.mongo import PROJECTIONS, MongoJudgingUnitOfWork
+from .adapters.mongo import PROJECTIONS, MongoFinalRoundUnitOfWork, MongoJudgingUnitOfWork, is_final_round
 from .config import Settings
 from .entrypoints.consumers import consumers
 from .service_layer.integration_events import to_integration
@@ -24,6 +24,7 @@ PRODUCES = (
     c.JudgingCompleted,
     c.TieDetected,
     c.WinnerAnnounced,
+    c.ShortlistAnnounced,
 )
 
 
@@ -35,6 +36,16 @@ class Judging:
 
     def uow(self, cause: Cause) -> MongoJudgingUnitOfWork:
         return self.runtime.unit_of_work(MongoJudgingUnitOfWork, to_integration, cause)
+
+    def final_uow(self, cause: Cause) -> MongoFinalRoundUnitOfWork:
+        """A final round's unit of work (its entries are the shortlisted copies)."""
+        return self.runtime.unit_of_work(MongoFinalRoundUnitOfWork, to_integration, cause)
+
+    async def uow_of(self, cause: Cause, edition_id: str | None) -> MongoJudgingUnitOfWork:
+        """The unit of work for the edition a request names: a final round's when it is one."""
+        if await is_final_round(self.runtime.db, edition_id):
+            return self.final_uow(cause)
+        return self.uow(cause)
 
 
 def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Judging:
@@ -50,7 +61,7 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Judgin
     runtime.jobs = (
         Periodic(
             "judge-reminders",
-            lambda: remind_judges(system.uow, clock, settings.reminder_window),
+            lambda: remind_judges(system.uow, clock, settings.reminder_window, system.final_uow),
             settings.reminder_poll_seconds,
         ),
     )

@@ -8,7 +8,7 @@ from shared.service import create_service_app
 
 from .bootstrap import bootstrap
 from .config import Settings
-from .entrypoints import http, http_certificates, http_me, http_results
+from .entrypoints import http, http_certificates, http_me, http_results, http_rounds
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -19,7 +19,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "verified results, the announcement and its corrections, the audit trail. Publishes judge.*, "
         "score.recorded, judging.completed, tie.detected, winner.announced; consumes edition.*, entry.*.",
         runtime=system.runtime,
-        routers=[http.router, http_results.router, http_me.router, http_certificates.router],
+        routers=[http.router, http_results.router, http_me.router, http_certificates.router, http_rounds.router],
     )
     app.state.system = system
     return app

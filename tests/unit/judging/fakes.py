@@ -101,6 +101,7 @@ class FakeJudging(FakeUnitOfWork, JudgingUnitOfWork):
         super().__init__(to_integration)
         self.editions = FakeEditions("edition_id", EditionNotFound)
         self.entries = FakeEntries("entry_id", EntryNotFound)
+        self.final_entries = FakeEntries("entry_id", EntryNotFound)
         self.sheets = FakeSheets("sheet_id")
         self.snapshots = FakeSnapshots("snapshot_id")
         self.audit = FakeAudit("record_id")

@@ -289,5 +289,15 @@ def samples(*, sparse: bool = False) -> dict[str, Any]:
                 content_hash=None if sparse else "9f2c" * 16,
             ),
         ),
+        event(
+            c.ShortlistAnnounced,
+            c.Shortlist(
+                edition_id=EDITION_ID,
+                edition_title="Lomba Video Pendek KIM 2024",
+                entries=[] if sparse else WINNERS[:2],
+                rule="score >= 85" if sparse else "top 2",
+                announced_at=AT,
+            ),
+        ),
     ]
     return {e.type: e for e in events}

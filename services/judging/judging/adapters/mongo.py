@@ -70,6 +70,13 @@ class MongoEntryRepository(Repository[Entry]):
         return await self._count({"edition_id": edition_id, "status": "submitted", "complete": False})
 
 
+class MongoFinalEntryRepository(MongoEntryRepository):
+    """Final rounds' copies of the shortlisted entries (`domain/rounds.py`): each
+    with the final round's edition id and its own sheets so far."""
+
+    collection_name = "final_entries"
+
+
 class MongoScoreSheetRepository(Repository[ScoreSheet]):
     collection_name = "score_sheets"
     aggregate = ScoreSheet
@@ -187,6 +194,7 @@ def _certificate_order(certificate: Certificate) -> tuple[object, ...]:
 class MongoJudgingUnitOfWork(MongoUnitOfWork, JudgingUnitOfWork):
     editions: MongoEditionRepository
     entries: MongoEntryRepository
+    final_entries: MongoFinalEntryRepository
     sheets: MongoScoreSheetRepository
     snapshots: MongoSnapshotRepository
     audit: MongoAuditRepository
@@ -201,6 +209,38 @@ class MongoJudgingUnitOfWork(MongoUnitOfWork, JudgingUnitOfWork):
         await self.entries.load(entry_ids)
         unknown = [i for i in entry_ids if await self.entries.get(i) is None]
         await self.sheets.load_of_entries(unknown)
+
+
+class MongoFinalRoundUnitOfWork(MongoJudgingUnitOfWork):
+    """A final round's unit of work: the same as an edition's, except that its
+    `entries` are the final round's copies of the shortlisted entries."""
+
+    def open_repositories(self, session: AsyncIOMotorClientSession) -> None:
+        super().open_repositories(session)
+        self.entries = self.final_entries
+
+    @property
+    def repositories(self) -> list[Repository[Any]]:
+        # `entries` and `final_entries` are one repository: counted once.
+        unique: dict[int, Repository[Any]] = {}
+        for name in self.repository_classes():
+            repository = getattr(self, name)
+            unique.setdefault(id(repository), repository)
+        return list(unique.values())
+
+
+async def is_final_round(db: AsyncIOMotorDatabase, edition_id: str | None) -> bool:
+    """Whether `edition_id` (as a request's path gives it) names a final round.
+    Final rounds' ids are uuid5 (`rounds.final_round_id`), the registry's uuid4:
+    only those are looked up."""
+    try:
+        parsed = UUID(edition_id) if edition_id else None
+    except ValueError:
+        return False
+    if parsed is None or parsed.version != 5:
+        return False
+    found = await db[MongoEditionRepository.collection_name].find_one({"_id": parsed}, {"round_of": 1})
+    return found is not None and found.get("round_of") is not None
 
 
 #: Built only from submissions' entry.* events: a replay rebuilds them (with

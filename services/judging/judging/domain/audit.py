@@ -28,6 +28,9 @@ Action = Literal[
     "results_verification_failed",
     "results_announced",
     "judge_reminded",
+    "rounds_set",
+    "rounds_cleared",
+    "shortlist_closed",
 ]
 
 #: Who acts when no person does: the service itself, or another service's event.

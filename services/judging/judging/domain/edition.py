@@ -32,6 +32,7 @@ from .errors import (
     NothingToAssign,
     NothingToCorrect,
     ResultsAlreadyFrozen,
+    RoundOneStaysInternal,
     RubricFixed,
     SheetNotFound,
     SheetStale,
@@ -47,6 +48,7 @@ from .options import DEFAULT_OPTIONS, JudgingOptions
 from .panel import Abstention, Affiliations, Judge
 from .prizes import Prize
 from .results import Results
+from .rounds import Rounds
 from .rubric import DEFAULT_RUBRIC, Rubric
 from .score_sheet import ScoreSheet
 from .snapshot import Snapshot, Verification
@@ -97,6 +99,10 @@ class Edition(Aggregate):
     #: Entries noted as having left the competition: noted once, even when a
     #: rebuild of the entry projection replays their events.
     entries_left: list[UUID] = field(default_factory=list)
+    #: Judged in two rounds (`rounds.py`): the shortlist rule and, once closed, the shortlist.
+    rounds: Rounds | None = None
+    #: On a final round: the edition it is the final round of.
+    round_of: UUID | None = None
 
     @property
     def status(self) -> JudgingStatus:
@@ -441,6 +447,8 @@ class Edition(Aggregate):
 
     def announce(self, snapshot: Snapshot, *, recomputed: Results, by: str, now: datetime) -> None:
         """Announce the latest snapshot, verified, and still what the sheets give."""
+        if self.rounds is not None:
+            raise RoundOneStaysInternal(title=self.title)
         self.check_latest(snapshot)
         if snapshot.announced_at is not None:
             raise AlreadyAnnounced(

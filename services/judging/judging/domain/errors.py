@@ -389,4 +389,87 @@ class CertificateNotFound(NotFound):
         "hanya diterbitkan untuk hasil yang sudah diumumkan.",
         "en": "There is no certificate with code '{code}'. Check the code; certificates are "
         "issued only for announced results.",
+# Two rounds (`rounds.py`).
+
+
+class RoundsRuleInvalid(Refused):
+    code = "shortlist_rule_invalid"
+    field = "shortlist"
+    messages = {
+        "id": "Tentukan tepat satu aturan babak penyisihan: jumlah karya yang lolos (size) atau nilai minimum (min_score).",
+        "en": "Give exactly one shortlist rule: how many entries go on (size) or the lowest score that goes on (min_score).",
+    }
+
+
+class RoundsFixed(Conflict):
+    code = "rounds_fixed"
+    messages = {
+        "id": "Babak penilaian '{title}' tidak bisa diubah lagi karena penilaian sudah dimulai.",
+        "en": "The rounds of '{title}' can no longer change: scoring has begun.",
+    }
+
+
+class RoundsNotSet(Conflict):
+    code = "rounds_not_set"
+    messages = {
+        "id": "'{title}' dinilai dalam satu babak: tidak ada babak penyisihan untuk ditutup.",
+        "en": "'{title}' is judged in one round: there is no shortlist round to close.",
+    }
+
+
+class RoundOneNotComplete(Conflict):
+    code = "round_one_not_complete"
+    messages = {
+        "id": "Babak penyisihan '{title}' belum selesai: {missing} lembar nilai belum masuk.",
+        "en": "The shortlist round of '{title}' is not complete: {missing} score sheets are still missing.",
+    }
+
+
+class ShortlistAlreadyClosed(Conflict):
+    code = "shortlist_already_closed"
+    messages = {
+        "id": "Babak penyisihan '{title}' sudah ditutup pada {closed_at}; {count} karya lolos ke babak final.",
+        "en": "The shortlist round of '{title}' was closed at {closed_at}; {count} entries went on to the final.",
+    }
+
+
+class ShortlistLargerThanField(Refused):
+    code = "shortlist_larger_than_field"
+    field = "shortlist"
+    messages = {
+        "id": "Babak penyisihan meloloskan {size} karya, tetapi hanya {field_size} karya yang dinilai.",
+        "en": "The shortlist takes {size} entries, but only {field_size} entries were scored.",
+    }
+
+
+class ShortlistEmpty(Refused):
+    code = "shortlist_empty"
+    field = "shortlist"
+    messages = {
+        "id": "Tidak ada karya dengan nilai {min_score} atau lebih; nilai tertinggi babak penyisihan {best}.",
+        "en": "No entry scored {min_score} or more; the best score of the shortlist round is {best}.",
+    }
+
+
+class NoFinalRound(NotFound):
+    code = "no_final_round"
+    messages = {
+        "id": "'{title}' dinilai dalam satu babak: tidak ada babak final.",
+        "en": "'{title}' is judged in one round: there is no final round.",
+    }
+
+
+class FinalRoundNotOpen(NotFound):
+    code = "final_round_not_open"
+    messages = {
+        "id": "Babak final '{title}' belum dibuka: tutup dulu babak penyisihan.",
+        "en": "The final round of '{title}' has not opened: close the shortlist round first.",
+    }
+
+
+class RoundOneStaysInternal(Conflict):
+    code = "round_one_not_announced"
+    messages = {
+        "id": "'{title}' dinilai dalam dua babak: yang diumumkan adalah hasil babak final, bukan babak penyisihan.",
+        "en": "'{title}' is judged in two rounds: the final round's results are announced, not the shortlist round's.",
     }

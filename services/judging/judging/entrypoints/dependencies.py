@@ -22,8 +22,18 @@ def wired(request: Request) -> Judging:
 System = Annotated[Judging, Depends(wired)]
 
 
-def unit_of_work(system: System, cause: RequestCause) -> JudgingUnitOfWork:
-    return system.uow(cause)
+async def unit_of_work(system: System, cause: RequestCause, request: Request) -> JudgingUnitOfWork:
+    """The edition's unit of work; a final round's (`domain/rounds.py`) when the
+    path names one, so every route serves a final round by its id unchanged."""
+    return await system.uow_of(cause, request.path_params.get("edition_id"))
 
 
 UnitOfWork = Annotated[JudgingUnitOfWork, Depends(unit_of_work)]
+
+
+def final_unit_of_work(system: System, cause: RequestCause) -> JudgingUnitOfWork:
+    return system.final_uow(cause)
+
+
+#: A final round's unit of work, for the `/editions/{id}/final/...` routes.
+FinalUnitOfWork = Annotated[JudgingUnitOfWork, Depends(final_unit_of_work)]

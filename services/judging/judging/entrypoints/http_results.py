@@ -13,6 +13,7 @@ from shared.platform.http import RequestLanguage
 
 from ..domain.errors import ResultsNotAnnounced, ResultsVersionNotAnnounced
 from ..service_layer import results as use_cases
+from ..service_layer import rounds
 from ..service_layer.commands import AnnounceResults, VerifyResults
 from .dependencies import System, UnitOfWork
 from .http import StaffActor
@@ -127,9 +128,11 @@ async def announce(edition_id: UUID, system: System, uow: UnitOfWork, actor: Sta
 async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic:
     async with uow:
         edition = await uow.editions.require(edition_id)
-        if edition.announced_version is None:
+        # Judged in two rounds, the final round's results are the edition's.
+        shown = await rounds.announced_round(uow, edition)
+        if shown is None or shown.announced_version is None:
             raise ResultsNotAnnounced(title=edition.title)
-        return await _announced(uow, edition_id, edition.announced_version)
+        return await _announced(uow, edition_id, shown.announced_version)
 
 
 @router.get(
@@ -145,7 +148,8 @@ async def results_version(edition_id: UUID, version: Version, uow: UnitOfWork) -
 
 async def _announced(uow: UnitOfWork, edition_id: UUID, version: int) -> ResultsPublic:
     edition = await uow.editions.require(edition_id)
-    found = await uow.snapshots.of_edition(edition_id)
+    shown = await rounds.announced_round(uow, edition)
+    found = await uow.snapshots.of_edition(shown.edition_id) if shown is not None else []
     announced = [s for s in found if s.announced_at is not None]
     chosen = next((s for s in announced if s.number == version), None)
     if chosen is None:

@@ -217,6 +217,7 @@ class EditionJudgingPublic(Public):
     progress: ProgressPublic
     results_frozen: int = Field(description="results versions frozen so far")
     announced_version: int | None
+    round_of: UUID | None = Field(None, description="on a final round: the edition it is the final of")
 
     @classmethod
     def of(cls, edition: Edition, progress: Progress) -> Self:

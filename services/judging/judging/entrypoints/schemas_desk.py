@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self
+from typing import Literal, Self
 from uuid import UUID
 
 from pydantic import Field
@@ -27,6 +27,10 @@ class MySeatPublic(Public):
     assigned: int = Field(description="entries assigned to me and still in competition")
     scored: int = Field(description="of them, those I have filled a sheet for")
     rubric: list[CriterionPublic]
+    round: Literal["only", "shortlist", "final"] = Field(
+        description="the edition's one round, or its shortlist round, or its final round"
+    )
+    round_of: UUID | None = Field(description="on a final round: the edition it is the final of")
 
     @classmethod
     def of(cls, seat: Seat) -> Self:
@@ -34,6 +38,8 @@ class MySeatPublic(Public):
         return by_attribute(
             cls,
             seat,
+            round="final" if edition.round_of else "shortlist" if edition.rounds else "only",
+            round_of=edition.round_of,
             edition_id=edition.edition_id,
             title=edition.title,
             status=edition.status,

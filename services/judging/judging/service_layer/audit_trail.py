@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain import events
+from ..domain import events, rounds
 from ..domain.audit import SYSTEM, Action, AuditRecord
 from ..domain.edition import Edition
 from ..domain.score_sheet import ScoreSheet
@@ -160,6 +160,26 @@ def _records(event: object) -> list[AuditRecord]:
                     judge.judge_id,
                     missing=len(missing),
                     deadline=reminder.deadline.isoformat(),
+                )
+            ]
+        case rounds.RoundsSet(edition, by, at):
+            assert edition.rounds is not None
+            rule = edition.rounds.rule
+            return [_record(edition, at, by, "rounds_set", rule=rule.text, public=rule.public)]
+        case rounds.RoundsCleared(edition, by, at):
+            return [_record(edition, at, by, "rounds_cleared")]
+        case rounds.ShortlistClosed(edition, plan, shortlist):
+            return [
+                _record(
+                    edition,
+                    shortlist.closed_at,
+                    shortlist.closed_by,
+                    "shortlist_closed",
+                    shortlist.final_edition_id,
+                    rule=plan.rule.text,
+                    public=plan.rule.public,
+                    entries=",".join(str(e.entry_id) for e in shortlist.entries),
+                    tied_at_cut=",".join(str(e) for e in shortlist.tied_at_cut),
                 )
             ]
     return []

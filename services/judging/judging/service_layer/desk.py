@@ -99,8 +99,10 @@ async def my_desk(
 
 
 async def _assigned(uow: JudgingUnitOfWork, edition: Edition, judge_id: UUID) -> set[UUID]:
+    # A final round's entries are its copies of the shortlisted ones (`rounds.py`).
+    entries = uow.final_entries if edition.round_of is not None else uow.entries
     return {
         entry.entry_id
-        for entry in await uow.entries.in_competition(edition.edition_id)
+        for entry in await entries.in_competition(edition.edition_id)
         if judge_id in edition.judges_for(entry)
     }

@@ -11,6 +11,7 @@ from uuid import UUID
 from ..domain.entry import Entry
 from ..domain.errors import ResultsNotAnnounced
 from ..domain.rubric import Rubric
+from . import rounds
 from .unit_of_work import JudgingUnitOfWork
 
 
@@ -37,7 +38,10 @@ class KimFeedback:
 async def feedback_for(uow: JudgingUnitOfWork, edition_id: UUID, kim_id: UUID) -> KimFeedback:
     async with uow:
         edition = await uow.editions.require(edition_id)
-        if edition.announced_version is None:
+        # Judged in two rounds, the final round's announcement is the edition's; a KIM
+        # reads its sheets of round 1, where every entry was scored.
+        shown = await rounds.announced_round(uow, edition)
+        if shown is None or shown.announced_version is None:
             raise ResultsNotAnnounced(title=edition.title)
         entries = [e for e in await uow.entries.of_edition(edition_id) if e.kim_id == kim_id]
         sheets = await uow.sheets.of_edition(edition_id)

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from shared import contracts as c
 
-from ..domain import events
+from ..domain import events, rounds
 from ..domain.edition import Edition, Judge
 from ..domain.entry import Entry
 from .shapes import by_attribute
@@ -68,7 +68,8 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload] | None:
             return c.WinnerAnnounced, by_attribute(
                 c.Announcement,
                 snapshot,
-                edition_id=edition.edition_id,
+                # A final round announces the edition's results: under the edition's own id.
+                edition_id=edition.round_of or edition.edition_id,
                 edition_title=edition.title,
                 winners=results.winners,
                 ranking=results.standings,
@@ -76,8 +77,20 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload] | None:
                 version=snapshot.number,
                 correction_reason=snapshot.reason if snapshot.supersedes is not None else None,
             )
+        case rounds.ShortlistClosed(edition, plan, shortlist):
+            if not plan.rule.public:
+                return None  # kept internal: staff's, in the audit trail
+            return c.ShortlistAnnounced, c.Shortlist(
+                edition_id=edition.edition_id,
+                edition_title=edition.title,
+                entries=[c.Placing.model_validate(e, from_attributes=True) for e in shortlist.entries],
+                rule=plan.rule.text,
+                announced_at=shortlist.closed_at,
+            )
         case (
-            events.RubricSet()
+            rounds.RoundsSet()
+            | rounds.RoundsCleared()
+            | events.RubricSet()
             | events.OptionsSet()
             | events.EntriesAssigned()
             | events.SheetFilled()

@@ -41,6 +41,11 @@ async def record_edition(uow: JudgingUnitOfWork, event: c.EditionPublished | c.E
             uow.editions.add(Edition(edition_id=details.edition_id, **kept))
         else:
             edition.apply_registry(**kept)
+            if edition.rounds is not None and edition.rounds.shortlist is not None:
+                # Its final round (`rounds.py`) carries the same title and awarded ranks.
+                final = await uow.editions.get(edition.rounds.shortlist.final_edition_id)
+                if final is not None:
+                    final.apply_registry(**kept)
 
     return await apply_once(uow, event, effect)
 
@@ -82,6 +87,11 @@ async def record_entry(
             uow.entries.add(entry)
         elif not entry.apply(**kept):
             return
+        elif edition.rounds is not None and edition.rounds.shortlist is not None:
+            # Shortlisted: the final round's copy takes the change too (`rounds.py`).
+            copy = await uow.final_entries.get(details.entry_id)
+            if copy is not None:
+                copy.apply(**kept)
         if not entry.in_competition:
             now = clock()
             edition.note_left(entry, reason=details.disqualification_reason, by=event.producer, now=now)

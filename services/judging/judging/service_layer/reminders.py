@@ -23,14 +23,21 @@ log = logging.getLogger("kim.judging.reminders")
 UnitOfWorkFor = Callable[[Cause], JudgingUnitOfWork]
 
 
-async def remind_judges(uow_for: UnitOfWorkFor, clock: Clock, window: timedelta) -> int:
-    """One pass over the editions due; returns how many judges were reminded."""
+async def remind_judges(
+    uow_for: UnitOfWorkFor, clock: Clock, window: timedelta, final_uow_for: UnitOfWorkFor | None = None
+) -> int:
+    """One pass over the editions due; returns how many judges were reminded.
+    A final round (`rounds.py`) is read with `final_uow_for`'s unit of work."""
     now = clock()
     async with uow_for(Cause.new()) as uow:
-        due = [e.edition_id for e in await uow.editions.with_deadline_between(now, now + window)]
+        due = [
+            (e.edition_id, e.round_of is not None)
+            for e in await uow.editions.with_deadline_between(now, now + window)
+        ]
     sent = 0
-    for edition_id in due:
-        sent += len(await remind_behind(uow_for(Cause.new()), clock, edition_id, window))
+    for edition_id, final in due:
+        each = (final_uow_for or uow_for) if final else uow_for
+        sent += len(await remind_behind(each(Cause.new()), clock, edition_id, window))
     return sent
 
 

@@ -78,6 +78,9 @@ class CertificateRepository(Protocol):
 class JudgingUnitOfWork(UnitOfWork):
     editions: EditionRepository
     entries: EntryRepository
+    #: Final rounds' copies of the shortlisted entries (`domain/rounds.py`); in a
+    #: final round's unit of work, its `entries` too.
+    final_entries: EntryRepository
     sheets: ScoreSheetRepository
     snapshots: SnapshotRepository
     audit: AuditRepository

@@ -73,6 +73,8 @@ SCOPES: dict[str, Scope] = {
     "judging.completed": Scope(judge="panel"),
     "tie.detected": Scope(),
     "winner.announced": Scope(kim_rep="entered_edition", judge="panel"),
+    # Staff are told; the KIMs read the shortlist with the results (no personal wording yet).
+    "shortlist.announced": Scope(),
     "message.dead_lettered": Scope(),
 }
 

@@ -346,6 +346,33 @@ def announcement_values(announcement: c.Announcement, language: Language) -> dic
     }
 
 
+def shortlist_values(shortlist: c.Shortlist, language: Language) -> dict[str, str]:
+    rank, points = ("Peringkat", "nilai") if language == "id" else ("Rank", "score")
+    entries = (
+        f'{rank} {p.rank}: {p.kim_name} (Kelurahan {p.kelurahan.name}), "{p.entry_title}", '
+        f"{points} {score(p.score, language)}"
+        for p in shortlist.entries
+    )
+    return {
+        "edition_title": shortlist.edition_title,
+        "announced_at": when(shortlist.announced_at, language),
+        "entries": lines(entries, language),
+        "count": str(len(shortlist.entries)),
+        "rule": shortlist_rule(shortlist.rule, language),
+    }
+
+
+def shortlist_rule(rule: str, language: Language) -> str:
+    """Judging's rule ("top 10", "score >= 75") in the reader's language."""
+    kind, _, value = rule.partition(" ")
+    if kind == "top" and value.isdigit():
+        return {"id": f"{value} karya teratas", "en": f"the top {value}"}[language]
+    if kind == "score" and value.startswith(">= "):
+        least = value.removeprefix(">= ")
+        return {"id": f"nilai paling sedikit {least}", "en": f"a score of at least {least}"}[language]
+    return rule
+
+
 _TEMPLATES = (
     Template(
         c.KimRegistered,
@@ -821,6 +848,30 @@ _TEMPLATES = (
                 "scores, and the tie-break rules ({tie_break}) could not separate them "
                 "({detected_at}).\n\nEntries:\n{entries}\n\n"
                 "Staff need to decide their order before the winners are announced."
+            ),
+        ),
+    ),
+    Template(
+        c.ShortlistAnnounced,
+        shortlist_values,
+        id=Wording(
+            about="Karya yang lolos babak penyisihan ke babak final diumumkan.",
+            subject="Karya yang lolos ke babak final: {edition_title}",
+            body=(
+                "Babak penyisihan {edition_title} ditutup pada {announced_at}: {count} karya lolos "
+                "ke babak final ({rule}).\n\n"
+                "Karya yang lolos:\n{entries}\n\n"
+                "Pemenang ditentukan di babak final oleh dewan juri babak final."
+            ),
+        ),
+        en=Wording(
+            about="The entries going on from the shortlist round to the final round are public.",
+            subject="Entries going on to the final: {edition_title}",
+            body=(
+                "The shortlist round of {edition_title} closed at {announced_at}: {count} entries go on "
+                "to the final round ({rule}).\n\n"
+                "Going on:\n{entries}\n\n"
+                "The winners are decided in the final round by its own panel."
             ),
         ),
     ),

@@ -269,6 +269,14 @@ _WHATSAPP = (
         en="{{1}} entries tie at rank {{2}}; staff must decide: {{3}}",
     ),
     WhatsAppTemplate(
+        c.ShortlistAnnounced,
+        "shortlist_announced",
+        ("count", "edition_title", "rule"),
+        lambda data: f"/staf/lomba/{data.edition_id}/babak",
+        id="{{1}} karya {{2}} lolos ke babak final ({{3}}). Babak: {{4}}",
+        en="{{1}} entries of {{2}} go on to the final round ({{3}}). Rounds: {{4}}",
+    ),
+    WhatsAppTemplate(
         c.MessageDeadLettered,
         "message_dead_lettered",
         ("service", "event_type", "reason"),
