@@ -19,7 +19,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "verified results, the announcement and its corrections, the audit trail. Publishes judge.*, "
         "score.recorded, judging.completed, tie.detected, winner.announced; consumes edition.*, entry.*.",
         runtime=system.runtime,
-        routers=[http.router, http_results.router, http_me.router, http_certificates.router, http_rounds.router],
+        routers=[
+            http.router,
+            http_results.router,
+            http_me.router,
+            http_certificates.router,
+            http_rounds.router,
+        ],
     )
     app.state.system = system
     return app

@@ -389,6 +389,9 @@ class CertificateNotFound(NotFound):
         "hanya diterbitkan untuk hasil yang sudah diumumkan.",
         "en": "There is no certificate with code '{code}'. Check the code; certificates are "
         "issued only for announced results.",
+    }
+
+
 # Two rounds (`rounds.py`).
 
 
