@@ -55,6 +55,7 @@ def test_every_event_has_a_message_with_its_producers_and_consumers() -> None:
         "notifications",
         "registry",
         "submissions",
+        "voting",
     ]
     # The registry records each KIM's places in its own editions as achievements.
     assert messages["winner.announced.v1"]["x-consumed-by"] == ["notifications.events", "registry.events"]
