@@ -23,8 +23,8 @@ from voting.domain.errors import (
     VoteWindowStillOpen,
 )
 from voting.domain.fraud import Thresholds
-from voting.domain.voter import Vote as VoteCast
 from voting.domain.throttle import Limit, Throttle
+from voting.domain.voter import Vote as VoteCast
 from voting.service_layer import services
 from voting.service_layer.commands import CastVote, DismissFlag, RequestCode, VoidVote
 from voting.service_layer.services import CodePolicy
