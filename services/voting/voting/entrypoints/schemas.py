@@ -243,7 +243,8 @@ class FlagPublic(BaseModel):
     flag_id: UUID
     kind: Literal["address_block_burst", "number_range", "inhuman_rate", "weak_challenge"]
     vote_ids: list[UUID]
-    detail: str
+    detail: str = Field(description="What was seen, in English.")
+    detail_id: str = Field(description="What was seen, in Indonesian.")
     raised_at: datetime
     status: Literal["open", "dismissed", "voided"]
     decided_by: str | None
