@@ -62,6 +62,7 @@ from .submissions import (
     EntryWithdrawn,
     FilmCheckDetails,
 )
+from .voting import Tally, TallyLine, VoterCode, VoterCodeRequested, VotesTallied
 
 EventClass = type[Envelope]
 
@@ -97,6 +98,8 @@ CATALOG: dict[tuple[str, int], EventClass] = {
         NotificationDelivered,
         NotificationFailed,
         MessageDeadLettered,
+        VoterCodeRequested,
+        VotesTallied,
     )
 }
 
