@@ -10,6 +10,9 @@ from .judging import (
     Affiliations,
     Announcement,
     AssignedEntry,
+    AwardedPlacing,
+    CategoryAnnouncement,
+    CategoryRef,
     CriterionScore,
     JudgeAppointed,
     JudgeAppointment,
@@ -26,6 +29,7 @@ from .judging import (
     TieDetails,
     TieDetected,
     WinnerAnnounced,
+    WinnerAnnouncedV2,
 )
 from .notifications import DeliveryOutcome, NotificationDelivered, NotificationFailed
 from .operations import DeadLetter, MessageDeadLettered
@@ -91,6 +95,7 @@ CATALOG: dict[tuple[str, int], EventClass] = {
         JudgingCompleted,
         TieDetected,
         WinnerAnnounced,
+        WinnerAnnouncedV2,
         NotificationDelivered,
         NotificationFailed,
         MessageDeadLettered,

@@ -44,6 +44,7 @@ PRODUCED_BY: dict[str, tuple[type[Envelope], ...]] = {
         j.JudgingCompleted,
         j.TieDetected,
         j.WinnerAnnounced,
+        j.WinnerAnnouncedV2,
     ),
     "notifications": (n.NotificationDelivered, n.NotificationFailed),
 }

@@ -24,6 +24,7 @@ PRODUCES = (
     c.JudgingCompleted,
     c.TieDetected,
     c.WinnerAnnounced,
+    c.WinnerAnnouncedV2,
 )
 
 

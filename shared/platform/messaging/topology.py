@@ -74,7 +74,7 @@ class ConsumerQueue:
 
 
 # The registry records on each KIM the places it won in the registry's own editions.
-REGISTRY = ConsumerQueue("registry.events", handles=(c.WinnerAnnounced,))
+REGISTRY = ConsumerQueue("registry.events", handles=(c.WinnerAnnounced, c.WinnerAnnouncedV2))
 
 SUBMISSIONS = ConsumerQueue(
     "submissions.events",

@@ -28,6 +28,8 @@ Action = Literal[
     "results_verification_failed",
     "results_announced",
     "judge_reminded",
+    "category_rubric_set",
+    "special_award_given",
 ]
 
 #: Who acts when no person does: the service itself, or another service's event.

@@ -14,6 +14,7 @@ from shared.kernel.aggregate import Aggregate
 
 from . import events
 from .assignment import Assignment, Eligible, EntryAssignment, assign
+from .categories import Category, ResultsAnnouncedV2, merge_definitions
 from .entry import Entry, Requirement
 from .errors import (
     AlreadyAnnounced,
@@ -45,6 +46,7 @@ from .errors import (
 )
 from .options import DEFAULT_OPTIONS, JudgingOptions
 from .panel import Abstention, Affiliations, Judge
+from .prizes import Prize
 from .results import Results
 from .rubric import DEFAULT_RUBRIC, Rubric
 from .score_sheet import ScoreSheet
@@ -94,6 +96,10 @@ class Edition(Aggregate):
     #: Entries noted as having left the competition: noted once, even when a
     #: rebuild of the entry projection replays their events.
     entries_left: list[UUID] = field(default_factory=list)
+    #: The main ranking's prizes, from the registry.
+    prizes: list[Prize] = field(default_factory=list)
+    #: The categories beside the main ranking (`categories.py`).
+    categories: list[Category] = field(default_factory=list)
 
     @property
     def status(self) -> JudgingStatus:
@@ -109,10 +115,20 @@ class Edition(Aggregate):
     def panel(self) -> list[Judge]:
         return [judge for judge in self.judges if judge.on_panel]
 
-    def apply_registry(self, *, title: str, awarded_ranks: int, revision: int) -> None:
+    def apply_registry(
+        self,
+        *,
+        title: str,
+        awarded_ranks: int,
+        revision: int,
+        prizes: Sequence[Prize] = (),
+        categories: Sequence[Category] = (),
+    ) -> None:
         if revision <= self.revision:
             return
         self.title, self.awarded_ranks, self.revision = title, awarded_ranks, revision
+        self.prizes = list(prizes)
+        self.categories = merge_definitions(self.categories, categories)
 
     def close_submissions(self, *, at: datetime, revision: int) -> None:
         if self.submissions_closed_at is None:
@@ -446,6 +462,7 @@ class Edition(Aggregate):
         snapshot.announce(by=by, now=now)
         self.announced_version = snapshot.number
         self.events.append(events.WinnersAnnounced(self, snapshot))
+        self.events.append(ResultsAnnouncedV2(self, snapshot, None))
 
     # Reminders.
 

@@ -7,8 +7,10 @@ from shared import contracts as c
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import apply_once
 
+from ..domain.categories import Category
 from ..domain.edition import Edition
 from ..domain.entry import Entry, Region
+from ..domain.prizes import Prize
 from .services import complete_if_done, detect_ties
 from .unit_of_work import JudgingUnitOfWork
 
@@ -26,14 +28,15 @@ FROM_SUBMISSIONS = {
     "synopsis",
     "duration_seconds",
     "umkm_featured",
+    "categories",
 }
 
 
 async def record_edition(uow: JudgingUnitOfWork, event: c.EditionPublished | c.EditionUpdated) -> bool:
     details = event.data
-    kept = details.model_dump(include=FROM_REGISTRY)
 
     async def effect(uow: JudgingUnitOfWork) -> None:
+        kept = {**details.model_dump(include=FROM_REGISTRY), **categories_of(details)}
         edition = await uow.editions.get(details.edition_id)
         if edition is None:
             uow.editions.add(Edition(edition_id=details.edition_id, **kept))
@@ -41,6 +44,24 @@ async def record_edition(uow: JudgingUnitOfWork, event: c.EditionPublished | c.E
             edition.apply_registry(**kept)
 
     return await apply_once(uow, event, effect)
+
+
+def categories_of(details: c.EditionDetails) -> dict[str, list[Prize] | list[Category]]:
+    """The edition's prizes and its categories' definitions, as judging keeps them."""
+    return {
+        "prizes": [Prize(**prize.model_dump()) for prize in details.prizes],
+        "categories": [
+            Category(
+                code=defined.code,
+                title=defined.title,
+                kind=defined.kind,
+                awarded_ranks=defined.awarded_ranks,
+                prizes=[Prize(**prize.model_dump()) for prize in defined.prizes],
+                description=defined.description,
+            )
+            for defined in details.categories
+        ],
+    }
 
 
 async def record_closure(uow: JudgingUnitOfWork, event: c.EditionSubmissionsClosed, clock: Clock) -> bool:
