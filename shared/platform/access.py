@@ -152,6 +152,10 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         # Nothing shows before the announcement (the endpoint answers 404 until then).
         ("GET", "/editions/{edition_id}/results"): EVERYONE,
         ("GET", "/editions/{edition_id}/results/versions/{version}"): EVERYONE,
+        # Staff see every category; anyone else only those announced.
+        ("GET", "/editions/{edition_id}/categories"): EVERYONE,
+        ("PUT", "/editions/{edition_id}/categories/{code}/rubric"): STAFF,
+        ("POST", "/editions/{edition_id}/categories/{code}/award"): STAFF,
     },
     "notifications": {
         ("GET", "/event-types"): STAFF,

@@ -8,7 +8,7 @@ from shared.service import create_service_app
 
 from .bootstrap import bootstrap
 from .config import Settings
-from .entrypoints import http, http_me, http_results
+from .entrypoints import http, http_categories, http_me, http_results
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -17,9 +17,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="KIM Contest judging",
         description="Panel, rubric, judging options, assignments, score sheets, ties, frozen and "
         "verified results, the announcement and its corrections, the audit trail. Publishes judge.*, "
-        "score.recorded, judging.completed, tie.detected, winner.announced; consumes edition.*, entry.*.",
+        "score.recorded, judging.completed, tie.detected, winner.announced (v1 and v2, per category); "
+        "consumes edition.*, entry.*.",
         runtime=system.runtime,
-        routers=[http.router, http_results.router, http_me.router],
+        routers=[http.router, http_results.router, http_me.router, http_categories.router],
     )
     app.state.system = system
     return app
