@@ -6,12 +6,14 @@ hashes and versions, and its announcement publishes winner.announced v2.
 
 Rina's sheets (tema, kreativitas, teknis, promosi_umkm) and what they make:
 
-| KIM         | sheet          | main (30/25/20/25) | sinematografi (kreativitas 30, teknis 70) | kampung (tema 50, teknis 50) |
-|-------------|----------------|--------------------|-------------------------------------------|------------------------------|
-| Pasreh Jaya | 90, 80, 60, 90 | 81.5               | 66                                        | 75                           |
-| Ganjur      | 70, 90, 95, 70 | 80                 | 93.5                                      | 82.5                         |
-| Mojolangu   | 60, 70, 80, 60 | 66.5               | 77                                        | — (not entered)              |
-| Tlogomas    | 80, 60, 70, 80 | 73                 | — (not entered)                           | 75                           |
+| KIM         | sheet          | main | sinematografi | kampung        |
+|-------------|----------------|------|---------------|----------------|
+| Pasreh Jaya | 90, 80, 60, 90 | 81.5 | 66            | 75             |
+| Ganjur      | 70, 90, 95, 70 | 80   | 93.5          | 82.5           |
+| Mojolangu   | 60, 70, 80, 60 | 66.5 | 77            | — (not entered)|
+| Tlogomas    | 80, 60, 70, 80 | 73   | — (not entered) | 75           |
+
+(main: 30/25/20/25; sinematografi: kreativitas 30, teknis 70; kampung: tema 50, teknis 50)
 
 The main ranking: Pasreh, Ganjur, Tlogomas, Mojolangu. Sinematografi (Pasreh,
 Ganjur, Mojolangu entered): Ganjur, Mojolangu, Pasreh — another order. Kampung
