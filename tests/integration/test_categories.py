@@ -1,0 +1,181 @@
+"""An edition's categories against the real broker and MongoDB: judging keeps
+the categories from edition.published and each entry's from entry.submitted,
+a ranked category is weighed its own way, frozen, verified and announced
+through `?category=`, and its announcement publishes winner.announced v2 with
+the category and prizes, while the main ranking's announcement still publishes
+v1 (unchanged) next to its own v2."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from judging.main import create_app as create_judging
+
+from shared import contracts as c
+from shared.contracts.registry import Category
+
+from ..support import EventTap, OwnerPublisher, eventually, serving
+from .flows import ok
+
+NOW = datetime.now(UTC)
+
+
+def edition(edition_id: UUID) -> c.EditionDetails:
+    return c.EditionDetails(
+        edition_id=edition_id,
+        title="Lomba Video Pendek KIM 2025",
+        theme="Promosi UMKM",
+        description="Film pendek tentang UMKM kelurahan.",
+        submission_opens_at=NOW - timedelta(days=10),
+        submission_closes_at=NOW - timedelta(days=1),
+        rules=c.EditionRules(max_video_seconds=300, allowed_video_hosts=["youtube.com"], entries_per_kim=1),
+        awarded_ranks=1,
+        prizes=[c.Prize(rank=1, title="Juara 1", reward="Rp10.000.000", amount=10_000_000)],
+        status="published",
+        revision=1,
+        categories=[
+            Category(
+                code="sinematografi",
+                title="Sinematografi Terbaik",
+                kind="ranked",
+                awarded_ranks=1,
+                prizes=[c.Prize(rank=1, title="Sinematografi Terbaik", amount=5_000_000)],
+            )
+        ],
+    )
+
+
+def entry(edition_id: UUID, name: str, minutes: int, categories: list[str]) -> c.EntryDetails:
+    at = NOW - timedelta(days=5, minutes=-minutes)
+    return c.EntryDetails(
+        entry_id=uuid4(),
+        edition_id=edition_id,
+        kim_id=uuid4(),
+        kim_name=name,
+        kelurahan=c.Region(code=name.lower().replace(" ", "-"), name=name),
+        title=f"Film {name}",
+        synopsis="Sebuah film tentang UMKM.",
+        video_url="https://youtube.com/watch?v=abc",
+        duration_seconds=120,
+        umkm_featured=[],
+        categories=categories,
+        status="submitted",
+        revision=1,
+        submitted_at=at,
+        updated_at=at,
+    )
+
+
+async def test_a_category_announcement_publishes_v2_and_the_main_one_v1_and_v2(
+    settings_for: Any, tap: EventTap, amqp_url_for: Callable[[str], str]
+) -> None:
+    edition_id = uuid4()
+    # (tema, kreativitas, teknis, promosi_umkm): main 30/25/20/25, sinematografi teknis 100.
+    pasreh = entry(edition_id, "KIM Pasreh Jaya", 1, ["sinematografi"])  # main 84, teknis 60
+    ganjur = entry(edition_id, "KIM Ganjur", 2, ["sinematografi"])  # main 69.75, teknis 95
+    mojolangu = entry(edition_id, "KIM Mojolangu", 3, [])  # main 79.8, teknis 99: not entered
+    sheets = {
+        pasreh.entry_id: {"tema": 100, "kreativitas": 100, "teknis": 60, "promosi_umkm": 68},
+        ganjur.entry_id: {"tema": 70, "kreativitas": 59, "teknis": 95, "promosi_umkm": 60},
+        mojolangu.entry_id: {"tema": 80, "kreativitas": 80, "teknis": 99, "promosi_umkm": 64},
+    }
+    async with (
+        serving(create_judging(settings_for("judging")), "judging") as judging,
+        OwnerPublisher(amqp_url_for) as publisher,
+    ):
+        await publisher.publish(
+            c.EditionPublished.new(edition(edition_id), producer="registry", correlation_id="t")
+        )
+        for each in (pasreh, ganjur, mojolangu):
+            await publisher.publish(c.EntrySubmitted.new(each, producer="submissions", correlation_id="t"))
+
+        async def listed() -> Any:
+            response = await judging.get(f"/editions/{edition_id}/categories")
+            found = response.json() if response.status_code == 200 else []
+            return found if found and found[0]["entries"] == 2 else None
+
+        (category,) = await eventually(listed)
+        assert (category["code"], category["kind"], category["rubric"]) == ("sinematografi", "ranked", None)
+        weights = {"weights": {"teknis": 100}}
+        weighed = await ok(
+            await judging.put(f"/editions/{edition_id}/categories/sinematografi/rubric", json=weights)
+        )
+        assert [(r["criterion_id"], r["weight"]) for r in weighed["rubric"]] == [
+            ("tema", 0),
+            ("kreativitas", 0),
+            ("teknis", 100),
+            ("promosi_umkm", 0),
+        ]
+
+        closure = c.SubmissionsClosure(edition_id=edition_id, closed_at=NOW, closed_by="staff", revision=2)
+        await publisher.publish(
+            c.EditionSubmissionsClosed.new(closure, producer="registry", correlation_id="t")
+        )
+        rina = await ok(await judging.post(f"/editions/{edition_id}/judges", json={"name": "Rina"}), 201)
+
+        async def scored(entry_id: UUID) -> bool:
+            url = f"/editions/{edition_id}/entries/{entry_id}/sheets/{rina['judge_id']}"
+            response = await judging.put(url, json={"scores": sheets[entry_id]})
+            return response.status_code == 200
+
+        for entry_id in sheets:
+            await eventually(lambda entry_id=entry_id: scored(entry_id))  # type: ignore[misc]
+        await tap.wait_for("judging.completed", lambda e: e.data["edition_id"] == str(edition_id))
+
+        ranking = await ok(
+            await judging.get(f"/editions/{edition_id}/ranking", params={"category": "sinematografi"})
+        )
+        assert ranking["category"]["code"] == "sinematografi"
+        assert [(p["kim_name"], p["score"]) for p in ranking["ranking"]] == [
+            ("KIM Ganjur", 95.0),
+            ("KIM Pasreh Jaya", 60.0),
+        ]
+        assert ranking["ranking"][0]["prize"]["amount"] == 5_000_000
+        main = await ok(await judging.get(f"/editions/{edition_id}/ranking"))
+        assert main["category"] is None
+        assert [p["kim_name"] for p in main["ranking"]] == ["KIM Pasreh Jaya", "KIM Mojolangu", "KIM Ganjur"]
+        assert main["ranking"][0]["prize"]["title"] == "Juara 1"
+
+        in_category = {"category": "sinematografi"}
+        frozen = await ok(await judging.post(f"/editions/{edition_id}/snapshots", params=in_category), 201)
+        assert (frozen["version"], frozen["category"]["code"]) == (1, "sinematografi")
+        await ok(await judging.post(f"/editions/{edition_id}/snapshots/1/verification", params=in_category))
+        missing = await judging.get(f"/editions/{edition_id}/results", params=in_category)
+        assert (missing.status_code, missing.json()["error"]["code"]) == (404, "results_not_announced")
+        announced = await ok(await judging.post(f"/editions/{edition_id}/announcement", params=in_category))
+        assert announced["category"]["code"] == "sinematografi"
+        assert [(w["kim_name"], w["prize"]["amount"]) for w in announced["winners"]] == [
+            ("KIM Ganjur", 5_000_000)
+        ]
+
+        (v2,) = await tap.wait_for("winner.announced", lambda e: e.data["edition_id"] == str(edition_id))
+        assert v2.headers["version"] == 2 and v2.body["version"] == 2
+        assert v2.data["category"] == {
+            "code": "sinematografi",
+            "title": "Sinematografi Terbaik",
+            "kind": "ranked",
+        }
+        assert v2.data["winners"][0]["prize"]["amount"] == 5_000_000
+        assert v2.data["content_hash"] == frozen["content_hash"]
+
+        # The main ranking: v1 as before, and v2 beside it.
+        await ok(await judging.post(f"/editions/{edition_id}/snapshots"), 201)
+        await ok(await judging.post(f"/editions/{edition_id}/snapshots/1/verification"))
+        await ok(await judging.post(f"/editions/{edition_id}/announcement"))
+        seen = await tap.wait_for(
+            "winner.announced", lambda e: e.data["edition_id"] == str(edition_id), count=3
+        )
+        by_version = sorted(seen[1:], key=lambda e: e.body["version"])
+        v1, main_v2 = by_version
+        assert (v1.body["version"], main_v2.body["version"]) == (1, 2)
+        assert "category" not in v1.data and "prize" not in v1.data["winners"][0]
+        assert main_v2.data["category"] is None
+        assert main_v2.data["winners"][0]["prize"]["title"] == "Juara 1"
+        assert v1.data["content_hash"] == main_v2.data["content_hash"]
+
+        # Anyone reads the announced category, with its prizes; the list shows it to them.
+        public = await ok(await judging.get(f"/editions/{edition_id}/results", params=in_category))
+        assert public["versions"] == [1] and public["winners"][0]["kim_name"] == "KIM Ganjur"
