@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
 
 from shared import contracts as c
+from shared.contracts.voting import VotesTallied
 
 EVENTS = RabbitExchange("kim.events", type=ExchangeType.TOPIC, durable=True)
 DEAD_LETTERS = RabbitExchange("kim.dead-letters", type=ExchangeType.DIRECT, durable=True)
@@ -102,6 +103,7 @@ JUDGING = ConsumerQueue(
         c.EntryWithdrawn,
         c.EntryDisqualified,
         c.EntryFilmChecked,
+        VotesTallied,
     ),
 )
 

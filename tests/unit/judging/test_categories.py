@@ -28,6 +28,7 @@ from judging.domain.categories import Category
 from judging.domain.category_errors import (
     AwardReasonRequired,
     CategoryCriterionUnknown,
+    CategoryDecidedByVote,
     CategoryNotFound,
     CategoryNotRanked,
     CategoryRanksExceedEntries,
@@ -50,7 +51,10 @@ from judging.service_layer.category_commands import (
 )
 from judging.service_layer.commands import AnnounceResults, FreezeResults, SetJudgingOptions, VerifyResults
 
-from .fakes import FakeJudging, appoint, clock, score, setup
+from shared import contracts as c
+from shared.contracts.voting import Tally, TallyLine, VotesTallied
+
+from .fakes import NOW, FakeJudging, appoint, clock, score, setup
 
 KIMS = [
     ("KIM Pasreh Jaya", "bumiayu"),
@@ -324,3 +328,83 @@ async def test_the_main_announcement_publishes_v1_and_v2_with_prizes_and_a_categ
     assert snapshot.content_hash != main.content_hash
     found = next(c for c in edition.categories if c.code == "sinematografi")
     assert (found.results_frozen, found.announced_version, edition.announced_version) == (1, 1, 1)
+
+
+def tally(
+    edition: Edition, by_kim: dict[str, Entry], version: int, votes: list[tuple[str, int]]
+) -> VotesTallied:
+    lines = [
+        TallyLine(
+            rank=rank,
+            entry_id=by_kim[name].entry_id,
+            entry_title=by_kim[name].title,
+            kim_id=by_kim[name].kim_id,
+            kim_name=name,
+            kelurahan=c.Region(code=by_kim[name].kelurahan.code, name=by_kim[name].kelurahan.name),
+            votes=count,
+        )
+        for rank, (name, count) in enumerate(votes, start=1)
+    ]
+    data = Tally(
+        edition_id=edition.edition_id,
+        edition_title=edition.title,
+        category_code="juara-favorit",
+        counted=sum(count for _, count in votes),
+        voided=0,
+        flagged=0,
+        standings=lines,
+        tie_break=["more votes first"],
+        version=version,
+        content_hash=f"{version:064x}",
+        frozen_at=NOW,
+    )
+    return VotesTallied.new(data, producer="voting", correlation_id="vote")
+
+
+async def test_the_favourite_tally_is_announced_with_the_main_ranking_and_a_newer_one_supersedes() -> None:
+    uow, edition, by_kim = await judged()
+    edition.categories[-1].prizes = [Prize(rank=1, title="Juara Favorit", amount=1_000_000)]
+    first = tally(edition, by_kim, 1, [("KIM Tlogomas", 120), ("KIM Ganjur", 80)])
+    assert await in_category.record_tally(uow, first, clock)
+    assert not await in_category.record_tally(uow, first, clock)  # the same event: applied once
+    assert uow.of_type("winner.announced", version=2) == []  # waits for the main ranking
+
+    edition_id = edition.edition_id
+    await results.freeze(uow, clock, FreezeResults(edition_id=edition_id))
+    await results.verify(uow, clock, VerifyResults(edition_id=edition_id, version=1))
+    await results.announce(uow, clock, AnnounceResults(edition_id=edition_id))
+    main, favourite = (e.data for e in uow.of_type("winner.announced", version=2))  # type: ignore[attr-defined]
+    assert main.category is None
+    assert (favourite.category.code, favourite.version, favourite.content_hash) == (
+        "juara-favorit",
+        1,
+        f"{1:064x}",
+    )
+    assert [(w.kim_name, w.votes, w.prize.amount) for w in favourite.winners] == [
+        ("KIM Tlogomas", 120, 1_000_000)
+    ]
+    assert [p.votes for p in favourite.ranking] == [120, 80]
+
+    # Voting voided votes and froze again: version 2 supersedes, announced at once.
+    second = tally(edition, by_kim, 2, [("KIM Ganjur", 80), ("KIM Tlogomas", 70)])
+    assert await in_category.record_tally(uow, second, clock)
+    latest = uow.of_type("winner.announced", version=2)[-1].data  # type: ignore[attr-defined]
+    assert (latest.version, latest.supersedes, latest.winners[0].kim_name) == (2, 1, "KIM Ganjur")
+    # An older version arriving late changes nothing.
+    assert await in_category.record_tally(uow, tally(edition, by_kim, 1, [("KIM Mojolangu", 999)]), clock)
+    assert len(uow.of_type("winner.announced", version=2)) == 3
+    found = next(c for c in edition.categories if c.code == "juara-favorit")
+    assert (found.results_frozen, found.announced_version) == (2, 2)
+    with pytest.raises(CategoryDecidedByVote):
+        await in_category.freeze(uow, clock, FreezeCategory(edition_id=edition_id, category="juara-favorit"))
+
+
+async def test_a_tally_for_a_category_that_is_not_a_favourite_one_is_not_kept() -> None:
+    uow, edition, by_kim = await judged()
+    kept = tally(edition, by_kim, 1, [("KIM Ganjur", 3)])
+    event = VotesTallied.new(
+        kept.data.model_copy(update={"category_code": "sinematografi"}), producer="voting", correlation_id="v"
+    )
+    assert await in_category.record_tally(uow, event, clock)
+    assert all(c.results_frozen == 0 for c in edition.categories)
+    assert uow.category_snapshots.items == {}

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from . import events
 from .category_errors import (
@@ -31,7 +31,7 @@ from .category_errors import (
     CategoryWeightOutOfRange,
     SpecialAwardMissing,
 )
-from .entry import Entry
+from .entry import Entry, Region
 from .errors import (
     AlreadyAnnounced,
     CorrectionReasonRequired,
@@ -433,3 +433,112 @@ def note_all_ties(
         except CategoryCriterionUnknown:
             continue  # refused by name when staff read or freeze it
         note_ties(edition, found, results, now)
+
+
+# The favourite category: the public vote's frozen tally, announced with the main ranking.
+
+#: Who froze a favourite category's results: the vote, in the voting service.
+VOTING = "voting"
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoteLine:
+    """One entry's place in a frozen tally."""
+
+    rank: int
+    entry_id: UUID
+    entry_title: str
+    kim_id: UUID
+    kim_name: str
+    kelurahan: Region
+    votes: int
+    submitted_at: datetime
+
+
+def record_tally(
+    edition: Edition,
+    found: Category,
+    *,
+    version: int,
+    content_hash: str,
+    lines: Sequence[VoteLine],
+    tie_break: Sequence[str],
+    frozen_at: datetime,
+    now: datetime,
+) -> Snapshot | None:
+    """Keep a frozen tally as the favourite category's results, version for
+    version (the tally's hash is their hash); an older or known version changes
+    nothing. Announced at once if the main ranking is, else with it."""
+    if version <= found.results_frozen:
+        return None
+    ranks = [line.rank for line in lines]
+    standings = tuple(
+        Standing(
+            rank=line.rank,
+            shared=ranks.count(line.rank) > 1,
+            entry_id=line.entry_id,
+            entry_title=line.entry_title,
+            kim_id=line.kim_id,
+            kim_name=line.kim_name,
+            kelurahan=line.kelurahan,
+            submitted_at=line.submitted_at,
+            score=float(line.votes),
+            raw_score=float(line.votes),
+            normalised_score=None,
+            priority_score=0.0,
+            judges=0,
+            separated_by=None,
+            sheets=(),
+            abstentions=(),
+            prize=prize_for(found.prizes, line.rank),
+            votes=line.votes,
+        )
+        for line in lines
+    )
+    results = Results(
+        edition_id=edition.edition_id,
+        awarded_ranks=found.awarded_ranks,
+        rubric=edition.rubric,
+        options=edition.options,
+        tie_break=tuple(tie_break),
+        standings=standings,
+        ties=(),
+        category=found.ref,
+    )
+    snapshot = Snapshot(
+        snapshot_id=uuid4(),
+        edition_id=edition.edition_id,
+        number=version,
+        edition_title=edition.title,
+        results=results,
+        content_hash=content_hash,
+        frozen_at=frozen_at,
+        frozen_by=VOTING,
+        supersedes=found.announced_version,
+        verified_at=frozen_at,
+        verified_by=VOTING,
+        category=found.code,
+    )
+    found.results_frozen = version
+    edition.events.append(CategoryFrozen(edition, found, snapshot))
+    if edition.announced_version is not None:
+        announce_tally(edition, found, snapshot, now=now)
+    return snapshot
+
+
+def announce_tally(edition: Edition, found: Category, snapshot: Snapshot, *, now: datetime) -> None:
+    """Announce the favourite category's tally (checked by the vote's own hash, not by judging)."""
+    if snapshot.announced_at is not None:
+        return
+    snapshot.announce(by="system", now=now)
+    found.announced_version = snapshot.number
+    edition.events.append(ResultsAnnouncedV2(edition, snapshot, found))
+
+
+def tallies_to_announce(edition: Edition) -> list[Category]:
+    """Favourite categories whose latest tally waits for the main ranking's announcement."""
+    return [
+        c
+        for c in edition.categories
+        if c.kind == "favourite" and c.results_frozen > (c.announced_version or 0)
+    ]

@@ -5,15 +5,19 @@ snapshot (kept apart, in `category_snapshots`). One unit of work per use case.""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
+from shared.contracts.voting import VotesTallied
 from shared.kernel.clock import Clock
-from shared.platform.persistence.unit_of_work import retry_on_conflict
+from shared.platform.persistence.unit_of_work import apply_once, retry_on_conflict
 
 from ..domain import categories
 from ..domain.categories import Category
 from ..domain.edition import Edition
+from ..domain.entry import Region
 from ..domain.errors import NothingFrozen, SnapshotNotFound
 from ..domain.results import Results, compile_results
 from ..domain.snapshot import Snapshot, Verification
@@ -28,6 +32,8 @@ from .category_commands import (
 )
 from .services import STAFF, entry_in, judging_progress
 from .unit_of_work import JudgingUnitOfWork
+
+log = logging.getLogger("kim.judging.categories")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,3 +209,60 @@ async def _latest(uow: JudgingUnitOfWork, edition: Edition, found: Category) -> 
     if found.results_frozen == 0:
         return None
     return await snapshot_of(uow, edition.edition_id, found.code, found.results_frozen)
+
+
+async def record_tally(uow: JudgingUnitOfWork, event: VotesTallied, clock: Clock) -> bool:
+    """votes.tallied: the favourite category's results, version for version;
+    announced as soon as the main ranking is (or with it)."""
+    tally = event.data
+
+    async def effect(uow: JudgingUnitOfWork) -> None:
+        edition = await uow.editions.get(tally.edition_id)
+        if edition is None:  # its edition.published is still on the way: retried
+            raise LookupError(f"edition {tally.edition_id} not known yet")
+        found = next((c for c in edition.categories if c.code == tally.category_code), None)
+        if found is None or found.kind != "favourite":
+            log.warning(
+                "votes.tallied %s: '%s' is not a favourite category of edition %s; not kept",
+                event.event_id,
+                tally.category_code,
+                tally.edition_id,
+            )
+            return
+        entries = {e.entry_id: e for e in await uow.entries.of_edition(edition.edition_id)}
+        lines = [
+            categories.VoteLine(
+                rank=line.rank,
+                entry_id=line.entry_id,
+                entry_title=line.entry_title,
+                kim_id=line.kim_id,
+                kim_name=line.kim_name,
+                kelurahan=Region(code=line.kelurahan.code, name=line.kelurahan.name),
+                votes=line.votes,
+                submitted_at=entries[line.entry_id].submitted_at
+                if line.entry_id in entries
+                else tally.frozen_at,
+            )
+            for line in tally.standings
+        ]
+        snapshot = categories.record_tally(
+            edition,
+            found,
+            version=tally.version,
+            content_hash=tally.content_hash,
+            lines=lines,
+            tie_break=tally.tie_break,
+            frozen_at=tally.frozen_at,
+            now=clock(),
+        )
+        if snapshot is not None:
+            uow.category_snapshots.add(snapshot)
+
+    return await apply_once(uow, event, effect)
+
+
+async def announce_tallies(uow: JudgingUnitOfWork, edition: Edition, now: datetime) -> None:
+    """With the main ranking's announcement, the favourite categories' tallies that waited for it."""
+    for found in categories.tallies_to_announce(edition):
+        snapshot = await snapshot_of(uow, edition.edition_id, found.code, found.results_frozen)
+        categories.announce_tally(edition, found, snapshot, now=now)
