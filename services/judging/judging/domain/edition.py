@@ -100,6 +100,8 @@ class Edition(Aggregate):
     prizes: list[Prize] = field(default_factory=list)
     #: The categories beside the main ranking (`categories.py`).
     categories: list[Category] = field(default_factory=list)
+    #: The edition whose judging setup was copied into this one (`copying.py`), once.
+    copied_from: UUID | None = None
 
     @property
     def status(self) -> JudgingStatus:

@@ -26,7 +26,7 @@ def consumers(uow_for: UnitOfWorkFor, clock: Clock) -> RabbitRouter:
 
     @handler(events)
     async def on_edition_published(event: c.EditionPublished) -> None:
-        await projections.record_edition(uow_for(Cause.of(event)), event)
+        await projections.record_edition(uow_for(Cause.of(event)), event, clock)
 
     @handler(events)
     async def on_edition_updated(event: c.EditionUpdated) -> None:
