@@ -39,6 +39,7 @@ from .pages import (
     results,
     signup,
     staff,
+    staff_categories,
     staff_judging,
     staff_people,
     staff_reminders,
@@ -248,6 +249,7 @@ def create_app(
     app.include_router(staff.router)
     app.include_router(staff_people.router)
     app.include_router(staff_judging.router)
+    app.include_router(staff_categories.router)
     app.include_router(inbox.router)
     app.include_router(judge.router)
     app.include_router(kim.router)

@@ -67,6 +67,7 @@ FLASHES = {
     "tie_resolved": N_("The tie is resolved."),
     "results_frozen": N_("The results are frozen as a new version."),
     "results_announced": N_("The results are announced."),
+    "award_given": N_("The award is given, with the jury's reason."),
     "dead_letter_requeued": N_("The message is sent back to its queue."),
     "marked_read": N_("Marked as read."),
     "notifications_on": N_("Notifications are on: new ones appear in your inbox."),

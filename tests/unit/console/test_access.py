@@ -36,6 +36,7 @@ SAMPLES = {
     "dead_letter_id": "5ac2c2d3-6f7a-4b8c-93e4-f5a6b7c8d9ea",
     "service": "judging",
     "entry_id": "6bd3d3e4-7a8b-4c9d-a4f5-a6b7c8d9eafb",
+    "code": "sinematografi",
 }
 
 
