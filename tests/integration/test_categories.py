@@ -143,7 +143,10 @@ async def test_a_category_announcement_publishes_v2_and_the_main_one_v1_and_v2(
         frozen = await ok(await judging.post(f"/editions/{edition_id}/snapshots", params=in_category), 201)
         assert (frozen["version"], frozen["category"]["code"]) == (1, "sinematografi")
         await ok(await judging.post(f"/editions/{edition_id}/snapshots/1/verification", params=in_category))
-        missing = await judging.get(f"/editions/{edition_id}/results", params=in_category)
+        anonymous = {"Authorization": ""}  # no token: the public
+        hidden = await ok(await judging.get(f"/editions/{edition_id}/categories", headers=anonymous))
+        assert hidden == []  # not announced yet
+        missing = await judging.get(f"/editions/{edition_id}/results", params=in_category, headers=anonymous)
         assert (missing.status_code, missing.json()["error"]["code"]) == (404, "results_not_announced")
         announced = await ok(await judging.post(f"/editions/{edition_id}/announcement", params=in_category))
         assert announced["category"]["code"] == "sinematografi"
@@ -177,5 +180,11 @@ async def test_a_category_announcement_publishes_v2_and_the_main_one_v1_and_v2(
         assert v1.data["content_hash"] == main_v2.data["content_hash"]
 
         # Anyone reads the announced category, with its prizes; the list shows it to them.
-        public = await ok(await judging.get(f"/editions/{edition_id}/results", params=in_category))
+        public = await ok(
+            await judging.get(f"/editions/{edition_id}/results", params=in_category, headers=anonymous)
+        )
         assert public["versions"] == [1] and public["winners"][0]["kim_name"] == "KIM Ganjur"
+        shown = await ok(await judging.get(f"/editions/{edition_id}/categories", headers=anonymous))
+        assert [(c["code"], c["announced_version"]) for c in shown] == [("sinematografi", 1)]
+        unknown = await judging.get(f"/editions/{edition_id}/ranking", params={"category": "tidak-ada"})
+        assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "category_not_found")

@@ -36,7 +36,7 @@ from judging.domain.category_errors import (
 )
 from judging.domain.edition import Edition
 from judging.domain.entry import Entry
-from judging.domain.errors import RubricFixed, RubricWeightsInvalid, TieUnresolved
+from judging.domain.errors import CorrectionReasonRequired, RubricFixed, RubricWeightsInvalid, TieUnresolved
 from judging.domain.options import JudgingOptions
 from judging.domain.prizes import Prize
 from judging.service_layer import categories as in_category
@@ -49,7 +49,13 @@ from judging.service_layer.category_commands import (
     SetCategoryRubric,
     VerifyCategory,
 )
-from judging.service_layer.commands import AnnounceResults, FreezeResults, SetJudgingOptions, VerifyResults
+from judging.service_layer.commands import (
+    AnnounceResults,
+    CorrectScoreSheet,
+    FreezeResults,
+    SetJudgingOptions,
+    VerifyResults,
+)
 
 from shared import contracts as c
 from shared.contracts.voting import Tally, TallyLine, VotesTallied
@@ -408,3 +414,66 @@ async def test_a_tally_for_a_category_that_is_not_a_favourite_one_is_not_kept() 
     assert await in_category.record_tally(uow, event, clock)
     assert all(c.results_frozen == 0 for c in edition.categories)
     assert uow.category_snapshots.items == {}
+
+
+async def test_a_category_is_corrected_like_the_main_ranking_a_new_version_with_a_reason() -> None:
+    uow, edition, by_kim = await judged()
+    edition_id = edition.edition_id
+    freeze = FreezeCategory(edition_id=edition_id, category="sinematografi")
+    await in_category.freeze(uow, clock, freeze)
+    await in_category.verify(
+        uow, clock, VerifyCategory(edition_id=edition_id, category="sinematografi", version=1)
+    )
+    await in_category.announce(uow, clock, AnnounceCategory(edition_id=edition_id, category="sinematografi"))
+    # Mojolangu's sheet was mistyped: corrected, its sinematografi total is 100 (was 77): now 1st.
+    rina = edition.panel[0].judge_id
+    fixed = {"tema": 60, "kreativitas": 100, "teknis": 100, "promosi_umkm": 60}  # 0.3×100 + 0.7×100 = 100
+    await services.correct_sheet(
+        uow,
+        clock,
+        CorrectScoreSheet(
+            edition_id=edition_id,
+            entry_id=by_kim["KIM Mojolangu"].entry_id,
+            judge_id=rina,
+            scores=fixed,
+            reason="Nilai teknis dan kreativitas salah ketik.",
+        ),
+    )
+    with pytest.raises(CorrectionReasonRequired):
+        await in_category.freeze(uow, clock, freeze)
+    why = "Lembar nilai Mojolangu dikoreksi."
+    second = await in_category.freeze(
+        uow, clock, FreezeCategory(edition_id=edition_id, category="sinematografi", reason=why)
+    )
+    assert (second.number, second.supersedes, second.reason) == (2, 1, why)
+    assert order(second.results)[:2] == [(1, "KIM Mojolangu", 100.0), (2, "KIM Ganjur", 93.5)]
+    await in_category.verify(
+        uow, clock, VerifyCategory(edition_id=edition_id, category="sinematografi", version=2)
+    )
+    await in_category.announce(uow, clock, AnnounceCategory(edition_id=edition_id, category="sinematografi"))
+    latest = uow.of_type("winner.announced", version=2)[-1].data  # type: ignore[attr-defined]
+    assert (latest.version, latest.supersedes, latest.correction_reason) == (2, 1, why)
+    assert latest.winners[0].kim_name == "KIM Mojolangu" and latest.winners[0].prize.amount == 5_000_000
+    versions = await uow.category_snapshots.of_category(edition_id, "sinematografi")
+    assert [(s.number, s.announced_at is not None) for s in versions] == [(1, True), (2, True)]
+    assert await uow.snapshots.of_edition(edition_id) == []  # the main ranking's versions are apart
+
+
+def test_a_newer_definition_keeps_what_judging_decided_and_drops_only_unused_categories() -> None:
+    _, edition, _ = setup(kims=KIMS)
+    edition.apply_registry(title="Lomba", awarded_ranks=2, revision=5, categories=definitions())
+    sinematografi, kampung = edition.categories[0], edition.categories[1]
+    sinematografi.weights = {"teknis": 100}
+    kampung.results_frozen = 1
+    renamed = Category(
+        code="sinematografi", title="Sinematografi Terbaik 2024", kind="ranked", awarded_ranks=3
+    )
+    edition.apply_registry(title="Lomba", awarded_ranks=2, revision=6, categories=[renamed])
+    assert [c.code for c in edition.categories] == ["sinematografi", "kampung"]  # kampung has results
+    assert (sinematografi.title, sinematografi.awarded_ranks, sinematografi.weights) == (
+        "Sinematografi Terbaik 2024",
+        3,
+        {"teknis": 100},
+    )
+    edition.apply_registry(title="Lomba", awarded_ranks=2, revision=6, categories=[])  # not newer: ignored
+    assert len(edition.categories) == 2
