@@ -188,3 +188,73 @@ async def test_a_category_announcement_publishes_v2_and_the_main_one_v1_and_v2(
         assert [(c["code"], c["announced_version"]) for c in shown] == [("sinematografi", 1)]
         unknown = await judging.get(f"/editions/{edition_id}/ranking", params={"category": "tidak-ada"})
         assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "category_not_found")
+
+
+async def test_next_years_edition_copies_the_judging_setup_and_invites_the_panel_again(
+    settings_for: Any, tap: EventTap, amqp_url_for: Callable[[str], str]
+) -> None:
+    last_year, this_year = uuid4(), uuid4()
+    rubric = {
+        "criteria": [
+            {"criterion_id": "cerita", "name_id": "Cerita", "name_en": "Story", "weight": 40},
+            {"criterion_id": "gambar", "name_id": "Gambar", "name_en": "Image", "weight": 35},
+            {"criterion_id": "umkm", "name_id": "Promosi UMKM", "name_en": "UMKM promotion", "weight": 25},
+        ]
+    }
+    async with (
+        serving(create_judging(settings_for("judging")), "judging") as judging,
+        OwnerPublisher(amqp_url_for) as publisher,
+    ):
+        await publisher.publish(
+            c.EditionPublished.new(edition(last_year), producer="registry", correlation_id="t")
+        )
+
+        async def known(edition_id: UUID) -> bool:
+            return (await judging.get(f"/editions/{edition_id}")).status_code == 200
+
+        await eventually(lambda: known(last_year))
+        await ok(await judging.put(f"/editions/{last_year}/rubric", json=rubric))
+        options = {"normalise": True, "judging_deadline": (NOW + timedelta(days=20)).isoformat()}
+        await ok(await judging.put(f"/editions/{last_year}/judging-options", json=options))
+        weights = {"weights": {"gambar": 100}}
+        await ok(await judging.put(f"/editions/{last_year}/categories/sinematografi/rubric", json=weights))
+        for name, email in (("Rina", "rina@juri.id"), ("Dimas", "dimas@juri.id")):
+            await ok(
+                await judging.post(f"/editions/{last_year}/judges", json={"name": name, "email": email}), 201
+            )
+
+        copy = edition(this_year).model_copy(
+            update={"title": "Lomba Video Pendek KIM 2026", "copied_from": last_year}
+        )
+        event = c.EditionPublished.new(copy, producer="registry", correlation_id="t")
+        await publisher.publish(event)
+        await publisher.publish(event)  # delivered twice: copied once
+        invited = await tap.wait_for(
+            "judge.appointed", lambda e: e.data["edition_id"] == str(this_year), count=2, timeout=30
+        )
+        assert sorted(e.data["email"] for e in invited) == ["dimas@juri.id", "rina@juri.id"]
+
+        copied = await ok(await judging.get(f"/editions/{this_year}"))
+        assert [(r["criterion_id"], r["weight"]) for r in copied["rubric"]] == [
+            ("cerita", 40),
+            ("gambar", 35),
+            ("umkm", 25),
+        ]
+        assert copied["options"]["normalise"] is True and copied["options"]["judging_deadline"] is None
+        assert sorted(j["name"] for j in copied["panel"]) == ["Dimas", "Rina"]
+        (category,) = await ok(await judging.get(f"/editions/{this_year}/categories"))
+        assert [(r["criterion_id"], r["weight"]) for r in category["rubric"]] == [
+            ("cerita", 0),
+            ("gambar", 100),
+            ("umkm", 0),
+        ]
+        # A later event of the new edition, applied after the duplicate: still two judges.
+        renamed = copy.model_copy(update={"title": "Lomba KIM 2026 (jadwal baru)", "revision": 2})
+        await publisher.publish(c.EditionUpdated.new(renamed, producer="registry", correlation_id="t"))
+
+        async def renamed_there() -> bool:
+            return (await ok(await judging.get(f"/editions/{this_year}")))["title"] == renamed.title
+
+        await eventually(renamed_there)
+        assert len(await ok(await judging.get(f"/editions/{this_year}/judges"))) == 2
+        assert len(tap.of_type("judge.appointed")) == 4  # two last year, two this year
