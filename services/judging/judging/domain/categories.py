@@ -203,16 +203,16 @@ def set_rubric(edition: Edition, code: str, weights: dict[str, int], *, by: str,
     for criterion_id, weight in weights.items():
         if not 0 <= weight <= 100:
             raise CategoryWeightOutOfRange(criterion_id=criterion_id, category=found.title, weight=weight)
+    known = [c.criterion_id for c in edition.rubric.criteria]
+    for criterion_id in weights:
+        if criterion_id not in known:
+            raise CategoryCriterionUnknown(
+                criterion_id=criterion_id, category=found.title, expected=", ".join(known)
+            )
     total = sum(weights.values())
     if total != 100:
         raise RubricWeightsInvalid(total=total)
-    before = found.weights
     found.weights = dict(weights)
-    try:
-        found.rubric_over(edition.rubric)
-    except Exception:
-        found.weights = before
-        raise
     edition.events.append(CategoryRubricSet(edition, found, by, now))
     return found
 
