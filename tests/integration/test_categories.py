@@ -7,15 +7,19 @@ v1 (unchanged) next to its own v2."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 from judging.main import create_app as create_judging
+from motor.motor_asyncio import AsyncIOMotorClient
+from registry.main import create_app as create_registry
 
 from shared import contracts as c
 from shared.contracts.registry import Category
+from shared.platform.persistence.mongo import INBOX
 
 from ..support import EventTap, OwnerPublisher, eventually, serving
 from .flows import ok
@@ -258,3 +262,61 @@ async def test_next_years_edition_copies_the_judging_setup_and_invites_the_panel
         await eventually(renamed_there)
         assert len(await ok(await judging.get(f"/editions/{this_year}/judges"))) == 2
         assert len(tap.of_type("judge.appointed")) == 4  # two last year, two this year
+
+
+async def test_the_registry_acknowledges_winner_announced_v2_instead_of_dead_lettering_it(
+    settings_for: Any, amqp_url_for: Callable[[str], str], mongodb_url: str
+) -> None:
+    settings = settings_for("registry")
+    edition_id = uuid4()
+    placed = c.AwardedPlacing(
+        rank=1,
+        entry_id=uuid4(),
+        entry_title="Film",
+        kim_id=uuid4(),
+        kim_name="KIM Ganjur",
+        kelurahan=c.Region(code="gadang", name="Gadang"),
+        score=90.0,
+    )
+    v2 = c.WinnerAnnouncedV2.new(
+        c.CategoryAnnouncement(
+            edition_id=edition_id,
+            edition_title="Lomba",
+            category=c.CategoryRef(code="sinematografi", title="Sinematografi", kind="ranked"),
+            winners=[placed],
+            ranking=[placed],
+            tie_break=[],
+            announced_at=NOW,
+            version=1,
+            content_hash="0" * 64,
+        ),
+        producer="judging",
+        correlation_id="v2",
+    )
+    # v1 of an edition the registry does not know: recorded as processed, changing nothing.
+    v1 = c.WinnerAnnounced.new(
+        c.Announcement(
+            edition_id=edition_id,
+            edition_title="Lomba",
+            winners=[],
+            ranking=[],
+            tie_break=[],
+            announced_at=NOW,
+        ),
+        producer="judging",
+        correlation_id="v1",
+    )
+    mongo = AsyncIOMotorClient(mongodb_url, uuidRepresentation="standard")
+    try:
+        async with (
+            serving(create_registry(settings), "registry") as registry,
+            OwnerPublisher(amqp_url_for) as publisher,
+        ):
+            await publisher.publish(v2)
+            await publisher.publish(v1)
+            inbox = mongo[settings.mongodb_database][INBOX]
+            await eventually(lambda: inbox.find_one({"_id": v1.event_id}))
+            await asyncio.sleep(1)  # a rejected v2 would be in the dead letters by now
+            assert await ok(await registry.get("/dead-letters")) == []
+    finally:
+        mongo.close()
