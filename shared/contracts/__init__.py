@@ -10,6 +10,9 @@ from .judging import (
     Affiliations,
     Announcement,
     AssignedEntry,
+    AwardedPlacing,
+    CategoryAnnouncement,
+    CategoryRef,
     CriterionScore,
     JudgeAppointed,
     JudgeAppointment,
@@ -28,6 +31,7 @@ from .judging import (
     TieDetails,
     TieDetected,
     WinnerAnnounced,
+    WinnerAnnouncedV2,
 )
 from .notifications import DeliveryOutcome, NotificationDelivered, NotificationFailed
 from .operations import DeadLetter, MessageDeadLettered
@@ -95,6 +99,7 @@ CATALOG: dict[tuple[str, int], EventClass] = {
         TieDetected,
         WinnerAnnounced,
         ShortlistAnnounced,
+        WinnerAnnouncedV2,
         NotificationDelivered,
         NotificationFailed,
         MessageDeadLettered,

@@ -46,6 +46,7 @@ PRODUCED_BY: dict[str, tuple[type[Envelope], ...]] = {
         j.TieDetected,
         j.WinnerAnnounced,
         j.ShortlistAnnounced,
+        j.WinnerAnnouncedV2,
     ),
     "voting": (v.VoterCodeRequested, v.VotesTallied),
     "notifications": (n.NotificationDelivered, n.NotificationFailed),

@@ -160,7 +160,7 @@ async def test_a_panel_scores_an_edition_and_the_winners_are_announced(
         await refused(await judging.post(f"/editions/{edition_id}/announcement"), 409, "already_announced")
         public = await ok(await judging.get(f"/editions/{edition_id}/results"))
         assert public["winners"] == results["winners"] and "judges" not in public["ranking"][0]
-        announced = await tap.wait_for("winner.announced")
+        announced = await tap.wait_for("winner.announced", lambda e: e.body["version"] == 1)
         assert [w["rank"] for w in announced[0].data["winners"]] == [1, 2]
         assert (announced[0].data["version"], announced[0].data["content_hash"]) == (
             1,

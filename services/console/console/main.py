@@ -40,6 +40,7 @@ from .pages import (
     results,
     signup,
     staff,
+    staff_categories,
     staff_exports,
     staff_judging,
     staff_people,
@@ -251,6 +252,7 @@ def create_app(
     app.include_router(staff.router)
     app.include_router(staff_people.router)
     app.include_router(staff_judging.router)
+    app.include_router(staff_categories.router)
     app.include_router(inbox.router)
     app.include_router(judge.router)
     app.include_router(kim.router)

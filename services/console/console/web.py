@@ -71,6 +71,7 @@ FLASHES = {
     "rounds_saved": N_("The rounds are saved."),
     "rounds_cleared": N_("The edition is judged in one round again."),
     "shortlist_closed": N_("The shortlist round is closed; the final round is open."),
+    "award_given": N_("The award is given, with the jury's reason."),
     "dead_letter_requeued": N_("The message is sent back to its queue."),
     "marked_read": N_("Marked as read."),
     "notifications_on": N_("Notifications are on: new ones appear in your inbox."),

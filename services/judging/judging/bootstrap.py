@@ -25,6 +25,7 @@ PRODUCES = (
     c.TieDetected,
     c.WinnerAnnounced,
     c.ShortlistAnnounced,
+    c.WinnerAnnouncedV2,
 )
 
 

@@ -8,7 +8,7 @@ from shared.service import create_service_app
 
 from .bootstrap import bootstrap
 from .config import Settings
-from .entrypoints import http, http_certificates, http_me, http_results, http_rounds
+from .entrypoints import http, http_categories, http_certificates, http_me, http_results, http_rounds
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -17,7 +17,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="KIM Contest judging",
         description="Panel, rubric, judging options, assignments, score sheets, ties, frozen and "
         "verified results, the announcement and its corrections, the audit trail. Publishes judge.*, "
-        "score.recorded, judging.completed, tie.detected, winner.announced; consumes edition.*, entry.*.",
+        "score.recorded, judging.completed, tie.detected, winner.announced (v1 and v2, per category); "
+        "consumes edition.*, entry.*.",
         runtime=system.runtime,
         routers=[
             http.router,
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             http_me.router,
             http_certificates.router,
             http_rounds.router,
+            http_categories.router,
         ],
     )
     app.state.system = system

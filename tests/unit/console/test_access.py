@@ -37,7 +37,7 @@ SAMPLES = {
     "service": "judging",
     "entry_id": "6bd3d3e4-7a8b-4c9d-a4f5-a6b7c8d9eafb",
     "file_format": "csv",
-    "code": "K7QX2MZP4A",
+    "code": "sinematografi",
 }
 
 

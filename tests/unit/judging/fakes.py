@@ -76,6 +76,16 @@ class FakeSnapshots(FakeRepository[Snapshot]):
         return sorted(self.where(lambda s: s.edition_id == edition_id), key=lambda s: s.number)
 
 
+class FakeCategorySnapshots(FakeRepository[Snapshot]):
+    async def numbered(self, edition_id: UUID, category: str, number: int) -> Snapshot | None:
+        found = self.where(lambda s: (s.edition_id, s.category, s.number) == (edition_id, category, number))
+        return found[0] if found else None
+
+    async def of_category(self, edition_id: UUID, category: str) -> list[Snapshot]:
+        mine = self.where(lambda s: (s.edition_id, s.category) == (edition_id, category))
+        return sorted(mine, key=lambda s: s.number)
+
+
 class FakeAudit(FakeRepository[AuditRecord]):
     def added(self) -> int:
         return len(self.items)
@@ -104,11 +114,12 @@ class FakeJudging(FakeUnitOfWork, JudgingUnitOfWork):
         self.final_entries = FakeEntries("entry_id", EntryNotFound)
         self.sheets = FakeSheets("sheet_id")
         self.snapshots = FakeSnapshots("snapshot_id")
+        self.category_snapshots = FakeCategorySnapshots("snapshot_id")
         self.audit = FakeAudit("record_id")
         self.certificates = FakeCertificates("code")
 
-    def of_type(self, event_type: str) -> list[object]:
-        return [event for event in self.published if event.type == event_type]
+    def of_type(self, event_type: str, version: int = 1) -> list[object]:
+        return [event for event in self.published if (event.type, event.version) == (event_type, version)]
 
     def actions(self) -> list[str]:
         return [record.action for record in self.audit.items.values()]

@@ -20,6 +20,7 @@ from notifications.service_layer.commands import ChangeRecipient, CreateRecipien
 from notifications.service_layer.notifying import notify
 from notifications.service_layer.sending import DeliverySender, Transport, Undeliverable, claim_due
 
+from shared import contracts as c
 from shared.platform.persistence.unit_of_work import Cause
 
 from .fakes import Clock, FakeNotifications, FakeTransport
@@ -378,3 +379,29 @@ async def test_outcomes_known_while_one_is_recorded_are_recorded_together_each_u
         for event in events
         for channel in ("email", "webhook")
     )
+
+
+async def test_winner_announced_v2_is_kept_but_not_told_beside_v1() -> None:
+    uow, clock = FakeNotifications(), Clock()
+    await add_staff(uow, clock, ["winner.announced"])
+    v1 = samples()["winner.announced"]
+    data = v1.data
+    v2 = c.WinnerAnnouncedV2.new(
+        c.CategoryAnnouncement(
+            edition_id=data.edition_id,
+            edition_title=data.edition_title,
+            category=None,
+            winners=[c.AwardedPlacing(**w.model_dump()) for w in data.winners],
+            ranking=[c.AwardedPlacing(**p.model_dump()) for p in data.ranking],
+            tie_break=data.tie_break,
+            announced_at=data.announced_at,
+            version=1,
+            content_hash="0" * 64,
+        ),
+        producer="judging",
+        correlation_id=v1.correlation_id,
+    )
+    # The main ranking is told once, from v1; v2 goes beside it until the templates move.
+    assert await notify(uow.caused_by(Cause.of(v2)), v2, clock) == 0
+    assert uow.deliveries.items == {}
+    assert await notify(uow.caused_by(Cause.of(v1)), v1, clock) == 2

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from ..i18n import N_, gettext
-from ..services import ServiceError, Services
+from ..services import ServiceError, Services, ServiceUnavailable
 from ..web import CurrentVisitor, ServicesDep, Visitor, render, with_dates
 from .public import dated
 
@@ -27,6 +27,13 @@ router = APIRouter(prefix="/lomba/{edition_id}/hasil")
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
 VARY = "Cookie, Accept-Language"
 Version = Annotated[int, Path(ge=1, le=1_000_000)]
+
+#: What a person reads for each kind of category.
+KINDS = {
+    "ranked": N_("Ranked by the jury's scores"),
+    "special": N_("Special award of the jury"),
+    "favourite": N_("Decided by the public vote"),
+}
 
 #: The tie-break rules, in the reader's words (never the API's names).
 TIE_BREAK_RULES = {
@@ -73,13 +80,18 @@ async def results_page(
         raise results_answer
     shown = with_dates(results_answer, "announced_at")
 
+    categories = await announced_categories(services, edition_id, visitor)
     # A one-off flash message makes this view unlike the others: no validator for it.
-    tag = None if visitor.flash else etag(shown, edition, visitor)
+    tag = None if visitor.flash else etag(shown, edition, visitor, categories)
     if tag is not None and tag in if_none_match(request):
         return cached(Response(status_code=304), tag)
 
     versions = await all_versions(services, edition_id, shown, visitor)
     prizes = {prize["rank"]: prize for prize in edition.get("prizes", [])}
+    for placing in shown["ranking"]:
+        placing["prize"] = placing.get("prize") or prizes.get(placing["rank"])
+    for prize in [*prizes.values(), *(p["prize"] for p in shown["ranking"] if p["prize"])]:
+        prize["amount_text"] = rupiah(prize.get("amount"))
     base = request.app.state.settings.public_url.rstrip("/")
     winners = shown["winners"]
     response = render(
@@ -90,6 +102,8 @@ async def results_page(
         versions=versions,
         latest_version=max(shown["versions"]),
         prizes=prizes,
+        categories=categories,
+        kinds={kind: gettext(text) for kind, text in KINDS.items()},
         tie_break=[gettext(TIE_BREAK_RULES[rule]) for rule in shown["tie_break"] if rule in TIE_BREAK_RULES],
         page_url=f"{base}/lomba/{edition_id}/hasil" + (f"/versi/{version}" if version else ""),
         site_url=base,
@@ -113,12 +127,47 @@ async def all_versions(
     return sorted(every, key=lambda answer: answer["version"], reverse=True)
 
 
-def etag(results: dict[str, Any], edition: dict[str, Any], visitor: Visitor) -> str:
+async def announced_categories(
+    services: Services, edition_id: UUID, visitor: Visitor
+) -> list[dict[str, Any]]:
+    """Each announced category's latest results, in the edition's order, each place with its prize."""
+    try:
+        listed = await services.judging.get(f"/editions/{edition_id}/categories", visitor.anonymous_caller)
+    except (ServiceError, ServiceUnavailable):
+        return []  # the main results still show
+    found: list[Any] = await asyncio.gather(
+        *(
+            services.judging.get(
+                f"/editions/{edition_id}/results", visitor.anonymous_caller, params={"category": c["code"]}
+            )
+            for c in listed
+            if c["announced_version"] is not None
+        ),
+        return_exceptions=True,
+    )
+    shown = [with_dates(answer, "announced_at") for answer in found if isinstance(answer, dict)]
+    for answer in shown:
+        for placing in answer["ranking"]:
+            if placing.get("prize"):
+                placing["prize"]["amount_text"] = rupiah(placing["prize"].get("amount"))
+    return shown
+
+
+def rupiah(amount: int | None) -> str:
+    """10000000 → 'Rp10.000.000'."""
+    return "" if amount is None else "Rp" + f"{amount:,}".replace(",", ".")
+
+
+def etag(
+    results: dict[str, Any], edition: dict[str, Any], visitor: Visitor, categories: list[dict[str, Any]]
+) -> str:
     """Strong: the snapshot's hash and version, the language, and a digest of the rest the
-    page shows (title, prizes, every version, the visitor's own header and form token)."""
+    page shows (title, prizes, every version, each announced category's hash, the visitor's
+    own header and form token)."""
     rest = json.dumps(
         [
             edition["title"],
+            [(c["category"]["code"], c["version"], c["content_hash"]) for c in categories],
             edition.get("prizes"),
             results["versions"],
             visitor.session.name if visitor.session else None,

@@ -68,6 +68,8 @@ AUDIT_ACTIONS = {
     "results_verification_failed": N_("Results verification failed"),
     "results_announced": N_("Results announced"),
     "judge_reminded": N_("Judge reminded"),
+    "category_rubric_set": N_("Category rubric set"),
+    "special_award_given": N_("Special award given"),
 }
 ROLES = {
     "staff": N_("Staff"),

@@ -138,6 +138,28 @@ class MongoSnapshotRepository(Repository[Snapshot]):
         return ConcurrentChange()
 
 
+class MongoCategorySnapshotRepository(Repository[Snapshot]):
+    """The categories' frozen results: each category numbers its own versions."""
+
+    collection_name = "category_snapshots"
+    aggregate = Snapshot
+    id_field = "snapshot_id"
+    indexes: ClassVar = [
+        {"keys": [("edition_id", ASCENDING), ("category", ASCENDING), ("number", ASCENDING)], "unique": True}
+    ]
+
+    async def numbered(self, edition_id: UUID, category: str, number: int) -> Snapshot | None:
+        return await self._find_one({"edition_id": edition_id, "category": category, "number": number})
+
+    async def of_category(self, edition_id: UUID, category: str) -> list[Snapshot]:
+        return await self._find(
+            {"edition_id": edition_id, "category": category}, sort=[("number", ASCENDING)]
+        )
+
+    def duplicate(self, aggregate: Snapshot) -> ConcurrentChange:
+        return ConcurrentChange()
+
+
 class MongoAuditRepository(Repository[AuditRecord]):
     """Append-only: records are added, never changed."""
 
@@ -197,6 +219,7 @@ class MongoJudgingUnitOfWork(MongoUnitOfWork, JudgingUnitOfWork):
     final_entries: MongoFinalEntryRepository
     sheets: MongoScoreSheetRepository
     snapshots: MongoSnapshotRepository
+    category_snapshots: MongoCategorySnapshotRepository
     audit: MongoAuditRepository
     certificates: MongoCertificateRepository
 

@@ -31,6 +31,8 @@ Action = Literal[
     "rounds_set",
     "rounds_cleared",
     "shortlist_closed",
+    "category_rubric_set",
+    "special_award_given",
 ]
 
 #: Who acts when no person does: the service itself, or another service's event.

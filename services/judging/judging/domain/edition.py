@@ -14,6 +14,7 @@ from shared.kernel.aggregate import Aggregate
 
 from . import events
 from .assignment import Assignment, Eligible, EntryAssignment, assign
+from .categories import Category, ResultsAnnouncedV2, merge_definitions
 from .entry import Entry, Requirement
 from .errors import (
     AlreadyAnnounced,
@@ -103,6 +104,10 @@ class Edition(Aggregate):
     rounds: Rounds | None = None
     #: On a final round: the edition it is the final round of.
     round_of: UUID | None = None
+    #: The categories beside the main ranking (`categories.py`).
+    categories: list[Category] = field(default_factory=list)
+    #: The edition whose judging setup was copied into this one (`copying.py`), once.
+    copied_from: UUID | None = None
 
     @property
     def status(self) -> JudgingStatus:
@@ -119,12 +124,19 @@ class Edition(Aggregate):
         return [judge for judge in self.judges if judge.on_panel]
 
     def apply_registry(
-        self, *, title: str, awarded_ranks: int, revision: int, prizes: Sequence[Prize] = ()
+        self,
+        *,
+        title: str,
+        awarded_ranks: int,
+        revision: int,
+        prizes: Sequence[Prize] = (),
+        categories: Sequence[Category] = (),
     ) -> None:
         if revision <= self.revision:
             return
         self.title, self.awarded_ranks, self.revision = title, awarded_ranks, revision
         self.prizes = list(prizes)
+        self.categories = merge_definitions(self.categories, categories)
 
     def close_submissions(self, *, at: datetime, revision: int) -> None:
         if self.submissions_closed_at is None:
@@ -460,6 +472,7 @@ class Edition(Aggregate):
         snapshot.announce(by=by, now=now)
         self.announced_version = snapshot.number
         self.events.append(events.WinnersAnnounced(self, snapshot))
+        self.events.append(ResultsAnnouncedV2(self, snapshot, None))
 
     # Reminders.
 

@@ -72,6 +72,8 @@ class Entry(Aggregate):
     synopsis: str = ""
     duration_seconds: int = 0
     umkm_featured: list[str] = field(default_factory=list)
+    #: Codes of the edition's ranked categories the entry is entered for.
+    categories: list[str] = field(default_factory=list)
     #: Judges with a score sheet for this entry.
     scored_by: list[UUID] = field(default_factory=list)
     #: Every judge who must score it has; kept so completion is one indexed count.

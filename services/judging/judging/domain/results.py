@@ -25,10 +25,11 @@ from . import normalisation
 from .entry import Entry, Region
 from .options import JudgingOptions
 from .panel import Abstention
+from .prizes import CategoryRef, Prize, prize_for
 from .ranking import BY_STAFF, Scored, order, tie_break, two_places
 from .rubric import Rubric
 from .score_sheet import ScoreSheet
-from .ties import TieResolution, tie_id
+from .ties import Tie, TieResolution, tie_id
 
 if TYPE_CHECKING:
     from .edition import Edition
@@ -66,6 +67,12 @@ class Standing:
     separated_by: str | None
     sheets: tuple[SheetRecord, ...]
     abstentions: tuple[Abstention, ...]
+    #: What the place wins (the edition's prizes, or the category's); None: no prize.
+    prize: Prize | None = None
+    #: A special award: the jury's written reason.
+    reason: str | None = None
+    #: The favourite category: the public's votes.
+    votes: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +93,8 @@ class Results:
     standings: tuple[Standing, ...]
     #: Escalated ties: within or across the awarded ranks.
     ties: tuple[TieRecord, ...]
+    #: The category these results are of; None: the edition's main ranking.
+    category: CategoryRef | None = None
 
     @property
     def winners(self) -> tuple[Standing, ...]:
@@ -99,7 +108,7 @@ class Results:
         """Keys sorted, no spaces, UTF-8; ids as text, times in UTC to the millisecond
         (what MongoDB keeps), so the stored copy serialises exactly as the original."""
         return json.dumps(
-            dataclasses.asdict(self),
+            _without_empty(dataclasses.asdict(self)),
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
@@ -110,6 +119,21 @@ class Results:
         return hashlib.sha256(self.canonical_json()).hexdigest()
 
 
+#: Fields added with categories and prizes: left out of the canonical JSON while
+#: empty, so results frozen before them still hash as they did.
+_LEFT_OUT_EMPTY = ("prize", "reason", "votes")
+
+
+def _without_empty(content: dict[str, Any]) -> dict[str, Any]:
+    if content.get("category") is None:
+        content.pop("category", None)
+    for standing in content["standings"]:
+        for name in _LEFT_OUT_EMPTY:
+            if standing.get(name) is None:
+                standing.pop(name, None)
+    return content
+
+
 def _plain(value: Any) -> str:
     if isinstance(value, UUID):
         return str(value)
@@ -118,9 +142,25 @@ def _plain(value: Any) -> str:
     raise TypeError(f"not part of canonical results: {value!r}")
 
 
-def compile_results(edition: Edition, entries: Iterable[Entry], sheets: Iterable[ScoreSheet]) -> Results:
-    """The results of the entries still in competition that at least one counted sheet scores."""
-    rubric, options = edition.rubric, edition.options
+def compile_results(
+    edition: Edition,
+    entries: Iterable[Entry],
+    sheets: Iterable[ScoreSheet],
+    *,
+    category: CategoryRef | None = None,
+    rubric: Rubric | None = None,
+    awarded_ranks: int | None = None,
+    prizes: Iterable[Prize] | None = None,
+    recorded_ties: Iterable[Tie] | None = None,
+) -> Results:
+    """The results of the entries still in competition that at least one counted sheet scores.
+
+    Without `category`, the edition's main ranking; with it, a ranked category's:
+    the entries given, on the category's `rubric` (the same sheets weighed its
+    own way), its `awarded_ranks`, `prizes` and `recorded_ties`."""
+    rubric, options = rubric or edition.rubric, edition.options
+    awarded = edition.awarded_ranks if awarded_ranks is None else awarded_ranks
+    prized = tuple(edition.prizes if prizes is None else prizes)
     priority = rubric.priority_or(options.priority_criterion).criterion_id
     competing = [entry for entry in entries if entry.in_competition]
     required = {entry.entry_id: edition.requirement(entry).judges for entry in competing}
@@ -191,9 +231,10 @@ def compile_results(edition: Edition, entries: Iterable[Entry], sheets: Iterable
             separated_by=separated_by,
             sheets=tuple(sheet_record(s) for s in counted[entry.entry_id]),
             abstentions=tuple(edition.abstentions(entry)),
+            prize=prize_for(prized, rank),
         )
 
-    recorded = {tie.tie_id: tie for tie in edition.ties}
+    recorded = {tie.tie_id: tie for tie in (edition.ties if recorded_ties is None else recorded_ties)}
     standings: list[Standing] = []
     ties: list[TieRecord] = []
     position = 1
@@ -202,9 +243,9 @@ def compile_results(edition: Edition, entries: Iterable[Entry], sheets: Iterable
         count = len(members)
         labels: list[str | None] = [*([None] * (count - 1)), block.separated_by]
         ranks, shared = [position] * count, count > 1
-        if shared and position <= edition.awarded_ranks:
+        if shared and position <= awarded:
             ids = tuple(sorted((m.entry.entry_id for m in members), key=str))
-            found = tie_id(edition.edition_id, position, ids)
+            found = tie_id(edition.edition_id, position, ids, category.code if category else None)
             resolution = recorded[found].resolution if found in recorded else None
             ties.append(TieRecord(tie_id=found, rank=position, entry_ids=ids, resolution=resolution))
             if resolution is not None:
@@ -218,10 +259,11 @@ def compile_results(edition: Edition, entries: Iterable[Entry], sheets: Iterable
 
     return Results(
         edition_id=edition.edition_id,
-        awarded_ranks=edition.awarded_ranks,
+        awarded_ranks=awarded,
         rubric=rubric,
         options=options,
         tie_break=tuple(tie_break(rubric, options)),
         standings=tuple(standings),
         ties=tuple(ties),
+        category=category,
     )

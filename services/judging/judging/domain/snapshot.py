@@ -64,6 +64,8 @@ class Snapshot(Aggregate):
     verified_by: str | None = None
     announced_at: datetime | None = None
     announced_by: str | None = None
+    #: The category these are the results of (its code); None: the main ranking.
+    category: str | None = None
 
     @classmethod
     def freeze(

@@ -28,7 +28,9 @@ class Tie:
     resolution: TieResolution | None = None
 
 
-def tie_id(edition_id: UUID, rank: int, entry_ids: Iterable[UUID]) -> UUID:
+def tie_id(edition_id: UUID, rank: int, entry_ids: Iterable[UUID], category: str | None = None) -> UUID:
     """The same entries tied for the same rank are the same tie, however often
-    the ranking is computed; a correction that moves them makes another."""
-    return uuid5(edition_id, f"tie:{rank}:" + ",".join(sorted(str(e) for e in entry_ids)))
+    the ranking is computed; a correction that moves them makes another. A
+    category's ties are its own (`category`: its code; None: the main ranking)."""
+    scope = "tie:" if category is None else f"tie:{category}:"
+    return uuid5(edition_id, f"{scope}{rank}:" + ",".join(sorted(str(e) for e in entry_ids)))

@@ -1,5 +1,5 @@
 """Events judging consumes (queue `judging.events`): editions from the registry,
-entries from submissions."""
+entries from submissions, the public vote's frozen tally from voting."""
 
 # No `from __future__ import annotations`: faststream reads the handlers' hints at
 # run time, and a string hint could resolve against a caller's local names.
@@ -9,11 +9,12 @@ from collections.abc import Callable
 from faststream.rabbit import RabbitRouter
 
 from shared import contracts as c
+from shared.contracts.voting import VotesTallied
 from shared.kernel.clock import Clock
 from shared.platform.messaging import JUDGING, handler, ignore_the_rest, subscribe
 from shared.platform.persistence.unit_of_work import Cause
 
-from ..service_layer import projections
+from ..service_layer import categories, projections
 from ..service_layer.unit_of_work import JudgingUnitOfWork
 
 UnitOfWorkFor = Callable[[Cause], JudgingUnitOfWork]
@@ -25,7 +26,7 @@ def consumers(uow_for: UnitOfWorkFor, clock: Clock) -> RabbitRouter:
 
     @handler(events)
     async def on_edition_published(event: c.EditionPublished) -> None:
-        await projections.record_edition(uow_for(Cause.of(event)), event)
+        await projections.record_edition(uow_for(Cause.of(event)), event, clock)
 
     @handler(events)
     async def on_edition_updated(event: c.EditionUpdated) -> None:
@@ -54,6 +55,10 @@ def consumers(uow_for: UnitOfWorkFor, clock: Clock) -> RabbitRouter:
     @handler(events)
     async def on_entry_film_checked(event: c.EntryFilmChecked) -> None:
         await projections.record_film_check(uow_for(Cause.of(event)), event)
+
+    @handler(events)
+    async def on_votes_tallied(event: VotesTallied) -> None:
+        await categories.record_tally(uow_for(Cause.of(event)), event, clock)
 
     ignore_the_rest(events)
     return router

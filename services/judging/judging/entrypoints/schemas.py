@@ -386,6 +386,20 @@ class EditionProgressPublic(ProgressPublic):
         )
 
 
+class PrizePublic(Public):
+    rank: int
+    title: str
+    reward: str | None = Field(description='as the edition words it, e.g. "Rp40.000.000"')
+    amount: int | None = Field(description="cash in rupiah; null when none")
+    non_cash: str | None = Field(description='besides cash, e.g. "Trofi dan sertifikat"')
+
+
+class CategoryRefPublic(Public):
+    code: str
+    title: str
+    kind: Literal["ranked", "special", "favourite"]
+
+
 class PlacingPublic(Public):
     rank: int
     shared: bool = Field(description="another entry has the same rank")
@@ -397,6 +411,11 @@ class PlacingPublic(Public):
     score: float = Field(description="what ranked it, two decimals: normalised_score if normalised, else raw")
     raw_score: float = Field(description="mean of the judges' weighted totals")
     normalised_score: float | None = Field(description="mean of their normalised totals, if normalised")
+    prize: PrizePublic | None = Field(
+        None, description="what the place wins (the edition's or the category's)"
+    )
+    reason: str | None = Field(None, description="a special award: the jury's written reason")
+    votes: int | None = Field(None, description="the favourite category: the public's votes")
 
 
 class SheetRecordPublic(Public):
@@ -452,6 +471,7 @@ def ties_of(results: Results) -> list[TieInResultsPublic]:
 
 class RankingPublic(Public):
     edition_id: UUID
+    category: CategoryRefPublic | None = Field(None, description="null: the edition's main ranking")
     status: Status
     tie_break: list[str]
     content_hash: str = Field(description="SHA-256 the results would have if frozen now")
@@ -463,6 +483,7 @@ class RankingPublic(Public):
         return by_attribute(
             cls,
             edition,
+            category=results.category,
             tie_break=results.tie_break,
             content_hash=results.digest(),
             ranking=[StaffPlacingPublic.of_standing(s, language) for s in results.standings],
@@ -488,6 +509,7 @@ class SnapshotSummaryPublic(Public):
 
 
 class SnapshotPublic(SnapshotSummaryPublic):
+    category: CategoryRefPublic | None = Field(None, description="null: the edition's main ranking")
     options: OptionsPublic
     rubric: list[CriterionPublic]
     tie_break: list[str]
@@ -501,6 +523,7 @@ class SnapshotPublic(SnapshotSummaryPublic):
             cls,
             snapshot,
             version=snapshot.number,
+            category=results.category,
             options=OptionsPublic.of(results.options, results.rubric),
             rubric=results.rubric.criteria,
             tie_break=results.tie_break,
@@ -530,6 +553,7 @@ class VerificationPublic(Public):
 class ResultsPublic(Public):
     edition_id: UUID
     title: str
+    category: CategoryRefPublic | None = Field(None, description="null: the edition's main ranking")
     version: int
     supersedes: int | None
     correction_reason: str | None
@@ -550,6 +574,7 @@ class ResultsPublic(Public):
             snapshot,
             edition_id=edition.edition_id,
             title=edition.title,
+            category=results.category,
             version=snapshot.number,
             correction_reason=snapshot.reason if snapshot.supersedes is not None else None,
             winners=results.winners,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain import events, rounds
+from ..domain import categories, events, rounds
 from ..domain.audit import SYSTEM, Action, AuditRecord
 from ..domain.edition import Edition
 from ..domain.score_sheet import ScoreSheet
@@ -146,6 +146,67 @@ def _records(event: object) -> list[AuditRecord]:
                     snapshot.announced_by,
                     "results_announced",
                     f"version {snapshot.number}",
+                    content_hash=snapshot.content_hash,
+                    supersedes=snapshot.supersedes,
+                )
+            ]
+        case categories.CategoryRubricSet(edition, category, by, at):
+            weights = ", ".join(
+                f"{criterion}:{weight}" for criterion, weight in (category.weights or {}).items()
+            )
+            return [_record(edition, at, by, "category_rubric_set", category.code, weights=weights)]
+        case categories.SpecialAwardGiven(edition, category, entry):
+            award = category.award
+            assert award is not None
+            return [
+                _record(
+                    edition,
+                    award.given_at,
+                    award.given_by,
+                    "special_award_given",
+                    entry.entry_id,
+                    category=category.code,
+                    reason=award.reason,
+                )
+            ]
+        case categories.CategoryFrozen(edition, category, snapshot):
+            return [
+                _record(
+                    edition,
+                    snapshot.frozen_at,
+                    snapshot.frozen_by,
+                    "results_frozen",
+                    f"{category.code} version {snapshot.number}",
+                    category=category.code,
+                    content_hash=snapshot.content_hash,
+                    supersedes=snapshot.supersedes,
+                    reason=snapshot.reason,
+                )
+            ]
+        case categories.CategoryVerified(edition, category, verification, by, at):
+            return [
+                _record(
+                    edition,
+                    at,
+                    by,
+                    "results_verified" if verification.ok else "results_verification_failed",
+                    f"{category.code} version {verification.version}",
+                    category=category.code,
+                    stored=verification.stored,
+                    content=verification.content,
+                    recomputed=verification.recomputed,
+                )
+            ]
+        case categories.ResultsAnnouncedV2(edition, snapshot, category) if category is not None:
+            assert snapshot.announced_at is not None and snapshot.announced_by is not None
+            return [
+                _record(
+                    edition,
+                    snapshot.announced_at,
+                    snapshot.announced_by,
+                    "results_announced",
+                    f"{category.code} version {snapshot.number}",
+                    category=category.code,
                     content_hash=snapshot.content_hash,
                     supersedes=snapshot.supersedes,
                 )

@@ -7,9 +7,10 @@ from typing import Any, TypeVar
 
 from shared import contracts as c
 
-from ..domain import events, rounds
+from ..domain import categories, events, rounds
 from ..domain.edition import Edition, Judge
 from ..domain.entry import Entry
+from ..domain.snapshot import Snapshot
 from .shapes import by_attribute
 
 
@@ -87,6 +88,15 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload] | None:
                 rule=plan.rule.text,
                 announced_at=shortlist.closed_at,
             )
+        case categories.ResultsAnnouncedV2(edition, snapshot, category):
+            return c.WinnerAnnouncedV2, announcement_v2(edition, snapshot, category)
+        case (
+            categories.CategoryRubricSet()
+            | categories.SpecialAwardGiven()
+            | categories.CategoryFrozen()
+            | categories.CategoryVerified()
+        ):
+            return None  # kept in judging's audit trail only
         case (
             rounds.RoundsSet()
             | rounds.RoundsCleared()
@@ -103,6 +113,26 @@ def to_integration(event: object) -> tuple[c.EventClass, c.Payload] | None:
         ):
             return None  # kept in judging's audit trail only
     raise TypeError(f"no integration event for {event!r}")
+
+
+def announcement_v2(
+    edition: Edition, snapshot: Snapshot, category: categories.Category | None
+) -> c.CategoryAnnouncement:
+    """winner.announced v2: the main ranking (`category` None) or a category, each place with its prize."""
+    assert snapshot.announced_at is not None
+    results = snapshot.results
+    return by_attribute(
+        c.CategoryAnnouncement,
+        snapshot,
+        edition_id=edition.edition_id,
+        edition_title=edition.title,
+        category=None if category is None else by_attribute(c.CategoryRef, category),
+        winners=results.winners,
+        ranking=results.standings,
+        tie_break=results.tie_break,
+        version=snapshot.number,
+        correction_reason=snapshot.reason if snapshot.supersedes is not None else None,
+    )
 
 
 def appointment(edition: Edition, judge: Judge, at: datetime) -> c.JudgeAppointment:

@@ -3,15 +3,22 @@ ranks, when submissions closed) and entries. Each event is applied once."""
 
 from __future__ import annotations
 
+import logging
+from uuid import UUID
+
 from shared import contracts as c
-from shared.kernel.clock import Clock
+from shared.kernel.clock import Clock, utcnow
 from shared.platform.persistence.unit_of_work import apply_once
 
+from ..domain.categories import Category
+from ..domain.copying import copy_setup
 from ..domain.edition import Edition
 from ..domain.entry import Entry, Region
 from ..domain.prizes import Prize
 from .services import complete_if_done, detect_ties
 from .unit_of_work import JudgingUnitOfWork
+
+log = logging.getLogger("kim.judging.projections")
 
 #: What judging keeps of an edition from the registry, and takes again from
 #: each newer revision (`Edition.apply_registry`).
@@ -27,27 +34,67 @@ FROM_SUBMISSIONS = {
     "synopsis",
     "duration_seconds",
     "umkm_featured",
+    "categories",
 }
 
 
-async def record_edition(uow: JudgingUnitOfWork, event: c.EditionPublished | c.EditionUpdated) -> bool:
+async def record_edition(
+    uow: JudgingUnitOfWork, event: c.EditionPublished | c.EditionUpdated, clock: Clock = utcnow
+) -> bool:
+    """Keep the edition; published as a copy of another (`copied_from`), copy
+    that one's judging setup into it (`copying.copy_setup`), once."""
     details = event.data
-    kept = details.model_dump(include=FROM_REGISTRY)
-    kept["prizes"] = [Prize(**prize) for prize in kept["prizes"]]
 
     async def effect(uow: JudgingUnitOfWork) -> None:
+        kept = {**details.model_dump(include=FROM_REGISTRY), **categories_of(details)}
         edition = await uow.editions.get(details.edition_id)
         if edition is None:
-            uow.editions.add(Edition(edition_id=details.edition_id, **kept))
+            edition = Edition(edition_id=details.edition_id, **kept)
+            uow.editions.add(edition)
         else:
             edition.apply_registry(**kept)
             if edition.rounds is not None and edition.rounds.shortlist is not None:
-                # Its final round (`rounds.py`) carries the same title and awarded ranks.
+                # Its final round (`rounds.py`) carries the same title, awarded ranks and
+                # prizes; the categories are judged on the edition itself.
                 final = await uow.editions.get(edition.rounds.shortlist.final_edition_id)
                 if final is not None:
-                    final.apply_registry(**kept)
+                    final.apply_registry(**{**kept, "categories": []})
+        if isinstance(event, c.EditionPublished) and details.copied_from is not None:
+            await _copy_setup(uow, edition, details.copied_from, clock)
 
     return await apply_once(uow, event, effect)
+
+
+def categories_of(details: c.EditionDetails) -> dict[str, list[Prize] | list[Category]]:
+    """The edition's prizes and its categories' definitions, as judging keeps them."""
+    return {
+        "prizes": [Prize(**prize.model_dump()) for prize in details.prizes],
+        "categories": [
+            Category(
+                code=defined.code,
+                title=defined.title,
+                kind=defined.kind,
+                awarded_ranks=defined.awarded_ranks,
+                prizes=[Prize(**prize.model_dump()) for prize in defined.prizes],
+                description=defined.description,
+            )
+            for defined in details.categories
+        ],
+    }
+
+
+async def _copy_setup(uow: JudgingUnitOfWork, edition: Edition, source_id: UUID, clock: Clock) -> None:
+    if edition.copied_from is not None:
+        return
+    source = await uow.editions.get(source_id)
+    if source is None:
+        log.info(
+            "edition %s is a copy of %s, which judging does not know: nothing of its judging copied",
+            edition.edition_id,
+            source_id,
+        )
+        return
+    copy_setup(edition, source, now=clock())
 
 
 async def record_closure(uow: JudgingUnitOfWork, event: c.EditionSubmissionsClosed, clock: Clock) -> bool:

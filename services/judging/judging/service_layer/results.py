@@ -15,6 +15,7 @@ from ..domain.errors import NothingFrozen, SnapshotNotFound
 from ..domain.results import Results
 from ..domain.snapshot import Snapshot, Verification
 from ..domain.ties import Tie
+from .categories import announce_tallies
 from .commands import AnnounceResults, FreezeResults, ResolveTie, VerifyResults
 from .services import STAFF, judging_progress, results_now
 from .unit_of_work import JudgingUnitOfWork
@@ -98,7 +99,9 @@ async def announce(
         snapshot = await _latest(uow, edition)
         if snapshot is None:
             raise NothingFrozen(title=edition.title)
-        edition.announce(snapshot, recomputed=await results_now(uow, edition), by=actor, now=clock())
+        now = clock()
+        edition.announce(snapshot, recomputed=await results_now(uow, edition), by=actor, now=now)
+        await announce_tallies(uow, edition, now)
         await uow.commit()
     return snapshot
 

@@ -15,6 +15,7 @@ from uuid import UUID
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import retry_on_conflict
 
+from ..domain import categories
 from ..domain.assignment import Assignment
 from ..domain.edition import Edition, Judge
 from ..domain.entry import Entry
@@ -194,11 +195,16 @@ async def results_now(uow: JudgingUnitOfWork, edition: Edition) -> Results:
 
 
 async def detect_ties(uow: JudgingUnitOfWork, edition: Edition, now: datetime) -> None:
-    """Once judging is complete, record (and publish once) every new escalated tie."""
+    """Once judging is complete, record (and publish once) every new escalated tie,
+    the main ranking's and each ranked category's."""
     if edition.completed_at is None:
         return
     await uow.flush()
-    edition.note_ties(await results_now(uow, edition), now)
+    entries = await uow.entries.of_edition(edition.edition_id)
+    sheets = await uow.sheets.of_edition(edition.edition_id)
+    main = compile_results(edition, entries, sheets)
+    edition.note_ties(main, now)
+    categories.note_all_ties(edition, entries, sheets, main, now)
 
 
 async def _reassess_entries(uow: JudgingUnitOfWork, edition: Edition, clock: Clock) -> None:

@@ -55,6 +55,14 @@ class SnapshotRepository(Protocol):
     async def of_edition(self, edition_id: UUID) -> list[Snapshot]: ...
 
 
+class CategorySnapshotRepository(Protocol):
+    """The categories' frozen results, apart from the main ranking's."""
+
+    def add(self, snapshot: Snapshot) -> None: ...
+    async def numbered(self, edition_id: UUID, category: str, number: int) -> Snapshot | None: ...
+    async def of_category(self, edition_id: UUID, category: str) -> list[Snapshot]: ...
+
+
 class AuditRepository(Protocol):
     def add(self, record: AuditRecord) -> None: ...
     def added(self) -> int:
@@ -83,6 +91,7 @@ class JudgingUnitOfWork(UnitOfWork):
     final_entries: EntryRepository
     sheets: ScoreSheetRepository
     snapshots: SnapshotRepository
+    category_snapshots: CategorySnapshotRepository
     audit: AuditRepository
     certificates: CertificateRepository
 

@@ -34,6 +34,8 @@ async def notify(uow: NotificationsUnitOfWork, event: Envelope[Any], clock: Cloc
         await follow(uow, event, clock)
         if event.type not in TEMPLATES:
             return  # kept, not told (accounts)
+        if event.version > 1 and event.type == "winner.announced":
+            return  # kept, not told: v1 tells the main ranking until the templates move to v2
         data = event.data.model_dump(mode="json")
         knowledge = await knowledge_of(uow, data)
         subscribed = await uow.recipients.subscribed_to(event.type)

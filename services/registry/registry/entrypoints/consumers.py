@@ -26,5 +26,11 @@ def consumers(uow_for: UnitOfWorkFor) -> RabbitRouter:
     async def on_winner_announced(event: c.WinnerAnnounced) -> None:
         await services.record_announcement(uow_for(Cause.of(event)), event)
 
+    @handler(events)
+    async def on_winner_announced_v2(event: c.WinnerAnnouncedV2) -> None:
+        """Published beside v1 (which the registry records from) until it moves:
+        acknowledged, not dead-lettered as a version it cannot read."""
+        return None
+
     ignore_the_rest(events)
     return router
