@@ -182,6 +182,10 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         # Issued only with an announcement; anyone checks one by its code (404 for an unknown code).
         ("GET", "/editions/{edition_id}/certificates"): STAFF,
         ("GET", "/certificates/{code}"): EVERYONE,
+        # Staff see every category; anyone else only those announced.
+        ("GET", "/editions/{edition_id}/categories"): EVERYONE,
+        ("PUT", "/editions/{edition_id}/categories/{code}/rubric"): STAFF,
+        ("POST", "/editions/{edition_id}/categories/{code}/award"): STAFF,
     },
     "voting": {
         ("PUT", "/editions/{edition_id}/vote-window"): STAFF,
@@ -200,10 +204,6 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         ("GET", "/editions/{edition_id}/flags"): STAFF,
         ("POST", "/editions/{edition_id}/votes/{vote_id}/voiding"): STAFF,
         ("POST", "/editions/{edition_id}/flags/{flag_id}/dismissal"): STAFF,
-        # Staff see every category; anyone else only those announced.
-        ("GET", "/editions/{edition_id}/categories"): EVERYONE,
-        ("PUT", "/editions/{edition_id}/categories/{code}/rubric"): STAFF,
-        ("POST", "/editions/{edition_id}/categories/{code}/award"): STAFF,
     },
     "notifications": {
         ("GET", "/event-types"): STAFF,
