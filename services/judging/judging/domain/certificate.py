@@ -19,7 +19,7 @@ from uuid import UUID
 
 from shared.kernel.aggregate import Aggregate
 
-from .prizes import Prize, prize_for
+from .prizes import CategoryRef, Prize, prize_for
 from .results import Standing
 from .snapshot import Snapshot
 
@@ -36,15 +36,6 @@ def new_code() -> str:
 def normal_code(text: str) -> str:
     """A code as typed or scanned: any case, spaces and dashes ignored."""
     return "".join(ch for ch in text.upper() if ch not in " -")
-
-
-@dataclass(frozen=True, kw_only=True)
-class CategoryRef:
-    """Which results a certificate is of: a category of the edition; None is the main ranking."""
-
-    code: str
-    title: str
-    kind: str
 
 
 @dataclass(kw_only=True)
@@ -65,6 +56,9 @@ class Certificate(Aggregate):
     prize: Prize | None = None
     #: The SHA-256 of the announced snapshot it was issued from.
     content_hash: str
+    #: The judging edition whose snapshot it was issued from, when not `edition_id`
+    #: itself: the final round of an edition judged in two rounds.
+    results_of: UUID | None = None
     announced_at: datetime
     issued_at: datetime
 
@@ -85,10 +79,15 @@ def issue(
     *,
     prizes: Iterable[Prize] = (),
     category: CategoryRef | None = None,
+    edition_id: UUID | None = None,
+    participants: bool = True,
     now: datetime,
 ) -> list[Certificate]:
     """The certificates of an announced snapshot: one per awarded place, best first,
-    then one "Peserta" per KIM in the ranking (winners too), in ranking order."""
+    then, with `participants`, one "Peserta" per KIM in the ranking (winners too), in
+    ranking order (a category's give its winners only: participants have the main
+    ranking's). `edition_id`: the edition they are of, when the snapshot is of its
+    final round."""
     announced_at = snapshot.announced_at
     assert announced_at is not None, "certificates are issued only for announced results"
     prizes = list(prizes)
@@ -97,7 +96,7 @@ def issue(
     def certificate(standing: Standing, place: int | None) -> Certificate:
         return Certificate(
             code=new_code(),
-            edition_id=snapshot.edition_id,
+            edition_id=edition_id or snapshot.edition_id,
             edition_title=snapshot.edition_title,
             category=category,
             results_version=snapshot.number,
@@ -108,10 +107,12 @@ def issue(
             place=place,
             prize=prize_for(prizes, place),
             content_hash=snapshot.content_hash,
+            results_of=None if edition_id in (None, snapshot.edition_id) else snapshot.edition_id,
             announced_at=announced_at,
             issued_at=now,
         )
 
     winners = [certificate(standing, standing.rank) for standing in results.winners]
-    participants = [certificate(standing, None) for standing in results.standings]
-    return winners + participants
+    if not participants:
+        return winners
+    return winners + [certificate(standing, None) for standing in results.standings]

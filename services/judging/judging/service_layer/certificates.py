@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from ..domain import events
+from ..domain import categories, events
 from ..domain.certificate import Certificate, CertificateStatus, issue, normal_code
 from ..domain.errors import CertificateNotFound, ResultsNotAnnounced
 
@@ -17,11 +17,23 @@ if TYPE_CHECKING:  # the unit of work calls `issued_with`
 
 
 def issued_with(event: object) -> list[Certificate]:
-    """The certificates an announcement issues: the main ranking's, with the edition's prizes."""
+    """The certificates an announcement issues: the main ranking's, with the edition's
+    prizes, and a category's winners', with the category's."""
     match event:
         case events.WinnersAnnounced(edition, snapshot):
             assert snapshot.announced_at is not None
-            return issue(snapshot, prizes=edition.prizes, now=snapshot.announced_at)
+            # A final round's results are its edition's (`rounds.py`): so are its certificates.
+            of = edition.round_of or edition.edition_id
+            return issue(snapshot, prizes=edition.prizes, edition_id=of, now=snapshot.announced_at)
+        case categories.ResultsAnnouncedV2(edition, snapshot, category) if category is not None:
+            assert snapshot.announced_at is not None
+            return issue(
+                snapshot,
+                prizes=category.prizes,
+                category=category.ref,
+                participants=False,
+                now=snapshot.announced_at,
+            )
     return []
 
 
@@ -41,7 +53,10 @@ async def of_edition(uow: JudgingUnitOfWork, edition_id: UUID) -> list[CheckedCe
     async with uow:
         edition = await uow.editions.require(edition_id)
         found = await uow.certificates.of_edition(edition_id)
-        if not found and edition.announced_version is None:
+        from .rounds import announced_round  # rounds imports the unit of work, which imports this
+
+        shown = await announced_round(uow, edition)
+        if not found and (shown is None or shown.announced_version is None):
             raise ResultsNotAnnounced(title=edition.title)
         latest = _latest_versions(found)
         return [
@@ -73,12 +88,20 @@ async def check(uow: JudgingUnitOfWork, code: str) -> CheckedCertificate:
         )
 
 
-async def _snapshot_intact(uow: JudgingUnitOfWork, certificate: Certificate) -> bool | None:
-    if certificate.category is not None:
-        return None  # categories keep their own snapshots
-    snapshot = await uow.snapshots.numbered(certificate.edition_id, certificate.results_version)
+async def _snapshot_intact(uow: JudgingUnitOfWork, certificate: Certificate) -> bool:
+    category = certificate.category
+    if category is None:
+        results_of = certificate.results_of or certificate.edition_id
+        snapshot = await uow.snapshots.numbered(results_of, certificate.results_version)
+    else:
+        snapshot = await uow.category_snapshots.numbered(
+            certificate.edition_id, category.code, certificate.results_version
+        )
     if snapshot is None or snapshot.announced_at is None:
         return False
+    if category is not None and category.kind == "favourite":
+        # The public vote's tally: hashed by the voting service, which keeps the votes.
+        return snapshot.content_hash == certificate.content_hash
     return snapshot.content_hash == certificate.content_hash == snapshot.results.digest()
 
 
