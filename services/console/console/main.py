@@ -42,6 +42,8 @@ from .pages import (
     staff_judging,
     staff_people,
     staff_reminders,
+    staff_voting,
+    voting,
 )
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
@@ -256,6 +258,8 @@ def create_app(
     app.include_router(preferences.router)
     app.include_router(my_inbox.router)
     app.include_router(staff_reminders.router)
+    app.include_router(voting.router)
+    app.include_router(staff_voting.router)
     # The visitor's address from X-Forwarded-For only when the peer is a configured reverse proxy
     # (uvicorn's own trust is turned off: --no-proxy-headers); it goes on to the registry's throttle.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
