@@ -24,7 +24,6 @@ class Settings(BaseSettings):
     submissions_url: str = "http://127.0.0.1:8002"
     judging_url: str = "http://127.0.0.1:8003"
     notifications_url: str = "http://127.0.0.1:8004"
-    #: The voting service (the public vote, the gallery); not one of the four /ready names.
     voting_url: str = "http://127.0.0.1:8005"
     amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
     #: The notifications service's broker user: the live inbox takes
