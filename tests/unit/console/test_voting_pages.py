@@ -138,7 +138,7 @@ async def test_a_person_asks_for_a_code_with_a_local_number_and_votes_with_it() 
     async with public(services) as browser:
         start = await browser.get(f"/pilih/{EDITION_ID}")
         assert start.status_code == 200
-        assert '<altcha-widget challenge="/pilih/tantangan"' in start.text and "<noscript>" in start.text
+        assert '<altcha-widget challengeurl="/pilih/tantangan"' in start.text and "<noscript>" in start.text
         assert "/static/altcha.min.js" in start.text
         challenge = await browser.get("/pilih/tantangan")
         assert challenge.json()["signature"] == "s" and challenge.headers["cache-control"] == "no-store"

@@ -74,6 +74,12 @@ SCOPES: dict[str, Scope] = {
     "tie.detected": Scope(),
     "winner.announced": Scope(kim_rep="entered_edition", judge="panel"),
     "message.dead_lettered": Scope(),
+    # A voter's code goes only to the address the event names (`voter_codes`), never to
+    # a subscriber: it is a secret.
+    "voter.code_requested": Scope(staff=False),
+    # Kept, not told: the Juara Favorit reaches people when judging announces it
+    # (winner.announced), as every category does.
+    "votes.tallied": Scope(staff=False),
 }
 
 #: What "Aktifkan pemberitahuan" has subscribed staff to: what asks them to act and the milestones.
