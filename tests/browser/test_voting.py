@@ -212,3 +212,15 @@ async def test_a_person_votes_with_the_code_from_whatsapp_and_staff_void_a_flagg
 
     after = await voting.call("GET", f"/editions/{edition_id}/tally")
     assert after["voided"] == before["voided"] + 1 and after["counted"] == before["counted"] - 1
+
+    # The same pages in English.
+    await page.get_by_role("link", name="English").click()
+    await expect(page.get_by_role("heading", level=2, name="Flags")).to_be_visible()
+    await look(page, "staff-juara-favorit-voided")
+    await page.goto(f"/pilih/{edition_id}")
+    await expect(page.get_by_role("heading", level=1, name="Vote for the Juara Favorit")).to_be_visible()
+    await expect(page.get_by_text("Verified")).to_be_visible(timeout=60_000)
+    await look(page, "vote-number")
+    await page.goto("/galeri")
+    await expect(page.get_by_role("heading", level=1, name="Film gallery")).to_be_visible()
+    await look(page, "gallery")

@@ -248,7 +248,7 @@ async def test_staff_set_the_window_in_wib_void_a_flagged_vote_with_a_reason_and
         "flag_id": FLAG_ID,
         "kind": "address_block_burst",
         "vote_ids": [VOTE_ID],
-        "detail": "203.0.113.0/24: 2 suara dalam 10 detik",
+        "detail": "2 votes from 203.0.113.0/24 within 60 s",  # the voting service words it in English
         "raised_at": "2024-08-01T02:00:00+00:00",
         "status": "open",
     }
@@ -271,7 +271,10 @@ async def test_staff_set_the_window_in_wib_void_a_flagged_vote_with_a_reason_and
         assert page.status_code == 200
         assert "Hitungan langsung" in page.text and "Banyak suara dari satu blok alamat jaringan" in page.text
         assert "Batalkan suara" in page.text and "Abaikan tanda" in page.text and "Bekukan hasil" in page.text
-        no_english_leaks(page.text, "Live tally", "Void the vote", "Dismiss the flag", "Freeze the result")
+        no_english_leaks(
+            page.text, "Live tally", "Void the vote", "Dismiss the flag", "Freeze the result", "votes from"
+        )
+        assert "1 suara" in page.text
 
         window = await browser.post(
             f"{path}/jendela",
