@@ -125,10 +125,17 @@ async def test_a_person_votes_with_the_code_from_whatsapp_and_staff_void_a_flagg
     # The gallery, filtered by a UMKM word.
     films = await voting.call("GET", f"/editions/{edition_id}/gallery")
     assert films, "the demo edition has no film in competition"
-    film = films[0]
+    film = next(f for f in films if f["umkm_featured"])
+    word = film["umkm_featured"][0].split()[-1]
     await page.goto("/galeri")
     await expect(page.get_by_role("heading", level=1, name="Galeri film")).to_be_visible()
+    await page.get_by_label("UMKM yang diangkat").fill(word)
+    await page.get_by_role("button", name="Tampilkan film").click()
     await expect(page.get_by_role("heading", level=3, name=film["title"])).to_be_visible()
+    matching = await voting.call("GET", "/gallery", params={"umkm": word})
+    every = await voting.call("GET", "/gallery")
+    await expect(page.get_by_role("heading", level=3)).to_have_count(len(matching))
+    assert film["entry_id"] in {f["entry_id"] for f in matching} and len(matching) <= len(every)
     await look(page, "gallery")
 
     # Step 1: the number as a person types it, and the proof-of-work in the page.

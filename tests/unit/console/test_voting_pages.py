@@ -33,7 +33,7 @@ FILM = {
         "name": "Purwantoro",
         "kecamatan": {"code": "blimbing", "name": "Blimbing"},
     },
-    "umkm_featured": "Tempe Bu Sri",
+    "umkm_featured": ["Tempe Bu Sri", "Keripik Tempe Sanan"],
     "video_url": "https://youtu.be/abcdefghijk",
 }
 WINDOW = {
@@ -127,7 +127,8 @@ async def test_the_gallery_passes_the_filters_on_and_embeds_each_film() -> None:
     (asked,) = [r for r in services.requests if r.url.path == "/gallery"]
     assert dict(asked.url.params) == {"kecamatan": "blimbing", "umkm": "tempe"}
     assert "Galeri film" in page.text and "Tempe Sanan, Rasa dari Gang Sempit" in page.text
-    assert "Tempe Bu Sri" in page.text and "Purwantoro" in page.text and "Blimbing" in page.text
+    assert "Tempe Bu Sri, Keripik Tempe Sanan" in page.text and "[" not in page.text.split("<main")[1]
+    assert "Purwantoro" in page.text and "Blimbing" in page.text
     assert 'src="https://www.youtube-nocookie.com/embed/abcdefghijk"' in page.text
     assert '<option value="blimbing" selected>' in page.text
     no_english_leaks(page.text, "Film gallery", "UMKM featured", "Show films")
