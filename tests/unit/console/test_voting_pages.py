@@ -332,3 +332,20 @@ async def test_the_public_results_page_shows_the_public_tally_only_when_the_voti
         assert page.status_code == 200
         assert ("Juara Favorit: pilihan warga" in page.text) is seen
         assert (FILM["title"] in page.text) is seen
+
+
+async def test_an_edition_without_a_vote_says_so_and_a_closed_vote_shows_no_form() -> None:
+    services = voting()
+    services.answers[("GET", f"/editions/{EDITION_ID}/vote-window")] = refusal(
+        404, "vote_window_not_set", "Jendela pemungutan suara belum diatur."
+    )
+    async with public(services) as browser:
+        none = await browser.get(f"/pilih/{EDITION_ID}")
+    assert none.status_code == 404 and "Tidak ada pemungutan suara" in none.text
+
+    services = voting()
+    services.answers[("GET", f"/editions/{EDITION_ID}/vote-window")] = {**WINDOW, "status": "closed"}
+    async with public(services) as browser:
+        closed = await browser.get(f"/pilih/{EDITION_ID}")
+    assert closed.status_code == 200 and "Pemungutan suara sudah ditutup." in closed.text
+    assert "<altcha-widget" not in closed.text and "Kirim kode ke saya" not in closed.text

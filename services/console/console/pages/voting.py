@@ -135,12 +135,26 @@ async def challenge(visitor: CurrentVisitor, services: ServicesDep) -> Response:
     return JSONResponse(found, headers={"Cache-Control": "no-store"})
 
 
+class NoVote(Exception):
+    """The edition has no public vote (yet): its voting pages say so."""
+
+
+#: The voting service's answers for an edition without a vote to take part in.
+NO_VOTE = ("vote_window_not_set", "edition_not_found")
+
+
 async def vote_window(services: Any, edition_id: UUID, visitor: Visitor) -> dict[str, Any]:
-    return with_dates(
-        await services.voting.get(f"/editions/{edition_id}/vote-window", visitor.anonymous_caller),
-        "opens_at",
-        "closes_at",
-    )
+    try:
+        found = await services.voting.get(f"/editions/{edition_id}/vote-window", visitor.anonymous_caller)
+    except ServiceError as error:
+        if error.code in NO_VOTE:
+            raise NoVote() from error
+        raise
+    return with_dates(found, "opens_at", "closes_at")
+
+
+def no_vote_page(request: Request) -> Response:
+    return render(request, "pages/vote/no_vote.html", status_code=404)
 
 
 def number_page(
@@ -165,7 +179,11 @@ def number_page(
 async def vote_start(
     request: Request, edition_id: UUID, visitor: CurrentVisitor, services: ServicesDep
 ) -> Response:
-    return number_page(request, await vote_window(services, edition_id, visitor))
+    try:
+        window = await vote_window(services, edition_id, visitor)
+    except NoVote:
+        return no_vote_page(request)
+    return number_page(request, window)
 
 
 @router.post("/pilih/{edition_id}")
@@ -177,7 +195,10 @@ async def ask_for_code(
     address: Annotated[str, Form(max_length=320)] = "",
     altcha: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
-    window = await vote_window(services, edition_id, visitor)
+    try:
+        window = await vote_window(services, edition_id, visitor)
+    except NoVote:
+        return no_vote_page(request)
     errors: dict[str, str] = {}
     found = whatsapp_or_email(address)
     if not address.strip():
@@ -258,7 +279,10 @@ async def cast_vote(
     code: Annotated[str, Form(max_length=20)] = "",
     entry_id: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    window = await vote_window(services, edition_id, visitor)
+    try:
+        window = await vote_window(services, edition_id, visitor)
+    except NoVote:
+        return no_vote_page(request)
     films = await competing(services, edition_id, visitor)
     errors: dict[str, str] = {}
     typed = "".join(code.split())
@@ -301,7 +325,10 @@ async def thanks(
     services: ServicesDep,
     karya: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
-    window = await vote_window(services, edition_id, visitor)
+    try:
+        window = await vote_window(services, edition_id, visitor)
+    except NoVote:
+        return no_vote_page(request)
     films = await competing(services, edition_id, visitor)
     chosen = next((f for f in films if f["entry_id"] == karya), None)
     return render(request, "pages/vote/thanks.html", window=window, chosen=chosen)
