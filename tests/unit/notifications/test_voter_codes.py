@@ -170,3 +170,15 @@ async def test_a_number_not_on_whatsapp_fails_visibly_with_nowhere_to_fall_back_
     assert delivery.status == "failed" and delivery.secret is None and CODE not in delivery.text
     assert delivery.last_error is not None and "no email address to fall back to" in delivery.last_error
     assert [e.data.source_event_type for e in uow.of_type("notification.failed")] == ["voter.code_requested"]
+
+
+async def test_a_code_that_expired_before_it_could_be_sent_is_not_sent_and_fails_masked() -> None:
+    uow, clock, gateway = FakeNotifications(), Clock(AT), FakeGateway()
+    await notify(uow, code_event(), clock)
+    clock.advance(11 * 60)  # the code was good for ten minutes; the gateway was away meanwhile
+    await sender(uow, clock, gateway, FakeTransport()).send_due()
+
+    (delivery,) = uow.deliveries.items.values()
+    assert gateway.messages == [] and delivery.status == "failed" and delivery.secret is None
+    assert delivery.last_error is not None and "expired" in delivery.last_error
+    assert CODE not in delivery.text

@@ -262,6 +262,8 @@ class Delivery(Aggregate):
     #: A secret the message carries (a voter's one-time code), kept only until the
     #: delivery is settled; then every copy of it in the delivery is masked.
     secret: str | None = None
+    #: When what the message carries stops being of use (a voter's code): not sent after.
+    expires_at: datetime | None = None
 
     @classmethod
     def of_voter_code(cls, event: Envelope[Any], now: datetime) -> Delivery:
@@ -285,7 +287,11 @@ class Delivery(Aggregate):
             created_at=now,
             next_attempt_at=now,
             secret=data.code,
+            expires_at=data.expires_at,
         )
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
 
     def forget_secret(self) -> None:
         """Mask the secret wherever the delivery holds it: it was sent, or never will be."""
