@@ -264,6 +264,8 @@ async def test_staff_set_the_window_in_wib_void_a_flagged_vote_with_a_reason_and
             ("PUT", f"/editions/{EDITION_ID}/vote-window"): closed,
             ("POST", f"/editions/{EDITION_ID}/votes/{VOTE_ID}/voiding"): {"vote_id": VOTE_ID},
             ("POST", f"/editions/{EDITION_ID}/tally/freeze"): frozen,
+            ("POST", f"/editions/{EDITION_ID}/flags/{FLAG_ID}/dismissal"): {"flag_id": FLAG_ID},
+            ("POST", f"/editions/{EDITION_ID}/vote-window/closing"): closed,
         }
     )
     path = f"/staf/lomba/{EDITION_ID}/juara-favorit"
@@ -308,6 +310,20 @@ async def test_staff_set_the_window_in_wib_void_a_flagged_vote_with_a_reason_and
         assert services.sent("POST", f"/editions/{EDITION_ID}/votes/{VOTE_ID}/voiding") == [
             {"reason": "Nomor berurutan dari satu blok"}
         ]
+
+        no_reason = await browser.post(f"{path}/tanda/{FLAG_ID}/abaikan", data={"csrf_token": csrf_of(page)})
+        assert no_reason.status_code == 400 and f'id="dismiss-{FLAG_ID}-error"' in no_reason.text
+        dismissed = await browser.post(
+            f"{path}/tanda/{FLAG_ID}/abaikan",
+            data={"csrf_token": csrf_of(page), "reason": "Satu keluarga memilih dari satu wifi"},
+        )
+        assert dismissed.status_code == 303
+        assert services.sent("POST", f"/editions/{EDITION_ID}/flags/{FLAG_ID}/dismissal") == [
+            {"reason": "Satu keluarga memilih dari satu wifi"}
+        ]
+        closing = await browser.post(f"{path}/tutup", data={"csrf_token": csrf_of(page)})
+        assert closing.status_code == 303
+        assert services.sent("POST", f"/editions/{EDITION_ID}/vote-window/closing") == [None]
 
         freeze = await browser.post(f"{path}/bekukan", data={"csrf_token": csrf_of(page)})
     assert freeze.status_code == 200 and "ab" * 32 in freeze.text and "versi 1" in freeze.text
