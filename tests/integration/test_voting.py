@@ -167,7 +167,10 @@ async def test_a_voter_votes_once_and_the_frozen_tally_is_published(
         )
         assert out.status_code == 422 and error_code(out) == "entry_not_in_competition"
         body = {"request_id": asked["request_id"], "code": code, "entry_id": str(first.entry_id)}
-        cast = await ok(await public.post(votes, json=body), 201)
+        keyed = {"Idempotency-Key": f"vote-{asked['request_id']}"}
+        cast = await ok(await public.post(votes, json=body, headers=keyed), 201)
+        # The answer lost on the way: sent again with its key, and again without one.
+        assert await ok(await public.post(votes, json=body, headers=keyed), 201) == cast
         replay = await ok(await public.post(votes, json=body), 201)
         assert replay == cast
         other = await public.post(votes, json={**body, "entry_id": str(second.entry_id)})
@@ -191,6 +194,7 @@ async def test_a_voter_votes_once_and_the_frozen_tally_is_published(
         assert twice.status_code == 409 and error_code(twice) == "already_voted"
 
         tally = await ok(await staff.get(f"/editions/{edition_id}/tally"))
+        # Sent three times, counted once.
         assert tally["counted"] == 1 and tally["standings"][0]["entry_id"] == str(first.entry_id)
         early = await staff.post(f"/editions/{edition_id}/tally/freeze")
         assert early.status_code == 409 and error_code(early) == "vote_window_open"
