@@ -28,7 +28,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..embeds import film_of
 from ..i18n import N_, gettext
-from ..services import ServiceError
+from ..services import ServiceError, idempotency_of
 from ..web import CurrentVisitor, ServicesDep, Visitor, redirect, render, with_dates
 
 router = APIRouter()
@@ -217,7 +217,11 @@ async def ask_for_code(
             f"/editions/{edition_id}/voter-codes",
             visitor.anonymous_caller,
             json={"address": normalised, "channel": channel, "altcha": altcha},
-            headers={"X-Forwarded-For": request.client.host} if request.client else None,
+            # A form sent twice (a double tap) asks once: the same answer, one code.
+            headers={
+                **(await idempotency_of(request) or {}),
+                **({"X-Forwarded-For": request.client.host} if request.client else {}),
+            },
         )
     except ServiceError as error:
         field = NUMBER_FIELDS.get(
@@ -299,6 +303,7 @@ async def cast_vote(
                 f"/editions/{edition_id}/votes",
                 visitor.anonymous_caller,
                 json={"request_id": request_id, "code": typed, "entry_id": entry_id},
+                headers=await idempotency_of(request),
             )
         except ServiceError as error:
             field = CODE_REFUSALS.get(error.code) or CODE_FIELDS.get(error.field or "", "code")
