@@ -46,6 +46,7 @@ WINDOW = {
     "status": "open",
     "category_code": "juara-favorit",
 }
+DRAFT = {**EDITION, "edition_id": "d1a2f3e4-0000-4000-8000-000000000001", "title": "Draf 2025", "status": "draft"}
 REGIONS = {
     "kecamatan": [
         {"code": "blimbing", "name": "Blimbing", "kelurahan": [{"code": "purwantoro", "name": "Purwantoro"}]}
@@ -63,6 +64,7 @@ def voting() -> Services:
     return Services(
         {
             ("GET", "/regions"): REGIONS,
+            ("GET", "/editions"): [EDITION, DRAFT],
             ("GET", f"/editions/{EDITION_ID}"): EDITION,
             ("GET", "/gallery"): [FILM],
             ("GET", f"/editions/{EDITION_ID}/gallery"): [FILM],
@@ -129,10 +131,13 @@ def test_the_address_is_repeated_masked() -> None:
 async def test_the_gallery_passes_the_filters_on_and_embeds_each_film() -> None:
     services = voting()
     async with public(services) as browser:
-        page = await browser.get("/galeri", params={"kecamatan": "blimbing", "umkm": " tempe "})
+        page = await browser.get(
+            "/galeri", params={"kecamatan": "blimbing", "umkm": " tempe ", "lomba": EDITION_ID}
+        )
     assert page.status_code == 200
     (asked,) = [r for r in services.requests if r.url.path == "/gallery"]
-    assert dict(asked.url.params) == {"kecamatan": "blimbing", "umkm": "tempe"}
+    assert dict(asked.url.params) == {"kecamatan": "blimbing", "umkm": "tempe", "edition_id": EDITION_ID}
+    assert f'<option value="{EDITION_ID}" selected>' in page.text and "Draf 2025" not in page.text
     assert "Galeri film" in page.text and "Tempe Sanan, Rasa dari Gang Sempit" in page.text
     assert "Tempe Bu Sri, Keripik Tempe Sanan" in page.text and "[" not in page.text.split("<main")[1]
     assert "Purwantoro" in page.text and "Blimbing" in page.text

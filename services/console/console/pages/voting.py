@@ -104,16 +104,23 @@ async def gallery(
     edition_id = _uuid(lomba)
     if edition_id is not None:
         params["edition_id"] = str(edition_id)
-    films, regions = await asyncio.gather(
+    films, regions, editions = await asyncio.gather(
         services.voting.get("/gallery", caller, params=params),
         services.registry.get("/regions", caller),
+        services.registry.get("/editions", caller),
     )
     return render(
         request,
         "pages/gallery.html",
         films=[with_film(item) for item in films],
         kecamatan=regions["kecamatan"],
-        chosen={"kecamatan": kecamatan, "kelurahan": kelurahan, "umkm": umkm.strip()},
+        editions=[e for e in editions if e["status"] != "draft"],
+        chosen={
+            "kecamatan": kecamatan,
+            "kelurahan": kelurahan,
+            "umkm": umkm.strip(),
+            "lomba": str(edition_id) if edition_id else "",
+        },
         filtered=bool(params),
     )
 
