@@ -46,7 +46,8 @@ WINDOW = {
     "status": "open",
     "category_code": "juara-favorit",
 }
-DRAFT = {**EDITION, "edition_id": "d1a2f3e4-0000-4000-8000-000000000001", "title": "Draf 2025", "status": "draft"}
+DRAFT_ID = "d1a2f3e4-0000-4000-8000-000000000001"
+DRAFT = {**EDITION, "edition_id": DRAFT_ID, "title": "Draf 2025", "status": "draft"}
 REGIONS = {
     "kecamatan": [
         {"code": "blimbing", "name": "Blimbing", "kelurahan": [{"code": "purwantoro", "name": "Purwantoro"}]}
