@@ -16,6 +16,7 @@ from playwright.async_api import Page, Playwright, async_playwright
 from devstack.demo import DemoOutcome, replay_2024
 from devstack.mail_sink import MailSink
 from devstack.stack import Credentials, LocalStack, console_installed
+from devstack.whatsapp_gateway import WhatsAppGateway
 
 from .harness import CHROMIUM, RECORD, ROOT, SCREENSHOTS, VIEWPORTS, Viewport, chromium_page
 
@@ -23,14 +24,21 @@ STAFF_EMAIL = "staf@diskominfo.malangkota.example"
 
 
 @pytest.fixture(scope="session")
-def console_stack(tmp_path_factory: pytest.TempPathFactory, mail_sink: MailSink) -> Iterator[LocalStack]:
-    """RabbitMQ, SecantusDB, the four services and the console, of their own (no other
-    test resets this broker under them), stopped by their pids at the end."""
+def console_stack(
+    tmp_path_factory: pytest.TempPathFactory, mail_sink: MailSink, whatsapp_gateway: WhatsAppGateway
+) -> Iterator[LocalStack]:
+    """RabbitMQ, SecantusDB, the services and the console, of their own (no other
+    test resets this broker under them), stopped by their pids at the end. Notifications
+    sends WhatsApp messages to the local gateway (voters' codes); voting looks for fraud
+    every second and takes a vote within a minute of its code as inhumanly fast (so a
+    test's scripted vote is flagged)."""
     if not console_installed():
         pytest.skip("the console package (services/console) is not installed")
     stack = LocalStack(tmp_path_factory.mktemp("browser-stack"), database_suffix="_" + uuid.uuid4().hex[:8])
     stack.service_env = {
-        "registry": {"REGISTRY_SMTP_HOST": mail_sink.host, "REGISTRY_SMTP_PORT": str(mail_sink.port)}
+        "registry": {"REGISTRY_SMTP_HOST": mail_sink.host, "REGISTRY_SMTP_PORT": str(mail_sink.port)},
+        "notifications": whatsapp_gateway.settings(),
+        "voting": {"VOTING_FRAUD_POLL_SECONDS": "1", "VOTING_FRAUD_INHUMAN_SECONDS": "60"},
     }
     stack.start()
     try:
@@ -47,6 +55,16 @@ def mail_sink() -> Iterator[MailSink]:
     sink.start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture(scope="session")
+def whatsapp_gateway() -> Iterator[WhatsAppGateway]:
+    """The local stand-in for the WhatsApp Cloud API the browser stack's notifications
+    sends to: a test reads what a number received from `messages`."""
+    gateway = WhatsAppGateway()
+    gateway.start()
+    yield gateway
+    gateway.stop()
 
 
 @pytest.fixture(scope="session")

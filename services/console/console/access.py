@@ -46,6 +46,20 @@ ROUTES: dict[Endpoint, Rule] = {
     ("GET", "/lomba/{edition_id}"): EVERYONE,
     ("GET", "/lomba/{edition_id}/hasil"): EVERYONE,
     ("GET", "/lomba/{edition_id}/hasil/versi/{version}"): EVERYONE,
+    # The gallery and the public vote (pages/voting.py).
+    ("GET", "/galeri"): EVERYONE,
+    ("GET", "/pilih/tantangan"): EVERYONE,
+    ("GET", "/pilih/{edition_id}"): EVERYONE,
+    ("POST", "/pilih/{edition_id}"): EVERYONE,
+    ("POST", "/pilih/{edition_id}/suara"): EVERYONE,
+    ("GET", "/pilih/{edition_id}/terima-kasih"): EVERYONE,
+    # Staff: the Juara Favorit (pages/staff_voting.py).
+    ("GET", "/staf/lomba/{edition_id}/juara-favorit"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/juara-favorit/jendela"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/juara-favorit/tutup"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/juara-favorit/suara/{vote_id}/batalkan"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/juara-favorit/tanda/{flag_id}/abaikan"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/juara-favorit/bekukan"): STAFF,
     # Everyone signed in: their notification settings.
     ("GET", "/pengaturan/pemberitahuan"): SIGNED_IN,
     ("POST", "/pengaturan/pemberitahuan"): SIGNED_IN,

@@ -46,6 +46,8 @@ from .pages import (
     staff_people,
     staff_reminders,
     staff_rounds,
+    staff_voting,
+    voting,
 )
 from .services import ServiceError, Services, ServiceUnavailable, SignInAgain
 from .session import SessionStore
@@ -264,6 +266,8 @@ def create_app(
     app.include_router(staff_exports.router)
     app.include_router(certificates.router)
     app.include_router(staff_rounds.router)
+    app.include_router(voting.router)
+    app.include_router(staff_voting.router)
     # The visitor's address from X-Forwarded-For only when the peer is a configured reverse proxy
     # (uvicorn's own trust is turned off: --no-proxy-headers); it goes on to the registry's throttle.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)

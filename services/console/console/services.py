@@ -190,6 +190,8 @@ class Services:
         self.submissions = ServiceClient("submissions", settings.submissions_url, self.http, self)
         self.judging = ServiceClient("judging", settings.judging_url, self.http, self)
         self.notifications = ServiceClient("notifications", settings.notifications_url, self.http, self)
+        #: The public vote and the gallery (issue 18). Not in `all`: /ready names the four.
+        self.voting = ServiceClient("voting", settings.voting_url, self.http, self)
 
     @property
     def all(self) -> tuple[ServiceClient, ...]:

@@ -85,6 +85,12 @@ FLASHES = {
         "Your KIM's profile is saved. It shows on its public page once staff have verified the KIM."
     ),
     "sheet_saved": N_("Your score sheet is saved. You can still revise it until judging completes."),
+    # The Juara Favorit (pages/staff_voting.py)
+    "vote_window_saved": N_("The vote window is saved."),
+    "vote_closed": N_("Voting is closed."),
+    "vote_voided": N_("The vote is voided; the reason is kept."),
+    "flag_dismissed": N_("The flag is dismissed; the reason is kept."),
+    "tally_frozen": N_("The tally is frozen."),
 }
 
 #: The sections of the console and the roles that may open them.

@@ -38,6 +38,8 @@ SAMPLES = {
     "entry_id": "6bd3d3e4-7a8b-4c9d-a4f5-a6b7c8d9eafb",
     "file_format": "csv",
     "code": "sinematografi",
+    "vote_id": "7ce4e4f5-8b9c-4dae-b5a6-b7c8d9eafb0c",
+    "flag_id": "8df5f5a6-9cad-4ebf-86b7-c8d9eafb0c1d",
 }
 
 

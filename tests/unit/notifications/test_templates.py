@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from notifications.domain.audience import SCOPES
 from notifications.domain.formats import duration, score, when
 from notifications.domain.templates import TEMPLATES
 
@@ -15,9 +16,10 @@ from shared.platform.messaging import NOTIFICATIONS
 
 from .samples import WINNERS, samples
 
-# The accounts are kept (recipients follow them), not told.
+# The accounts (recipients follow them) and the vote's tally are kept, not told; a voter's
+# code is told only to its own address, in its own words (`voter_codes`), never to a subscriber.
 # One template per type, whatever versions of it the queue reads (winner.announced v1 and v2).
-HANDLED = sorted({e.event_type for e in NOTIFICATIONS.handles if not e.event_type.startswith("account.")})
+HANDLED = sorted({e.event_type for e in NOTIFICATIONS.handles if SCOPES[e.event_type].staff})
 
 
 def test_there_is_a_template_for_every_handled_type_and_no_other() -> None:

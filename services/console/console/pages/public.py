@@ -42,12 +42,22 @@ async def home(request: Request, visitor: CurrentVisitor, services: ServicesDep)
 async def edition(
     request: Request, edition_id: UUID, visitor: CurrentVisitor, services: ServicesDep
 ) -> Response:
-    found = dated(await services.registry.get(f"/editions/{edition_id}", visitor.anonymous_caller))
+    answers: tuple[Any, Any] = await asyncio.gather(
+        services.registry.get(f"/editions/{edition_id}", visitor.anonymous_caller),
+        services.voting.get(f"/editions/{edition_id}/vote-window", visitor.anonymous_caller),
+        return_exceptions=True,
+    )
+    edition_answer, window = answers
+    if isinstance(edition_answer, BaseException):
+        raise edition_answer
+    found = dated(edition_answer)
     now = request.app.state.clock()
     return render(
         request,
         "pages/edition.html",
         edition=found,
+        # The public vote, when it is open (the page stands without it: no vote, voting away).
+        voting_open=isinstance(window, dict) and window.get("status") == "open",
         announced=await is_announced(services, found, visitor),
         countdown=countdown(found["submission_closes_at"], now),
         open_now=found["submission_opens_at"] <= now < found["submission_closes_at"],

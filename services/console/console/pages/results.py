@@ -62,12 +62,16 @@ async def results_page(
 ) -> Response:
     caller = visitor.anonymous_caller
     path = f"/editions/{edition_id}/results" + (f"/versions/{version}" if version else "")
-    answers: tuple[Any, Any] = await asyncio.gather(
+    answers: tuple[Any, Any, Any] = await asyncio.gather(
         services.registry.get(f"/editions/{edition_id}", caller),
         services.judging.get(path, caller),
+        services.voting.get(f"/editions/{edition_id}/public-tally", caller),
         return_exceptions=True,
     )
-    edition_answer, results_answer = answers
+    edition_answer, results_answer, tally_answer = answers
+    # The Juara Favorit's counts, when the edition shows them (or once frozen); the
+    # results page stands without them (not public, no vote, voting away).
+    public_tally = tally_answer if isinstance(tally_answer, dict) and "standings" in tally_answer else None
     if isinstance(edition_answer, BaseException):
         raise edition_answer
     edition = dated(edition_answer)
@@ -75,14 +79,16 @@ async def results_page(
         "results_not_announced",
         "edition_not_found",  # judging has not heard of it yet: nothing to announce either
     ):
-        return cached(render(request, "pages/results_pending.html", edition=edition))
+        return cached(
+            render(request, "pages/results_pending.html", edition=edition, public_tally=public_tally)
+        )
     if isinstance(results_answer, BaseException):
         raise results_answer
     shown = with_dates(results_answer, "announced_at")
 
     categories = await announced_categories(services, edition_id, visitor)
     # A one-off flash message makes this view unlike the others: no validator for it.
-    tag = None if visitor.flash else etag(shown, edition, visitor, categories)
+    tag = None if visitor.flash else etag(shown, edition, visitor, categories, public_tally)
     if tag is not None and tag in if_none_match(request):
         return cached(Response(status_code=304), tag)
 
@@ -108,6 +114,7 @@ async def results_page(
         page_url=f"{base}/lomba/{edition_id}/hasil" + (f"/versi/{version}" if version else ""),
         site_url=base,
         winners_line="; ".join(f"{w['rank']}. {w['kim_name']}" for w in winners),
+        public_tally=public_tally,
     )
     return cached(response, tag)
 
@@ -159,17 +166,22 @@ def rupiah(amount: int | None) -> str:
 
 
 def etag(
-    results: dict[str, Any], edition: dict[str, Any], visitor: Visitor, categories: list[dict[str, Any]]
+    results: dict[str, Any],
+    edition: dict[str, Any],
+    visitor: Visitor,
+    categories: list[dict[str, Any]],
+    public_tally: Any = None,
 ) -> str:
     """Strong: the snapshot's hash and version, the language, and a digest of the rest the
-    page shows (title, prizes, every version, each announced category's hash, the visitor's
-    own header and form token)."""
+    page shows (title, prizes, every version, each announced category's hash, the public
+    vote's counts, the visitor's own header and form token)."""
     rest = json.dumps(
         [
             edition["title"],
             [(c["category"]["code"], c["version"], c["content_hash"]) for c in categories],
             edition.get("prizes"),
             results["versions"],
+            public_tally,
             visitor.session.name if visitor.session else None,
             visitor.csrf_token,
         ],

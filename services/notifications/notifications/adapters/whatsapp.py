@@ -167,7 +167,8 @@ class WhatsAppTransport:
     async def send(self, delivery: Delivery, recipient: Recipient | None) -> str:
         if self.gateway is None:
             raise NotOnWhatsApp("WhatsApp is not configured (NOTIFICATIONS_WHATSAPP_TOKEN, _PHONE_NUMBER_ID)")
-        to = recipient.whatsapp if recipient is not None else None
+        # An addressee who is no recipient (a voter) is sent to the number the event gave.
+        to = recipient.whatsapp if recipient is not None else delivery.address
         if not to or delivery.whatsapp is None:
             raise NotOnWhatsApp("the recipient has no WhatsApp number any more")
         try:

@@ -76,6 +76,12 @@ SCOPES: dict[str, Scope] = {
     # Staff are told; the KIMs read the shortlist with the results (no personal wording yet).
     "shortlist.announced": Scope(),
     "message.dead_lettered": Scope(),
+    # A voter's code goes only to the address the event names (`voter_codes`), never to
+    # a subscriber: it is a secret.
+    "voter.code_requested": Scope(staff=False),
+    # Kept, not told: the Juara Favorit reaches people when judging announces it
+    # (winner.announced), as every category does.
+    "votes.tallied": Scope(staff=False),
 }
 
 #: What "Aktifkan pemberitahuan" has subscribed staff to: what asks them to act and the milestones.

@@ -9,7 +9,7 @@ the delivery has failed.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID, uuid4, uuid5
@@ -22,6 +22,7 @@ from . import events
 from .personal import DEFAULT_CONSOLE_URL, KIM_EDITION, REMINDER, Reminder, personal, reminder_values
 from .recipient import CHANNELS, Channel, Recipient, RecipientRole
 from .templates import TEMPLATES, Addressee, Message
+from .voter_codes import mask, voter_code_message, voter_id
 from .whatsapp_templates import WHATSAPP_TEMPLATES, WhatsAppMessage, reminder_message
 
 #: Which wording a recipient reads: their role's own (a KIM representative's, a
@@ -258,6 +259,53 @@ class Delivery(Aggregate):
     #: The trace context (W3C `traceparent`) of the user action that caused it, kept
     #: as it came; the send is a span of that trace.
     trace_context: str | None = None
+    #: A secret the message carries (a voter's one-time code), kept only until the
+    #: delivery is settled; then every copy of it in the delivery is masked.
+    secret: str | None = None
+    #: When what the message carries stops being of use (a voter's code): not sent after.
+    expires_at: datetime | None = None
+
+    @classmethod
+    def of_voter_code(cls, event: Envelope[Any], now: datetime) -> Delivery:
+        """The voter's code, to the address they gave, on the channel they chose; the
+        voter is no recipient (see `voter_codes`)."""
+        data = event.data
+        told = voter_code_message(data)
+        return cls(
+            delivery_id=uuid4(),
+            event_id=event.event_id,
+            event_type=event.type,
+            occurred_at=event.occurred_at,
+            correlation_id=event.correlation_id,
+            recipient_id=voter_id(data.address),
+            address=data.address,
+            channel=data.channel,
+            subject=told.message.subject,
+            text=told.message.text,
+            whatsapp=told.whatsapp,
+            status="pending",
+            created_at=now,
+            next_attempt_at=now,
+            secret=data.code,
+            expires_at=data.expires_at,
+        )
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+    def forget_secret(self) -> None:
+        """Mask the secret wherever the delivery holds it: it was sent, or never will be."""
+        if self.secret is None:
+            return
+        code, self.secret = self.secret, None
+        self.text = mask(self.text, code)
+        self.html = mask(self.html, code) if self.html is not None else None
+        if self.whatsapp is not None:
+            self.whatsapp = replace(
+                self.whatsapp,
+                parameters=[mask(p, code) for p in self.whatsapp.parameters],
+                text=mask(self.whatsapp.text, code),
+            )
 
     @classmethod
     def create(cls, notice: Notice, recipient: Recipient, channel: Channel, now: datetime) -> Delivery:
@@ -326,6 +374,7 @@ class Delivery(Aggregate):
         self.status = "delivered"
         self.delivered_at = now
         self.next_attempt_at = None
+        self.forget_secret()
         self.events.append(events.DeliveryDelivered(self))
 
     def attempt_failed(
@@ -341,6 +390,7 @@ class Delivery(Aggregate):
             self.status = "failed"
             self.failed_at = now
             self.next_attempt_at = None
+            self.forget_secret()
             self.events.append(events.DeliveryFailed(self))
         else:
             self.next_attempt_at = now + policy.delay(self.attempts)
@@ -353,6 +403,7 @@ class Delivery(Aggregate):
         self.status = "sent"
         self.provider_message_id = provider_message_id
         self.next_attempt_at = None
+        self.forget_secret()
 
     def receipt(self, status: ReceiptStatus, at: datetime, error: str | None = None) -> bool:
         """Apply a status callback; False when it was already applied (a repeat).
@@ -371,6 +422,7 @@ class Delivery(Aggregate):
                 self.failed_at = at
                 self.next_attempt_at = None
                 self.last_error = (error or "failed")[:ERROR_LENGTH]
+                self.forget_secret()
                 self.events.append(events.DeliveryFailed(self))
             return True
         if self.status == "failed":

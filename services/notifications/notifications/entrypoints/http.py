@@ -209,7 +209,10 @@ async def put_reminders(
     summary="The WhatsApp templates to register with the gateway: name, language, body",
 )
 async def whatsapp_templates() -> list[WhatsAppTemplatePublic]:
-    return [WhatsAppTemplatePublic.of(template) for template in WHATSAPP_TEMPLATES.values()]
+    return [
+        *(WhatsAppTemplatePublic.of(template) for template in WHATSAPP_TEMPLATES.values()),
+        WhatsAppTemplatePublic.voter_code(),
+    ]
 
 
 @router.get(

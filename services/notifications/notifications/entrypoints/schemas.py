@@ -20,6 +20,9 @@ from ..domain.personal import KIM_TEMPLATES, REMINDER, personal
 from ..domain.projections import EditionSchedule, ReminderSent
 from ..domain.recipient import OFFERED_CHANNELS, Channel, Recipient, RecipientRole, Webhook
 from ..domain.templates import TEMPLATES, Template, Wording
+from ..domain.voter_codes import BODY as VOTER_BODY
+from ..domain.voter_codes import TEMPLATE as VOTER_TEMPLATE
+from ..domain.voter_codes import VOTER_CODE
 from ..domain.whatsapp_templates import WhatsAppTemplate
 from ..service_layer.commands import KEEP, ChoosePreferences, CreateRecipient
 
@@ -315,6 +318,17 @@ class WhatsAppTemplatePublic(BaseModel):
             parameters=[*template.parameters, "link"],
             id=template.id,
             en=template.en,
+        )
+
+    @classmethod
+    def voter_code(cls) -> Self:
+        """A voter's one-time code (no link: the voter is on the voting page already)."""
+        return cls(
+            event_type=VOTER_CODE,
+            name=VOTER_TEMPLATE,
+            parameters=["edition_title", "code", "expires"],
+            id=VOTER_BODY["id"],
+            en=VOTER_BODY["en"],
         )
 
 

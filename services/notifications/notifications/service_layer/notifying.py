@@ -17,8 +17,9 @@ from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.audience import concerns
-from ..domain.delivery import Notice
+from ..domain.delivery import Delivery, Notice
 from ..domain.templates import TEMPLATES
+from ..domain.voter_codes import VOTER_CODE
 from .following import follow, knowledge_of
 from .unit_of_work import NotificationsUnitOfWork
 
@@ -31,6 +32,15 @@ async def notify(uow: NotificationsUnitOfWork, event: Envelope[Any], clock: Cloc
     async def effect(uow: NotificationsUnitOfWork) -> None:
         nonlocal waiting
         waiting = 0  # the effect runs again when its transaction met a concurrent change
+        if event.type == VOTER_CODE:
+            # Told only to the address the voter gave, who is no recipient (`voter_codes`).
+            # Stored even when its channel has no transport: it then fails in the log,
+            # visibly, rather than vanish.
+            delivery = Delivery.of_voter_code(event, clock())
+            delivery.trace_context = uow.cause.traceparent
+            uow.deliveries.add(delivery)
+            waiting = 1
+            return
         await follow(uow, event, clock)
         if event.type not in TEMPLATES:
             return  # kept, not told (accounts)

@@ -293,6 +293,9 @@ class DeliverySender:
             if delivery.provider_message_id is not None:
                 # Taken before; only recording that was lost. Never send it twice.
                 return Outcome(provider_message_id=delivery.provider_message_id)
+            if delivery.expired(self._clock()):
+                # A voter's code no longer of use: sending it would only confuse them.
+                raise Undeliverable("expired before it could be sent (kedaluwarsa sebelum terkirim)")
             limit = self._rate_limits.get(delivery.channel)
             if limit is not None:
                 await limit.take()
