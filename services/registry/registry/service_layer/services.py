@@ -20,6 +20,7 @@ from ..domain.regions import RegionCatalog
 from .commands import (
     ApproveEnrolment,
     CloseSubmissions,
+    CopyEdition,
     DraftEdition,
     PublishEdition,
     RegisterKim,
@@ -146,6 +147,17 @@ async def verify_kim(uow: RegistryUnitOfWork, clock: Clock, command: VerifyKim) 
 async def draft_edition(uow: RegistryUnitOfWork, clock: Clock, command: DraftEdition) -> Edition:
     edition = Edition.draft(now=clock(), **command.details())
     async with uow:
+        uow.editions.add(edition)
+        await uow.commit()
+    return edition
+
+
+@retry_on_conflict
+async def copy_edition(uow: RegistryUnitOfWork, clock: Clock, command: CopyEdition) -> Edition:
+    """Next year's edition: a draft copied from the source (`Edition.copy_of`)."""
+    async with uow:
+        source = await uow.editions.require(command.source_id)
+        edition = Edition.copy_of(source, now=clock(), **command.window())
         uow.editions.add(edition)
         await uow.commit()
     return edition
