@@ -260,9 +260,10 @@ class Edition(Aggregate):
                         field=f"{where}.prizes",
                     )
             _no_rank_twice(category.prizes, field=f"{where}.prizes")
-        favourites = [c.title for c in self.categories if c.kind == "favourite"]
+        favourites = [i for i, c in enumerate(self.categories) if c.kind == "favourite"]
         if len(favourites) > 1:
-            raise FavouriteCategoryTwice(titles=", ".join(favourites))
+            titles = ", ".join(self.categories[i].title for i in favourites)
+            raise FavouriteCategoryTwice(titles=titles, field=f"categories.{favourites[1]}.kind")
 
 
 def moved_on(title: str, years: int) -> str:
