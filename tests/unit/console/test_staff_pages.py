@@ -699,7 +699,7 @@ async def test_the_dashboard_copies_the_edition_for_next_year_and_goes_to_the_co
         page = await browser.get(f"/staf/lomba/{EDITION_ID}")
         text = re.sub(r"\s+", " ", page.text)
         assert "Salin untuk edisi berikutnya" in text and "Rp7.500.000 · Trofi" in text
-        assert "Juara Favorit (Favorit: pilihan publik" in text
+        assert "Juara Favorit (pilihan publik)" in text
         assert 'name="copy_opens_date" type="date" value="2025-07-01"' in text  # a year on, in WIB
         no_english_leaks(page.text, "Next year", "Copy for")
         refused = await browser.post(

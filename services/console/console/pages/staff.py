@@ -52,6 +52,12 @@ CATEGORY_KINDS = {
     "special": N_("Special award: the jury gives it to one entry, with a reason"),
     "favourite": N_("Favourite: the public's choice by vote"),
 }
+#: The kinds, short, as the dashboard lists the categories.
+CATEGORY_KIND_NAMES = {
+    "ranked": N_("ranked"),
+    "special": N_("jury's special award"),
+    "favourite": N_("public vote"),
+}
 CATEGORY_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -675,7 +681,7 @@ async def dashboard_page(
         errors=errors or {},
         edition=edition,
         statuses=EDITION_STATUS,
-        kinds=CATEGORY_KINDS,
+        kinds=CATEGORY_KIND_NAMES,
         copy=copy or CopyForm.suggested(edition),
         kims={"registered": len(kims), "verified": len(kims) - unverified},
         enrolments={s: count(enrolments, "status", s) for s in ENROLMENT_STATUS},
