@@ -3,16 +3,20 @@ next year's edition copied from the 2024 one, against the real broker and MongoD
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID, uuid4
 
 from registry.main import create_app as create_registry
 from submissions.main import create_app as create_submissions
 
 from devstack.malang_2024 import CATEGORIES, PRIZES, TITLE
+from shared import contracts as c
+from shared.contracts.judging import AwardedPlacing, CategoryAnnouncement, CategoryRef, WinnerAnnouncedV2
 
 from ..support import EventTap, eventually, serving
-from .flows import edition_body, enrolled_kim, entry_body, ok
+from .flows import edition_body, enrolled_kim, entry_body, kim_body, ok
 
 
 def edition_2024(opens: datetime) -> dict[str, Any]:
@@ -142,3 +146,51 @@ async def test_an_entry_is_entered_for_the_editions_ranked_categories(
         assert revised["categories"] == []
         revision = await tap.wait_for("entry.revised")
         assert revision[0].data["categories"] == []
+
+
+async def test_a_category_announced_by_winner_announced_v2_becomes_an_achievement_not_a_dead_letter(
+    settings_for: Any, amqp_url_for: Callable[[str], str], tap: EventTap
+) -> None:
+    from .test_kim_profile import competition_achievements, deliver
+
+    async with serving(create_registry(settings_for("registry")), "registry") as registry:
+        kim = await ok(await registry.post("/kims", json=kim_body("KIM Pasreh Jaya", "bumiayu", 1)), 201)
+        edition = await ok(await registry.post("/editions", json=edition_2024(datetime.now(UTC))), 201)
+        placing = AwardedPlacing(
+            rank=1,
+            entry_id=uuid4(),
+            entry_title="Wajah-Wajah dari Bumiayu",
+            kim_id=UUID(kim["kim_id"]),
+            kim_name=kim["name"],
+            kelurahan=c.Region(**kim["kelurahan"]),
+            score=91.5,
+            prize=c.Prize(rank=1, title="Sinematografi Terbaik", reward="Rp2.000.000 dan piagam"),
+        )
+        event = WinnerAnnouncedV2.new(
+            CategoryAnnouncement(
+                edition_id=UUID(edition["edition_id"]),
+                edition_title=edition["title"],
+                category=CategoryRef(code="sinematografi", title="Sinematografi Terbaik", kind="ranked"),
+                winners=[placing],
+                ranking=[placing],
+                tie_break=["highest_total"],
+                announced_at=datetime(2024, 11, 20, 9, tzinfo=UTC),
+                version=1,
+                content_hash="0" * 64,
+            ),
+            producer="judging",
+            correlation_id="announce-sinematografi",
+        )
+        await deliver(amqp_url_for, event, times=2)  # type: ignore[arg-type]
+        expected = [(f"Juara 1 Sinematografi Terbaik, {TITLE}", "Rp2.000.000 dan piagam")]
+        assert (
+            await eventually(lambda: _when(competition_achievements(registry, kim["kim_id"]), expected))
+            == expected
+        )
+        await tap.wait_for("kim.updated")
+        assert tap.of_type("message.dead_lettered") == []
+
+
+async def _when(found: Any, expected: Any) -> Any:
+    value = await found
+    return value if value == expected else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
 
 from shared import contracts as c
+from shared.contracts.judging import WinnerAnnouncedV2
 
 EVENTS = RabbitExchange("kim.events", type=ExchangeType.TOPIC, durable=True)
 DEAD_LETTERS = RabbitExchange("kim.dead-letters", type=ExchangeType.DIRECT, durable=True)
@@ -74,7 +75,7 @@ class ConsumerQueue:
 
 
 # The registry records on each KIM the places it won in the registry's own editions.
-REGISTRY = ConsumerQueue("registry.events", handles=(c.WinnerAnnounced,))
+REGISTRY = ConsumerQueue("registry.events", handles=(c.WinnerAnnounced, WinnerAnnouncedV2))
 
 SUBMISSIONS = ConsumerQueue(
     "submissions.events",

@@ -94,6 +94,8 @@ class Edition(Aggregate):
     #: The version of the announced results (`winner.announced`) the KIMs'
     #: competition achievements were last recorded from.
     results_version: int | None = None
+    #: The same per category (`winner.announced` v2), by the category's code.
+    category_results_versions: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def draft(
@@ -228,9 +230,16 @@ class Edition(Aggregate):
     def deadline_passed(self, now: datetime) -> bool:
         return self.status == "published" and self.submission_closes_at <= now
 
-    def take_results(self, version: int) -> bool:
-        """Whether announced results of this `version` are newer than those last
-        recorded (and, if so, note them); an older or repeated version is not."""
+    def take_results(self, version: int, category: str | None = None) -> bool:
+        """Whether announced results of this `version` (of the main ranking, or of one
+        `category`) are newer than those last recorded (and, if so, note them); an
+        older or repeated version is not."""
+        if category is not None:
+            known = self.category_results_versions.get(category)
+            if known is not None and version <= known:
+                return False
+            self.category_results_versions[category] = version
+            return True
         if self.results_version is not None and version <= self.results_version:
             return False
         self.results_version = version

@@ -229,6 +229,9 @@ class AchievementPublic(Public):
     )
     edition_id: UUID | None
     rank: int | None
+    category: str | None = Field(
+        default=None, description="The edition's category (code) it was won in; null: the main ranking"
+    )
 
 
 class SponsorPublic(Public):
