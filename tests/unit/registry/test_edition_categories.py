@@ -180,6 +180,12 @@ def test_a_copy_into_the_past_or_closing_before_it_opens_is_refused() -> None:
         )
 
 
+def test_a_copy_whose_closing_would_move_past_the_calendar_is_refused_not_a_crash() -> None:
+    last = datetime(9999, 12, 31, tzinfo=UTC)
+    with pytest.raises(WindowClosesBeforeItOpens):
+        Edition.copy_of(a_source(), submission_opens_at=last, now=NOW)
+
+
 def test_a_published_copy_names_its_source_on_its_event() -> None:
     source = a_source()
     copy = Edition.copy_of(source, submission_opens_at=NOW + timedelta(days=365), now=NOW)

@@ -146,7 +146,10 @@ class Edition(Aggregate):
         if submission_opens_at < now:
             raise WindowInPast(opens_at=submission_opens_at.isoformat())
         shift = submission_opens_at - source.submission_opens_at
-        closes_at = submission_closes_at or source.submission_closes_at + shift
+        try:
+            closes_at = submission_closes_at or source.submission_closes_at + shift
+        except OverflowError:  # moved past the calendar's end (year 9999)
+            raise WindowClosesBeforeItOpens() from None
         years = submission_opens_at.year - source.submission_opens_at.year
         edition = cls.draft(
             title=title if title is not None else moved_on(source.title, years),
