@@ -48,9 +48,9 @@ BLANK_CATEGORIES = 2
 #: Prize rows per category (its places: 1st, 2nd, 3rd).
 CATEGORY_PRIZE_ROWS = 3
 CATEGORY_KINDS = {
-    "ranked": N_("Ranked: entries entered for it are judged and ranked"),
-    "special": N_("Special award: the jury gives it to one entry, with a reason"),
-    "favourite": N_("Favourite: the public's choice by vote"),
+    "ranked": N_("Ranked"),
+    "special": N_("Jury's special award"),
+    "favourite": N_("Favourite (public vote)"),
 }
 #: The kinds, short, as the dashboard lists the categories.
 CATEGORY_KIND_NAMES = {
