@@ -573,3 +573,13 @@ async def test_a_category_refusal_is_said_beside_the_checkboxes_and_keeps_them_t
     assert answer.status_code == 400
     assert 'id="categories-error"' in answer.text and "Kategori &#39;animasi&#39; tidak ada." in answer.text
     assert 'value="promosi-umkm" checked' in answer.text and 'value="sinematografi">' in answer.text
+
+
+async def test_the_status_page_names_the_categories_the_entry_is_entered_for() -> None:
+    world = World(enrolments=[enrolment("approved")], entries=[{**entry(), "categories": ["promosi-umkm"]}])
+    world.edition["categories"] = CATEGORIES
+    page = await status_page(world)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
+    assert "Kategori Promosi UMKM Terbaik" in text and "Sinematografi Terbaik" not in text
+    world.entries[0]["categories"] = []
+    assert "Hanya peringkat utama" in (await status_page(world)).text

@@ -325,8 +325,16 @@ async def _status_page(
         film=film,
         film_check=film_check_text(entry),
         film_title=film_title_on_host(entry),
+        categories=ranked_categories(edition),
+        entered=entered_titles(edition, entry),
         errors=errors or {},
     )
+
+
+def entered_titles(edition: dict[str, Any], entry: dict[str, Any] | None) -> list[str]:
+    """The titles of the categories the entry is entered for, in the edition's order."""
+    codes = set((entry or {}).get("categories", []))
+    return [c["title"] for c in ranked_categories(edition) if c["code"] in codes]
 
 
 @router.post("/lomba/{edition_id}/daftar")
