@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from .certificates import summary, write_certificates
-from .malang_2024 import JUDGE_COMMENTS, JUDGES, KIMS, PROFILES, score_sheet
+from .malang_2024 import CATEGORIES, JUDGE_COMMENTS, JUDGES, KIMS, PRIZES, PROFILES, score_sheet
 from .stack import Credentials
 
 Say = Callable[[str], None]
@@ -183,11 +183,8 @@ async def replay_2024(
                     "entries_per_kim": 1,
                 },
                 "awarded_ranks": 3,
-                "prizes": [
-                    {"rank": 1, "title": "Juara 1", "reward": "Trofi dan uang pembinaan"},
-                    {"rank": 2, "title": "Juara 2", "reward": "Trofi dan uang pembinaan"},
-                    {"rank": 3, "title": "Juara 3", "reward": "Trofi dan uang pembinaan"},
-                ],
+                "prizes": list(PRIZES),
+                "categories": list(CATEGORIES),
             },
         )
         edition_id = edition["edition_id"]
@@ -292,6 +289,7 @@ async def replay_2024(
                     "video_url": f"https://youtu.be/kim2024-{number:02d}",
                     "duration_seconds": demo_kim.duration_seconds,
                     "umkm_featured": list(demo_kim.umkm),
+                    "categories": list(demo_kim.categories),
                 },
                 headers=representatives[demo_kim.name],
             )

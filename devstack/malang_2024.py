@@ -24,6 +24,11 @@ class DemoKim:
     umkm: tuple[str, ...]
     duration_seconds: int
 
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The edition's ranked categories its entry is entered for, besides the main ranking."""
+        return CATEGORIES_ENTERED.get(self.name, ("sinematografi", "promosi-umkm"))
+
 
 KIMS: tuple[DemoKim, ...] = (
     DemoKim(
@@ -180,6 +185,110 @@ KIMS: tuple[DemoKim, ...] = (
         265,
     ),
 )
+
+#: Title of the 2024 edition; its copy for the next year is "... 2025".
+TITLE = "Lomba Video Pendek KIM 2024"
+
+#: The main ranking, "Film Terbaik", 1st to 3rd (the amounts are illustrative).
+PRIZES: tuple[dict[str, object], ...] = (
+    {
+        "rank": 1,
+        "title": "Juara 1 Film Terbaik",
+        "reward": "Rp7.500.000, trofi dan sertifikat",
+        "amount": 7_500_000,
+        "non_cash": "Trofi dan sertifikat",
+    },
+    {
+        "rank": 2,
+        "title": "Juara 2 Film Terbaik",
+        "reward": "Rp5.000.000, trofi dan sertifikat",
+        "amount": 5_000_000,
+        "non_cash": "Trofi dan sertifikat",
+    },
+    {
+        "rank": 3,
+        "title": "Juara 3 Film Terbaik",
+        "reward": "Rp3.000.000, trofi dan sertifikat",
+        "amount": 3_000_000,
+        "non_cash": "Trofi dan sertifikat",
+    },
+)
+
+#: The awards beside the main ranking (plausible, illustrative like the rest).
+CATEGORIES: tuple[dict[str, object], ...] = (
+    {
+        "code": "sinematografi",
+        "title": "Sinematografi Terbaik",
+        "kind": "ranked",
+        "awarded_ranks": 1,
+        "description": "Gambar, cahaya dan penyuntingan yang paling kuat bercerita.",
+        "prizes": [
+            {
+                "rank": 1,
+                "title": "Sinematografi Terbaik",
+                "reward": "Rp2.000.000 dan piagam",
+                "amount": 2_000_000,
+                "non_cash": "Piagam",
+            }
+        ],
+    },
+    {
+        "code": "promosi-umkm",
+        "title": "Promosi UMKM Terbaik",
+        "kind": "ranked",
+        "awarded_ranks": 1,
+        "description": "Film yang paling berhasil membuat penonton ingin membeli produk UMKM-nya.",
+        "prizes": [
+            {
+                "rank": 1,
+                "title": "Promosi UMKM Terbaik",
+                "reward": "Rp2.000.000 dan piagam",
+                "amount": 2_000_000,
+                "non_cash": "Piagam",
+            }
+        ],
+    },
+    {
+        "code": "penghargaan-juri",
+        "title": "Penghargaan Khusus Juri",
+        "kind": "special",
+        "awarded_ranks": 1,
+        "description": "Diberikan dewan juri kepada satu karya, dengan alasan tertulis.",
+        "prizes": [
+            {
+                "rank": 1,
+                "title": "Penghargaan Khusus Juri",
+                "reward": "Rp1.500.000 dan piagam",
+                "amount": 1_500_000,
+                "non_cash": "Piagam",
+            }
+        ],
+    },
+    {
+        "code": "juara-favorit",
+        "title": "Juara Favorit",
+        "kind": "favourite",
+        "awarded_ranks": 1,
+        "description": "Pilihan warga lewat pemungutan suara daring.",
+        "prizes": [
+            {
+                "rank": 1,
+                "title": "Juara Favorit",
+                "reward": "Rp1.000.000 dan piagam",
+                "amount": 1_000_000,
+                "non_cash": "Piagam",
+            }
+        ],
+    },
+)
+
+#: Most entries are entered for both ranked categories; these KIMs chose otherwise.
+CATEGORIES_ENTERED: dict[str, tuple[str, ...]] = {
+    "KIM Polehan": ("promosi-umkm",),
+    "KIM Bareng": ("promosi-umkm",),
+    "KIM Tlogomas": ("sinematografi",),
+    "KIM Purwantoro": (),
+}
 
 JUDGES: tuple[tuple[str, str], ...] = (
     ("Ayu Larasati", "Ketua komunitas YouTuber Malang"),

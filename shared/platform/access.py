@@ -102,6 +102,7 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         ("GET", "/editions/{edition_id}"): EVERYONE,
         ("POST", "/editions"): STAFF,
         ("PATCH", "/editions/{edition_id}"): STAFF,
+        ("POST", "/editions/{edition_id}/copies"): STAFF,
         ("POST", "/editions/{edition_id}/publication"): STAFF,
         ("POST", "/editions/{edition_id}/submissions-closure"): STAFF,
         ("POST", "/editions/{edition_id}/enrolments"): STAFF_OR_OWN_KIM,

@@ -17,6 +17,7 @@ import pytest
 from playwright.async_api import Page, Request, Route, expect
 
 from devstack.demo import Api, DemoOutcome, kim_login, log_in
+from devstack.malang_2024 import CATEGORIES
 from devstack.stack import LocalStack
 from tests.integration.flows import edition_body
 
@@ -40,7 +41,10 @@ async def portal_edition(console_stack: LocalStack, demo_edition: DemoOutcome) -
         registry = Api(http, console_stack.urls()["registry"])
         http.headers.update(await log_in(registry, console_stack.admin))
         edition = await registry.call(
-            "POST", "/editions", 201, json={**edition_body(), "title": PORTAL_TITLE}
+            "POST",
+            "/editions",
+            201,
+            json={**edition_body(), "title": PORTAL_TITLE, "categories": list(CATEGORIES)},
         )
         await registry.call("POST", f"/editions/{edition['edition_id']}/publication")
     return {**edition, "kim_id": demo_edition.kims["KIM Pasreh Jaya"]}
@@ -115,6 +119,11 @@ async def test_enrol_be_approved_submit_with_a_preview_and_revise(
     await page.get_by_label("Judul film").fill("Topeng Malangan Tahun Ini")
     await page.get_by_label("Sinopsis").fill("Perajin topeng Malangan di Bumiayu mengajak anak muda belajar.")
     await page.get_by_label("UMKM yang diangkat").fill("Sanggar Topeng Pasreh Jaya\nKeripik Tempe Sanan")
+    # The edition's ranked categories are ticked here; its special award and favourite are not entered for.
+    categories = page.get_by_role("group", name="Kategori")
+    await expect(categories.get_by_role("checkbox")).to_have_count(2)
+    await expect(page.get_by_label("Juara Favorit")).to_have_count(0)
+    await categories.get_by_label("Sinematografi Terbaik").check()
     await check_accessibility(page)
     await screenshot(page, "kim-entry-form")
 
@@ -130,6 +139,8 @@ async def test_enrol_be_approved_submit_with_a_preview_and_revise(
 
     await page.get_by_role("link", name="Ubah karya").click()
     await expect(page.get_by_label("Judul film")).to_have_value("Topeng Malangan Tahun Ini")
+    await expect(page.get_by_label("Sinematografi Terbaik")).to_be_checked()
+    await expect(page.get_by_label("Promosi UMKM Terbaik")).not_to_be_checked()
     await page.wait_for_load_state("load")
     await page.get_by_label("Judul film").fill("Topeng Malangan, Versi Kedua")
     # Saving calls submissions, then the status page reads three services: on a busy machine

@@ -158,8 +158,28 @@ async def test_staff_run_an_edition_from_draft_to_closed_and_manage_kims_enrolme
     await expect(page.get_by_role("heading", level=1, name="Ubah lomba")).to_be_visible()
     await look(page, "staff-edition-edit")
     await page.get_by_label("Tema", exact=True).fill("Wisata kampung tematik Kota Malang")
+    # A prize in rupiah and a category with its own prize.
+    await page.get_by_label("Uang tunai peringkat 1 (rupiah)").fill("Rp 5.000.000")
+    await page.get_by_label("Hadiah nontunai peringkat 1").fill("Trofi dan sertifikat")
+    await page.get_by_label("Judul kategori 1").fill("Sinematografi Terbaik")
+    await page.get_by_label("Kode kategori 1").fill("sinematografi")
+    await page.get_by_label("Kategori 1: nama hadiah juara 1").fill("Sinematografi Terbaik")
+    await page.get_by_label("Kategori 1: uang tunai juara 1 (rupiah)").fill("2.000.000")
+    await page.get_by_label("Judul kategori 2").fill("Juara Favorit")
+    await page.get_by_label("Kode kategori 2").fill("juara-favorit")
+    await page.get_by_label("Jenis kategori 2").select_option("favourite")
     await page.get_by_role("button", name="Simpan lomba").click()
     await expect(page.get_by_role("status")).to_have_text("Lomba sudah disimpan.")
+    stored = await registry.call("GET", f"/editions/{edition_id}", console_stack.admin)
+    assert (stored["prizes"][0]["amount"], stored["prizes"][0]["non_cash"]) == (
+        5_000_000,
+        "Trofi dan sertifikat",
+    )
+    assert [(c["code"], c["kind"]) for c in stored["categories"]] == [
+        ("sinematografi", "ranked"),
+        ("juara-favorit", "favourite"),
+    ]
+    assert stored["categories"][0]["prizes"][0]["amount"] == 2_000_000
     next_action = page.get_by_role("region", name="Langkah berikutnya")
     await next_action.get_by_role("button", name="Terbitkan lomba").click()
     await expect(page.get_by_role("status")).to_have_text("Lomba sudah diterbitkan.")
@@ -245,6 +265,25 @@ async def test_staff_run_an_edition_from_draft_to_closed_and_manage_kims_enrolme
     await expect(page.get_by_role("status")).to_have_text("Pengiriman karya sudah ditutup.")
     stored = await registry.call("GET", f"/editions/{edition_id}")
     assert stored["status"] == "submissions_closed" and stored["closed_by"] == "staff"
+
+    # --- next year's edition, copied from the dashboard ----------------------------------------
+    copying = page.get_by_role("region", name="Edisi tahun berikutnya")
+    opening = datetime.fromisoformat(stored["submission_opens_at"]).astimezone(WIB)
+    await expect(copying.get_by_label("Edisi baru: pengiriman karya dibuka tanggal")).to_have_value(
+        opening.replace(year=opening.year + 1).date().isoformat()  # suggested: a year on
+    )
+    await copying.get_by_label("Judul edisi baru").fill(f"{title} (tahun depan)")
+    await copying.get_by_role("button", name="Salin untuk edisi berikutnya").click()
+    await expect(page.get_by_role("status")).to_have_text(
+        "Edisi tahun berikutnya sudah disimpan sebagai draf. Periksa tanggal dan rinciannya, lalu terbitkan."
+    )
+    await expect(page.get_by_role("heading", level=1, name=f"{title} (tahun depan)")).to_be_visible()
+    copy_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    copied = await registry.call("GET", f"/editions/{copy_id}", console_stack.admin)
+    assert (copied["status"], copied["copied_from"]) == ("draft", edition_id)
+    assert copied["categories"] == stored["categories"] and copied["prizes"] == stored["prizes"]
+    assert await registry.call("GET", f"/editions/{copy_id}/enrolments", console_stack.admin) == []
+    await look(page, "staff-edition-copy")
 
     # --- accounts: open one for a judge, then disable it -----------------------------------
     judge_email = f"juri-{run}@kim.example"

@@ -97,6 +97,7 @@ ROUTES: dict[Endpoint, Rule] = {
     ("POST", "/staf/lomba/{edition_id}/pendaftaran/{enrolment_id}/setujui"): STAFF,
     ("POST", "/staf/lomba/{edition_id}/pendaftaran/{enrolment_id}/tolak"): STAFF,
     ("POST", "/staf/lomba/{edition_id}/terbitkan"): STAFF,
+    ("POST", "/staf/lomba/{edition_id}/salin"): STAFF,
     ("GET", "/staf/lomba/{edition_id}/tutup"): STAFF,
     ("POST", "/staf/lomba/{edition_id}/tutup"): STAFF,
     ("GET", "/staf/lomba/{edition_id}/ubah"): STAFF,

@@ -50,6 +50,9 @@ FLASHES = {
     # The staff workspace (pages/staff.py, pages/staff_people.py)
     "edition_created": N_("The edition has been saved as a draft."),
     "edition_saved": N_("The edition has been saved."),
+    "edition_copied": N_(
+        "Next year's edition has been saved as a draft. Check its dates and details, then publish it."
+    ),
     "edition_published": N_("The edition has been published."),
     "submissions_closed": N_("Submissions are closed."),
     "enrolment_approved": N_("The enrolment has been approved."),

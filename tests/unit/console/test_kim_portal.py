@@ -514,3 +514,72 @@ async def test_another_kims_entry_is_never_shown_changed_or_withdrawn() -> None:
         withdraw = await post(browser, f"/kim/lomba/{EDITION_ID}/karya/tarik")
     assert (form.status_code, revise.status_code, withdraw.status_code) == (404, 404, 404)
     assert world.writes() == [] and theirs["revision"] == 1 and theirs["status"] == "submitted"
+
+
+CATEGORIES = [
+    {
+        "code": "sinematografi",
+        "title": "Sinematografi Terbaik",
+        "kind": "ranked",
+        "awarded_ranks": 1,
+        "prizes": [],
+    },
+    {
+        "code": "promosi-umkm",
+        "title": "Promosi UMKM Terbaik",
+        "kind": "ranked",
+        "awarded_ranks": 1,
+        "prizes": [],
+    },
+    {
+        "code": "juara-favorit",
+        "title": "Juara Favorit",
+        "kind": "favourite",
+        "awarded_ranks": 1,
+        "prizes": [],
+    },
+]
+
+
+async def test_the_entry_form_offers_the_ranked_categories_and_sends_those_ticked() -> None:
+    world = World(enrolments=[enrolment("approved")])
+    world.edition["categories"] = CATEGORIES
+    async with kim_browser(world) as browser:
+        form = await browser.get(f"/kim/lomba/{EDITION_ID}/karya")
+        assert (
+            'type="checkbox" id="category-sinematografi" name="categories" value="sinematografi"' in form.text
+        )
+        assert "Promosi UMKM Terbaik" in form.text and "Juara Favorit" not in form.text  # not entered for
+        token = re.search(r'"X-CSRF-Token": "([^"]+)"', form.text)
+        assert token is not None
+        data = {**ENTRY_FORM, "csrf_token": token.group(1), "categories": ["sinematografi", "promosi-umkm"]}
+        answer = await browser.post(f"/kim/lomba/{EDITION_ID}/karya", data=data)
+    assert answer.status_code == 303
+    ((_, _, _, body),) = world.writes()
+    assert body["categories"] == ["sinematografi", "promosi-umkm"]
+
+
+async def test_a_category_refusal_is_said_beside_the_checkboxes_and_keeps_them_ticked() -> None:
+    world = World(enrolments=[enrolment("approved")])
+    world.edition["categories"] = CATEGORIES
+    error = {"code": "category_unknown", "message": "Kategori 'animasi' tidak ada.", "field": "categories.0"}
+    world.refuse_entry = httpx.Response(422, json={"error": error})
+    async with kim_browser(world) as browser:
+        form = await browser.get(f"/kim/lomba/{EDITION_ID}/karya")
+        token = re.search(r'"X-CSRF-Token": "([^"]+)"', form.text)
+        assert token is not None
+        data = {**ENTRY_FORM, "csrf_token": token.group(1), "categories": ["promosi-umkm"]}
+        answer = await browser.post(f"/kim/lomba/{EDITION_ID}/karya", data=data)
+    assert answer.status_code == 400
+    assert 'id="categories-error"' in answer.text and "Kategori &#39;animasi&#39; tidak ada." in answer.text
+    assert 'value="promosi-umkm" checked' in answer.text and 'value="sinematografi">' in answer.text
+
+
+async def test_the_status_page_names_the_categories_the_entry_is_entered_for() -> None:
+    world = World(enrolments=[enrolment("approved")], entries=[{**entry(), "categories": ["promosi-umkm"]}])
+    world.edition["categories"] = CATEGORIES
+    page = await status_page(world)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
+    assert "Kategori Promosi UMKM Terbaik" in text and "Sinematografi Terbaik" not in text
+    world.entries[0]["categories"] = []
+    assert "Hanya peringkat utama" in (await status_page(world)).text

@@ -163,9 +163,10 @@ async def test_the_edition_form_sends_moments_in_wib_and_prizes_in_rank_order() 
         "entries_per_kim": 2,
     }
     assert body["prizes"] == [
-        {"rank": 1, "title": "Juara 1", "reward": "Rp 5.000.000"},
-        {"rank": 3, "title": "Juara 3", "reward": None},
+        {"rank": 1, "title": "Juara 1", "reward": "Rp 5.000.000", "amount": None, "non_cash": None},
+        {"rank": 3, "title": "Juara 3", "reward": None, "amount": None, "non_cash": None},
     ]
+    assert body["categories"] == []
 
 
 async def test_an_edition_form_with_mistakes_says_so_beside_each_field_and_keeps_what_was_typed() -> None:
@@ -542,3 +543,182 @@ async def test_a_creating_form_carries_a_new_idempotency_key_each_render_sent_as
             assert (await browser.post("/staf/lomba/baru", data=body)).status_code == 303
     sent = [r for r in services.requests if r.method == "POST" and r.url.path == "/editions"]
     assert [r.headers.get("idempotency-key") for r in sent] == [key, key]
+
+
+def an_edition_form(**fields: str) -> dict[str, str]:
+    return {
+        "title": "Lomba Video Pendek KIM 2025",
+        "theme": "Wisata kampung",
+        "opens_date": "2025-07-01",
+        "opens_time": "08:00",
+        "closes_date": "2025-08-31",
+        "closes_time": "23:59",
+        "max_video_seconds": "300",
+        "allowed_video_hosts": "youtube.com",
+        "entries_per_kim": "1",
+        "awarded_ranks": "3",
+        **fields,
+    }
+
+
+async def test_the_edition_form_sends_prizes_in_rupiah_and_the_categories_typed() -> None:
+    created = {**EDITION, "status": "draft"}
+    services = Services({("POST", "/editions"): lambda r: httpx.Response(201, json=created)})
+    async with signed_in(services) as browser:
+        form = await browser.get("/staf/lomba/baru")
+        assert 'id="category_1_kind"' in form.text and "Kategori dan penghargaan khusus" in form.text
+        answer = await browser.post(
+            "/staf/lomba/baru",
+            data=an_edition_form(
+                csrf_token=csrf_of(form),
+                prize_title_1="Juara 1 Film Terbaik",
+                prize_amount_1="Rp 7.500.000",
+                prize_non_cash_1="Trofi dan sertifikat",
+                category_1_code="sinematografi",
+                category_1_title="Sinematografi Terbaik",
+                category_1_kind="ranked",
+                category_1_awarded_ranks="1",
+                category_1_prize_title_1="Sinematografi Terbaik",
+                category_1_prize_amount_1="2000000",
+                # the second fieldset left empty; the third a special award
+                category_3_code="penghargaan-juri",
+                category_3_title="Penghargaan Khusus Juri",
+                category_3_kind="special",
+                category_3_awarded_ranks="1",
+            ),
+        )
+    assert answer.status_code == 303, answer.text
+    (body,) = services.sent("POST", "/editions")
+    assert body["prizes"] == [
+        {
+            "rank": 1,
+            "title": "Juara 1 Film Terbaik",
+            "reward": None,
+            "amount": 7_500_000,
+            "non_cash": "Trofi dan sertifikat",
+        }
+    ]
+    assert [(c["code"], c["kind"], c["awarded_ranks"]) for c in body["categories"]] == [
+        ("sinematografi", "ranked", 1),
+        ("penghargaan-juri", "special", 1),
+    ]
+    assert body["categories"][0]["prizes"] == [
+        {"rank": 1, "title": "Sinematografi Terbaik", "reward": None, "amount": 2_000_000, "non_cash": None}
+    ]
+
+
+async def test_category_mistakes_and_the_registrys_category_refusals_go_beside_their_fieldset() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        error = {
+            "code": "special_award_one_place",
+            "message": "Harus 1.",
+            "field": "categories.1.awarded_ranks",
+        }
+        return httpx.Response(422, json={"error": error})
+
+    services = Services({("POST", "/editions"): refuse})
+    async with signed_in(services) as browser:
+        form = await browser.get("/staf/lomba/baru")
+        mistakes = await browser.post(
+            "/staf/lomba/baru",
+            data=an_edition_form(
+                csrf_token=csrf_of(form),
+                prize_title_1="Juara 1",
+                prize_amount_1="tujuh juta",
+                category_1_code="Sinematografi Terbaik",
+                category_1_title="Sinematografi Terbaik",
+            ),
+        )
+        assert mistakes.status_code == 400 and not services.sent("POST", "/editions")
+        for field in ("prize_amount_1", "category_1_code"):
+            assert f'id="{field}-error"' in mistakes.text
+        assert 'value="tujuh juta"' in mistakes.text
+        refused = await browser.post(
+            "/staf/lomba/baru",
+            data=an_edition_form(
+                csrf_token=csrf_of(form),
+                category_1_code="sinematografi",
+                category_1_title="Sinematografi",
+                category_3_code="penghargaan-juri",
+                category_3_title="Penghargaan Khusus Juri",
+                category_3_kind="special",
+                category_3_awarded_ranks="2",
+            ),
+        )
+    assert refused.status_code == 400
+    # the registry's second category is the form's third fieldset
+    assert 'id="category_3_awarded_ranks-error"' in refused.text and "Harus 1." in refused.text
+
+
+def test_category_refusals_map_onto_the_fieldsets_sent() -> None:
+    assert form_field_of("categories.0.code", [2]) == "category_2_code"
+    assert form_field_of("categories.1.prizes", [1, 4]) == "category_4_prize_title_1"
+    assert form_field_of("categories.0.prizes.1.title", [1]) == "category_1_prize_title_2"
+    assert form_field_of("categories.0.kind") == "category_1_kind"
+    assert form_field_of("categories") == "category_1_title"
+
+
+async def test_the_dashboard_copies_the_edition_for_next_year_and_goes_to_the_copy() -> None:
+    copy_id = str(uuid4())
+    edition = {
+        **EDITION,
+        "prizes": [{"rank": 1, "title": "Juara 1", "reward": None, "amount": 7_500_000, "non_cash": "Trofi"}],
+        "categories": [
+            {
+                "code": "juara-favorit",
+                "title": "Juara Favorit",
+                "kind": "favourite",
+                "awarded_ranks": 1,
+                "prizes": [],
+                "description": "",
+            }
+        ],
+        "copied_from": None,
+    }
+
+    def copies(request: httpx.Request) -> httpx.Response:
+        sent = json.loads(request.content)
+        if sent["submission_opens_at"].startswith("2023"):
+            error = {"code": "window_in_past", "message": "Sudah lewat.", "field": "submission_opens_at"}
+            return httpx.Response(422, json={"error": error})
+        return httpx.Response(201, json={**edition, "edition_id": copy_id, "status": "draft"})
+
+    services = Services(
+        {
+            ("GET", f"/editions/{EDITION_ID}"): edition,
+            ("GET", "/kims"): [],
+            ("GET", f"/editions/{EDITION_ID}/enrolments"): [],
+            ("GET", f"/editions/{EDITION_ID}/entries"): [],
+            ("POST", f"/editions/{EDITION_ID}/copies"): copies,
+        }
+    )
+    services.answers[("GET", f"/editions/{EDITION_ID}")] = lambda r: (
+        httpx.Response(200, json=edition) if r.url.port != 8003 else not_found(r)  # judging: not yet
+    )
+    async with signed_in(services) as browser:
+        page = await browser.get(f"/staf/lomba/{EDITION_ID}")
+        text = re.sub(r"\s+", " ", page.text)
+        assert "Salin untuk edisi berikutnya" in text and "Rp7.500.000 · Trofi" in text
+        assert "Juara Favorit (pilihan publik)" in text
+        assert 'name="copy_opens_date" type="date" value="2025-07-01"' in text  # a year on, in WIB
+        no_english_leaks(page.text, "Next year", "Copy for")
+        refused = await browser.post(
+            f"/staf/lomba/{EDITION_ID}/salin",
+            data={"csrf_token": csrf_of(page), "copy_opens_date": "2023-07-01", "copy_opens_time": "08:00"},
+        )
+        assert refused.status_code == 400
+        assert 'id="copy_opens_date-error"' in refused.text and "Sudah lewat." in refused.text
+        answer = await browser.post(
+            f"/staf/lomba/{EDITION_ID}/salin",
+            data={
+                "csrf_token": csrf_of(page),
+                "copy_opens_date": "2025-07-01",
+                "copy_opens_time": "08:00",
+                "copy_closes_date": "",
+                "copy_title": "",
+            },
+        )
+    assert answer.status_code == 303 and answer.headers["location"] == f"/staf/lomba/{copy_id}"
+    assert services.sent("POST", f"/editions/{EDITION_ID}/copies")[-1] == {
+        "submission_opens_at": "2025-07-01T08:00:00+07:00"
+    }

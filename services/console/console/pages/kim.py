@@ -325,8 +325,16 @@ async def _status_page(
         film=film,
         film_check=film_check_text(entry),
         film_title=film_title_on_host(entry),
+        categories=ranked_categories(edition),
+        entered=entered_titles(edition, entry),
         errors=errors or {},
     )
+
+
+def entered_titles(edition: dict[str, Any], entry: dict[str, Any] | None) -> list[str]:
+    """The titles of the categories the entry is entered for, in the edition's order."""
+    codes = set((entry or {}).get("categories", []))
+    return [c["title"] for c in ranked_categories(edition) if c["code"] in codes]
 
 
 @router.post("/lomba/{edition_id}/daftar")
@@ -391,7 +399,14 @@ FORM_FIELDS = {
     "title": "title",
     "synopsis": "synopsis",
     "umkm_featured": "umkm",
+    "categories": "categories",
 }
+
+
+def ranked_categories(edition: dict[str, Any]) -> list[dict[str, Any]]:
+    """The edition's categories a KIM enters its entry for (special awards and the
+    favourite are not entered for)."""
+    return [c for c in edition.get("categories", []) if c.get("kind") == "ranked"]
 
 
 @dataclass
@@ -400,6 +415,8 @@ class EntryForm:
     title: str = ""
     synopsis: str = ""
     umkm: str = ""
+    #: Codes of the ranked categories ticked.
+    categories: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, entry: dict[str, Any]) -> EntryForm:
@@ -408,6 +425,7 @@ class EntryForm:
             title=entry["title"],
             synopsis=entry["synopsis"],
             umkm="\n".join(entry["umkm_featured"]),
+            categories=list(entry.get("categories", [])),
         )
 
     @property
@@ -437,6 +455,7 @@ class EntryForm:
             "synopsis": self.synopsis.strip(),
             "video_url": self.video_url.strip(),
             "umkm_featured": self.umkm_list,
+            "categories": self.categories,
         }
 
 
@@ -497,6 +516,7 @@ async def _entry_page(
         errors=errors or {},
         preview=preview,
         hosts=allowed_hosts_of(edition, standing.window),
+        categories=ranked_categories(edition),
     )
 
 
@@ -530,9 +550,9 @@ async def submit_entry(
     synopsis: Text = "",
     umkm: Text = "",
 ) -> Response:
-    return await _send(
-        request, edition_id, visitor, services, EntryForm(video_url, title, synopsis, umkm), False
-    )
+    ticked = await ticked_categories(request)
+    form = EntryForm(video_url, title, synopsis, umkm, ticked)
+    return await _send(request, edition_id, visitor, services, form, False)
 
 
 @router.post("/lomba/{edition_id}/karya/ubah")
@@ -546,9 +566,15 @@ async def revise_entry(
     synopsis: Text = "",
     umkm: Text = "",
 ) -> Response:
-    return await _send(
-        request, edition_id, visitor, services, EntryForm(video_url, title, synopsis, umkm), True
-    )
+    ticked = await ticked_categories(request)
+    form = EntryForm(video_url, title, synopsis, umkm, ticked)
+    return await _send(request, edition_id, visitor, services, form, True)
+
+
+async def ticked_categories(request: Request) -> list[str]:
+    """The category checkboxes ticked (at most 30; codes only, checked by submissions)."""
+    ticked = (await request.form()).getlist("categories")
+    return [code[:40] for code in ticked if isinstance(code, str)][:30]
 
 
 async def _send(
@@ -564,14 +590,17 @@ async def _send(
         _, page = await _entry_page(request, edition_id, visitor, services, revising=revising, form=form)
         return page
     errors = form.check(allowed_hosts_of(edition, standing.window))
+    written = form.body()
+    if not ranked_categories(edition):
+        del written["categories"]  # none to enter for: the entry's stay as they are
     if not errors:
         try:
             if revising and entry is not None:
                 await services.submissions.patch(
-                    f"/entries/{entry['entry_id']}", visitor.caller, json=form.body()
+                    f"/entries/{entry['entry_id']}", visitor.caller, json=written
                 )
             else:
-                body = {**form.body(), "kim_id": _kim_id(visitor)}
+                body = {**written, "kim_id": _kim_id(visitor)}
                 await services.submissions.post(
                     f"/editions/{edition_id}/entries",
                     visitor.caller,
@@ -581,7 +610,8 @@ async def _send(
         except ServiceError as error:
             if error.status in (401, 403):
                 raise
-            errors = {FORM_FIELDS.get(error.field or "", "entry"): error.message}
+            field_name = (error.field or "").split(".")[0]
+            errors = {FORM_FIELDS.get(field_name, "entry"): error.message}
     if errors:
         _, page = await _entry_page(
             request,

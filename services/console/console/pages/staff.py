@@ -4,9 +4,10 @@ closing one, its dashboard (where it stands and the next action) and its enrolme
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
-from dataclasses import dataclass
-from datetime import date, datetime, time
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -41,6 +42,23 @@ RESULTS_STATE = {
 }
 #: Prize rows the edition form offers (blank rows are left out).
 PRIZE_ROWS = 5
+#: Category fieldsets the form offers at most, and blank ones beside those the edition has.
+CATEGORY_ROWS = 12
+BLANK_CATEGORIES = 2
+#: Prize rows per category (its places: 1st, 2nd, 3rd).
+CATEGORY_PRIZE_ROWS = 3
+CATEGORY_KINDS = {
+    "ranked": N_("Ranked"),
+    "special": N_("Jury's special award"),
+    "favourite": N_("Favourite (public vote)"),
+}
+#: The kinds, short, as the dashboard lists the categories.
+CATEGORY_KIND_NAMES = {
+    "ranked": N_("ranked"),
+    "special": N_("jury's special award"),
+    "favourite": N_("public vote"),
+}
+CATEGORY_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @router.get("")
@@ -52,6 +70,122 @@ async def staff_home(request: Request, visitor: Staff, services: ServicesDep) ->
 
 
 # --- creating and editing an edition ---------------------------------------------------------
+
+
+@dataclass
+class PrizeRow:
+    """One prize as typed: its name, how the edition words it, cash (rupiah) and non-cash."""
+
+    title: str = ""
+    reward: str = ""
+    amount: str = ""
+    non_cash: str = ""
+
+    @classmethod
+    def of(cls, prize: dict[str, Any] | None) -> PrizeRow:
+        if prize is None:
+            return cls()
+        amount = prize.get("amount")
+        return cls(
+            title=prize["title"],
+            reward=prize.get("reward") or "",
+            amount="" if amount is None else str(amount),
+            non_cash=prize.get("non_cash") or "",
+        )
+
+    @property
+    def blank(self) -> bool:
+        return not any(v.strip() for v in (self.title, self.reward, self.amount, self.non_cash))
+
+    def to_body(
+        self, rank: int, error: Callable[[str, str], None], title_field: str, amount_field: str
+    ) -> dict[str, Any] | None:
+        """The registry's prize, None for a blank row; a mistake goes to `error(field, message)`."""
+        if self.blank:
+            return None
+        if not self.title.strip():
+            error(title_field, gettext("Enter the prize's title, such as Juara %(rank)d.", rank=rank))
+        amount = rupiah(self.amount)
+        if self.amount.strip() and amount is None:
+            error(amount_field, gettext("Enter the cash in rupiah as a whole number, such as 7500000."))
+        return {
+            "rank": rank,
+            "title": self.title.strip(),
+            "reward": self.reward.strip() or None,
+            "amount": amount,
+            "non_cash": self.non_cash.strip() or None,
+        }
+
+
+def rupiah(text: str) -> int | None:
+    """A sum of rupiah as typed ("7.500.000", "Rp 7.500.000", "7500000"), None if it is not one."""
+    digits = text.strip().lower().removeprefix("rp").strip().replace(".", "").replace(" ", "")
+    return int(digits) if digits.isdigit() else None
+
+
+@dataclass
+class CategoryRow:
+    """A category as typed; a row with neither code nor title is left out (or removed)."""
+
+    code: str = ""
+    title: str = ""
+    kind: str = "ranked"
+    awarded_ranks: str = "1"
+    description: str = ""
+    prizes: list[PrizeRow] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, category: dict[str, Any]) -> CategoryRow:
+        by_rank = {p["rank"]: p for p in category.get("prizes", [])}
+        return cls(
+            code=category["code"],
+            title=category["title"],
+            kind=category["kind"],
+            awarded_ranks=str(category["awarded_ranks"]),
+            description=category.get("description") or "",
+            prizes=[PrizeRow.of(by_rank.get(rank)) for rank in range(1, CATEGORY_PRIZE_ROWS + 1)],
+        )
+
+    @property
+    def blank(self) -> bool:
+        return not self.code.strip() and not self.title.strip()
+
+    def prize_rows(self) -> list[PrizeRow]:
+        return (list(self.prizes) + [PrizeRow() for _ in range(CATEGORY_PRIZE_ROWS)])[:CATEGORY_PRIZE_ROWS]
+
+    def to_body(self, n: int, errors: dict[str, str]) -> dict[str, Any]:
+        """The registry's category (`n`: its fieldset, from 1), mistakes into `errors`."""
+        name = f"category_{n}_"
+        code = self.code.strip()
+        if not CATEGORY_CODE.match(code) or len(code) > 40:
+            errors[name + "code"] = gettext(
+                "Enter a code of lowercase letters, digits and hyphens, such as sinematografi."
+            )
+        if not self.title.strip():
+            errors[name + "title"] = gettext("Enter the category's title, such as Sinematografi Terbaik.")
+        if self.kind not in CATEGORY_KINDS:
+            errors[name + "kind"] = gettext("Choose the kind of category.")
+        ranks = whole_number(self.awarded_ranks)
+        if ranks is None or not 1 <= ranks <= 50:
+            errors[name + "awarded_ranks"] = gettext(
+                "Enter a whole number from %(low)d to %(high)d.", low=1, high=50
+            )
+
+        def error(at: str, message: str) -> None:
+            errors.setdefault(at, message)
+
+        prizes = [
+            prize.to_body(rank, error, f"{name}prize_title_{rank}", f"{name}prize_amount_{rank}")
+            for rank, prize in enumerate(self.prize_rows(), start=1)
+        ]
+        return {
+            "code": code,
+            "title": self.title.strip(),
+            "kind": self.kind,
+            "awarded_ranks": ranks or 1,
+            "description": self.description.strip(),
+            "prizes": [p for p in prizes if p is not None],
+        }
 
 
 @dataclass
@@ -69,13 +203,17 @@ class EditionForm:
     allowed_video_hosts: str = "youtube.com, youtu.be"
     entries_per_kim: str = "1"
     awarded_ranks: str = "3"
-    prizes: list[tuple[str, str]] | None = None
+    prizes: list[PrizeRow] | None = None
+    categories: list[CategoryRow] | None = None
+    #: The fieldset (from 1) of each category sent, in order: where the registry's
+    #: `categories.{i}...` refusals go.
+    sent_categories: list[int] = field(default_factory=list, init=False)
 
     @classmethod
     def of_edition(cls, edition: dict[str, Any]) -> EditionForm:
         opens = datetime.fromisoformat(str(edition["submission_opens_at"])).astimezone(WIB)
         closes = datetime.fromisoformat(str(edition["submission_closes_at"])).astimezone(WIB)
-        by_rank = {p["rank"]: (p["title"], p["reward"] or "") for p in edition["prizes"]}
+        by_rank = {p["rank"]: p for p in edition["prizes"]}
         return cls(
             title=edition["title"],
             theme=edition["theme"],
@@ -88,12 +226,20 @@ class EditionForm:
             allowed_video_hosts=", ".join(edition["rules"]["allowed_video_hosts"]),
             entries_per_kim=str(edition["rules"]["entries_per_kim"]),
             awarded_ranks=str(edition["awarded_ranks"]),
-            prizes=[by_rank.get(rank, ("", "")) for rank in range(1, PRIZE_ROWS + 1)],
+            prizes=[PrizeRow.of(by_rank.get(rank)) for rank in range(1, PRIZE_ROWS + 1)],
+            categories=[CategoryRow.of(c) for c in edition.get("categories", [])],
         )
 
-    def prize_rows(self) -> list[tuple[str, str]]:
-        rows = list(self.prizes or [])
-        return (rows + [("", "")] * PRIZE_ROWS)[:PRIZE_ROWS]
+    def prize_rows(self) -> list[PrizeRow]:
+        return (list(self.prizes or []) + [PrizeRow() for _ in range(PRIZE_ROWS)])[:PRIZE_ROWS]
+
+    def category_rows(self) -> list[CategoryRow]:
+        """The categories typed (blank ones kept in place) and blank fieldsets to add more."""
+        rows = list(self.categories or [])
+        while rows and rows[-1].blank:
+            rows.pop()
+        rows += [CategoryRow() for _ in range(BLANK_CATEGORIES)]
+        return rows[: max(CATEGORY_ROWS, len(self.categories or []))]
 
     def to_body(self) -> tuple[dict[str, Any], dict[str, str]]:
         """The registry's edition body, or the errors, field by field, to show beside them."""
@@ -126,14 +272,20 @@ class EditionForm:
         ]
         if not hosts:
             errors["allowed_video_hosts"] = gettext("Enter at least one video host, such as youtube.com.")
-        prizes = []
-        for rank, (title, reward) in enumerate(self.prize_rows(), start=1):
-            if title.strip():
-                prizes.append({"rank": rank, "title": title.strip(), "reward": reward.strip() or None})
-            elif reward.strip():
-                errors[f"prize_title_{rank}"] = gettext(
-                    "Enter the prize's title, such as Juara %(rank)d.", rank=rank
-                )
+
+        def error(at: str, message: str) -> None:
+            errors.setdefault(at, message)
+
+        prizes = [
+            prize.to_body(rank, error, f"prize_title_{rank}", f"prize_amount_{rank}")
+            for rank, prize in enumerate(self.prize_rows(), start=1)
+        ]
+        self.sent_categories = []
+        categories = []
+        for n, category in enumerate(self.categories or [], start=1):
+            if not category.blank:
+                self.sent_categories.append(n)
+                categories.append(category.to_body(n, errors))
         if errors:
             return {}, errors
         assert opens is not None and closes is not None
@@ -149,7 +301,8 @@ class EditionForm:
                 "entries_per_kim": numbers["entries_per_kim"],
             },
             "awarded_ranks": numbers["awarded_ranks"],
-            "prizes": prizes,
+            "prizes": [p for p in prizes if p is not None],
+            "categories": categories,
         }, {}
 
 
@@ -189,15 +342,25 @@ FORM_FIELDS = (
 )
 
 
-def form_field_of(service_field: str | None) -> str:
-    """Where a refusal goes on the edition form: beside the field the service names."""
+def form_field_of(service_field: str | None, sent_categories: list[int] | None = None) -> str:
+    """Where a refusal goes on the edition form: beside the field the service names
+    (`sent_categories`: the fieldset of each category the form sent, in order)."""
     if not service_field:
         return "title"
-    if service_field.startswith("prizes."):
-        parts = service_field.split(".")
+    parts = service_field.split(".")
+    if parts[0] == "prizes":
         if len(parts) > 1 and parts[1].isdigit():
             return f"prize_title_{int(parts[1]) + 1}"
         return "prize_title_1"
+    if parts[0] == "categories":
+        sent = sent_categories or []
+        index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+        n = sent[index] if index < len(sent) else index + 1
+        rest = parts[2] if len(parts) > 2 else "title"
+        if rest == "prizes":
+            rank = int(parts[3]) + 1 if len(parts) > 3 and parts[3].isdigit() else 1
+            return f"category_{n}_prize_title_{min(rank, CATEGORY_PRIZE_ROWS)}"
+        return f"category_{n}_{rest if rest in ('code', 'kind', 'awarded_ranks') else 'title'}"
     for prefix, name in SERVICE_FIELDS.items():
         if service_field == prefix or service_field.startswith(prefix + "."):
             return name
@@ -211,9 +374,29 @@ async def edition_form_of(request: Request) -> EditionForm:
         value = form.get(name, "")
         return value[:5000] if isinstance(value, str) else ""
 
+    def prize(prefix: str, rank: int) -> PrizeRow:
+        return PrizeRow(
+            title=text(f"{prefix}prize_title_{rank}"),
+            reward=text(f"{prefix}prize_reward_{rank}"),
+            amount=text(f"{prefix}prize_amount_{rank}"),
+            non_cash=text(f"{prefix}prize_non_cash_{rank}"),
+        )
+
+    categories = [
+        CategoryRow(
+            code=text(f"category_{n}_code"),
+            title=text(f"category_{n}_title"),
+            kind=text(f"category_{n}_kind") or "ranked",
+            awarded_ranks=text(f"category_{n}_awarded_ranks") or "1",
+            description=text(f"category_{n}_description"),
+            prizes=[prize(f"category_{n}_", rank) for rank in range(1, CATEGORY_PRIZE_ROWS + 1)],
+        )
+        for n in range(1, CATEGORY_ROWS + 1)
+    ]
     return EditionForm(
         **{name: text(name) for name in (*FORM_FIELDS, "opens_time", "closes_time")},
-        prizes=[(text(f"prize_title_{r}"), text(f"prize_reward_{r}")) for r in range(1, PRIZE_ROWS + 1)],
+        prizes=[prize("", rank) for rank in range(1, PRIZE_ROWS + 1)],
+        categories=categories,
     )
 
 
@@ -227,6 +410,7 @@ def edition_form_page(
         form=form,
         errors=errors,
         edition=edition,
+        kinds=CATEGORY_KINDS,
     )
 
 
@@ -245,7 +429,7 @@ async def create_edition(request: Request, visitor: Staff, services: ServicesDep
                 "/editions", visitor.caller, json=body, headers=await idempotency_of(request)
             )
         except ServiceError as error:
-            errors = {form_field_of(error.field): error.message}
+            errors = {form_field_of(error.field, form.sent_categories): error.message}
         else:
             return redirect(request, f"/staf/lomba/{created['edition_id']}", flash="edition_created")
     return edition_form_page(request, form, errors)
@@ -268,7 +452,7 @@ async def revise_edition(
         try:
             await services.registry.request("PATCH", f"/editions/{edition_id}", visitor.caller, json=body)
         except ServiceError as error:
-            errors = {form_field_of(error.field): error.message}
+            errors = {form_field_of(error.field, form.sent_categories): error.message}
         else:
             return redirect(request, f"/staf/lomba/{edition_id}", flash="edition_saved")
     return edition_form_page(request, form, errors, edition)
@@ -392,8 +576,88 @@ async def dashboard(request: Request, edition_id: UUID, visitor: Staff, services
     return await dashboard_page(request, edition_id, visitor, services)
 
 
+@dataclass
+class CopyForm:
+    """Next year's edition as typed on the dashboard: the new window in WIB, an optional title."""
+
+    title: str = ""
+    opens_date: str = ""
+    opens_time: str = "00:00"
+    closes_date: str = ""
+    closes_time: str = "23:59"
+
+    @classmethod
+    def suggested(cls, edition: dict[str, Any]) -> CopyForm:
+        """The opening a year after this edition's, at the same time (WIB)."""
+        opens = edition["submission_opens_at"].astimezone(WIB)
+        try:
+            next_year = opens.replace(year=opens.year + 1)
+        except ValueError:  # 29 February
+            next_year = opens + timedelta(days=365)
+        return cls(opens_date=next_year.date().isoformat(), opens_time=next_year.strftime("%H:%M"))
+
+    def to_body(self) -> tuple[dict[str, Any], dict[str, str]]:
+        errors: dict[str, str] = {}
+        body: dict[str, Any] = {}
+        opens = wib_moment(self.opens_date, self.opens_time)
+        if opens is None:
+            errors["copy_opens_date"] = gettext("Enter the date and time submissions open.")
+        else:
+            body["submission_opens_at"] = opens.isoformat()
+        if self.closes_date.strip():
+            closes = wib_moment(self.closes_date, self.closes_time or "23:59")
+            if closes is None:
+                errors["copy_closes_date"] = gettext("Enter the date and time submissions close.")
+            elif opens is not None and closes <= opens:
+                errors["copy_closes_date"] = gettext("Submissions must close after they open.")
+            else:
+                body["submission_closes_at"] = closes.isoformat()
+        if self.title.strip():
+            body["title"] = self.title.strip()
+        return body, errors
+
+
+#: The registry's refusals of a copy → the dashboard's copy form.
+COPY_FIELDS = {"submission_closes_at": "copy_closes_date", "title": "copy_title"}
+
+
+@router.post("/lomba/{edition_id}/salin")
+async def copy_edition(request: Request, edition_id: UUID, visitor: Staff, services: ServicesDep) -> Response:
+    """Next year's edition: a draft copied from this one; then its dashboard."""
+    typed = await request.form()
+
+    def text(name: str) -> str:
+        value = typed.get(f"copy_{name}", "")
+        return value[:500] if isinstance(value, str) else ""
+
+    form = CopyForm(
+        **{name: text(name) for name in ("title", "opens_date", "opens_time", "closes_date", "closes_time")}
+    )
+    body, errors = form.to_body()
+    if not errors:
+        try:
+            created = await services.registry.post(
+                f"/editions/{edition_id}/copies",
+                visitor.caller,
+                json=body,
+                headers=await idempotency_of(request),
+            )
+        except ServiceError as error:
+            if error.status in (401, 403, 404):
+                raise
+            errors = {COPY_FIELDS.get(error.field or "", "copy_opens_date"): error.message}
+        else:
+            return redirect(request, f"/staf/lomba/{created['edition_id']}", flash="edition_copied")
+    return await dashboard_page(request, edition_id, visitor, services, errors, form)
+
+
 async def dashboard_page(
-    request: Request, edition_id: UUID, visitor: Any, services: Any, errors: dict[str, str] | None = None
+    request: Request,
+    edition_id: UUID,
+    visitor: Any,
+    services: Any,
+    errors: dict[str, str] | None = None,
+    copy: CopyForm | None = None,
 ) -> Response:
     caller = visitor.caller
     edition = dated(await services.registry.get(f"/editions/{edition_id}", caller))
@@ -417,6 +681,8 @@ async def dashboard_page(
         errors=errors or {},
         edition=edition,
         statuses=EDITION_STATUS,
+        kinds=CATEGORY_KIND_NAMES,
+        copy=copy or CopyForm.suggested(edition),
         kims={"registered": len(kims), "verified": len(kims) - unverified},
         enrolments={s: count(enrolments, "status", s) for s in ENROLMENT_STATUS},
         entries={s: count(entries, "status", s) for s in ("submitted", "withdrawn", "disqualified")},

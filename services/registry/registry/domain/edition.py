@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -17,16 +18,25 @@ from shared.kernel.aggregate import Aggregate
 
 from . import events
 from .errors import (
+    CategoryCodeTaken,
+    CategoryPrizeRankNotAwarded,
     EditionAlreadyPublished,
     EditionNotPublished,
+    FavouriteCategoryTwice,
     PrizeRankNotAwarded,
+    PrizeRankTwice,
     RulesFixedAfterClosing,
+    SpecialAwardOnePlace,
     SubmissionsAlreadyClosed,
     WindowAlreadyOver,
     WindowClosesBeforeItOpens,
+    WindowInPast,
 )
 
 EditionStatus = Literal["draft", "published", "submissions_closed"]
+CategoryKind = Literal["ranked", "special", "favourite"]
+#: A year in a title ("Lomba Video Pendek KIM 2024"), moved on in a copy's title.
+YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
 
 @dataclass(kw_only=True)
@@ -40,7 +50,26 @@ class Rules:
 class Prize:
     rank: int
     title: str
+    #: The prize as the edition words it ("Rp7.500.000 dan trofi").
     reward: str | None = None
+    #: Cash in rupiah; None when there is none.
+    amount: int | None = None
+    #: What is given besides cash ("Trofi dan sertifikat").
+    non_cash: str | None = None
+
+
+@dataclass(kw_only=True)
+class Category:
+    """A category or award beside the main ranking: `ranked` (entries entered for it
+    ranked, `awarded_ranks` places), `special` (the jury gives it to one entry, with
+    a reason), `favourite` (the public vote's Juara Favorit)."""
+
+    code: str
+    title: str
+    kind: CategoryKind
+    awarded_ranks: int
+    prizes: list[Prize] = field(default_factory=list)
+    description: str = ""
 
 
 @dataclass(kw_only=True)
@@ -54,6 +83,9 @@ class Edition(Aggregate):
     rules: Rules
     awarded_ranks: int
     prizes: list[Prize] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    #: The edition this one was copied from ("next year's edition"), kept and published.
+    copied_from: UUID | None = None
     status: EditionStatus = "draft"
     created_at: datetime
     published_at: datetime | None = None
@@ -62,6 +94,8 @@ class Edition(Aggregate):
     #: The version of the announced results (`winner.announced`) the KIMs'
     #: competition achievements were last recorded from.
     results_version: int | None = None
+    #: The same per category (`winner.announced` v2), by the category's code.
+    category_results_versions: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def draft(
@@ -76,6 +110,7 @@ class Edition(Aggregate):
         awarded_ranks: int,
         prizes: list[Prize],
         now: datetime,
+        categories: list[Category] | None = None,
     ) -> Edition:
         edition = cls(
             edition_id=uuid4(),
@@ -87,9 +122,48 @@ class Edition(Aggregate):
             rules=_normalised(rules),
             awarded_ranks=awarded_ranks,
             prizes=sorted(prizes, key=lambda p: p.rank),
+            categories=_categories(categories or []),
             created_at=now,
         )
         edition._check_consistency()
+        return edition
+
+    @classmethod
+    def copy_of(
+        cls,
+        source: Edition,
+        *,
+        submission_opens_at: datetime,
+        submission_closes_at: datetime | None = None,
+        title: str | None = None,
+        now: datetime,
+    ) -> Edition:
+        """Next year's edition: a new draft with the source's theme, description,
+        rules, ranks, prizes and categories; its window moved by as much as its
+        opening moves (the closing too, unless given); its title the source's with
+        its year moved on the same number of years, unless given. Nothing of the
+        source's entries or enrolments."""
+        if submission_opens_at < now:
+            raise WindowInPast(opens_at=submission_opens_at.isoformat())
+        shift = submission_opens_at - source.submission_opens_at
+        try:
+            closes_at = submission_closes_at or source.submission_closes_at + shift
+        except OverflowError:  # moved past the calendar's end (year 9999)
+            raise WindowClosesBeforeItOpens() from None
+        years = submission_opens_at.year - source.submission_opens_at.year
+        edition = cls.draft(
+            title=title if title is not None else moved_on(source.title, years),
+            theme=source.theme,
+            description=source.description,
+            submission_opens_at=submission_opens_at,
+            submission_closes_at=closes_at,
+            rules=copy.deepcopy(source.rules),
+            awarded_ranks=source.awarded_ranks,
+            prizes=copy.deepcopy(source.prizes),
+            categories=copy.deepcopy(source.categories),
+            now=now,
+        )
+        edition.copied_from = source.edition_id
         return edition
 
     def revise(
@@ -103,6 +177,7 @@ class Edition(Aggregate):
         rules: Rules | None = None,
         awarded_ranks: int | None = None,
         prizes: list[Prize] | None = None,
+        categories: list[Category] | None = None,
     ) -> None:
         if self.status == "submissions_closed":
             raise RulesFixedAfterClosing(title=self.title)
@@ -123,6 +198,8 @@ class Edition(Aggregate):
             self.awarded_ranks = awarded_ranks
         if prizes is not None:
             self.prizes = sorted(prizes, key=lambda p: p.rank)
+        if categories is not None:
+            self.categories = _categories(categories)
         self._check_consistency()
         # Compared whole, so a field added to the edition counts as a change without a word here.
         if self.status == "published" and self != before:
@@ -156,9 +233,16 @@ class Edition(Aggregate):
     def deadline_passed(self, now: datetime) -> bool:
         return self.status == "published" and self.submission_closes_at <= now
 
-    def take_results(self, version: int) -> bool:
-        """Whether announced results of this `version` are newer than those last
-        recorded (and, if so, note them); an older or repeated version is not."""
+    def take_results(self, version: int, category: str | None = None) -> bool:
+        """Whether announced results of this `version` (of the main ranking, or of one
+        `category`) are newer than those last recorded (and, if so, note them); an
+        older or repeated version is not."""
+        if category is not None:
+            known = self.category_results_versions.get(category)
+            if known is not None and version <= known:
+                return False
+            self.category_results_versions[category] = version
+            return True
         if self.results_version is not None and version <= self.results_version:
             return False
         self.results_version = version
@@ -170,6 +254,55 @@ class Edition(Aggregate):
         for prize in self.prizes:
             if prize.rank > self.awarded_ranks:
                 raise PrizeRankNotAwarded(rank=prize.rank, awarded_ranks=self.awarded_ranks)
+        _no_rank_twice(self.prizes, field="prizes")
+        codes: set[str] = set()
+        for index, category in enumerate(self.categories):
+            where = f"categories.{index}"
+            if category.code in codes:
+                raise CategoryCodeTaken(code=category.code, field=f"{where}.code")
+            codes.add(category.code)
+            if category.kind == "special" and category.awarded_ranks != 1:
+                raise SpecialAwardOnePlace(title=category.title, field=f"{where}.awarded_ranks")
+            for prize in category.prizes:
+                if prize.rank > category.awarded_ranks:
+                    raise CategoryPrizeRankNotAwarded(
+                        rank=prize.rank,
+                        title=category.title,
+                        awarded_ranks=category.awarded_ranks,
+                        field=f"{where}.prizes",
+                    )
+            _no_rank_twice(category.prizes, field=f"{where}.prizes")
+        favourites = [i for i, c in enumerate(self.categories) if c.kind == "favourite"]
+        if len(favourites) > 1:
+            titles = ", ".join(self.categories[i].title for i in favourites)
+            raise FavouriteCategoryTwice(titles=titles, field=f"categories.{favourites[1]}.kind")
+
+
+def moved_on(title: str, years: int) -> str:
+    """The title with each year in it moved on by `years` ("... 2024" -> "... 2025")."""
+    return YEAR.sub(lambda m: str(int(m.group(0)) + years), title)
+
+
+def _no_rank_twice(prizes: list[Prize], *, field: str) -> None:
+    ranks: set[int] = set()
+    for prize in prizes:
+        if prize.rank in ranks:
+            raise PrizeRankTwice(rank=prize.rank, field=field)
+        ranks.add(prize.rank)
+
+
+def _categories(categories: list[Category]) -> list[Category]:
+    """In the edition's order; titles trimmed, each category's prizes by rank."""
+    return [
+        dataclasses.replace(
+            c,
+            code=c.code.strip(),
+            title=c.title.strip(),
+            description=c.description.strip(),
+            prizes=sorted(c.prizes, key=lambda p: p.rank),
+        )
+        for c in categories
+    ]
 
 
 def _normalised(rules: Rules) -> Rules:

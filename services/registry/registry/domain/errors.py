@@ -86,6 +86,60 @@ class PrizeRankNotAwarded(Refused):
     }
 
 
+class CategoryPrizeRankNotAwarded(Refused):
+    code = "prize_rank_not_awarded"
+    field = "categories"
+    messages = {
+        "id": "Hadiah untuk peringkat {rank} di kategori '{title}' tidak sesuai: kategori ini hanya memberi {awarded_ranks} peringkat.",
+        "en": "A prize for rank {rank} in category '{title}' does not fit: it awards only {awarded_ranks} ranks.",
+    }
+
+
+class PrizeRankTwice(Refused):
+    code = "prize_rank_twice"
+    field = "prizes"
+    messages = {
+        "id": "Ada dua hadiah untuk peringkat {rank}. Tulis satu hadiah per peringkat.",
+        "en": "There are two prizes for rank {rank}. Give one prize per rank.",
+    }
+
+
+class CategoryCodeTaken(Refused):
+    code = "category_code_taken"
+    field = "categories"
+    messages = {
+        "id": "Kode kategori '{code}' dipakai dua kali. Setiap kategori memerlukan kode sendiri.",
+        "en": "The category code '{code}' is used twice. Each category needs a code of its own.",
+    }
+
+
+class SpecialAwardOnePlace(Refused):
+    code = "special_award_one_place"
+    field = "categories"
+    messages = {
+        "id": "Penghargaan khusus '{title}' diberikan kepada satu karya: jumlah peringkatnya harus 1.",
+        "en": "The special award '{title}' goes to one entry: its awarded ranks must be 1.",
+    }
+
+
+class FavouriteCategoryTwice(Refused):
+    code = "favourite_category_twice"
+    field = "categories"
+    messages = {
+        "id": "Satu edisi hanya punya satu kategori favorit (pilihan publik); ada beberapa: {titles}.",
+        "en": "An edition has only one favourite category (the public's choice); there are several: {titles}.",
+    }
+
+
+class WindowInPast(Refused):
+    code = "window_in_past"
+    field = "submission_opens_at"
+    messages = {
+        "id": "Pembukaan pengumpulan edisi baru ({opens_at}) sudah lewat. Pilih waktu yang akan datang.",
+        "en": "The new edition's submission opening ({opens_at}) is in the past. Choose a time to come.",
+    }
+
+
 class EditionAlreadyPublished(Conflict):
     code = "edition_already_published"
     messages = {

@@ -64,6 +64,8 @@ class Achievement:
     source: AchievementSource = "declared"
     edition_id: UUID | None = None
     rank: int | None = None
+    #: The edition's category (its code) a competition achievement is in; None: the main ranking.
+    category: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -187,11 +189,17 @@ class Kim(Aggregate):
             self.sponsors = sponsors
         self._changed_since(before)
 
-    def record_competition_result(self, edition_id: UUID, achievements: list[Achievement]) -> None:
-        """Replace what one edition's announced results gave this KIM (none: it
-        lost its place in a correction)."""
+    def record_competition_result(
+        self, edition_id: UUID, achievements: list[Achievement], category: str | None = None
+    ) -> None:
+        """Replace what one edition's announced results (its main ranking, or one
+        `category`) gave this KIM (none: it lost its place in a correction)."""
         before = copy.copy(self)
-        kept = [a for a in self.achievements if a.source != "competition" or a.edition_id != edition_id]
+        kept = [
+            a
+            for a in self.achievements
+            if a.source != "competition" or a.edition_id != edition_id or a.category != category
+        ]
         self.achievements = [*kept, *achievements]
         self._changed_since(before)
 

@@ -1,5 +1,6 @@
 """Events the registry consumes (queue `registry.events`): announced results, to
-record each KIM's places in the registry's own editions as achievements."""
+record each KIM's places in the registry's own editions as achievements: the main
+ranking from `winner.announced` v1, each category's from v2."""
 
 # No `from __future__ import annotations`: faststream reads the handlers' hints at
 # run time, and a string hint could resolve against a caller's local names.
@@ -28,9 +29,7 @@ def consumers(uow_for: UnitOfWorkFor) -> RabbitRouter:
 
     @handler(events)
     async def on_winner_announced_v2(event: c.WinnerAnnouncedV2) -> None:
-        """Published beside v1 (which the registry records from) until it moves:
-        acknowledged, not dead-lettered as a version it cannot read."""
-        return None
+        await services.record_category_announcement(uow_for(Cause.of(event)), event)
 
     ignore_the_rest(events)
     return router

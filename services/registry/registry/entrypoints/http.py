@@ -12,15 +12,23 @@ from shared.platform.http import Caller, RequestLanguage
 from shared.platform.openapi import may_raise
 
 from ..domain.errors import (
+    CategoryCodeTaken,
+    CategoryPrizeRankNotAwarded,
     EditionNotFound,
     EnrolmentOfAnotherKim,
+    FavouriteCategoryTwice,
     KimNotFound,
     LinkExpired,
     LinkNotFound,
     LinkUsed,
     PasswordRequired,
+    PrizeRankNotAwarded,
+    PrizeRankTwice,
     RegistrationEmailTaken,
+    SpecialAwardOnePlace,
     TooManyRequests,
+    WindowClosesBeforeItOpens,
+    WindowInPast,
 )
 from ..service_layer import credentials, services
 from ..service_layer.commands import (
@@ -33,6 +41,7 @@ from ..service_layer.commands import (
 )
 from .dependencies import System, UnitOfWork
 from .schemas import (
+    EditionCopy,
     EditionCreate,
     EditionPublic,
     EditionUpdate,
@@ -146,7 +155,25 @@ async def verify_kim(kim_id: UUID, system: System, uow: UnitOfWork) -> KimPublic
     return KimPublic.model_validate(await services.verify_kim(uow, system.clock, VerifyKim(kim_id=kim_id)))
 
 
-@router.post("/editions", status_code=201, tags=["editions"], summary="Staff: draft an edition")
+#: What drafting or changing an edition's prizes and categories may be refused for.
+EDITION_REFUSALS = (
+    WindowClosesBeforeItOpens,
+    PrizeRankNotAwarded,
+    PrizeRankTwice,
+    CategoryCodeTaken,
+    SpecialAwardOnePlace,
+    CategoryPrizeRankNotAwarded,
+    FavouriteCategoryTwice,
+)
+
+
+@router.post(
+    "/editions",
+    status_code=201,
+    tags=["editions"],
+    summary="Staff: draft an edition",
+    responses=may_raise(*EDITION_REFUSALS),
+)
 async def create_edition(body: EditionCreate, system: System, uow: UnitOfWork) -> EditionPublic:
     return EditionPublic.model_validate(await services.draft_edition(uow, system.clock, body.command()))
 
@@ -169,10 +196,28 @@ async def get_edition(edition_id: UUID, uow: UnitOfWork, caller: Caller) -> Edit
 
 
 @router.patch(
-    "/editions/{edition_id}", tags=["editions"], summary="Staff: change an edition before it closes"
+    "/editions/{edition_id}",
+    tags=["editions"],
+    summary="Staff: change an edition before it closes",
+    responses=may_raise(*EDITION_REFUSALS),
 )
 async def revise_edition(edition_id: UUID, body: EditionUpdate, uow: UnitOfWork) -> EditionPublic:
     return EditionPublic.model_validate(await services.revise_edition(uow, body.command(edition_id)))
+
+
+@router.post(
+    "/editions/{edition_id}/copies",
+    status_code=201,
+    tags=["editions"],
+    summary="Staff: next year's edition, a draft copied from this one (theme, description, rules, "
+    "ranks, prizes, categories), its window moved; nothing of the entries or enrolments",
+    responses=may_raise(EditionNotFound, WindowInPast, *EDITION_REFUSALS),
+)
+async def copy_edition(edition_id: UUID, body: EditionCopy, system: System, uow: UnitOfWork) -> EditionPublic:
+    """`copied_from` names the source, here and on the copy's `edition.published` /
+    `edition.updated`: judging and notifications copy their settings of it then."""
+    edition = await services.copy_edition(uow, system.clock, body.command(edition_id))
+    return EditionPublic.model_validate(edition)
 
 
 @router.post("/editions/{edition_id}/publication", tags=["editions"], summary="Staff: publish an edition")

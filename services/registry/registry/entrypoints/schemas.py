@@ -27,13 +27,14 @@ from shared.platform.schemas import (
 )
 from shared.platform.schemas import Input as StrictInput
 
-from ..domain.edition import Prize, Rules
+from ..domain.edition import Category, CategoryKind, Prize, Rules
 from ..domain.kim import Achievement, AchievementLevel, AchievementSource, Innovation, Member, Sponsor
 from ..domain.regions import Kelurahan, RegionCatalog
 from ..service_layer import accounts
 from ..service_layer.commands import (
     ChangePassword,
     ConfirmRegistration,
+    CopyEdition,
     DraftEdition,
     LogIn,
     OpenAccount,
@@ -228,6 +229,9 @@ class AchievementPublic(Public):
     )
     edition_id: UUID | None
     rank: int | None
+    category: str | None = Field(
+        default=None, description="The edition's category (code) it was won in; null: the main ranking"
+    )
 
 
 class SponsorPublic(Public):
@@ -283,9 +287,29 @@ class PrizeIn(Input):
     rank: int = Field(ge=1, le=50)
     title: ShortText = Field(examples=["Juara 1"])
     reward: ShortText | None = Field(None, examples=["Rp 5.000.000 dan trofi"])
+    amount: int | None = Field(None, ge=0, le=10**12, description="Cash in rupiah", examples=[7_500_000])
+    non_cash: ShortText | None = Field(None, examples=["Trofi dan sertifikat"])
 
     def to_domain(self) -> Prize:
         return Prize(**self.model_dump())
+
+
+class CategoryIn(Input):
+    """A category or award beside the main ranking. `ranked`: entries entered for it
+    are ranked and `awarded_ranks` places win; `special`: the jury gives it to one
+    entry (awarded_ranks 1); `favourite`: the public's choice (at most one)."""
+
+    code: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40, examples=["sinematografi"])
+    title: ShortText = Field(examples=["Sinematografi Terbaik"])
+    kind: CategoryKind = "ranked"
+    awarded_ranks: int = Field(1, ge=1, le=50)
+    prizes: list[PrizeIn] = Field(default=[], max_length=50)
+    description: LongText = ""
+
+    def to_domain(self) -> Category:
+        return Category(
+            **self.model_dump(exclude={"prizes"}), prizes=[prize.to_domain() for prize in self.prizes]
+        )
 
 
 class EditionCreate(Input):
@@ -297,12 +321,14 @@ class EditionCreate(Input):
     rules: RulesIn
     awarded_ranks: int = Field(3, ge=1, le=50)
     prizes: list[PrizeIn] = Field(default=[], max_length=50)
+    categories: list[CategoryIn] = Field(default=[], max_length=30)
 
     def command(self) -> DraftEdition:
         return DraftEdition(
-            **self.model_dump(exclude={"rules", "prizes"}),
+            **self.model_dump(exclude={"rules", "prizes", "categories"}),
             rules=self.rules.to_domain(),
             prizes=[prize.to_domain() for prize in self.prizes],
+            categories=[category.to_domain() for category in self.categories],
         )
 
 
@@ -315,14 +341,29 @@ class EditionUpdate(Input):
     rules: RulesIn | None = None
     awarded_ranks: int | None = Field(None, ge=1, le=50)
     prizes: list[PrizeIn] | None = Field(None, max_length=50)
+    categories: list[CategoryIn] | None = Field(None, max_length=30)
 
     def command(self, edition_id: UUID) -> ReviseEdition:
+        categories = self.categories
         return ReviseEdition(
-            **self.model_dump(exclude={"rules", "prizes"}),
+            **self.model_dump(exclude={"rules", "prizes", "categories"}),
             rules=self.rules.to_domain() if self.rules is not None else None,
             prizes=[prize.to_domain() for prize in self.prizes] if self.prizes is not None else None,
+            categories=[c.to_domain() for c in categories] if categories is not None else None,
             edition_id=edition_id,
         )
+
+
+class EditionCopy(Input):
+    """Next year's edition: the new opening (and closing: by default moved as much
+    as the opening); the title by default the source's with its year moved on."""
+
+    submission_opens_at: AwareDatetime
+    submission_closes_at: AwareDatetime | None = None
+    title: Name | None = Field(None, examples=["Lomba Video Pendek KIM 2025"])
+
+    def command(self, source_id: UUID) -> CopyEdition:
+        return CopyEdition(**self.model_dump(), source_id=source_id)
 
 
 class RulesPublic(Public):
@@ -335,6 +376,17 @@ class PrizePublic(Public):
     rank: int
     title: str
     reward: str | None
+    amount: int | None = Field(description="Cash in rupiah")
+    non_cash: str | None
+
+
+class CategoryPublic(Public):
+    code: str
+    title: str
+    kind: Literal["ranked", "special", "favourite"]
+    awarded_ranks: int
+    prizes: list[PrizePublic]
+    description: str
 
 
 class EditionPublic(Public):
@@ -347,6 +399,8 @@ class EditionPublic(Public):
     rules: RulesPublic
     awarded_ranks: int
     prizes: list[PrizePublic]
+    categories: list[CategoryPublic]
+    copied_from: UUID | None = Field(description="The edition this one was copied from")
     status: Literal["draft", "published", "submissions_closed"]
     published_at: datetime | None
     closed_at: datetime | None

@@ -19,7 +19,7 @@ from shared.kernel.commands import fields_of
 from shared.kernel.i18n import Language
 from shared.kernel.principal import Role
 
-from ..domain.edition import Prize, Rules
+from ..domain.edition import Category, Prize, Rules
 from ..domain.kim import Achievement, Innovation, Member, Sponsor
 
 # KIMs
@@ -82,6 +82,7 @@ class DraftEdition:
     rules: Rules
     awarded_ranks: int
     prizes: list[Prize]
+    categories: list[Category] = field(default_factory=list)
 
     def details(self) -> dict[str, Any]:
         """The edition as `Edition.draft` takes it: every field."""
@@ -101,10 +102,26 @@ class ReviseEdition:
     rules: Rules | None = None
     awarded_ranks: int | None = None
     prizes: list[Prize] | None = None
+    categories: list[Category] | None = None
 
     def changes(self) -> dict[str, Any]:
         """The changes as `Edition.revise` takes them: every field but the id."""
         return fields_of(self, but=("edition_id",))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CopyEdition:
+    """Next year's edition from `source_id`: the closing moves with the opening unless
+    given; the title's year moves on unless a title is given."""
+
+    source_id: UUID
+    submission_opens_at: datetime
+    submission_closes_at: datetime | None = None
+    title: str | None = None
+
+    def window(self) -> dict[str, Any]:
+        """The new edition's window and title as `Edition.copy_of` takes them."""
+        return fields_of(self, but=("source_id",))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,6 +7,8 @@ from collections import defaultdict
 from uuid import UUID
 
 from shared import contracts as c
+from shared.contracts.judging import WinnerAnnouncedV2
+from shared.contracts.registry import Prize
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import apply_once, retry_on_conflict
 
@@ -20,6 +22,7 @@ from ..domain.regions import RegionCatalog
 from .commands import (
     ApproveEnrolment,
     CloseSubmissions,
+    CopyEdition,
     DraftEdition,
     PublishEdition,
     RegisterKim,
@@ -117,6 +120,58 @@ async def record_announcement(uow: RegistryUnitOfWork, event: c.WinnerAnnounced)
     return await apply_once(uow, event, effect)
 
 
+async def record_category_announcement(uow: RegistryUnitOfWork, event: WinnerAnnouncedV2) -> bool:
+    """`winner.announced` v2: record on each KIM the places it won in one of an
+    edition's categories: "Juara 1 Sinematografi Terbaik, Lomba Video Pendek KIM 2024"
+    (a special award or the favourite: "Penghargaan Khusus Juri, ..."), level kota,
+    the announcement's year, the place's prize. A correction replaces that category's
+    achievements only. The main ranking (category None) is v1's: nothing here. Once
+    per event (the inbox)."""
+    results = event.data
+    category = results.category
+
+    async def effect(uow: RegistryUnitOfWork) -> None:
+        if category is None:
+            return  # the main ranking: recorded from v1 (`record_announcement`)
+        edition = await uow.editions.get(results.edition_id)
+        if edition is None or not edition.take_results(results.version, category.code):
+            return
+        won: dict[UUID, list[Achievement]] = defaultdict(list)
+        for placing in results.winners:
+            place = f"Juara {placing.rank} {category.title}" if category.kind == "ranked" else category.title
+            won[placing.kim_id].append(
+                Achievement(
+                    title=f"{place}, {edition.title}",
+                    level="kota",
+                    year=results.announced_at.year,
+                    reward=_reward(placing.prize),
+                    source="competition",
+                    edition_id=edition.edition_id,
+                    rank=placing.rank,
+                    category=category.code,
+                )
+            )
+        holding = await uow.kims.with_competition_achievements(edition.edition_id)
+        holders = {kim.kim_id: kim for kim in holding}
+        for kim_id in [*holders, *(k for k in won if k not in holders)]:
+            kim = holders.get(kim_id) or await uow.kims.get(kim_id)
+            if kim is not None:
+                kim.record_competition_result(edition.edition_id, won.get(kim_id, []), category.code)
+
+    return await apply_once(uow, event, effect)
+
+
+def _reward(prize: Prize | None) -> str | None:
+    """The prize as worded, or else its cash ("Rp2.000.000") and what comes with it."""
+    if prize is None:
+        return None
+    if prize.reward:
+        return prize.reward
+    parts = [f"Rp{prize.amount:,}".replace(",", ".")] if prize.amount is not None else []
+    parts += [prize.non_cash] if prize.non_cash else []
+    return ", ".join(parts) or None
+
+
 async def _login_follows_email(uow: RegistryUnitOfWork, kim: Kim, email: str) -> None:
     """The representative whose login is the KIM's contact email keeps it so: their
     login changes with it. `KimEmailTaken` if another account has the new email."""
@@ -146,6 +201,17 @@ async def verify_kim(uow: RegistryUnitOfWork, clock: Clock, command: VerifyKim) 
 async def draft_edition(uow: RegistryUnitOfWork, clock: Clock, command: DraftEdition) -> Edition:
     edition = Edition.draft(now=clock(), **command.details())
     async with uow:
+        uow.editions.add(edition)
+        await uow.commit()
+    return edition
+
+
+@retry_on_conflict
+async def copy_edition(uow: RegistryUnitOfWork, clock: Clock, command: CopyEdition) -> Edition:
+    """Next year's edition: a draft copied from the source (`Edition.copy_of`)."""
+    async with uow:
+        source = await uow.editions.require(command.source_id)
+        edition = Edition.copy_of(source, now=clock(), **command.window())
         uow.editions.add(edition)
         await uow.commit()
     return edition

@@ -3,13 +3,14 @@ kept from the registry's edition.* events."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from shared.kernel.aggregate import Aggregate
 
-from .errors import SubmissionWindowClosed, SubmissionWindowNotOpen
+from .errors import CategoryNotEnterable, CategoryUnknown, SubmissionWindowClosed, SubmissionWindowNotOpen
 
 
 @dataclass(kw_only=True)
@@ -20,6 +21,15 @@ class Rules:
 
 
 @dataclass(kw_only=True)
+class Category:
+    """One of the edition's categories beside its main ranking; KIMs enter `ranked` ones."""
+
+    code: str
+    title: str
+    kind: Literal["ranked", "special", "favourite"]
+
+
+@dataclass(kw_only=True)
 class Edition(Aggregate):
     edition_id: UUID
     title: str
@@ -27,6 +37,7 @@ class Edition(Aggregate):
     closes_at: datetime
     rules: Rules
     closed_at: datetime | None = None
+    categories: list[Category] = field(default_factory=list)
     #: The registry's revision of the edition last applied; older ones are ignored.
     revision: int
 
@@ -38,12 +49,37 @@ class Edition(Aggregate):
             closed = self.closed_at if self.closed_at and self.closed_at < self.closes_at else self.closes_at
             raise SubmissionWindowClosed(title=self.title, closes_at=closed.isoformat())
 
+    def enterable(self, codes: list[str]) -> list[str]:
+        """The category codes an entry is entered for, each once, in the order given:
+        each must be one of the edition's `ranked` categories (`category_unknown`,
+        `category_not_enterable`: special awards and the favourite are not entered for)."""
+        known = {category.code: category for category in self.categories}
+        chosen: list[str] = []
+        for index, code in enumerate(codes):
+            category = known.get(code)
+            if category is None:
+                raise CategoryUnknown(code=code, title=self.title, field=f"categories.{index}")
+            if category.kind != "ranked":
+                raise CategoryNotEnterable(title=category.title, field=f"categories.{index}")
+            if code not in chosen:
+                chosen.append(code)
+        return chosen
+
     def update(
-        self, *, title: str, opens_at: datetime, closes_at: datetime, rules: Rules, revision: int
+        self,
+        *,
+        title: str,
+        opens_at: datetime,
+        closes_at: datetime,
+        rules: Rules,
+        revision: int,
+        categories: list[Category] | None = None,
     ) -> None:
         if revision <= self.revision:
             return
         self.title, self.opens_at, self.closes_at, self.rules = title, opens_at, closes_at, rules
+        if categories is not None:
+            self.categories = categories
         self.revision = revision
 
     def close(self, closed_at: datetime, revision: int) -> None:

@@ -61,6 +61,7 @@ class Snapshot:
     status: EntryStatus
     updated_at: datetime
     film_check: FilmCheck | None = None
+    categories: list[str] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
@@ -74,6 +75,8 @@ class Entry(Aggregate):
     synopsis: str
     video: Video
     umkm_featured: list[str] = field(default_factory=list)
+    #: Codes of the edition's ranked categories it is entered for, besides the main ranking.
+    categories: list[str] = field(default_factory=list)
     status: EntryStatus = "submitted"
     submitted_at: datetime
     updated_at: datetime
@@ -97,8 +100,10 @@ class Entry(Aggregate):
         video_url: str,
         umkm_featured: list[str],
         duration_seconds: int | None = None,
+        categories: list[str] | None = None,
     ) -> Entry:
         edition.check_open(now)
+        chosen = edition.enterable(categories or [])
         if enrolment is None:
             raise KimNotEnrolled(title=edition.title)
         enrolment.reserve_entry(edition)
@@ -114,6 +119,7 @@ class Entry(Aggregate):
             synopsis=synopsis,
             video=video,
             umkm_featured=umkm_featured,
+            categories=chosen,
             submitted_at=now,
             updated_at=now,
         )
@@ -130,9 +136,11 @@ class Entry(Aggregate):
         video_url: str | None = None,
         duration_seconds: int | None = None,
         umkm_featured: list[str] | None = None,
+        categories: list[str] | None = None,
     ) -> None:
         self._check_active()
         edition.check_open(now)
+        chosen = edition.enterable(categories) if categories is not None else self.categories
         url = video_url if video_url is not None else self.video.url
         if duration_seconds is None:
             # A new link's length is not the old one's: unknown until looked up.
@@ -147,6 +155,7 @@ class Entry(Aggregate):
             self.film_check = None  # another film: checked again
         self.video = video
         self.umkm_featured = umkm_featured if umkm_featured is not None else self.umkm_featured
+        self.categories = chosen
         # Compared whole, so a field added to the entry counts as a change without a word here.
         if self != before:
             self.history.append(snapshot)
@@ -182,6 +191,7 @@ class Entry(Aggregate):
                 earlier = self.history.pop()
                 self.title, self.synopsis, self.video = earlier.title, earlier.synopsis, earlier.video
                 self.umkm_featured, self.film_check = earlier.umkm_featured, earlier.film_check
+                self.categories = earlier.categories
                 if self.status != "disqualified":  # staff's decision stands
                     self.status = earlier.status
                 self.updated_at = earlier.updated_at
@@ -198,6 +208,7 @@ class Entry(Aggregate):
             status=self.status,
             updated_at=self.updated_at,
             film_check=self.film_check,
+            categories=self.categories,
         )
 
     # Read by attribute, as the integration event and the public shape name them.

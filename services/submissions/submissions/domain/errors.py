@@ -120,3 +120,21 @@ class EntryOfAnotherKim(Forbidden):
         "id": "Karya ini milik KIM lain; Anda hanya dapat membuka dan mengubah karya KIM Anda sendiri.",
         "en": "This entry belongs to another KIM; you may open and change only your own KIM's entries.",
     }
+
+
+class CategoryUnknown(Refused):
+    code = "category_unknown"
+    field = "categories"
+    messages = {
+        "id": "Kategori '{code}' tidak ada di edisi '{title}'. Pilih dari kategori yang diumumkan edisi ini.",
+        "en": "There is no category '{code}' in edition '{title}'. Choose one of the edition's categories.",
+    }
+
+
+class CategoryNotEnterable(Refused):
+    code = "category_not_enterable"
+    field = "categories"
+    messages = {
+        "id": "Karya tidak didaftarkan untuk '{title}': penghargaan ini ditetapkan juri atau dipilih publik.",
+        "en": "Entries are not entered for '{title}': that award is given by the jury or chosen by the public.",
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +14,7 @@ from shared.platform.schemas import LongText, Name, Reason, ShortText
 from ..domain.edition import Edition
 
 VideoUrl = ShortText
+CategoryCode = Annotated[str, Field(max_length=40, examples=["sinematografi"])]
 
 
 class Input(StrictInput):
@@ -34,6 +35,13 @@ class EntryCreate(Input):
     umkm_featured: list[ShortText] = Field(
         min_length=1, max_length=20, examples=[["Sanggar Topeng Asmorobangun"]]
     )
+    categories: list[CategoryCode] = Field(
+        default=[],
+        max_length=30,
+        description="Codes of the edition's ranked categories the entry is entered for (besides the "
+        "main ranking, which every entry is in)",
+        examples=[["sinematografi", "promosi-umkm"]],
+    )
 
 
 class EntryUpdate(Input):
@@ -42,6 +50,7 @@ class EntryUpdate(Input):
     video_url: VideoUrl | None = Field(None, max_length=500)
     duration_seconds: int | None = Field(None, ge=1, le=24 * 3600)
     umkm_featured: list[ShortText] | None = Field(None, min_length=1, max_length=20)
+    categories: list[CategoryCode] | None = Field(None, max_length=30, description="Given whole; [] for none")
 
 
 class Disqualification(Input):
@@ -87,6 +96,7 @@ class EntryPublic(BaseModel):
     video_url: str
     duration_seconds: int | None = Field(description="The film's length; null until it is known")
     umkm_featured: list[str]
+    categories: list[str] = Field(description="Codes of the ranked categories it is entered for")
     status: Literal["submitted", "withdrawn", "disqualified"]
     revision: int = Field(description="1 when submitted; grows with every change")
     submitted_at: datetime
@@ -101,6 +111,14 @@ class EntryPublic(BaseModel):
     )
 
 
+class CategoryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    title: str
+    kind: Literal["ranked", "special", "favourite"]
+
+
 # Mapped by hand, on purpose: it flattens the edition's rules and works out
 # `open_now` for the time asked.
 class SubmissionWindowPublic(BaseModel):
@@ -113,6 +131,9 @@ class SubmissionWindowPublic(BaseModel):
     max_video_seconds: int
     allowed_video_hosts: list[str]
     entries_per_kim: int
+    categories: list[CategoryPublic] = Field(
+        description="The edition's categories; KIMs enter their entries for those of kind `ranked`"
+    )
 
     @classmethod
     def of(cls, edition: Edition, now: datetime) -> Self:
@@ -126,4 +147,5 @@ class SubmissionWindowPublic(BaseModel):
             max_video_seconds=edition.rules.max_video_seconds,
             allowed_video_hosts=edition.rules.allowed_video_hosts,
             entries_per_kim=edition.rules.entries_per_kim,
+            categories=[CategoryPublic.model_validate(c) for c in edition.categories],
         )

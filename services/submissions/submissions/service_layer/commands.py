@@ -7,7 +7,7 @@ call in between."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +24,8 @@ class SubmitEntry:
     umkm_featured: list[str]
     #: Not typed by the KIM any more (looked up); given, it is checked against the maximum.
     duration_seconds: int | None = None
+    #: Codes of the edition's ranked categories the entry is entered for.
+    categories: list[str] = field(default_factory=list)
 
     def written(self) -> dict[str, Any]:
         """What the KIM wrote, as `Entry.submit` takes it: every field but the ids."""
@@ -40,6 +42,7 @@ class ReviseEntry:
     video_url: str | None = None
     duration_seconds: int | None = None
     umkm_featured: list[str] | None = None
+    categories: list[str] | None = None
 
     def written(self) -> dict[str, Any]:
         """The changes, as `Entry.revise` takes them: every field but the id."""

@@ -7,7 +7,7 @@ from shared import contracts as c
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import apply_once
 
-from ..domain.edition import Edition, Rules
+from ..domain.edition import Category, Edition, Rules
 from ..domain.enrolment import Enrolment, Region
 from ..domain.kim import KimContact
 from .services import undo_changes, undo_late_changes
@@ -21,6 +21,7 @@ async def record_edition(uow: SubmissionsUnitOfWork, event: c.EditionPublished |
         allowed_video_hosts=details.rules.allowed_video_hosts,
         entries_per_kim=details.rules.entries_per_kim,
     )
+    categories = [Category(code=c.code, title=c.title, kind=c.kind) for c in details.categories]
 
     async def effect(uow: SubmissionsUnitOfWork) -> None:
         edition = await uow.editions.get(details.edition_id)
@@ -32,6 +33,7 @@ async def record_edition(uow: SubmissionsUnitOfWork, event: c.EditionPublished |
                     opens_at=details.submission_opens_at,
                     closes_at=details.submission_closes_at,
                     rules=rules,
+                    categories=categories,
                     revision=details.revision,
                 )
             )
@@ -41,6 +43,7 @@ async def record_edition(uow: SubmissionsUnitOfWork, event: c.EditionPublished |
                 opens_at=details.submission_opens_at,
                 closes_at=details.submission_closes_at,
                 rules=rules,
+                categories=categories,
                 revision=details.revision,
             )
 
