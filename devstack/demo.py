@@ -15,6 +15,13 @@ from typing import Any
 import httpx
 
 from .certificates import summary, write_certificates
+from .demo_categories import (
+    CATEGORY_WEIGHTS,
+    announce_categories,
+    category_lines,
+    prize_text,
+    weigh_categories,
+)
 from .malang_2024 import CATEGORIES, JUDGE_COMMENTS, JUDGES, KIMS, PRIZES, PROFILES, score_sheet
 from .stack import Credentials
 
@@ -83,6 +90,8 @@ class DemoOutcome:
     kim_numbers: dict[str, str] = field(default_factory=dict)
     #: Per KIM (by name): the subject of every message its representative received, any channel.
     kim_messages: dict[str, list[str]] = field(default_factory=dict)
+    #: Each announced category's public results, in the edition's order.
+    categories: list[dict[str, Any]] = field(default_factory=list)
 
 
 #: Until recipients follow accounts, the staff member who reads WhatsApp in the demo.
@@ -269,6 +278,14 @@ async def replay_2024(
             )
             judge_ids.append(judge["judge_id"])
             judge_logins.append(login)
+        say(
+            "   dan menetapkan rubrik kategori: "
+            + "; ".join(
+                f"{code} ({', '.join(f'{k} {w}' for k, w in weights.items())})"
+                for code, weights in CATEGORY_WEIGHTS.items()
+            )
+        )
+        await weigh_categories(judging, edition_id)
 
         say(f"5. Setiap KIM mengirim satu film ({len(KIMS)} karya)")
         entry_ids: dict[str, str] = {}
@@ -332,6 +349,8 @@ async def replay_2024(
         say(f"   dihitung ulang dari lembar nilai: {verified['recomputed_hash']} (cocok)")
         await judging.call("POST", f"/editions/{edition_id}/announcement")
         results = await judging.call("GET", f"/editions/{edition_id}/results", headers=anonymous)
+        say("9. Dewan juri memberi penghargaan khusus; staf membekukan dan mengumumkan setiap kategori")
+        categories = await announce_categories(judging, edition_id, entry_ids, say=say)
         written = await write_certificates(
             http, urls["judging"], edition_id, directory=CERTIFICATES, public_url=console_url
         )
@@ -351,6 +370,7 @@ async def replay_2024(
             edition_id=edition_id,
             recipient_id=recipient_id,
             results=results,
+            categories=categories,
             inbox=inbox_response.json(),
             kims=kim_ids,
             received=await received_per_person(notifications),
@@ -443,15 +463,16 @@ def report(
         f"\n{outcome.results['title']} — peringkat akhir (diumumkan {outcome.results['announced_at']})",
         "",
     ]
-    lines.append(f"{'#':>3}  {'KIM':<26} {'Kelurahan':<14} {'Skor':>6}  Film")
+    lines.append(f"{'#':>3}  {'KIM':<26} {'Kelurahan':<14} {'Skor':>6}  {'Hadiah':<26} Film")
     for placing in outcome.results["ranking"]:
         lines.append(
             f"{placing['rank']:>3}  {placing['kim_name']:<26} {placing['kelurahan']['name']:<14} "
-            f"{placing['score']:>6.2f}  {placing['entry_title']}"
+            f"{placing['score']:>6.2f}  {prize_text(placing.get('prize')):<26} {placing['entry_title']}"
         )
     lines.append("")
     lines.append("Aturan pemecah nilai sama: " + "; ".join(outcome.results["tie_break"]))
     lines.append(f"Versi {outcome.results['version']}, SHA-256 {outcome.results['content_hash']}")
+    lines += category_lines(outcome.categories)
     inbox = outcome.inbox
     lines += ["", "Yang diterima staf Diskominfo:"]
     lines.append(f"  kotak masuk: {len(inbox['items'])} notifikasi, {inbox['unread']} belum dibaca; terbaru:")

@@ -115,7 +115,8 @@ VOTE_WINDOW = Target(
     f"/editions/{EDITION}/vote-window",
     {"opens_at": "2024-11-01T19:00:00+07:00", "closes_at": "2024-11-01T21:00:00+07:00"},
 )
-VOIDING = Target("voting", "POST", f"/editions/{EDITION}/votes/{uuid4()}/voiding", {"reason": "Nomor palsu"})
+VOTE = str(uuid4())
+VOIDING = Target("voting", "POST", f"/editions/{EDITION}/votes/{VOTE}/voiding", {"reason": "Nomor palsu"})
 GALLERY = Target("voting", "GET", "/gallery", anonymous=True)
 
 #: What each service holds that a refused request must not change.
@@ -479,7 +480,7 @@ def test_every_case_names_a_field_of_a_real_endpoint() -> None:
         operations[service] = {
             (method.upper(), path) for path, item in app.openapi()["paths"].items() for method in item
         }
-    ids = {EDITION: "{edition_id}", ENTRY: "{entry_id}", RECIPIENT: "{recipient_id}"}
+    ids = {EDITION: "{edition_id}", ENTRY: "{entry_id}", RECIPIENT: "{recipient_id}", VOTE: "{vote_id}"}
     for case in [
         *INJECTION,
         *CONTROL_CASES,

@@ -135,7 +135,8 @@ async def test_a_panel_scores_an_edition_and_the_winners_are_announced(
         completed = await tap.wait_for("judging.completed")
         assert completed[0].data["entries"] == 3 and completed[0].data["sheets"] == 5
         await refused(await judging.put(url, json={"scores": ALL_90}), 409, "judging_completed")
-        assert len(tap.of_type("score.recorded")) == 5
+        # Sheets and the edition are different aggregates: no order between their events.
+        assert len(await tap.wait_for("score.recorded", count=5)) == 5
 
         await refused(await judging.get(f"/editions/{edition_id}/results"), 404, "results_not_announced")
         ranking = await ok(await judging.get(f"/editions/{edition_id}/ranking"))

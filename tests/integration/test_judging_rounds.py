@@ -179,7 +179,7 @@ async def test_a_shortlist_round_then_a_final_round_announced_as_the_edition(
         assert [w["entry_title"] for w in results["winners"]] == ["Keripik Tempe", "Topeng Malangan"]
         public = await ok(await judging.get(f"/editions/{e}/results"))
         assert (public["edition_id"], public["winners"], public["versions"]) == (e, results["winners"], [1])
-        [winner] = await tap.wait_for("winner.announced")
+        [winner] = await tap.wait_for("winner.announced", lambda e: e.body["version"] == 1)
         assert winner.data["edition_id"] == e, "the real edition id, not the final round's"
         assert [w["entry_title"] for w in winner.data["winners"]] == ["Keripik Tempe", "Topeng Malangan"]
         assert winner.data["content_hash"] == frozen["content_hash"]

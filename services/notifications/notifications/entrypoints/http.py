@@ -55,10 +55,12 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 @router.get("/event-types", tags=["settings"], summary="Event types a recipient can subscribe to")
 async def event_types() -> list[EventTypePublic]:
+    """One per type, whatever versions of it the queue reads (the first, as subscribed to)."""
+    first = {event.event_type: event for event in reversed(NOTIFICATIONS.handles)}
     return [
-        EventTypePublic.of(event, TEMPLATES[event.event_type])
-        for event in NOTIFICATIONS.handles
-        if event.event_type in TEMPLATES
+        EventTypePublic.of(first[event_type], TEMPLATES[event_type])
+        for event_type in dict.fromkeys(event.event_type for event in NOTIFICATIONS.handles)
+        if event_type in TEMPLATES
     ]
 
 
