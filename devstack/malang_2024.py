@@ -284,6 +284,7 @@ CATEGORIES: tuple[dict[str, object], ...] = (
 
 #: Most entries are entered for both ranked categories; these KIMs chose otherwise.
 CATEGORIES_ENTERED: dict[str, tuple[str, ...]] = {
+    "KIM Pasreh Jaya": ("promosi-umkm",),
     "KIM Polehan": ("promosi-umkm",),
     "KIM Bareng": ("promosi-umkm",),
     "KIM Tlogomas": ("sinematografi",),
