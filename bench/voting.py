@@ -21,7 +21,6 @@ and the public pages the whole city opens at once.
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import time
 import uuid
@@ -34,6 +33,7 @@ import aio_pika
 import httpx
 from motor.motor_asyncio import AsyncIOMotorClient
 
+from devstack.demo_vote import solve_altcha
 from shared.platform.messaging import EVENTS
 
 from .figures import latency_ms, rate
@@ -228,35 +228,6 @@ class CodeTap:
         raise TimeoutError(f"{missing} of {len(request_ids)} voter codes never came on the bus")
 
 
-def solve_challenge(challenge: dict[str, Any]) -> str:
-    """The ALTCHA payload the widget would send for a challenge as `GET /challenge` serves
-    it: v2 (`parameters`, a key derivation) or v1 (`challenge`, `salt`, `maxnumber`)."""
-    import altcha
-
-    if "parameters" in challenge:
-        parsed = altcha.Challenge.from_dict(challenge)
-        found = altcha.solve_challenge(parsed)
-        if found is None:
-            raise RuntimeError("the ALTCHA challenge was not solved in time")
-        return str(altcha.Payload(parsed, found).to_base64())
-    solution = altcha.solve_challenge_v1(
-        challenge["challenge"],
-        challenge["salt"],
-        challenge.get("algorithm") or "SHA-256",
-        int(challenge.get("maxnumber") or challenge.get("maxNumber") or 1_000_000),
-    )
-    if solution is None:
-        raise RuntimeError("the ALTCHA challenge has no solution under its maxnumber")
-    payload = {
-        "algorithm": challenge.get("algorithm") or "SHA-256",
-        "challenge": challenge["challenge"],
-        "number": solution.number,
-        "salt": challenge["salt"],
-        "signature": challenge["signature"],
-    }
-    return base64.b64encode(json.dumps(payload).encode()).decode()
-
-
 def voter_number(run: int, number: int) -> str:
     """A distinct WhatsApp number (E.164) per voter of a run."""
     return f"+62857{run:02d}{number:06d}"
@@ -281,7 +252,7 @@ class Ballots:
         async def ask(number: int) -> str:
             async with slots:
                 challenge = (await http.get(f"{self.voting_url}/challenge")).json()
-                altcha = await asyncio.to_thread(solve_challenge, challenge)
+                altcha = await asyncio.to_thread(solve_altcha, challenge)
                 for attempt in range(50):
                     response = await http.post(
                         f"{self.voting_url}/editions/{self.edition_id}/voter-codes",
