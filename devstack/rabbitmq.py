@@ -66,7 +66,7 @@ class RabbitMQServer:
         #: Each service's (and the console's) broker user: its password, made per server.
         self.passwords = {
             user: secrets.token_hex(12)
-            for user in ("registry", "submissions", "judging", "notifications", "console")
+            for user in ("registry", "submissions", "judging", "notifications", "voting", "console")
         }
 
     @property

@@ -18,7 +18,7 @@ from .mongodb import SecantusServer
 from .processes import ManagedProcess, Supervisor, free_port, wait_until
 from .rabbitmq import RabbitMQServer
 
-SERVICES = ("registry", "submissions", "judging", "notifications")
+SERVICES = ("registry", "submissions", "judging", "notifications", "voting")
 #: The web console: a client of the four services' HTTP APIs, started after them.
 CONSOLE = "console"
 
@@ -161,6 +161,8 @@ class LocalStack:
                 if name == "registry"
                 else {}
             ),
+            # The console passes each voter's address on: throttles and flags count it.
+            **({"VOTING_TRUSTED_PROXIES": "127.0.0.1"} if name == "voting" else {}),
             **self.service_env.get(name, {}),
         }
         return self._uvicorn(name, port, env)

@@ -15,6 +15,7 @@
 #   kim-mongodb-passwords     each service's MongoDB password, and the administrator's (admin)
 #   kim-auth                  token-secret: the services' shared token key
 #   kim-console               session-secret: the console's cookies and CSRF tokens
+#   kim-voting                challenge-hmac-key: signs the voting service's proof-of-work challenges
 #   kim-smtp                  the mail relay's logins: notifications', the registry's
 #   kim-first-admin           the first staff account
 #   kim-whatsapp              only when NOTIFICATIONS_WHATSAPP_TOKEN is set: WhatsApp on
@@ -82,14 +83,17 @@ secret kim-rabbitmq-users \
     submissions=RABBITMQ_SUBMISSIONS_PASSWORD \
     judging=RABBITMQ_JUDGING_PASSWORD \
     notifications=RABBITMQ_NOTIFICATIONS_PASSWORD \
+    voting=RABBITMQ_VOTING_PASSWORD \
     console=RABBITMQ_CONSOLE_PASSWORD
 secret kim-mongodb-passwords \
     admin=MONGO_INITDB_ROOT_PASSWORD \
     registry=MONGO_REGISTRY_PASSWORD \
     submissions=MONGO_SUBMISSIONS_PASSWORD \
     judging=MONGO_JUDGING_PASSWORD \
-    notifications=MONGO_NOTIFICATIONS_PASSWORD
+    notifications=MONGO_NOTIFICATIONS_PASSWORD \
+    voting=MONGO_VOTING_PASSWORD
 secret kim-auth token-secret=AUTH_TOKEN_SECRET
+secret kim-voting challenge-hmac-key=VOTING_CHALLENGE_HMAC_KEY
 secret kim-console session-secret=CONSOLE_SESSION_SECRET
 secret kim-smtp \
     username=SMTP_USERNAME \

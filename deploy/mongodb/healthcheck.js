@@ -34,7 +34,7 @@ if (!admin.hello().isWritablePrimary) {
 
 // The services' users are made on the first start (service-users.js in
 // /docker-entrypoint-initdb.d); a data volume from before them gets them here.
-const serviceDatabases = ["registry", "submissions", "judging", "notifications"];
+const serviceDatabases = ["registry", "submissions", "judging", "notifications", "voting"];
 if (serviceDatabases.some((name) => db.getSiblingDB(name).getUser(name) === null)) {
   load("/opt/kim/mongodb/service-users.js");
 }

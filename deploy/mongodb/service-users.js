@@ -11,7 +11,7 @@
 //     "mongodb://127.0.0.1:27017/admin?directConnection=true" \
 //     --file /opt/kim/mongodb/service-users.js
 (function () {
-  const services = ["registry", "submissions", "judging", "notifications"];
+  const services = ["registry", "submissions", "judging", "notifications", "voting"];
 
   const status = db.getSiblingDB("admin").runCommand({ connectionStatus: 1 });
   if (status.authInfo.authenticatedUsers.length === 0) {

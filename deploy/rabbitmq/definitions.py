@@ -50,7 +50,7 @@ from shared.platform.messaging.topology import (
 
 TEMPLATE = Path(__file__).with_name("definitions.template.json")
 
-SERVICES = ("registry", "submissions", "judging", "notifications")
+SERVICES = ("registry", "submissions", "judging", "notifications", "voting")
 #: The console's user: a listener on its own live queues only.
 CONSOLE = "console"
 VHOST = "/"

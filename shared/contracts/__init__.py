@@ -60,6 +60,7 @@ from .submissions import (
     EntryWithdrawn,
     FilmCheckDetails,
 )
+from .voting import Tally, TallyLine, VoterCode, VoterCodeRequested, VotesTallied
 
 EventClass = type[Envelope]
 
@@ -94,6 +95,8 @@ CATALOG: dict[tuple[str, int], EventClass] = {
         NotificationDelivered,
         NotificationFailed,
         MessageDeadLettered,
+        VoterCodeRequested,
+        VotesTallied,
     )
 }
 

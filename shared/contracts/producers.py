@@ -11,6 +11,7 @@ from . import judging as j
 from . import notifications as n
 from . import registry as r
 from . import submissions as s
+from . import voting as v
 from .envelope import Envelope
 from .operations import MessageDeadLettered
 
@@ -45,6 +46,7 @@ PRODUCED_BY: dict[str, tuple[type[Envelope], ...]] = {
         j.TieDetected,
         j.WinnerAnnounced,
     ),
+    "voting": (v.VoterCodeRequested, v.VotesTallied),
     "notifications": (n.NotificationDelivered, n.NotificationFailed),
 }
 

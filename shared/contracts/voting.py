@@ -22,7 +22,7 @@ class VoterCode(Payload):
     edition_title: str
     channel: Literal["whatsapp", "email"]
     address: str = Field(description="A WhatsApp number in E.164 (+62...) or an email address.")
-    code: str = Field(pattern=r"^[0-9]{6}$")
+    code: str = Field(pattern=r"^[0-9]{6}$", examples=["482913"])
     expires_at: AwareDatetime
     language: Literal["id", "en"] = "id"
     at: AwareDatetime

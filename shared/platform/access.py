@@ -153,6 +153,24 @@ RULES: dict[str, dict[Endpoint, Rule]] = {
         ("GET", "/editions/{edition_id}/results"): EVERYONE,
         ("GET", "/editions/{edition_id}/results/versions/{version}"): EVERYONE,
     },
+    "voting": {
+        ("PUT", "/editions/{edition_id}/vote-window"): STAFF,
+        ("POST", "/editions/{edition_id}/vote-window/closing"): STAFF,
+        ("GET", "/editions/{edition_id}/vote-window"): EVERYONE,
+        # The public vote: anyone, proved by a one-time code and a proof-of-work, throttled.
+        ("GET", "/challenge"): EVERYONE,
+        ("POST", "/editions/{edition_id}/voter-codes"): EVERYONE,
+        ("POST", "/editions/{edition_id}/votes"): EVERYONE,
+        ("GET", "/editions/{edition_id}/gallery"): EVERYONE,
+        ("GET", "/gallery"): EVERYONE,
+        ("GET", "/editions/{edition_id}/tally"): STAFF,
+        # 404 tally_not_public unless the edition shows counts or the tally is frozen.
+        ("GET", "/editions/{edition_id}/public-tally"): EVERYONE,
+        ("POST", "/editions/{edition_id}/tally/freeze"): STAFF,
+        ("GET", "/editions/{edition_id}/flags"): STAFF,
+        ("POST", "/editions/{edition_id}/votes/{vote_id}/voiding"): STAFF,
+        ("POST", "/editions/{edition_id}/flags/{flag_id}/dismissal"): STAFF,
+    },
     "notifications": {
         ("GET", "/event-types"): STAFF,
         ("GET", "/templates"): STAFF,

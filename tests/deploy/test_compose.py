@@ -66,7 +66,7 @@ ENV_EXAMPLE = ROOT / ".env.example"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 
-APP_SERVICES = ("registry", "submissions", "judging", "notifications")
+APP_SERVICES = ("registry", "submissions", "judging", "notifications", "voting")
 INFRASTRUCTURE = ("rabbitmq", "mongodb")
 #: The web console: a client of the four services' HTTP APIs, with no database.
 CONSOLE = "console"

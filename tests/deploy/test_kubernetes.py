@@ -42,7 +42,7 @@ BASE = KUBERNETES / "base"
 OVERLAYS = ("local", "production")
 CRDS = Path(__file__).with_name("crds")
 KUBERNETES_VERSION = "1.37.0"
-SERVICES = ("registry", "submissions", "judging", "notifications")
+SERVICES = ("registry", "submissions", "judging", "notifications", "voting")
 APPS = (*SERVICES, "console")
 #: libyaml's loader where PyYAML has it: the RabbitmqCluster CRD is 350 kB.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -45,12 +45,17 @@ def test_every_event_has_a_message_with_its_producers_and_consumers() -> None:
         assert channel["bindings"]["amqp"]["exchange"]["name"] == "kim.events"
         assert message_key(event) in channel["messages"]
     assert messages["entry.submitted.v1"]["x-produced-by"] == ["submissions"]
-    assert messages["entry.submitted.v1"]["x-consumed-by"] == ["judging.events", "notifications.events"]
+    assert messages["entry.submitted.v1"]["x-consumed-by"] == [
+        "judging.events",
+        "notifications.events",
+        "voting.events",
+    ]
     assert messages["message.dead_lettered.v1"]["x-produced-by"] == [
         "judging",
         "notifications",
         "registry",
         "submissions",
+        "voting",
     ]
     # The registry records each KIM's places in its own editions as achievements.
     assert messages["winner.announced.v1"]["x-consumed-by"] == ["notifications.events", "registry.events"]

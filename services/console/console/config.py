@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     submissions_url: str = "http://127.0.0.1:8002"
     judging_url: str = "http://127.0.0.1:8003"
     notifications_url: str = "http://127.0.0.1:8004"
+    voting_url: str = "http://127.0.0.1:8005"
     amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
     #: The notifications service's broker user: the live inbox takes
     #: `notification.delivered` only from it (the message's AMQP `user_id`).

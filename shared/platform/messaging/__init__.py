@@ -17,6 +17,7 @@ from .topology import (
     REGISTRY,
     REPLAY,
     SUBMISSIONS,
+    VOTING,
     ConsumerQueue,
     LiveQueue,
     accounts_queue_of,

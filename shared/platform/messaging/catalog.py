@@ -104,6 +104,8 @@ def _example_value(schema: dict[str, Any], defs: dict[str, Any], name: str, seed
         return _example_value(defs[schema["$ref"].rsplit("/", 1)[-1]], defs, name, seed)
     if "const" in schema:
         return schema["const"]
+    if schema.get("examples"):
+        return schema["examples"][0]
     if "enum" in schema:
         return schema["enum"][0]
     if "default" in schema and schema["default"] is not None:

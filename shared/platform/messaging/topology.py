@@ -105,6 +105,23 @@ JUDGING = ConsumerQueue(
     ),
 )
 
+# Voting keeps the editions (title, favourite category), each KIM's kecamatan and
+# the entries of the public gallery.
+VOTING = ConsumerQueue(
+    "voting.events",
+    handles=(
+        c.EditionPublished,
+        c.EditionUpdated,
+        c.KimRegistered,
+        c.KimUpdated,
+        c.KimVerified,
+        c.EntrySubmitted,
+        c.EntryRevised,
+        c.EntryWithdrawn,
+        c.EntryDisqualified,
+    ),
+)
+
 # Notifications hears every event of the catalog except its own reports, which
 # would otherwise notify about notifying: the accounts make and keep its
 # recipients (who is told, not what happened), the rest is told.
@@ -121,9 +138,11 @@ def _accounts_of(service: str) -> ConsumerQueue:
 # Every service but the registry (which owns the accounts) learns each account's
 # token version from these, on a queue of its own, to refuse tokens issued before a
 # sign-out or a disable (`shared.platform.revocation`).
-ACCOUNT_QUEUES = tuple(_accounts_of(service) for service in ("submissions", "judging", "notifications"))
+ACCOUNT_QUEUES = tuple(
+    _accounts_of(service) for service in ("submissions", "judging", "notifications", "voting")
+)
 
-CONSUMER_QUEUES = (REGISTRY, SUBMISSIONS, JUDGING, NOTIFICATIONS, *ACCOUNT_QUEUES)
+CONSUMER_QUEUES = (REGISTRY, SUBMISSIONS, JUDGING, VOTING, NOTIFICATIONS, *ACCOUNT_QUEUES)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,238 @@
+"""The voting service's MongoDB repositories and unit of work."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from pymongo import ASCENDING, UpdateMany
+
+from shared.kernel.errors import ConcurrentChange, DomainError
+from shared.platform.persistence.mongo import MongoUnitOfWork, Repository, in_transaction
+
+from ..domain.edition import Edition
+from ..domain.entry import Entry, Kim
+from ..domain.errors import (
+    AlreadyVoted,
+    CodeRequestNotFound,
+    EditionNotFound,
+    EntryNotFound,
+    FlagNotFound,
+    VoteNotFound,
+)
+from ..domain.fraud import AuditRecord, Flag, VoteTrace
+from ..domain.tally import EntryCount, FrozenTally
+from ..domain.voter import CodeRequest, Vote
+from ..service_layer.unit_of_work import VotingUnitOfWork
+
+
+class MongoEditionRepository(Repository[Edition]):
+    collection_name = "editions"
+    aggregate = Edition
+    id_field = "edition_id"
+    not_found = EditionNotFound
+    indexes: ClassVar = [{"keys": [("window.opens_at", ASCENDING)]}]
+
+    async def voting_since(self, now: datetime) -> list[Edition]:
+        return await self._find({"window.opens_at": {"$lte": now}, "frozen_version": 0})
+
+    async def all(self) -> list[Edition]:
+        return await self._find({})
+
+
+class MongoEntryRepository(Repository[Entry]):
+    collection_name = "entries"
+    aggregate = Entry
+    id_field = "entry_id"
+    not_found = EntryNotFound
+    indexes: ClassVar = [
+        {"keys": [("edition_id", ASCENDING), ("submitted_at", ASCENDING)]},
+        {"keys": [("status", ASCENDING), ("kecamatan.code", ASCENDING), ("kelurahan.code", ASCENDING)]},
+        {"keys": [("kim_id", ASCENDING)]},
+    ]
+
+    async def of_edition(self, edition_id: UUID) -> list[Entry]:
+        return await self._find({"edition_id": edition_id}, sort=[("submitted_at", ASCENDING)])
+
+    async def of_kim(self, kim_id: UUID) -> list[Entry]:
+        return await self._find({"kim_id": kim_id})
+
+    async def gallery(
+        self, *, edition_id: UUID | None, kecamatan: str | None, kelurahan: str | None, umkm: str | None
+    ) -> list[Entry]:
+        query: dict[str, Any] = {"status": "submitted"}
+        if edition_id is not None:
+            query["edition_id"] = edition_id
+        if kecamatan:
+            query["kecamatan.code"] = kecamatan
+        if kelurahan:
+            query["kelurahan.code"] = kelurahan
+        if umkm:
+            # Words as typed, any case: "tempe" finds "Keripik Tempe Sanan".
+            query["umkm_featured"] = {"$regex": re.escape(umkm), "$options": "i"}
+        return await self._find(query, sort=[("edition_id", ASCENDING), ("submitted_at", ASCENDING)])
+
+
+class MongoKimRepository(Repository[Kim]):
+    collection_name = "kims"
+    aggregate = Kim
+    id_field = "kim_id"
+    not_found = EntryNotFound
+
+
+class MongoCodeRequestRepository(Repository[CodeRequest]):
+    collection_name = "code_requests"
+    aggregate = CodeRequest
+    id_field = "request_id"
+    not_found = CodeRequestNotFound
+    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("address", ASCENDING)]}]
+
+
+class MongoVoteRepository(Repository[Vote]):
+    """One document per vote: accepting a vote inserts it, nothing else is counted up."""
+
+    collection_name = "votes"
+    aggregate = Vote
+    id_field = "vote_id"
+    not_found = VoteNotFound
+    indexes: ClassVar = [
+        # One person, one vote per edition: the database refuses the second.
+        {"keys": [("edition_id", ASCENDING), ("voter", ASCENDING)], "unique": True},
+        {"keys": [("request_id", ASCENDING)], "unique": True},
+        {"keys": [("edition_id", ASCENDING), ("cast_at", ASCENDING)]},
+    ]
+
+    def duplicate(self, aggregate: Vote) -> DomainError | None:
+        return AlreadyVoted()
+
+    async def counts(self, edition_id: UUID) -> dict[UUID, EntryCount]:
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"edition_id": edition_id}},
+            {
+                "$group": {
+                    "_id": {"entry": "$entry_id", "status": "$status", "flagged": "$flagged"},
+                    "n": {"$sum": 1},
+                    "last": {"$max": "$cast_at"},
+                }
+            },
+        ]
+        totals: dict[UUID, dict[str, Any]] = {}
+        async for row in self._collection.aggregate(pipeline, session=self._session):
+            key = row["_id"]
+            total = totals.setdefault(key["entry"], {"counted": 0, "voided": 0, "flagged": 0, "last": None})
+            if key["status"] == "voided":
+                total["voided"] += row["n"]
+                continue
+            total["counted"] += row["n"]
+            if key.get("flagged"):
+                total["flagged"] += row["n"]
+            if total["last"] is None or row["last"] > total["last"]:
+                total["last"] = row["last"]
+        return {
+            entry_id: EntryCount(
+                entry_id=entry_id,
+                counted=t["counted"],
+                voided=t["voided"],
+                flagged=t["flagged"],
+                last_counted_at=t["last"],
+            )
+            for entry_id, t in totals.items()
+        }
+
+    async def traces(self, edition_id: UUID, most: int) -> list[VoteTrace]:
+        fields = ["voter", "channel", "ip_block", "cast_at", "code_requested_at", "challenge_solve_ms"]
+        cursor = self._collection.find(
+            {"edition_id": edition_id, "status": "counted"},
+            {name: 1 for name in fields},
+            sort=[("cast_at", ASCENDING)],
+            limit=most,
+            session=self._session,
+        )
+        return [
+            VoteTrace(vote_id=doc["_id"], **{name: doc.get(name) for name in fields}) async for doc in cursor
+        ]
+
+    async def voided_among(self, vote_ids: Collection[UUID]) -> set[UUID]:
+        cursor = self._collection.find(
+            {"_id": {"$in": list(vote_ids)}, "status": "voided"}, {"_id": 1}, session=self._session
+        )
+        found = {doc["_id"] async for doc in cursor}
+        # Voided in this unit of work, not saved yet.
+        found |= {vote.vote_id for vote in self.seen if vote.status == "voided" and vote.vote_id in vote_ids}
+        return found
+
+    async def mark_flagged(self, edition_id: UUID, flagged: Collection[UUID]) -> None:
+        ids = list(flagged)
+        # Each changed vote's version moves on, so a concurrent change of it conflicts.
+        requests = [
+            UpdateMany(
+                {"edition_id": edition_id, "flagged": True, "_id": {"$nin": ids}},
+                {"$set": {"flagged": False}, "$inc": {"version": 1}},
+            )
+        ]
+        if ids:
+            requests.append(
+                UpdateMany(
+                    {"_id": {"$in": ids}, "flagged": {"$ne": True}},
+                    {"$set": {"flagged": True}, "$inc": {"version": 1}},
+                )
+            )
+        in_transaction(self._session)
+        await self._collection.bulk_write(requests, ordered=True, session=self._session)
+
+
+class MongoFlagRepository(Repository[Flag]):
+    collection_name = "flags"
+    aggregate = Flag
+    id_field = "flag_id"
+    not_found = FlagNotFound
+    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("raised_at", ASCENDING)]}]
+
+    async def of_edition(self, edition_id: UUID) -> list[Flag]:
+        return await self._find({"edition_id": edition_id}, sort=[("raised_at", ASCENDING)])
+
+
+class MongoAuditRepository(Repository[AuditRecord]):
+    """Append-only: who voided a vote or dismissed a flag, when and why."""
+
+    collection_name = "audit"
+    aggregate = AuditRecord
+    id_field = "record_id"
+    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("at", ASCENDING)]}]
+
+    async def of_edition(self, edition_id: UUID) -> list[AuditRecord]:
+        return await self._find({"edition_id": edition_id}, sort=[("at", ASCENDING)])
+
+
+class MongoTallyRepository(Repository[FrozenTally]):
+    collection_name = "tallies"
+    aggregate = FrozenTally
+    id_field = "tally_id"
+    not_found = EditionNotFound
+    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("number", ASCENDING)], "unique": True}]
+
+    async def latest(self, edition_id: UUID) -> FrozenTally | None:
+        found = await self._find({"edition_id": edition_id}, sort=[("number", -1)], limit=1)
+        return found[0] if found else None
+
+    def duplicate(self, aggregate: FrozenTally) -> DomainError | None:
+        # Two freezes of one version at once: the loser is retried and finds the winner's.
+        return ConcurrentChange()
+
+
+class MongoVotingUnitOfWork(MongoUnitOfWork, VotingUnitOfWork):
+    editions: MongoEditionRepository
+    entries: MongoEntryRepository
+    kims: MongoKimRepository
+    codes: MongoCodeRequestRepository
+    votes: MongoVoteRepository
+    flags: MongoFlagRepository
+    audit: MongoAuditRepository
+    tallies: MongoTallyRepository
+
+
+#: Built only from other services' events: a replay rebuilds them.
+PROJECTIONS = (MongoEntryRepository, MongoKimRepository)

@@ -1,0 +1,306 @@
+"""The voting use cases: the window, codes, votes, the tally and its freezing,
+fraud flags and staff decisions on them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+from uuid import UUID, uuid4
+
+from shared.kernel.clock import Clock
+from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
+
+from ..domain.edition import Edition, VoteWindow
+from ..domain.errors import (
+    ChannelNotAvailable,
+    CodeRequestNotFound,
+    CodeUsed,
+    CodeVoid,
+    CodeWrong,
+    EntryNotInCompetition,
+    FlagNotFound,
+    VoteNotFound,
+)
+from ..domain.fraud import AuditAction, AuditRecord, Flag, Thresholds, flag_id_of, suspicions
+from ..domain.tally import FrozenTally, Tally, count_votes
+from ..domain.throttle import Counters, Throttle
+from ..domain.voter import Address, CodeRequest, Vote, address_block, hash_code, new_code
+from .commands import CastVote, DismissFlag, RequestCode, SetVoteWindow, VoidVote
+from .unit_of_work import VotingUnitOfWork
+
+UnitOfWorkFor = Callable[[Cause], VotingUnitOfWork]
+
+
+class ChallengeCheck(Protocol):
+    """What the use cases need of the proof-of-work: redeem a solution, get its solve time (ms)."""
+
+    async def redeem(self, payload: str | None, now: datetime) -> int: ...
+
+
+@dataclass(frozen=True)
+class CodePolicy:
+    key: bytes
+    ttl: timedelta
+    most_attempts: int
+    default_channel: str
+
+
+@retry_on_conflict
+async def set_window(uow: VotingUnitOfWork, command: SetVoteWindow) -> tuple[Edition, VoteWindow]:
+    async with uow:
+        edition = await uow.editions.require(command.edition_id)
+        window = edition.set_window(
+            opens_at=command.opens_at, closes_at=command.closes_at, public_counts=command.public_counts
+        )
+        await uow.commit()
+    return edition, window
+
+
+@retry_on_conflict
+async def close_window(uow: VotingUnitOfWork, clock: Clock, edition_id: UUID) -> Edition:
+    async with uow:
+        edition = await uow.editions.require(edition_id)
+        edition.close(clock())
+        await uow.commit()
+    return edition
+
+
+async def edition_of(uow: VotingUnitOfWork, edition_id: UUID) -> Edition:
+    async with uow:
+        return await uow.editions.require(edition_id)
+
+
+async def request_code(
+    uow: VotingUnitOfWork,
+    clock: Clock,
+    command: RequestCode,
+    *,
+    challenges: ChallengeCheck,
+    throttle: Throttle,
+    counters: Counters,
+    policy: CodePolicy,
+) -> CodeRequest:
+    """Check the proof-of-work and the throttles, then store the code's hash and,
+    in the same transaction, voter.code_requested for notifications to send."""
+    now = clock()
+    address = Address.parse(command.address)
+    channel = command.channel or (address.kind if address.kind == "email" else policy.default_channel)
+    if channel != address.kind:
+        raise ChannelNotAvailable(channel=channel, available=address.kind)
+    if channel == "whatsapp" and policy.default_channel != "whatsapp":
+        raise ChannelNotAvailable(channel="WhatsApp", available="email")
+    async with uow:
+        edition = await uow.editions.require(command.edition_id)
+        edition.require_open(now)
+    solve_ms = await challenges.redeem(command.altcha, now)
+    await throttle.check(
+        counters,
+        {"address": address.value, "ip": command.client_ip, "block": address_block(command.client_ip)},
+        now,
+    )
+    async with uow:
+        request = CodeRequest.issue(
+            request_id=uuid4(),
+            edition_id=edition.edition_id,
+            edition_title=edition.title,
+            address=address,
+            channel=channel,
+            code=new_code(),
+            key=policy.key,
+            now=now,
+            ttl=policy.ttl,
+            client_ip=command.client_ip,
+            challenge_solve_ms=solve_ms,
+            language=command.language,
+        )
+        uow.codes.add(request)
+        await uow.commit()
+    return request
+
+
+@retry_on_conflict
+async def cast_vote(uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy) -> Vote:
+    """Accept a vote: in one transaction the code is marked used (expecting the
+    version read, so a code is used once however many requests race) and the vote
+    inserted under its unique (edition, voter) key. The same request sent again
+    answers the same vote."""
+    async with uow:
+        request = await uow.codes.get(command.request_id)
+        if request is None or request.edition_id != command.edition_id:
+            raise CodeRequestNotFound(request_id=command.request_id)
+        if request.status == "used" and request.vote_id is not None:
+            if request.entry_id == command.entry_id and request.code_hash == hash_code(
+                policy.key, request.request_id, command.code
+            ):
+                vote = await uow.votes.get(request.vote_id)
+                if vote is not None:
+                    return vote  # a replay: the vote it made
+            raise CodeUsed()
+        now = clock()
+        edition = await uow.editions.require(command.edition_id)
+        edition.require_open(now)
+        entry = await uow.entries.get(command.entry_id)
+        if entry is None or entry.edition_id != edition.edition_id or not entry.in_competition:
+            raise EntryNotInCompetition(entry_id=command.entry_id)
+        request.require_usable(now)
+        remaining = request.try_code(code=command.code, key=policy.key, most_attempts=policy.most_attempts)
+        if remaining is not None:
+            await uow.commit()  # the wrong try counts
+            raise CodeVoid() if remaining == 0 else CodeWrong(remaining=remaining)
+        vote = Vote.cast(
+            request, vote_id=uuid4(), entry_id=entry.entry_id, now=now, client_ip=command.client_ip
+        )
+        request.use(vote)
+        uow.votes.add(vote)
+        await uow.commit()
+    return vote
+
+
+async def live_tally(uow: VotingUnitOfWork, edition_id: UUID) -> tuple[Edition, Tally]:
+    async with uow:
+        edition = await uow.editions.require(edition_id)
+        entries = await uow.entries.of_edition(edition_id)
+        counts = await uow.votes.counts(edition_id)
+    tally = count_votes(
+        edition_id=edition_id,
+        edition_title=edition.title,
+        category_code=edition.category_code or "",
+        entries=entries,
+        counts=counts,
+    )
+    return edition, tally
+
+
+async def latest_frozen(uow: VotingUnitOfWork, edition_id: UUID) -> FrozenTally | None:
+    async with uow:
+        return await uow.tallies.latest(edition_id)
+
+
+@retry_on_conflict
+async def freeze(uow: VotingUnitOfWork, clock: Clock, edition_id: UUID, by: str) -> FrozenTally:
+    """Freeze the tally after the vote closed and publish votes.tallied. Frozen
+    again unchanged, it answers the version it froze; changed (votes voided
+    since), it freezes the next version."""
+    async with uow:
+        now = clock()
+        edition = await uow.editions.require(edition_id)
+        category_code = edition.require_category()
+        edition.require_over(now)
+        entries = await uow.entries.of_edition(edition_id)
+        counts = await uow.votes.counts(edition_id)
+        tally = count_votes(
+            edition_id=edition_id,
+            edition_title=edition.title,
+            category_code=category_code,
+            entries=entries,
+            counts=counts,
+        )
+        latest = await uow.tallies.latest(edition_id)
+        if latest is not None and latest.content_hash == tally.digest():
+            return latest
+        frozen = FrozenTally.freeze(tally, number=edition.frozen_version + 1, by=by, now=now)
+        edition.frozen_version = frozen.number
+        uow.tallies.add(frozen)
+        await uow.commit()
+    return frozen
+
+
+async def flags_of(uow: VotingUnitOfWork, edition_id: UUID) -> list[Flag]:
+    async with uow:
+        await uow.editions.require(edition_id)
+        return await uow.flags.of_edition(edition_id)
+
+
+@retry_on_conflict
+async def void_vote(uow: VotingUnitOfWork, clock: Clock, command: VoidVote, by: str) -> Vote:
+    """Void a vote with a reason (audited); a flag whose votes are now all void is settled."""
+    async with uow:
+        now = clock()
+        await uow.editions.require(command.edition_id)
+        vote = await uow.votes.get(command.vote_id)
+        if vote is None or vote.edition_id != command.edition_id:
+            raise VoteNotFound(vote_id=command.vote_id)
+        vote.void(reason=command.reason, by=by, now=now)
+        uow.audit.add(_record(command.edition_id, "vote_voided", vote.vote_id, command.reason, by, now))
+        for flag in await uow.flags.of_edition(command.edition_id):
+            if vote.vote_id in flag.vote_ids and flag.status == "open":
+                voided = await uow.votes.voided_among(flag.vote_ids)
+                if flag.settle(voided, reason=command.reason, by=by, now=now):
+                    uow.audit.add(
+                        _record(command.edition_id, "flag_voided", flag.flag_id, command.reason, by, now)
+                    )
+        await uow.commit()
+    return vote
+
+
+@retry_on_conflict
+async def dismiss_flag(uow: VotingUnitOfWork, clock: Clock, command: DismissFlag, by: str) -> Flag:
+    """Dismiss a flag with a reason (audited): its votes count without a flag,
+    unless another open flag holds them."""
+    async with uow:
+        now = clock()
+        flag = await uow.flags.get(command.flag_id)
+        if flag is None or flag.edition_id != command.edition_id:
+            raise FlagNotFound(flag_id=command.flag_id)
+        flag.dismiss(reason=command.reason, by=by, now=now)
+        uow.audit.add(_record(command.edition_id, "flag_dismissed", flag.flag_id, command.reason, by, now))
+        flags = await uow.flags.of_edition(command.edition_id)
+        await uow.votes.mark_flagged(command.edition_id, _open_votes(flags))
+        await uow.commit()
+    return flag
+
+
+def _open_votes(flags: list[Flag]) -> set[UUID]:
+    return {vote_id for flag in flags if flag.status == "open" for vote_id in flag.vote_ids}
+
+
+def _record(
+    edition_id: UUID, action: AuditAction, subject_id: UUID, reason: str, by: str, now: datetime
+) -> AuditRecord:
+    return AuditRecord(
+        record_id=uuid4(),
+        edition_id=edition_id,
+        action=action,
+        subject_id=subject_id,
+        reason=reason,
+        by=by,
+        at=now,
+    )
+
+
+async def raise_flags(uow_for: UnitOfWorkFor, clock: Clock, rules: Thresholds, most_votes: int) -> int:
+    """The fraud pass: for each edition voting now, read its counted votes in one
+    query, raise or extend flags, and mark the flagged votes. Returns how many
+    flags it raised or extended."""
+    async with uow_for(Cause.new()) as uow:
+        editions = await uow.editions.voting_since(clock())
+    changed = 0
+    for edition in editions:
+        changed += await _flag_edition(uow_for(Cause.new()), clock, edition.edition_id, rules, most_votes)
+    return changed
+
+
+@retry_on_conflict
+async def _flag_edition(
+    uow: VotingUnitOfWork, clock: Clock, edition_id: UUID, rules: Thresholds, most_votes: int
+) -> int:
+    async with uow:
+        now = clock()
+        found = suspicions(await uow.votes.traces(edition_id, most_votes), rules)
+        flags = {flag.flag_id: flag for flag in await uow.flags.of_edition(edition_id)}
+        changed = 0
+        for suspicion in found:
+            flag = flags.get(flag_id_of(edition_id, suspicion.kind, suspicion.key))
+            if flag is None:
+                flag = Flag.raise_for(edition_id, suspicion, now)
+                flags[flag.flag_id] = flag
+                uow.flags.add(flag)
+                changed += 1
+            elif flag.merge(suspicion, now):
+                changed += 1
+        if changed:
+            await uow.votes.mark_flagged(edition_id, _open_votes(list(flags.values())))
+            await uow.commit()
+    return changed

@@ -1,0 +1,86 @@
+"""Public reads a browser, a proxy or a CDN may keep: ETag, Cache-Control and HEAD.
+
+A route that serves the same JSON to everyone registers with `cacheable_get`
+(GET, and HEAD beside it, out of the OpenAPI document; the table of rules in
+`access` treats HEAD as GET) and answers with `cached_json`:
+
+    @cacheable_get(router, "/editions/{edition_id}/gallery", response_model=list[GalleryItem])
+    async def gallery(request: Request, ...) -> Response:
+        return cached_json(request, payload, max_age=15)
+
+The ETag is the SHA-256 of the body; a request whose `If-None-Match` names it is
+answered 304 with no body; HEAD answers the headers of GET without the body.
+Only for what everyone may read alike: a response that depends on who asks is
+not public (pass `private=True`, which a shared cache then does not keep).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import APIRouter
+from fastapi.encoders import jsonable_encoder
+from starlette.requests import Request
+from starlette.responses import Response
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def cacheable_get(router: APIRouter, path: str, **route: Any) -> Callable[[F], F]:
+    """Register the decorated endpoint for GET and for HEAD on `path`."""
+
+    def register(endpoint: F) -> F:
+        router.add_api_route(path, endpoint, methods=["GET"], **route)
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False, **route)
+        return endpoint
+
+    return register
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    # A weak comparison, as RFC 9110 asks of If-None-Match: W/"x" matches "x".
+    return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
+
+
+def cached_bytes(
+    request: Request,
+    body: bytes,
+    *,
+    media_type: str = "application/json",
+    max_age: int,
+    private: bool = False,
+    status_code: int = 200,
+) -> Response:
+    """`body` with its ETag and Cache-Control; 304 when the caller has it; no body for HEAD."""
+    etag = etag_of(body)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"{'private' if private else 'public'}, max-age={max_age}",
+        "Vary": "Accept-Language",
+    }
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        return Response(status_code=status_code, headers=headers, media_type=media_type)
+    return Response(body, status_code=status_code, headers=headers, media_type=media_type)
+
+
+def cached_json(request: Request, content: Any, *, max_age: int, private: bool = False) -> Response:
+    """`content` as compact JSON (pydantic models, dates and ids as FastAPI writes
+    them), served by `cached_bytes`."""
+    body = json.dumps(
+        jsonable_encoder(content), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode()
+    return cached_bytes(request, body, max_age=max_age, private=private)
