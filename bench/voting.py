@@ -50,8 +50,15 @@ CEILING_DATABASE = "bench_vote_ceiling"
 #: Codes asked for at once while preparing (the service's own pace, not measured).
 CODE_REQUESTS_IN_FLIGHT = 16
 #: The voting service's settings in the benchmark's stack: thousands of voters from one
-#: loopback address (the throttles are per address block), codes that outlive the run.
-SERVICE_ENV: dict[str, str] = {}
+#: loopback address (the throttles count per client IP and per address block), codes
+#: that outlive the run, and a proof of work the load generator solves in microseconds
+#: (a browser's cost, not the server's: verifying costs the same at any difficulty).
+SERVICE_ENV: dict[str, str] = {
+    "VOTING_THROTTLE_PER_IP": "1000000",
+    "VOTING_THROTTLE_PER_BLOCK": "1000000",
+    "VOTING_CODE_TTL_SECONDS": "3600",
+    "VOTING_CHALLENGE_MAX_NUMBER": "100",
+}
 
 #: (method, url, headers or None, JSON body or None)
 Request = tuple[str, str, dict[str, str] | None, dict[str, Any] | None]
