@@ -16,10 +16,12 @@ not public (pass `private=True`, which a shared cache then does not keep).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_type_hints
 
 from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
@@ -84,3 +86,40 @@ def cached_json(request: Request, content: Any, *, max_age: int, private: bool =
         jsonable_encoder(content), ensure_ascii=False, separators=(",", ":"), allow_nan=False
     ).encode()
     return cached_bytes(request, body, max_age=max_age, private=private)
+
+
+def cacheable(router: APIRouter, path: str, *, max_age: int, **route: Any) -> Callable[[F], F]:
+    """`cacheable_get` for an endpoint that returns its model as any other does: what it
+    returns is served by `cached_json` (ETag, 304, Cache-Control, HEAD without a body),
+    and what it raises is answered as ever (no validator on a refusal). The endpoint
+    itself is returned unchanged, so other code may still call it for its model.
+
+        @cacheable(router, "/editions/{edition_id}/results", max_age=60, tags=["results"])
+        async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic: ...
+    """
+
+    def register(endpoint: F) -> F:
+        hints = get_type_hints(endpoint, include_extras=True)
+        original = inspect.signature(endpoint)
+        parameters = [
+            p.replace(annotation=hints.get(p.name, p.annotation)) for p in original.parameters.values()
+        ]
+        name = "cache_request__"
+        while name in original.parameters:
+            name += "_"
+        parameters.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Request))
+
+        @functools.wraps(endpoint)
+        async def serve(*args: Any, **kwargs: Any) -> Response:
+            request: Request = kwargs.pop(name)
+            return cached_json(request, await endpoint(*args, **kwargs), max_age=max_age)
+
+        serve.__signature__ = original.replace(  # type: ignore[attr-defined]
+            parameters=parameters, return_annotation=hints.get("return", original.return_annotation)
+        )
+        route.setdefault("response_model", hints.get("return"))
+        router.add_api_route(path, serve, methods=["GET"], **route)
+        router.add_api_route(path, serve, methods=["HEAD"], include_in_schema=False, **route)
+        return endpoint
+
+    return register

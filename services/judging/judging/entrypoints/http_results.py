@@ -9,6 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 
+from shared.platform.caching import cacheable
 from shared.platform.http import RequestLanguage
 
 from ..domain.errors import ResultsNotAnnounced, ResultsVersionNotAnnounced
@@ -29,6 +30,8 @@ from .schemas import (
 
 router = APIRouter()
 
+#: How long a browser, a proxy or a CDN may keep the public results (ETag, then 304).
+PUBLIC_MAX_AGE = 60
 #: A results version: bounded, so a huge number is a 422, not a query MongoDB cannot encode.
 Version = Annotated[int, Path(ge=1, le=1_000_000)]
 
@@ -121,8 +124,12 @@ async def announce(edition_id: UUID, system: System, uow: UnitOfWork, actor: Sta
     return await results(edition_id, uow)
 
 
-@router.get(
-    "/editions/{edition_id}/results", tags=["results"], summary="Public: the latest announced results"
+@cacheable(
+    router,
+    "/editions/{edition_id}/results",
+    max_age=PUBLIC_MAX_AGE,
+    tags=["results"],
+    summary="Public: the latest announced results",
 )
 async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic:
     async with uow:
@@ -132,8 +139,10 @@ async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic:
         return await _announced(uow, edition_id, edition.announced_version)
 
 
-@router.get(
+@cacheable(
+    router,
     "/editions/{edition_id}/results/versions/{version}",
+    max_age=PUBLIC_MAX_AGE,
     tags=["results"],
     summary="Public: one announced version of the results, also after a correction",
 )
