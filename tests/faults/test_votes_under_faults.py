@@ -24,7 +24,7 @@ import pytest
 from bench.voting import Ballots, CodeTap, open_window
 from devstack.stack import LocalStack
 
-from ..integration.flows import enrolled_kim, entry_body
+from ..integration.flows import edition_body, enrolled_kim, entry_body
 from ..support import eventually
 from .conftest import VOTE_OUTCOMES, World
 from .support import VOTE_HEADER, VoteFaultOutcome
@@ -36,6 +36,13 @@ IN_FLIGHT = 16
 RETRY_SECONDS = 120.0
 #: Three films in competition.
 FILMS = (("KIM Pasreh Jaya", "bumiayu"), ("KIM Ganjur", "gadang"), ("KIM Mojolangu", "mojolangu"))
+FAVOURITE = {
+    "code": "juara-favorit",
+    "title": "Juara Favorit",
+    "kind": "favourite",
+    "awarded_ranks": 1,
+    "prizes": [{"rank": 1, "title": "Juara Favorit", "reward": "Piagam"}],
+}
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -87,6 +94,17 @@ class Burst:
         self.refused[name] = self.refused.get(name, 0) + 1
 
 
+async def favourite_edition(world: World) -> str:
+    """A published edition with a Juara Favorit category, once voting can open its vote."""
+    async with httpx.AsyncClient(base_url=world.registry_url, headers=world.staff, timeout=10) as registry:
+        created = await registry.post("/editions", json={**edition_body(), "categories": [FAVOURITE]})
+        assert created.status_code == 201, created.text
+        edition_id = str(created.json()["edition_id"])
+        published = await registry.post(f"/editions/{edition_id}/publication")
+        assert published.status_code == 200, published.text
+    return edition_id
+
+
 async def films_in_competition(world: World, edition_id: str) -> None:
     """FILMS enrolled, approved and submitted, through the registry's and submissions' APIs."""
     registry = httpx.AsyncClient(base_url=world.registry_url, headers=world.staff, timeout=10)
@@ -118,14 +136,14 @@ async def test_voting_service_killed_mid_burst(world: World) -> None:
     stack: LocalStack = world.stack
     assert "voting" in stack.services, "the stack has no voting service"
     voting = stack.services["voting"].url
-    edition_id = await world.published_edition()
+    edition_id = await favourite_edition(world)
     await films_in_competition(world, edition_id)
     async with (
         httpx.AsyncClient(timeout=30, headers=world.staff) as staff,
         httpx.AsyncClient(timeout=30) as public,
         CodeTap(world.rabbitmq.url) as tap,
     ):
-        await open_window(staff, voting, edition_id)
+        await eventually(lambda: _opened(staff, voting, edition_id), timeout=60, interval=0.3)
         ballots = Ballots(voting, edition_id, [])
 
         async def gallery() -> list[str]:
@@ -171,6 +189,15 @@ async def test_voting_service_killed_mid_burst(world: World) -> None:
     assert len(burst.acknowledged) == len(acknowledged) == VOTES, outcome.row()
     assert set(requests) == acknowledged, outcome.row()
     assert outcome.stored_twice == 0 and len(stored) == VOTES, outcome.row()
+
+
+async def _opened(staff: httpx.AsyncClient, voting: str, edition_id: str) -> bool:
+    """The vote window set, once voting has learnt of the edition and its favourite category."""
+    try:
+        await open_window(staff, voting, edition_id)
+    except RuntimeError:
+        return False
+    return True
 
 
 async def _at_least(found: Any, count: int) -> list[str] | None:
