@@ -22,6 +22,7 @@ from judging.main import create_app as create_judging
 from notifications.main import create_app as create_notifications
 from registry.main import create_app as create_registry
 from submissions.main import create_app as create_submissions
+from voting.main import create_app as create_voting
 
 from shared.kernel.principal import ROLES, Principal
 from shared.platform.access import DENY, OWN, RULES, rules_for
@@ -34,6 +35,7 @@ CREATE = {
     "submissions": create_submissions,
     "judging": create_judging,
     "notifications": create_notifications,
+    "voting": create_voting,
 }
 #: Where these tests tally what they checked; printed at the end of the run.
 CHECKED: dict[str, int] = {}

@@ -53,7 +53,7 @@ from schemathesis.specs.openapi.checks import (
 from ..support import bearer_for
 from .conftest import FUZZ_TALLIES
 
-SERVICES = ["registry", "submissions", "judging", "notifications"]
+SERVICES = ["registry", "submissions", "judging", "notifications", "voting"]
 
 #: Hypothesis-generated requests per operation, on top of the document's
 #: examples and schemathesis's coverage cases.

@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from shared.platform.access import DENY, rules_for
 from shared.platform.openapi import count_responses
 
-SERVICES = ["registry", "submissions", "judging", "notifications"]
+SERVICES = ["registry", "submissions", "judging", "notifications", "voting"]
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 
 

@@ -46,8 +46,13 @@ class Throttle:
     async def check(self, counters: Counters, keys: dict[Scope, str], now: datetime) -> None:
         number, retry_after = self.window(now)
         expires_at = datetime.fromtimestamp((number + 2) * self.window_seconds, tz=now.tzinfo)
-        for limit in self.limits:
-            count = await counters.hit(f"{limit.scope}:{keys[limit.scope]}:{number}", expires_at)
+        # Every request counts in every scope, refused or not: a script that keeps
+        # trying from one network uses up that network's allowance too.
+        counts = [
+            (limit, await counters.hit(f"{limit.scope}:{keys[limit.scope]}:{number}", expires_at))
+            for limit in self.limits
+        ]
+        for limit, count in counts:
             if count > limit.most:
                 scope_id, scope_en = SCOPE_NAMES[limit.scope]
                 raise TooManyCodeRequests(

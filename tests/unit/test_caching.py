@@ -1,0 +1,55 @@
+"""Public reads a cache may keep (`shared.platform.caching`): ETag, 304, HEAD, Cache-Control."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request, Response
+
+from shared.platform.caching import cacheable_get, cached_json, etag_of
+
+STATE = {"title": "Juara Favorit"}
+
+
+def app() -> FastAPI:
+    router = APIRouter()
+
+    @cacheable_get(router, "/results")
+    async def results(request: Request) -> Response:
+        return cached_json(request, {"title": STATE["title"], "votes": [3, 2]}, max_age=30)
+
+    @cacheable_get(router, "/mine")
+    async def mine(request: Request) -> Response:
+        return cached_json(request, {"me": True}, max_age=0, private=True)
+
+    made = FastAPI()
+    made.include_router(router)
+    return made
+
+
+async def test_an_etag_answers_304_until_the_content_changes_and_head_has_no_body() -> None:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app()), base_url="http://t") as client:
+        first = await client.get("/results")
+        assert first.status_code == 200 and first.json() == {"title": "Juara Favorit", "votes": [3, 2]}
+        etag = first.headers["etag"]
+        assert etag == etag_of(first.content)
+        assert first.headers["cache-control"] == "public, max-age=30"
+        same = await client.get("/results", headers={"If-None-Match": etag})
+        assert same.status_code == 304 and same.content == b"" and same.headers["etag"] == etag
+        weak = await client.get("/results", headers={"If-None-Match": f'"other", W/{etag}'})
+        assert weak.status_code == 304
+        head = await client.head("/results")
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["etag"] == etag and head.headers["content-length"] == str(len(first.content))
+        STATE["title"] = "Juara Favorit 2025"
+        try:
+            changed = await client.get("/results", headers={"If-None-Match": etag})
+        finally:
+            STATE["title"] = "Juara Favorit"
+        assert changed.status_code == 200 and changed.headers["etag"] != etag
+        private = await client.get("/mine")
+        assert private.headers["cache-control"] == "private, max-age=0"
+
+
+def test_head_stays_out_of_the_openapi_document() -> None:
+    paths = app().openapi()["paths"]
+    assert set(paths["/results"]) == {"get"}
