@@ -360,6 +360,9 @@ class VoteFaultOutcome:
     acknowledged: int
     stored: int
     stored_twice: int
+    #: Acknowledged (201) but not stored.
+    lost: int
+    #: Stored but never acknowledged to the voter.
     unacknowledged_stored: int
     refused: dict[str, int]
     retried: int
@@ -368,14 +371,14 @@ class VoteFaultOutcome:
 
     def row(self) -> str:
         return (
-            f"| {self.case} | {self.voters} | {self.acknowledged} | {self.stored} | "
-            f"{self.acknowledged - self.stored + self.unacknowledged_stored} | {self.stored_twice} | "
+            f"| {self.case} | {self.voters} | {self.acknowledged} | {self.stored} | {self.lost} | "
+            f"{self.unacknowledged_stored} | {self.stored_twice} | "
             f"{self.retried} | {self.refused or 0} | {self.recovery_seconds:.1f} | {self.note} |"
         )
 
 
 VOTE_HEADER = (
-    "| case | voters | acknowledged (201) | stored | lost or unacknowledged | stored twice "
+    "| case | voters | acknowledged (201) | stored | lost | stored, not acknowledged | stored twice "
     "| requests sent again | other answers | seconds to recover | notes |\n"
-    "|---|---|---|---|---|---|---|---|---|---|"
+    "|---|---|---|---|---|---|---|---|---|---|---|"
 )
