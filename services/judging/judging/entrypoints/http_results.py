@@ -32,6 +32,9 @@ router = APIRouter()
 
 #: How long a browser, a proxy or a CDN may keep the public results (ETag, then 304).
 PUBLIC_MAX_AGE = 60
+#: How long this process serves the public results it built without building them again
+#: (never past a write of its own; another replica's announcement shows within this).
+PUBLIC_FRESH_SECONDS = 1.0
 #: A results version: bounded, so a huge number is a 422, not a query MongoDB cannot encode.
 Version = Annotated[int, Path(ge=1, le=1_000_000)]
 
@@ -128,6 +131,7 @@ async def announce(edition_id: UUID, system: System, uow: UnitOfWork, actor: Sta
     router,
     "/editions/{edition_id}/results",
     max_age=PUBLIC_MAX_AGE,
+    fresh_for=PUBLIC_FRESH_SECONDS,
     tags=["results"],
     summary="Public: the latest announced results",
 )
@@ -143,6 +147,7 @@ async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic:
     router,
     "/editions/{edition_id}/results/versions/{version}",
     max_age=PUBLIC_MAX_AGE,
+    fresh_for=PUBLIC_FRESH_SECONDS,
     tags=["results"],
     summary="Public: one announced version of the results, also after a correction",
 )
