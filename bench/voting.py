@@ -46,6 +46,8 @@ PAGE_RATE = 500.0
 PAGE_SECONDS = 4.0
 PAGE_FLAT_OUT = 2000
 IN_FLIGHT = 32
+#: A page measured with a query of its own per request: built every time, as before caching.
+UNCACHED = ", built for every request (reference)"
 CEILING_DATABASE = "bench_vote_ceiling"
 #: Codes asked for at once while preparing (the service's own pace, not measured).
 CODE_REQUESTS_IN_FLIGHT = 16
@@ -252,6 +254,8 @@ class Ballots:
     preparing_seconds: float = 0.0
     #: Code requests refused for the moment (409, 429) and asked again.
     retried: int = 0
+    #: Code requests answered 5xx (asked again too).
+    failed: int = 0
 
     async def prepare(self, http: httpx.AsyncClient, tap: CodeTap, count: int, run: int) -> None:
         """`count` codes, each for a new number: ask, solve the proof of work, read it off the bus."""
@@ -270,7 +274,10 @@ class Ballots:
                     )
                     if response.status_code == 202:
                         return str(response.json()["request_id"])
-                    if response.status_code not in (409, 429) or attempt == 49:
+                    # 409/429: refused for the moment; 5xx: counted apart, asked again.
+                    if response.status_code >= 500:
+                        self.failed += 1
+                    elif response.status_code not in (409, 429) or attempt == 49:
                         raise RuntimeError(f"asking for a voter code: {response.status_code} {response.text}")
                     self.retried += 1
                     await asyncio.sleep(min(5.0, float(response.headers.get("Retry-After", "0.2"))))
@@ -323,8 +330,14 @@ async def gallery_entries(
     raise TimeoutError("the voting service never listed the edition's entries")
 
 
-def page_requests(url: str, count: int, etag: str | None = None, method: str = "GET") -> list[Request]:
+def page_requests(
+    url: str, count: int, etag: str | None = None, method: str = "GET", unique: bool = False
+) -> list[Request]:
+    """`count` requests for `url`; `unique`: each with a query of its own, which no cache
+    keyed by the URL has seen (the page built for every request, as before caching)."""
     headers = {"If-None-Match": etag} if etag else None
+    if unique:
+        return [(method, f"{url}?bench={number}", headers, None) for number in range(count)]
     return [(method, url, headers, None)] * count
 
 
@@ -345,8 +358,9 @@ async def measure_pages(
         if first.status_code != 200:
             raise RuntimeError(f"{name}: GET {url} answered {first.status_code} {first.text[:200]}")
         etag = first.headers.get("ETag")
+        unique = name.endswith(UNCACHED)
         variants: list[tuple[str, str | None, tuple[int, ...]]] = [(name, None, (200,))]
-        if etag:
+        if etag and not unique:
             variants.append((f"{name}, If-None-Match", etag, (304,)))
         for label, tag, expect in variants:
             for pace in (None, offered):
@@ -354,7 +368,7 @@ async def measure_pages(
                 series = await drive(
                     lanes,
                     f"{label} {'flat out' if pace is None else f'{pace:g}/s'}",
-                    page_requests(url, count, tag),
+                    page_requests(url, count, tag, unique=unique),
                     offered=pace,
                     expect=expect,
                 )
@@ -400,7 +414,10 @@ async def measure(
             say(f"voting: {total} voters ask for a code (proof of work solved, code read off the bus) ...")
             async with httpx.AsyncClient(timeout=60) as public:
                 await ballots.prepare(public, tap, total, run=int(time.time()) % 100)
-            say(f"  ready in {ballots.preparing_seconds:.0f}s, {ballots.retried} asked again (409/429)")
+            say(
+                f"  ready in {ballots.preparing_seconds:.0f}s, {ballots.retried} asked again, "
+                f"{ballots.failed} of them after a 5xx"
+            )
             for offered, count in plan:
                 name = f"votes {'flat out' if offered is None else f'{offered:g}/s'}"
                 say(f"  {name}: {count} votes ...")
@@ -418,6 +435,7 @@ async def measure(
         pages = {
             "judging /health (reference)": f"{urls['judging']}/health",
             "judging results": f"{urls['judging']}/editions/{edition_id}/results",
+            f"judging results{UNCACHED}": f"{urls['judging']}/editions/{edition_id}/results",
             "voting public tally": f"{voting}/editions/{edition_id}/public-tally",
             "voting gallery": f"{voting}/editions/{edition_id}/gallery",
         }
@@ -434,6 +452,7 @@ async def measure(
         "pages": served,
         "codes_seconds": round(ballots.preparing_seconds, 1),
         "codes_asked_again": ballots.retried,
+        "codes_failed_5xx": ballots.failed,
     }
 
 
