@@ -156,23 +156,26 @@ async def public_vote(
 
         say(f"10. {len(RESIDENTS)} warga meminta kode lewat WhatsApp, lalu memilih film favoritnya")
         voters = []
-        first_ballot: dict[str, Any] = {}
+        ballots: dict[str, dict[str, Any]] = {}
         for name, number, kim in RESIDENTS:
             if kim not in films:
                 raise DemoError(f"{kim} is not in the voting service's gallery")
-            challenge = await voting.call("GET", "/challenge")
-            altcha = await asyncio.to_thread(solve_altcha, challenge)
-            request = await _code_request(http, urls["voting"], edition_id, number, altcha)
-            code = await _code_for(read_code, number)
-            ballot = {"request_id": request["request_id"], "code": code, "entry_id": films[kim]["entry_id"]}
+            ballot = await _ballot(voting, http, urls["voting"], edition_id, number, read_code)
+            ballot["entry_id"] = films[kim]["entry_id"]
             await voting.call("POST", f"/editions/{edition_id}/votes", 201, json=ballot)
-            first_ballot = first_ballot or ballot
+            ballots[number] = ballot
             voters.append(name)
             say(f"   {name} ({number[:7]}…): kode diterima, memilih “{films[kim]['title']}” ({kim})")
 
-        again = await http.post(f"{urls['voting']}/editions/{edition_id}/votes", json=first_ballot)
-        refusal = _refusal(again)
-        say(f"   {voters[0]} mencoba memilih lagi: ditolak ({refusal})")
+        # The first resident asks for a second code and votes again, for another film.
+        name, number, kim = RESIDENTS[0]
+        other = next(film for film in films.values() if film["kim_name"] != kim)
+        again = await _ballot(voting, http, urls["voting"], edition_id, number, read_code)
+        refused = await http.post(
+            f"{urls['voting']}/editions/{edition_id}/votes", json={**again, "entry_id": other["entry_id"]}
+        )
+        refusal = _refusal(refused)
+        say(f"   {name} meminta kode baru dan memilih lagi: ditolak ({refusal})")
 
         say("11. Staf menutup pemungutan suara dan membekukan hasilnya")
         await voting.call("POST", f"/editions/{edition_id}/vote-window/closing", headers=staff)
@@ -193,6 +196,19 @@ async def public_vote(
         )
 
 
+async def _ballot(
+    voting: Api, http: httpx.AsyncClient, voting_url: str, edition_id: str, number: str, read_code: CodeReader
+) -> dict[str, Any]:
+    """A code asked for as the page does (proof of work solved), read where it was sent:
+    the vote's request id and code."""
+    challenge = await voting.call("GET", "/challenge")
+    altcha = await asyncio.to_thread(solve_altcha, challenge)
+    before = await asyncio.to_thread(read_code, number)
+    request = await _code_request(http, voting_url, edition_id, number, altcha)
+    code = await _code_for(read_code, number, before)
+    return {"request_id": request["request_id"], "code": code}
+
+
 async def _code_request(
     http: httpx.AsyncClient, voting_url: str, edition_id: str, number: str, altcha: str
 ) -> dict[str, Any]:
@@ -211,11 +227,12 @@ async def _code_request(
     raise DemoError(f"asking for a voter code for {number}: still throttled")
 
 
-async def _code_for(read_code: CodeReader, number: str) -> str:
+async def _code_for(read_code: CodeReader, number: str, before: str | None) -> str:
+    """The newest code sent to `number`, once it is not the one it had `before`."""
     deadline = time.monotonic() + CODE_WAIT_SECONDS
     while time.monotonic() < deadline:
         code = await asyncio.to_thread(read_code, number)
-        if code:
+        if code and code != before:
             return code
         await asyncio.sleep(0.2)
     raise DemoError(f"no voter code reached {number} within {CODE_WAIT_SECONDS:.0f}s")
