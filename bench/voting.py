@@ -333,11 +333,11 @@ async def gallery_entries(
 def page_requests(
     url: str, count: int, etag: str | None = None, method: str = "GET", unique: bool = False
 ) -> list[Request]:
-    """`count` requests for `url`; `unique`: each with a query of its own, which no cache
-    keyed by the URL has seen (the page built for every request, as before caching)."""
+    """`count` requests for `url`; `unique`: each with a header no cache keyed by the
+    URL and the language has seen (the page built for every request, as before caching)."""
     headers = {"If-None-Match": etag} if etag else None
-    if unique:
-        return [(method, f"{url}?bench={number}", headers, None) for number in range(count)]
+    if unique:  # the services refuse unknown query parameters: an Accept-Language of its own
+        return [(method, url, {"Accept-Language": f"id, en;q=0.{n:04d}"}, None) for n in range(count)]
     return [(method, url, headers, None)] * count
 
 
