@@ -46,6 +46,8 @@ PAGE_RATE = 500.0
 PAGE_SECONDS = 4.0
 PAGE_FLAT_OUT = 2000
 IN_FLIGHT = 32
+#: A flat-out phase stops sending after this long, whatever is left of its requests.
+FLAT_OUT_BOUND_SECONDS = 60.0
 #: A page measured with a query of its own per request: built every time, as before caching.
 UNCACHED = ", built for every request (reference)"
 CEILING_DATABASE = "bench_vote_ceiling"
@@ -136,9 +138,12 @@ async def drive(
         await asyncio.gather(*tasks)
     else:
         queue = iter(requests)
+        until = started + FLAT_OUT_BOUND_SECONDS
 
         async def worker() -> None:
             for request in queue:
+                if time.perf_counter() > until:  # a page that slow has said enough
+                    return
                 await send(request)
 
         await asyncio.gather(*(worker() for _ in range(in_flight)))
