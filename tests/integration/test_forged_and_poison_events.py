@@ -23,6 +23,7 @@ from judging.main import create_app as create_judging
 from motor.motor_asyncio import AsyncIOMotorClient
 from notifications.main import create_app as create_notifications
 from submissions.main import create_app as create_submissions
+from voting.main import create_app as create_voting
 
 from devstack.rabbitmq import MAX_MESSAGE_SIZE
 from shared import contracts as c
@@ -39,6 +40,7 @@ CONSUMERS: dict[str, Callable[[Any], Any]] = {
     "submissions": create_submissions,
     "judging": create_judging,
     "notifications": create_notifications,
+    "voting": create_voting,
 }
 
 
@@ -107,7 +109,7 @@ async def test_no_service_user_gets_a_forged_event_onto_any_consumer_queue(
     every = samples()
     async with consumers(settings_for, mongodb_url, tuple(CONSUMERS)) as running:
         for queue in CONSUMER_QUEUES:
-            for forger in ("registry", "submissions", "judging", "notifications"):
+            for forger in ("registry", "submissions", "judging", "notifications", "voting"):
                 url = amqp_url_for(forger)
                 foreign = sorted(t for t in queue.routing_keys if forger not in owners(t))
                 for event_type in foreign[:2]:

@@ -95,6 +95,28 @@ RECIPIENTS = Target(
 )
 CHANGE_RECIPIENT = Target("notifications", "PATCH", f"/recipients/{RECIPIENT}", {"name": "Seksi IKP"})
 DELIVERIES = Target("notifications", "GET", "/deliveries")
+VOTER_CODES = Target(
+    "voting",
+    "POST",
+    f"/editions/{EDITION}/voter-codes",
+    {"address": "081234567890", "altcha": "x"},
+    anonymous=True,
+)
+VOTES = Target(
+    "voting",
+    "POST",
+    f"/editions/{EDITION}/votes",
+    {"request_id": str(uuid4()), "code": "123456", "entry_id": ENTRY},
+    anonymous=True,
+)
+VOTE_WINDOW = Target(
+    "voting",
+    "PUT",
+    f"/editions/{EDITION}/vote-window",
+    {"opens_at": "2024-11-01T19:00:00+07:00", "closes_at": "2024-11-01T21:00:00+07:00"},
+)
+VOIDING = Target("voting", "POST", f"/editions/{EDITION}/votes/{uuid4()}/voiding", {"reason": "Nomor palsu"})
+GALLERY = Target("voting", "GET", "/gallery", anonymous=True)
 
 #: What each service holds that a refused request must not change.
 STATE_PATHS = {
@@ -102,11 +124,12 @@ STATE_PATHS = {
     "submissions": [f"/editions/{EDITION}/entries", f"/entries/{ENTRY}"],
     "judging": [f"/editions/{EDITION}", f"/editions/{EDITION}/audit"],
     "notifications": ["/recipients", f"/recipients/{RECIPIENT}", "/deliveries"],
+    "voting": ["/gallery", f"/editions/{EDITION}/flags"],
 }
 
 CREATE = {
     service: importlib.import_module(f"{service}.main").create_app
-    for service in ("registry", "submissions", "judging", "notifications")
+    for service in ("registry", "submissions", "judging", "notifications", "voting")
 }
 
 
@@ -174,7 +197,7 @@ async def check_each_refused(settings_for: Callable[..., Any], service: str, cas
     return len(mine)
 
 
-SERVICES = ["registry", "submissions", "judging", "notifications"]
+SERVICES = ["registry", "submissions", "judging", "notifications", "voting"]
 
 # (a) ---------------------------------------------------------------------------
 
@@ -184,6 +207,7 @@ OVERSIZE = {
     "submissions": ENTRIES,
     "judging": SET_RUBRIC,
     "notifications": RECIPIENTS,
+    "voting": VOTER_CODES,
 }
 
 
@@ -260,6 +284,13 @@ INJECTION = [
     Case(CHANGE_RECIPIENT, "email", {"$ne": None}),
     Case(DELIVERIES, "status", {"$ne": None}, where="query"),
     Case(DELIVERIES, "recipient_id", {"$ne": None}, where="query"),
+    Case(VOTER_CODES, "address", {"$ne": None}),
+    Case(VOTER_CODES, "altcha", {"$gt": ""}),
+    Case(VOTES, "code", {"$ne": None}),
+    Case(VOTES, "request_id", {"$ne": None}),
+    Case(VOTE_WINDOW, "opens_at", {"$gt": ""}),
+    Case(VOIDING, "reason", {"$ne": None}),
+    Case(GALLERY, "edition_id", {"$ne": None}, where="query"),
     # (`?event_type={"$ne": null}` is not here: a free-text query value is text, and
     # that text is a valid one, matched literally: no query value reaches MongoDB as an operator.)
 ]
@@ -324,6 +355,10 @@ CONTROL_CASES = [
     *control_cases(RECIPIENTS, "webhook.url"),
     *control_cases(CHANGE_RECIPIENT, "name"),
     *control_cases(DELIVERIES, "event_type", where="query"),
+    *control_cases(VOTER_CODES, "address"),
+    *control_cases(VOIDING, "reason"),  # multi-line: only newlines and tabs pass
+    *control_cases(GALLERY, "umkm", where="query"),
+    *control_cases(GALLERY, "kecamatan", where="query"),
 ]
 
 
@@ -365,6 +400,10 @@ OVERLONG_CASES = [
     Case(RECIPIENTS, "subscriptions.0", LONG, codes=TOO_LONG),
     Case(CHANGE_RECIPIENT, "name", LONG, codes=TOO_LONG),
     Case(DELIVERIES, "event_type", LONG, where="query", codes=TOO_LONG),
+    Case(VOTER_CODES, "address", LONG, codes=TOO_LONG),
+    Case(VOTER_CODES, "altcha", LONG, codes=TOO_LONG),
+    Case(VOIDING, "reason", LONG, codes=TOO_LONG),
+    Case(GALLERY, "umkm", LONG, where="query", codes=TOO_LONG),
 ]
 
 

@@ -12,7 +12,7 @@ from shared.platform.messaging import CONSUMER_QUEUES
 
 from ..support import serving
 
-SERVICES = ["registry", "submissions", "judging", "notifications"]
+SERVICES = ["registry", "submissions", "judging", "notifications", "voting"]
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -102,7 +102,7 @@ async def test_staff_disable_an_account_ending_its_sessions(settings_for: Any) -
         await ok(await registry.post("/auth/login", json=JUDGE, headers=anonymous))
 
 
-SERVICES = ("registry", "submissions", "judging", "notifications")
+SERVICES = ("registry", "submissions", "judging", "notifications", "voting")
 STAFF_TWO = {"email": "staf.dua@malangkota.go.id", "password": "kunci-rahasia-staf-2024"}
 
 
@@ -115,12 +115,14 @@ async def test_a_token_issued_before_sign_out_or_disable_is_refused_by_every_ser
     from judging.main import create_app as create_judging
     from notifications.main import create_app as create_notifications
     from submissions.main import create_app as create_submissions
+    from voting.main import create_app as create_voting
 
     creators = {
         "registry": create_registry,
         "submissions": create_submissions,
         "judging": create_judging,
         "notifications": create_notifications,
+        "voting": create_voting,
     }
     anonymous = {"Authorization": ""}
     async with contextlib.AsyncExitStack() as stack:

@@ -167,7 +167,10 @@ async def test_a_voter_votes_once_and_the_frozen_tally_is_published(
         )
         assert out.status_code == 422 and error_code(out) == "entry_not_in_competition"
         body = {"request_id": asked["request_id"], "code": code, "entry_id": str(first.entry_id)}
-        cast = await ok(await public.post(votes, json=body), 201)
+        keyed = {"Idempotency-Key": f"vote-{asked['request_id']}"}
+        cast = await ok(await public.post(votes, json=body, headers=keyed), 201)
+        # The answer lost on the way: sent again with its key, and again without one.
+        assert await ok(await public.post(votes, json=body, headers=keyed), 201) == cast
         replay = await ok(await public.post(votes, json=body), 201)
         assert replay == cast
         other = await public.post(votes, json={**body, "entry_id": str(second.entry_id)})
@@ -191,6 +194,7 @@ async def test_a_voter_votes_once_and_the_frozen_tally_is_published(
         assert twice.status_code == 409 and error_code(twice) == "already_voted"
 
         tally = await ok(await staff.get(f"/editions/{edition_id}/tally"))
+        # Sent three times, counted once.
         assert tally["counted"] == 1 and tally["standings"][0]["entry_id"] == str(first.entry_id)
         early = await staff.post(f"/editions/{edition_id}/tally/freeze")
         assert early.status_code == 409 and error_code(early) == "vote_window_open"
@@ -219,3 +223,90 @@ async def test_a_voter_votes_once_and_the_frozen_tally_is_published(
         public_tally = await ok(await public.get(f"/editions/{edition_id}/public-tally"))
         assert public_tally["status"] == "frozen" and public_tally["version"] == 2
         assert bearer_for(app)  # staff's token is the deployment's
+
+
+async def test_throttles_answer_429_and_the_fraud_pass_flags_votes_staff_then_decide(
+    settings_for: Any, amqp_url_for: Any, tap: EventTap
+) -> None:
+    edition_id, kim_id = uuid4(), uuid4()
+    settings = settings_for(
+        "voting",
+        challenge_max_number=2000,
+        throttle_per_address=1,
+        fraud_poll_seconds=0.3,
+        fraud_inhuman_seconds=600,  # every vote of this test comes seconds after its code
+        fraud_weak_challenge_ms=0,  # and its challenges are solved in milliseconds: not this flag
+    )
+    async with serving(create_app(settings), "voting") as staff, OwnerPublisher(amqp_url_for) as bus:
+        public = httpx.AsyncClient(transport=staff._transport, base_url="http://voting")
+        favourite = entry(edition_id, kim_id, "Tempe Sanan")
+        await bus.publish(
+            c.EditionPublished.new(edition(edition_id), producer="registry", correlation_id="t")
+        )
+        await bus.publish(c.EntrySubmitted.new(favourite, producer="submissions", correlation_id="t"))
+        await eventually(lambda: _gallery_has(public, edition_id))
+        now = datetime.now(UTC)
+        window = {
+            "opens_at": (now - timedelta(minutes=1)).isoformat(),
+            "closes_at": (now + timedelta(hours=1)).isoformat(),
+            "public_counts": True,
+        }
+        await ok(await staff.put(f"/editions/{edition_id}/vote-window", json=window))
+
+        codes, votes = f"/editions/{edition_id}/voter-codes", f"/editions/{edition_id}/votes"
+        cast = []
+        for number in ("081299900001", "081299900002"):
+            asked = await ok(
+                await public.post(codes, json={"address": number, "altcha": await solved(public)}), 202
+            )
+            sent = await tap.wait_for(
+                "voter.code_requested", lambda e, a=asked: e.data["request_id"] == a["request_id"]
+            )
+            body = {
+                "request_id": asked["request_id"],
+                "code": sent[0].data["code"],
+                "entry_id": str(favourite.entry_id),
+            }
+            cast.append(await ok(await public.post(votes, json=body), 201))
+        throttled = await public.post(codes, json={"address": "081299900001", "altcha": await solved(public)})
+        assert throttled.status_code == 429 and error_code(throttled) == "too_many_code_requests"
+        assert 0 < int(throttled.headers["retry-after"]) <= settings.throttle_window_seconds
+
+        async def flagged() -> list[dict[str, Any]] | None:
+            found = await ok(await staff.get(f"/editions/{edition_id}/flags"))
+            # The pass runs every 0.3 s: it may have seen the first vote alone, then added the second.
+            return found if found and len(found[0]["vote_ids"]) == 2 else None
+
+        flags = await eventually(flagged)
+        assert flags[0]["kind"] == "inhuman_rate"
+        assert set(flags[0]["vote_ids"]) == {v["vote_id"] for v in cast}
+        tally = await eventually(
+            lambda: _when(staff.get(f"/editions/{edition_id}/tally"), lambda t: t["flagged"] == 2)
+        )
+        assert (tally["counted"], tally["voided"]) == (2, 0)
+        shown = await ok(await public.get(f"/editions/{edition_id}/public-tally"))
+        assert shown["counted"] == 2 and "flagged" not in shown["standings"][0]
+
+        path = f"/editions/{edition_id}/votes/{cast[0]['vote_id']}/voiding"
+        assert (await public.post(path, json={"reason": "Nomor palsu"})).status_code == 401
+        await ok(await staff.post(path, json={"reason": "Nomor palsu dari satu penjual"}))
+        again = await staff.post(path, json={"reason": "Nomor palsu"})
+        assert again.status_code == 409 and error_code(again) == "vote_already_voided"
+        dismissed = await ok(
+            await staff.post(
+                f"/editions/{edition_id}/flags/{flags[0]['flag_id']}/dismissal",
+                json={"reason": "Warga mengetik kode dengan cepat"},
+            )
+        )
+        assert dismissed["status"] == "dismissed" and dismissed["decided_by"].startswith("staff:")
+        after = await ok(await staff.get(f"/editions/{edition_id}/tally"))
+        assert (after["counted"], after["voided"], after["flagged"]) == (1, 1, 0)
+
+
+async def _gallery_has(public: httpx.AsyncClient, edition_id: UUID) -> bool:
+    return bool((await public.get(f"/editions/{edition_id}/gallery")).json())
+
+
+async def _when(request: Any, check: Any) -> Any:
+    found = (await request).json()
+    return found if check(found) else None

@@ -202,6 +202,8 @@ def test_a_burst_from_one_block_is_flagged_and_spread_votes_are_not() -> None:
     spread = [trace(f"w{i}@example.id", seconds=i * 120, block="10.9.9.0/24") for i in range(3)]
     found = suspicions([*burst, *spread], RULES)
     assert [(s.kind, s.vote_ids) for s in found] == [("address_block_burst", {v.vote_id for v in burst})]
+    assert found[0].detail_id == "3 suara dari 10.0.0.0/24 dalam 60 detik"
+    assert found[0].detail == "3 votes from 10.0.0.0/24 within 60 s"
 
 
 def test_sequential_numbers_are_one_range() -> None:

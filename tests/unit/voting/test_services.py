@@ -11,6 +11,7 @@ import pytest
 from voting.domain.errors import (
     AlreadyVoted,
     ChallengeInvalid,
+    ChannelAddressMismatch,
     ChannelNotAvailable,
     CodeExpired,
     CodeRequestNotFound,
@@ -168,8 +169,11 @@ async def test_a_code_request_needs_the_proof_of_work_and_is_throttled() -> None
     vote = Vote()
     with pytest.raises(ChallengeInvalid):
         await vote.ask(altcha=None)
-    with pytest.raises(ChannelNotAvailable):
+    with pytest.raises(ChannelAddressMismatch) as mismatch:
         await vote.ask("sari@example.id", channel="whatsapp")
+    assert mismatch.value.message("id") == (
+        "Kode lewat whatsapp memerlukan nomor WhatsApp; yang Anda tulis adalah alamat email."
+    )
     await vote.ask()
     await vote.ask()
     with pytest.raises(TooManyCodeRequests) as refused:
@@ -236,3 +240,38 @@ async def test_the_fraud_pass_flags_votes_which_still_count_until_staff_decide()
     assert {r.action for r in vote.uow.audit.items.values()} == {"flag_dismissed"}
     _, after = await services.live_tally(vote.uow, edition_id)
     assert (after.counted, after.flagged) == (3, 0)
+
+
+async def test_without_the_whatsapp_gateway_a_number_is_refused_and_email_is_asked_for() -> None:
+    vote = Vote()
+    email_only = CodePolicy(key=KEY, ttl=timedelta(minutes=5), most_attempts=3, default_channel="email")
+    command = RequestCode(
+        edition_id=vote.edition.edition_id,
+        address="081234567890",
+        channel=None,
+        altcha="solved",
+        client_ip="10.0.0.1",
+        language="id",
+    )
+    with pytest.raises(ChannelNotAvailable) as refused:
+        await services.request_code(
+            vote.uow,
+            vote.clock,
+            command,
+            challenges=Challenges(),
+            throttle=THROTTLE,
+            counters=vote.counters,
+            policy=email_only,
+        )
+    assert "alamat email" in refused.value.message("id")
+    by_email = RequestCode(**{**vars(command), "address": "sari@example.id"})
+    request = await services.request_code(
+        vote.uow,
+        vote.clock,
+        by_email,
+        challenges=Challenges(),
+        throttle=THROTTLE,
+        counters=vote.counters,
+        policy=email_only,
+    )
+    assert request.channel == "email"

@@ -176,10 +176,19 @@ class AddressInvalid(Refused):
 
 class ChannelNotAvailable(Refused):
     code = "channel_not_available"
+    field = "address"
+    messages = {
+        "id": "Kode belum bisa dikirim lewat WhatsApp di sini. Tulis alamat email Anda; kodenya dikirim lewat email.",
+        "en": "Codes cannot be sent by WhatsApp here yet. Give your email address; the code is sent by email.",
+    }
+
+
+class ChannelAddressMismatch(Refused):
+    code = "channel_address_mismatch"
     field = "channel"
     messages = {
-        "id": "Kode tidak bisa dikirim lewat {channel} di sini; gunakan {available}.",
-        "en": "Codes cannot be sent by {channel} here; use {available}.",
+        "id": "Kode lewat {channel} memerlukan {needed}; yang Anda tulis adalah {given}.",
+        "en": "A code by {channel} needs {needed_en}; you gave {given_en}.",
     }
 
 

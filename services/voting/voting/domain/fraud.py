@@ -61,6 +61,8 @@ class Suspicion:
     key: str
     vote_ids: frozenset[UUID]
     detail: str
+    #: The same in Indonesian, for the staff pages.
+    detail_id: str = ""
 
 
 def suspicions(votes: Iterable[VoteTrace], rules: Thresholds) -> list[Suspicion]:
@@ -88,6 +90,7 @@ def suspicions(votes: Iterable[VoteTrace], rules: Thresholds) -> list[Suspicion]
                     key=f"{block}@{start}",
                     vote_ids=frozenset(ids),
                     detail=f"{len(ids)} votes from {block} within {rules.burst_seconds} s",
+                    detail_id=f"{len(ids)} suara dari {block} dalam {rules.burst_seconds} detik",
                 )
             )
     for prefix, voters in sorted(by_range.items()):
@@ -99,6 +102,7 @@ def suspicions(votes: Iterable[VoteTrace], rules: Thresholds) -> list[Suspicion]
                     key=prefix,
                     vote_ids=frozenset(ids),
                     detail=f"{len(voters)} numbers in {prefix}{'x' * rules.range_digits}",
+                    detail_id=f"{len(voters)} nomor dalam rentang {prefix}{'x' * rules.range_digits}",
                 )
             )
     for hour, ids in sorted(inhuman.items()):
@@ -108,6 +112,8 @@ def suspicions(votes: Iterable[VoteTrace], rules: Thresholds) -> list[Suspicion]
                 key=hour,
                 vote_ids=frozenset(ids),
                 detail=f"{len(ids)} votes cast under {rules.inhuman_seconds:g} s after their code was sent",
+                detail_id=f"{len(ids)} suara diberikan kurang dari {rules.inhuman_seconds:g} detik "
+                "sesudah kodenya dikirim",
             )
         )
     for hour, ids in sorted(weak.items()):
@@ -117,6 +123,8 @@ def suspicions(votes: Iterable[VoteTrace], rules: Thresholds) -> list[Suspicion]
                 key=hour,
                 vote_ids=frozenset(ids),
                 detail=f"{len(ids)} votes whose challenge was solved in under {rules.weak_challenge_ms} ms",
+                detail_id=f"{len(ids)} suara yang tantangan anti-robotnya terpecahkan dalam kurang dari "
+                f"{rules.weak_challenge_ms} ms",
             )
         )
     return found
@@ -136,6 +144,7 @@ class Flag(Aggregate):
     vote_ids: list[UUID]
     detail: str
     raised_at: datetime
+    detail_id: str = ""
     status: FlagStatus = "open"
     decided_by: str | None = None
     decided_at: datetime | None = None
@@ -151,6 +160,7 @@ class Flag(Aggregate):
             key=suspicion.key,
             vote_ids=sorted(suspicion.vote_ids, key=str),
             detail=suspicion.detail,
+            detail_id=suspicion.detail_id,
             raised_at=now,
         )
 
@@ -160,7 +170,7 @@ class Flag(Aggregate):
         if not new:
             return False
         self.vote_ids = sorted({*self.vote_ids, *new}, key=str)
-        self.detail = suspicion.detail
+        self.detail, self.detail_id = suspicion.detail, suspicion.detail_id
         if self.status != "open":
             self.history.append(f"{self.status} by {self.decided_by} at {self.decided_at}: {self.reason}")
             self.status, self.decided_by, self.decided_at, self.reason = "open", None, None, None

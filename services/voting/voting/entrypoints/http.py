@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from shared.platform.caching import cacheable_get, cached_json
 from shared.platform.http import RequestLanguage
+from shared.platform.schemas import ShortText
 
 from ..domain.errors import TallyNotPublic
 from ..service_layer import services
@@ -35,7 +36,8 @@ from .schemas import (
 
 router = APIRouter()
 
-Filter = Annotated[str | None, Query(max_length=80)]
+#: A gallery filter: text as typed (never an operator), one line, no control characters.
+Filter = Annotated[ShortText | None, Query()]
 
 
 @router.put("/editions/{edition_id}/vote-window", tags=["window"], summary="Staff: set the vote window")

@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
+
+from shared.platform.schemas import Input, Reason, ShortText
 
 from ..domain.edition import Edition, Status
 from ..domain.entry import Entry
@@ -15,11 +17,7 @@ from ..domain.tally import FrozenTally, Tally
 from ..service_layer.commands import CastVote, RequestCode, SetVoteWindow
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class VoteWindowUpdate(_In):
+class VoteWindowUpdate(Input):
     opens_at: AwareDatetime
     closes_at: AwareDatetime
     public_counts: bool = False
@@ -56,8 +54,8 @@ class VoteWindowPublic(BaseModel):
         )
 
 
-class VoterCodeCreate(_In):
-    address: str = Field(min_length=3, max_length=254, description="A WhatsApp number or an email address.")
+class VoterCodeCreate(Input):
+    address: ShortText = Field(description="A WhatsApp number or an email address.")
     channel: Literal["whatsapp", "email"] | None = None
     altcha: str | None = Field(default=None, max_length=4096, description="The ALTCHA widget's solution.")
 
@@ -78,7 +76,7 @@ class VoterCodePublic(BaseModel):
     expires_at: datetime
 
 
-class VoteCreate(_In):
+class VoteCreate(Input):
     request_id: UUID
     code: str = Field(pattern=r"^[0-9]{6}$")
     entry_id: UUID
@@ -243,7 +241,8 @@ class FlagPublic(BaseModel):
     flag_id: UUID
     kind: Literal["address_block_burst", "number_range", "inhuman_rate", "weak_challenge"]
     vote_ids: list[UUID]
-    detail: str
+    detail: str = Field(description="What was seen, in English.")
+    detail_id: str = Field(description="What was seen, in Indonesian.")
     raised_at: datetime
     status: Literal["open", "dismissed", "voided"]
     decided_by: str | None
@@ -255,8 +254,8 @@ class FlagPublic(BaseModel):
         return cls.model_validate(flag, from_attributes=True)
 
 
-class ReasonIn(_In):
-    reason: str = Field(min_length=3, max_length=1000)
+class ReasonIn(Input):
+    reason: Reason
 
 
 class VoidedVotePublic(BaseModel):

@@ -3,6 +3,7 @@ fraud flags and staff decisions on them."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
 
 from ..domain.edition import Edition, VoteWindow
 from ..domain.errors import (
+    ChannelAddressMismatch,
     ChannelNotAvailable,
     CodeRequestNotFound,
     CodeUsed,
@@ -86,11 +88,13 @@ async def request_code(
     in the same transaction, voter.code_requested for notifications to send."""
     now = clock()
     address = Address.parse(command.address)
-    channel = command.channel or (address.kind if address.kind == "email" else policy.default_channel)
+    # The channel follows the address: a number gets WhatsApp (where the gateway is
+    # configured, VOTING_CODE_CHANNEL=whatsapp), an email address gets email.
+    channel = command.channel or address.kind
     if channel != address.kind:
-        raise ChannelNotAvailable(channel=channel, available=address.kind)
+        raise ChannelAddressMismatch(channel=channel, **_NEEDS[channel], **_GIVEN[address.kind])
     if channel == "whatsapp" and policy.default_channel != "whatsapp":
-        raise ChannelNotAvailable(channel="WhatsApp", available="email")
+        raise ChannelNotAvailable()
     async with uow:
         edition = await uow.editions.require(command.edition_id)
         edition.require_open(now)
@@ -120,6 +124,16 @@ async def request_code(
     return request
 
 
+_NEEDS = {
+    "whatsapp": {"needed": "nomor WhatsApp", "needed_en": "a WhatsApp number"},
+    "email": {"needed": "alamat email", "needed_en": "an email address"},
+}
+_GIVEN = {
+    "whatsapp": {"given": "nomor telepon", "given_en": "a phone number"},
+    "email": {"given": "alamat email", "given_en": "an email address"},
+}
+
+
 @retry_on_conflict
 async def cast_vote(uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy) -> Vote:
     """Accept a vote: in one transaction the code is marked used (expecting the
@@ -131,8 +145,8 @@ async def cast_vote(uow: VotingUnitOfWork, clock: Clock, command: CastVote, poli
         if request is None or request.edition_id != command.edition_id:
             raise CodeRequestNotFound(request_id=command.request_id)
         if request.status == "used" and request.vote_id is not None:
-            if request.entry_id == command.entry_id and request.code_hash == hash_code(
-                policy.key, request.request_id, command.code
+            if request.entry_id == command.entry_id and hmac.compare_digest(
+                request.code_hash, hash_code(policy.key, request.request_id, command.code)
             ):
                 vote = await uow.votes.get(request.vote_id)
                 if vote is not None:
