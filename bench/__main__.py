@@ -22,9 +22,10 @@ import httpx
 from motor.motor_asyncio import AsyncIOMotorClient
 
 from devstack.demo import replay_2024
+from devstack.malang_2024 import KIMS
 from devstack.stack import LocalStack
 
-from . import ceiling, console, machine, memory, pipeline, ranking
+from . import ceiling, console, machine, memory, pipeline, ranking, voting
 from .report import table
 
 HERE = Path(__file__).parent
@@ -39,6 +40,19 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ranking-entries", type=int, default=10_000)
     parser.add_argument("--console-users", type=int, default=console.USERS, help="signed-in users at once")
     parser.add_argument("--console-seconds", type=float, default=console.SECONDS)
+    parser.add_argument("--vote-rates", default="100,500", help="votes offered per second, comma-separated")
+    parser.add_argument("--vote-seconds", type=float, default=voting.VOTE_SECONDS)
+    parser.add_argument("--vote-flat-out", type=int, default=voting.VOTE_FLAT_OUT, help="votes flat out")
+    parser.add_argument(
+        "--page-flat-out", type=int, default=voting.PAGE_FLAT_OUT, help="requests per page flat out"
+    )
+    parser.add_argument(
+        "--page-rate", type=float, default=voting.PAGE_RATE, help="page requests offered per second"
+    )
+    parser.add_argument("--page-seconds", type=float, default=voting.PAGE_SECONDS)
+    parser.add_argument(
+        "--only-voting", action="store_true", help="the voting part only (with the 2024 replay)"
+    )
     parser.add_argument("--label", default="latest", help="names the JSON: bench/results/<label>.json")
     parser.add_argument("--output", type=Path, help="where to write the JSON instead")
     parser.add_argument("--workdir", type=Path, default=Path(".run/bench"), help="servers' data and logs")
@@ -48,6 +62,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         args.rates, args.seconds, args.flat_out = "20", 1.0, 20
         args.ceiling_events, args.ranking_entries = 100, 50
         args.console_users, args.console_seconds = 4, 2.0
+        args.vote_rates, args.vote_seconds, args.vote_flat_out = "20", 1.0, 20
+        args.page_flat_out, args.page_rate, args.page_seconds = 20, 20.0, 1.0
     return args
 
 
@@ -59,6 +75,40 @@ async def measure(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict
     await asyncio.sleep(3)  # settle: relays and senders make their first passes
     idle = memory.peaks(pids)  # type: ignore[arg-type]
 
+    top: ceiling.Ceiling | None = None
+    outcomes: list[dict[str, Any]] = []
+    if not args.only_voting:
+        top, outcomes = await measure_pipeline(args, stack, say)
+    replayed = None
+    if stack.console_url or "voting" in stack.services:
+        say("replaying the 2024 edition up to its announcement ...")
+        demo = await replay_2024(
+            stack.urls(),
+            admin=stack.admin,
+            staff_email="staf@diskominfo.malangkota.example",
+            say=lambda _: None,
+        )
+        replayed = demo.edition_id
+    pages = None
+    if stack.console_url and replayed and not args.only_voting:
+        pages = await measure_console(args, stack, replayed, say)
+    votes = (
+        await measure_voting(args, stack, replayed, say) if replayed and "voting" in stack.services else None
+    )
+    loaded = memory.peaks(pids)  # type: ignore[arg-type]
+    return {
+        **({"ceiling": top.summary(), "pipeline": outcomes} if top else {}),
+        **({"console": pages} if pages else {}),
+        **({"voting": votes} if votes else {}),
+        "memory_mb": {name: {"idle": idle[name], "load": loaded[name]} for name in pids},
+    }
+
+
+async def measure_pipeline(
+    args: argparse.Namespace, stack: LocalStack, say: Any
+) -> tuple[ceiling.Ceiling, list[dict[str, Any]]]:
+    """The broker's ceiling, then entries and sheets through the running system."""
+    assert stack.rabbitmq is not None and stack.mongodb is not None
     say(f"ceiling: {args.ceiling_events} events ...")
     top = await ceiling.measure(stack.rabbitmq.url, stack.mongodb.url, args.ceiling_events)
     say(f"  {top.summary()['events_per_second']} events/s")
@@ -116,34 +166,48 @@ async def measure(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict
         await lanes.close()
         inbox.close()
         mongo.close()
-    pages = await measure_console(args, stack, say) if stack.console_url else None
-    loaded = memory.peaks(pids)  # type: ignore[arg-type]
-    return {
-        "ceiling": top.summary(),
-        "pipeline": outcomes,
-        **({"console": pages} if pages else {}),
-        "memory_mb": {name: {"idle": idle[name], "load": loaded[name]} for name in pids},
-    }
+    return top, outcomes
 
 
-async def measure_console(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict[str, Any]:
-    """The 2024 edition replayed up to its announcement (as `scripts/run --demo`), then
-    the console's pages under signed-in users."""
+async def measure_console(
+    args: argparse.Namespace, stack: LocalStack, edition_id: str, say: Any
+) -> dict[str, Any]:
+    """The console's pages under signed-in users, on the 2024 edition replayed up to its
+    announcement (as `scripts/run --demo`)."""
     assert stack.console_url is not None
-    say("console: replaying the 2024 edition ...")
-    demo = await replay_2024(
-        stack.urls(), admin=stack.admin, staff_email="staf@diskominfo.malangkota.example", say=lambda _: None
-    )
     say(f"console: {args.console_users} signed-in users for {args.console_seconds:g} s ...")
     pages = await console.measure(
         stack.console_url,
         stack.admin,
-        demo.edition_id,
+        edition_id,
         users=args.console_users,
         seconds=args.console_seconds,
     )
     say(console.summary(pages))
     return pages
+
+
+async def measure_voting(
+    args: argparse.Namespace, stack: LocalStack, edition_id: str, say: Any
+) -> dict[str, Any]:
+    """Votes against the vote ceiling, then the public pages, on the replayed 2024 edition."""
+    assert stack.rabbitmq is not None and stack.mongodb is not None
+    staff = await asyncio.to_thread(stack.staff_headers)
+    return await voting.measure(
+        stack.urls(),
+        stack.rabbitmq.url,
+        stack.mongodb.url,
+        staff,
+        edition_id,
+        entries=len(KIMS),
+        vote_rates=[float(r) for r in str(args.vote_rates).split(",") if r],
+        vote_seconds=args.vote_seconds,
+        vote_flat_out=args.vote_flat_out,
+        page_flat_out=args.page_flat_out,
+        page_rate=args.page_rate,
+        page_seconds=args.page_seconds,
+        say=say,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
 
     shutil.rmtree(args.workdir, ignore_errors=True)
-    stack = LocalStack(args.workdir.resolve(), token_lifetime_minutes=240)
-    say(f"starting RabbitMQ, SecantusDB, the four services and the console under {args.workdir} ...")
+    stack = LocalStack(
+        args.workdir.resolve(), token_lifetime_minutes=240, service_env={"voting": voting.SERVICE_ENV}
+    )
+    say(f"starting RabbitMQ, SecantusDB, the services and the console under {args.workdir} ...")
     stack.start()
     try:
         results = asyncio.run(measure(args, stack, say))
@@ -163,8 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         say("stopping everything started ...")
         stack.stop()
-    say(f"ranking: {args.ranking_entries} entries x {ranking.JUDGES} judges ...")
-    results["ranking"] = ranking.measure(args.ranking_entries)
+    if not args.only_voting:
+        say(f"ranking: {args.ranking_entries} entries x {ranking.JUDGES} judges ...")
+        results["ranking"] = ranking.measure(args.ranking_entries)
     results = {"label": args.label, "machine": about, "arguments": _plain(vars(args)), **results}
     output = args.output or HERE / "results" / f"{args.label}.json"
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -23,10 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from .demo import DemoError, judge_login, kim_login, replay_2024, report, wait_for
+from .demo_vote import codes_from_mail, codes_from_whatsapp, public_vote
+from .demo_vote import report as vote_report
 from .mail_sink import MailSink
 from .malang_2024 import JUDGES, KIMS
 from .rabbitmq import installed as rabbitmq_installed
-from .stack import Credentials, LocalStack
+from .stack import Credentials, LocalStack, log_in
 from .webhook_sink import WebhookSink
 from .whatsapp_gateway import WhatsAppGateway
 
@@ -167,8 +169,27 @@ def demo(workdir: Path) -> int:
         asyncio.run(wait_for(lambda: _receipts(chatdir), wanted * 3))
         whatsapp = _whatsapp(chatdir)
     print(report(outcome, mail=_mail(maildir), webhooks=_webhooks(hookdir), whatsapp=whatsapp))
+    if "voting" in description["services"] and vote(description, outcome.edition_id) != 0:
+        return 1
     print(judge_logins())
     print(kim_logins())
+    return 0
+
+
+def vote(description: dict[str, Any], edition_id: str) -> int:
+    """The 2024 edition's public vote (Juara Favorit), codes read where they were sent."""
+    if "whatsapp" in description:
+        read_code = codes_from_whatsapp(Path(description["whatsapp"]["logdir"]))
+    else:
+        read_code = codes_from_mail(Path(description["mail"]["maildir"]))
+    services = description["services"]
+    try:
+        staff = log_in(services["registry"], Credentials(**description["staff_login"]))
+        outcome = asyncio.run(public_vote(services, edition_id, staff=staff, read_code=read_code))
+    except DemoError as error:
+        print(f"demo vote failed: {error}", file=sys.stderr)
+        return 1
+    print(vote_report(outcome))
     return 0
 
 

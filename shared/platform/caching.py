@@ -16,17 +16,24 @@ not public (pass `private=True`, which a shared cache then does not keep).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
+import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_type_hints
 
 from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .persistence.mongo import committed
+
 F = TypeVar("F", bound=Callable[..., Any])
+#: Answers one `cacheable(fresh_for=...)` route keeps at most (then it starts again).
+KEPT_ANSWERS = 1000
 
 
 def cacheable_get(router: APIRouter, path: str, **route: Any) -> Callable[[F], F]:
@@ -80,7 +87,69 @@ def cached_bytes(
 def cached_json(request: Request, content: Any, *, max_age: int, private: bool = False) -> Response:
     """`content` as compact JSON (pydantic models, dates and ids as FastAPI writes
     them), served by `cached_bytes`."""
-    body = json.dumps(
+    return cached_bytes(request, _json(content), max_age=max_age, private=private)
+
+
+def _json(content: Any) -> bytes:
+    return json.dumps(
         jsonable_encoder(content), ensure_ascii=False, separators=(",", ":"), allow_nan=False
     ).encode()
-    return cached_bytes(request, body, max_age=max_age, private=private)
+
+
+def cacheable(
+    router: APIRouter, path: str, *, max_age: int, fresh_for: float = 0.0, **route: Any
+) -> Callable[[F], F]:
+    """`cacheable_get` for an endpoint that returns its model as any other does: what it
+    returns is served by `cached_json` (ETag, 304, Cache-Control, HEAD without a body),
+    and what it raises is answered as ever (no validator on a refusal). The endpoint
+    itself is returned unchanged, so other code may still call it for its model.
+
+        @cacheable(router, "/editions/{edition_id}/results", max_age=60, tags=["results"])
+        async def results(edition_id: UUID, uow: UnitOfWork) -> ResultsPublic: ...
+
+    `fresh_for` > 0 also keeps each answer's body in this process (per path, query and
+    Accept-Language) for that many seconds and serves it without running the endpoint,
+    as long as this process has committed no transaction since: a write here is seen at
+    once; another replica's write within `fresh_for` seconds. For the reads the whole
+    city makes at once (the announced results), where the endpoint's reads cost far
+    more than serving bytes.
+    """
+
+    def register(endpoint: F) -> F:
+        hints = get_type_hints(endpoint, include_extras=True)
+        original = inspect.signature(endpoint)
+        parameters = [
+            p.replace(annotation=hints.get(p.name, p.annotation)) for p in original.parameters.values()
+        ]
+        name = "cache_request__"
+        while name in original.parameters:
+            name += "_"
+        parameters.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Request))
+
+        kept: dict[tuple[str, str, str], tuple[float, int, bytes]] = {}
+
+        @functools.wraps(endpoint)
+        async def serve(*args: Any, **kwargs: Any) -> Response:
+            request: Request = kwargs.pop(name)
+            if not fresh_for:
+                return cached_json(request, await endpoint(*args, **kwargs), max_age=max_age)
+            key = (request.url.path, request.url.query, request.headers.get("accept-language", ""))
+            now, generation = time.monotonic(), committed()  # before reading: a write meanwhile misses
+            hit = kept.get(key)
+            if hit is not None and hit[0] > now and hit[1] == generation:
+                return cached_bytes(request, hit[2], max_age=max_age)
+            body = _json(await endpoint(*args, **kwargs))
+            if len(kept) >= KEPT_ANSWERS:
+                kept.clear()
+            kept[key] = (now + fresh_for, generation, body)
+            return cached_bytes(request, body, max_age=max_age)
+
+        serve.__signature__ = original.replace(  # type: ignore[attr-defined]
+            parameters=parameters, return_annotation=hints.get("return", original.return_annotation)
+        )
+        route.setdefault("response_model", hints.get("return"))
+        router.add_api_route(path, serve, methods=["GET"], **route)
+        router.add_api_route(path, serve, methods=["HEAD"], include_in_schema=False, **route)
+        return endpoint
+
+    return register

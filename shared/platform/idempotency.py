@@ -11,6 +11,8 @@ Keys are scoped to the caller (the token's account; an anonymous caller by its
 address) and the path, kept for a day in the service's `idempotency_keys`
 collection (only the answer and a hash of the body), so every replica honours them.
 Answers of 5xx, 401, 403, 409 and 429 are not kept: those are worth trying again.
+A key still unanswered after `ABANDONED_AFTER` was left by a process that died while
+answering it (SIGKILL, a lost machine): the next request with it is answered afresh.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from shared.platform.http import HTTP_ERRORS, error_body
 HEADER = "idempotency-key"
 COLLECTION = "idempotency_keys"
 KEPT_FOR = timedelta(days=1)
+#: Longer than any request takes: an unanswered key this old is nobody's any more.
+ABANDONED_AFTER = timedelta(seconds=30)
 _KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
 #: Answers worth trying again: not kept.
 _NOT_KEPT = {401, 403, 409, 429}
@@ -134,13 +138,16 @@ class Idempotency:
             kept: dict[str, Any] | None = await collection.find_one({"_id": record_id})
             if kept is None:  # forgotten meanwhile: answer as new next time
                 await _refusal("idempotency_key_in_use", 409, headers)(scope, receive, send)
-            elif kept["body_hash"] != body_hash:
+                return
+            if kept["body_hash"] != body_hash:
                 await _refusal("idempotency_key_reused", 422, headers)(scope, receive, send)
-            elif kept.get("status") is None:
-                await _refusal("idempotency_key_in_use", 409, headers)(scope, receive, send)
-            else:
+                return
+            if kept.get("status") is not None:
                 await self._replay(kept, send)
-            return
+                return
+            if not await self._take_over(collection, kept, now):
+                await _refusal("idempotency_key_in_use", 409, headers)(scope, receive, send)
+                return
 
         answered: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
 
@@ -172,6 +179,21 @@ class Idempotency:
                     {"_id": record_id},
                     {"$set": {"status": status, "headers": answered["headers"], "body": answered["body"]}},
                 )
+
+    @staticmethod
+    async def _take_over(collection: AsyncIOMotorCollection, kept: dict[str, Any], now: datetime) -> bool:
+        """Whether an unanswered key was abandoned (older than ABANDONED_AFTER) and is now
+        this request's: one request takes it, however many try at once."""
+        created = kept["created_at"]
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        if created > now - ABANDONED_AFTER:
+            return False
+        taken = await collection.update_one(
+            {"_id": kept["_id"], "status": None, "created_at": kept["created_at"]},
+            {"$set": {"created_at": now}},
+        )
+        return taken.modified_count == 1
 
     @staticmethod
     async def _replay(kept: dict[str, Any], send: Send) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from pathlib import Path
 
-from bench import console, ranking, report
+from bench import console, ranking, report, voting
 from bench.__main__ import arguments, measure
 from devstack.mongodb import SecantusServer
 from devstack.rabbitmq import RabbitMQServer
@@ -22,7 +22,11 @@ async def test_a_tiny_run_of_every_measurement_gives_numbers(
 ) -> None:
     await reset_broker(rabbitmq.url)
     stack = LocalStack(
-        tmp_path, rabbitmq=rabbitmq, mongodb=mongodb, database_suffix="_" + uuid.uuid4().hex[:8]
+        tmp_path,
+        rabbitmq=rabbitmq,
+        mongodb=mongodb,
+        database_suffix="_" + uuid.uuid4().hex[:8],
+        service_env={"voting": voting.SERVICE_ENV},
     )
     await asyncio.to_thread(stack.start)
     try:
@@ -54,6 +58,21 @@ async def test_a_tiny_run_of_every_measurement_gives_numbers(
         assert "console page" in report.table({**results, "ranking": {"seconds": {}}, "machine": MACHINE})
     else:
         assert "console" not in results
+    # The vote and the public pages, once the stack has the voting service.
+    if "voting" in stack.services:
+        votes = results["voting"]
+        assert votes["ceiling"]["stored"] == votes["ceiling"]["votes"] == 40
+        assert [s["name"] for s in votes["votes"]] == ["votes 20/s", "votes flat out"]
+        for series in votes["votes"]:
+            assert series["ok"] == series["sent"] == 20 and series["refused"] == {}, series
+            assert series["per_second"] > 0 and series["latency_ms"]["p99"] is not None
+        assert votes["votes_stored"] == 40
+        assert {s["page"] for s in votes["pages"]} >= {"judging results", "voting gallery"}
+        for series in votes["pages"]:
+            assert series["ok"] == series["sent"] > 0 and series["refused"] == {}, series
+        assert "public page" in report.table({**results, "ranking": {"seconds": {}}, "machine": MACHINE})
+    else:
+        assert "voting" not in results
     assert set(results["memory_mb"]) == {*SERVICES, *(["console"] if stack.console else [])}
     assert all(mb["idle"] > 0 and mb["load"] >= mb["idle"] for mb in results["memory_mb"].values())
 

@@ -13,14 +13,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.voting import SERVICE_ENV as VOTING_ENV
 from devstack.mongodb import SecantusServer
 from devstack.rabbitmq import RabbitMQServer
 from devstack.stack import LocalStack
 from devstack.whatsapp_gateway import WhatsAppGateway
 
-from .support import Ledger, Outcome, TcpProxy
+from .support import Ledger, Outcome, TcpProxy, VoteFaultOutcome
 
 OUTCOMES: list[Outcome] = []
+VOTE_OUTCOMES: list[VoteFaultOutcome] = []
 #: The staff member told on WhatsApp of every edition.updated.
 WHATSAPP_NUMBER = "+6281100001000"
 #: In every case the staff member is also told on WhatsApp (1000 messages a case through
@@ -92,6 +94,8 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
                 "NOTIFICATIONS_DELIVERY_BACKOFF_SECONDS": "1",
                 **(whatsapp.settings() if whatsapp else {}),
             },
+            # Hundreds of voters from one loopback address (the voting case).
+            "voting": VOTING_ENV,
         },
         # One login serves the whole module, however long its cases take.
         token_lifetime_minutes=120,
@@ -128,11 +132,15 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not OUTCOMES:
-        return
-    from .support import HEADER
+    from .support import HEADER, VOTE_HEADER
 
-    terminalreporter.write_sep("=", "delivery under faults")
-    terminalreporter.write_line(HEADER)
-    for outcome in OUTCOMES:
-        terminalreporter.write_line(outcome.row())
+    if OUTCOMES:
+        terminalreporter.write_sep("=", "delivery under faults")
+        terminalreporter.write_line(HEADER)
+        for outcome in OUTCOMES:
+            terminalreporter.write_line(outcome.row())
+    if VOTE_OUTCOMES:
+        terminalreporter.write_sep("=", "votes under faults")
+        terminalreporter.write_line(VOTE_HEADER)
+        for vote in VOTE_OUTCOMES:
+            terminalreporter.write_line(vote.row())

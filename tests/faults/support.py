@@ -351,3 +351,34 @@ class PublishCounter:
 
     async def __aexit__(self, *exc: object) -> None:
         await self._connection.close()
+
+
+@dataclass
+class VoteFaultOutcome:
+    case: str
+    voters: int
+    acknowledged: int
+    stored: int
+    stored_twice: int
+    #: Acknowledged (201) but not stored.
+    lost: int
+    #: Stored but never acknowledged to the voter.
+    unacknowledged_stored: int
+    refused: dict[str, int]
+    retried: int
+    recovery_seconds: float
+    note: str = ""
+
+    def row(self) -> str:
+        return (
+            f"| {self.case} | {self.voters} | {self.acknowledged} | {self.stored} | {self.lost} | "
+            f"{self.unacknowledged_stored} | {self.stored_twice} | "
+            f"{self.retried} | {self.refused or 0} | {self.recovery_seconds:.1f} | {self.note} |"
+        )
+
+
+VOTE_HEADER = (
+    "| case | voters | acknowledged (201) | stored | lost | stored, not acknowledged | stored twice "
+    "| requests sent again | other answers | seconds to recover | notes |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|"
+)

@@ -4,14 +4,19 @@ body is refused; keys belong to their caller."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+from motor.motor_asyncio import AsyncIOMotorClient
 from registry.main import create_app as create_registry
 
 from shared.kernel.principal import Principal
+from shared.platform.idempotency import ABANDONED_AFTER, COLLECTION
 
-from ..support import bearer_for, serving
+from ..support import STAFF, bearer_for, serving
 from .flows import ok
 
 JUDGE = {"email": "juri@juri.id", "name": "Juri", "role": "judge", "password": "benar-sekali-2024"}
@@ -72,3 +77,44 @@ async def test_the_same_key_and_body_answer_the_first_answer_and_another_body_is
         # A malformed key is refused by name.
         malformed = await registry.post("/accounts", json=JUDGE, headers={"Idempotency-Key": "ada spasi"})
         assert malformed.status_code == 422 and malformed.json()["error"]["code"] == "idempotency_key_invalid"
+
+
+async def test_a_key_left_unanswered_by_a_crash_is_answered_afresh_once_abandoned(settings_for: Any) -> None:
+    """A process SIGKILLed while answering leaves its key taken and unanswered (the fault
+    suite's voting case found it: the retry was refused as "in use" for a whole day).
+    While it may still be answered, a retry is 409 `idempotency_key_in_use`; once older
+    than ABANDONED_AFTER, the retry is answered as new, then replayed as usual."""
+    settings = settings_for("registry")
+    async with serving(create_registry(settings), "registry") as registry:
+        body = json.dumps(JUDGE).encode()
+        key = "buka-akun-setelah-mati-mendadak"
+        record_id = hashlib.sha256(f"account:{STAFF.account_id}\n/accounts\n{key}".encode()).hexdigest()
+        client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
+            settings.mongodb_url.get_secret_value(), tz_aware=True
+        )
+        records = client[settings.mongodb_database][COLLECTION]
+        now = datetime.now(UTC)
+        # What the killed process left: the key taken, no answer kept.
+        await records.insert_one(
+            {
+                "_id": record_id,
+                "body_hash": hashlib.sha256(body).hexdigest(),
+                "created_at": now,
+                "status": None,
+            }
+        )
+        headers = {"Idempotency-Key": key, "Content-Type": "application/json"}
+        try:
+            busy = await registry.post("/accounts", content=body, headers=headers)
+            assert busy.status_code == 409 and busy.json()["error"]["code"] == "idempotency_key_in_use"
+
+            abandoned = now - ABANDONED_AFTER - timedelta(seconds=1)
+            await records.update_one({"_id": record_id}, {"$set": {"created_at": abandoned}})
+            answered = await registry.post("/accounts", content=body, headers=headers)
+            assert answered.status_code == 201, answered.text
+            assert "idempotent-replayed" not in answered.headers
+            replayed = await registry.post("/accounts", content=body, headers=headers)
+            assert replayed.status_code == 201 and replayed.json() == answered.json()
+            assert replayed.headers["idempotent-replayed"] == "true"
+        finally:
+            client.close()

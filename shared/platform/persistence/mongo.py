@@ -67,6 +67,16 @@ def in_transaction(session: AsyncIOMotorClientSession | None) -> None:
         session.start_transaction()
 
 
+#: Transactions this process committed: what a short in-process cache of a read
+#: (`shared.platform.caching.cacheable`, `fresh_for`) checks to never outlive a write.
+_committed = 0
+
+
+def committed() -> int:
+    """How many transactions this process has committed so far (only ever grows)."""
+    return _committed
+
+
 def is_concurrent_change(error: BaseException) -> bool:
     return (
         isinstance(error, PyMongoError)
@@ -420,14 +430,19 @@ class MongoUnitOfWork(UnitOfWork):
         assert self.session is not None
         if not self.session.in_transaction:  # type: ignore[truthy-function]  # a property
             return  # nothing was written
-        for _ in range(3):
-            try:
-                await self.session.commit_transaction()
-                return
-            except PyMongoError as error:
-                if not error.has_error_label("UnknownTransactionCommitResult"):
-                    raise
-        await self.session.commit_transaction()
+        try:
+            for _ in range(3):
+                try:
+                    await self.session.commit_transaction()
+                    return
+                except PyMongoError as error:
+                    if not error.has_error_label("UnknownTransactionCommitResult"):
+                        raise
+            await self.session.commit_transaction()
+        finally:
+            # Once it is done (or may be): what anyone read before is older than this.
+            global _committed  # noqa: PLW0603 - one counter per process, by design
+            _committed += 1
 
     async def claim(self, event: Envelope[Any]) -> bool:
         # Insert first: a redelivery meets the unique _id and changes nothing; two

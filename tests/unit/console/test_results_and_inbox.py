@@ -123,6 +123,12 @@ async def test_the_results_are_cacheable_and_a_browser_that_has_them_gets_304() 
         english = await visitor.get(
             f"/lomba/{EDITION_ID}/hasil", headers={"If-None-Match": tag, "Accept-Language": "en"}
         )
+        head = await visitor.head(f"/lomba/{EDITION_ID}/hasil")
+        head_of_version = await visitor.head(f"/lomba/{EDITION_ID}/hasil/versi/1")
+    assert head.status_code == 200 and head.headers["etag"] == tag  # HEAD: GET's headers (was 405)
+    assert head_of_version.status_code == 200 and head_of_version.headers["cache-control"].startswith(
+        "public"
+    )
     assert first.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=300"
     assert first.headers["vary"] == "Cookie, Accept-Language"
     assert re.fullmatch(r'"[0-9a-f]{32}-v2-id-[0-9a-f]{16}"', tag)  # strong: no W/

@@ -4,7 +4,8 @@ shown and every published version with its SHA-256 and the reason for a correcti
 The whole city opens this link on awards night, so it is cache-friendly: a strong
 ETag from the snapshot's hash, its version, the language and what else the page
 shows (the prizes, the visitor's header), `Cache-Control: public, max-age=60,
-stale-while-revalidate=300`, and 304 for a browser that already has it."""
+stale-while-revalidate=300`, 304 for a browser that already has it, and HEAD (a
+link checker's or a proxy's) with the same headers."""
 
 from __future__ import annotations
 
@@ -43,14 +44,14 @@ TIE_BREAK_RULES = {
 }
 
 
-@router.get("")
+@router.api_route("", methods=["GET", "HEAD"])
 async def latest(
     request: Request, edition_id: UUID, visitor: CurrentVisitor, services: ServicesDep
 ) -> Response:
     return await results_page(request, edition_id, None, visitor, services)
 
 
-@router.get("/versi/{version}")
+@router.api_route("/versi/{version}", methods=["GET", "HEAD"])
 async def one_version(
     request: Request, edition_id: UUID, version: Version, visitor: CurrentVisitor, services: ServicesDep
 ) -> Response:

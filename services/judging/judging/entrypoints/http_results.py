@@ -9,6 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 
+from shared.platform.caching import cacheable
 from shared.platform.http import RequestLanguage
 
 from ..domain import categories as rules
@@ -38,6 +39,11 @@ from .schemas import (
 
 router = APIRouter()
 
+#: How long a browser, a proxy or a CDN may keep the public results (ETag, then 304).
+PUBLIC_MAX_AGE = 60
+#: How long this process serves the public results it built without building them again
+#: (never past a write of its own; another replica's announcement shows within this).
+PUBLIC_FRESH_SECONDS = 1.0
 #: A results version: bounded, so a huge number is a 422, not a query MongoDB cannot encode.
 Version = Annotated[int, Path(ge=1, le=1_000_000)]
 #: Which results: a category's code, or none for the edition's main ranking.
@@ -201,8 +207,13 @@ async def announce(
     return await results(edition_id, uow)
 
 
-@router.get(
-    "/editions/{edition_id}/results", tags=["results"], summary="Public: the latest announced results"
+@cacheable(
+    router,
+    "/editions/{edition_id}/results",
+    max_age=PUBLIC_MAX_AGE,
+    fresh_for=PUBLIC_FRESH_SECONDS,
+    tags=["results"],
+    summary="Public: the latest announced results",
 )
 async def results(edition_id: UUID, uow: UnitOfWork, category: CategoryCode = None) -> ResultsPublic:
     async with uow:
@@ -219,8 +230,11 @@ async def results(edition_id: UUID, uow: UnitOfWork, category: CategoryCode = No
         return await _announced(uow, edition_id, shown.announced_version)
 
 
-@router.get(
+@cacheable(
+    router,
     "/editions/{edition_id}/results/versions/{version}",
+    max_age=PUBLIC_MAX_AGE,
+    fresh_for=PUBLIC_FRESH_SECONDS,
     tags=["results"],
     summary="Public: one announced version of the results, also after a correction",
 )
