@@ -22,7 +22,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .demo import DemoError, judge_login, kim_login, replay_2024, report, wait_for
+from .certificates import after_the_vote
+from .certificates import summary as certificates_summary
+from .demo import CERTIFICATES, DemoError, judge_login, kim_login, replay_2024, report, wait_for
 from .demo_vote import codes_from_mail, codes_from_whatsapp, public_vote
 from .demo_vote import report as vote_report
 from .mail_sink import MailSink
@@ -64,7 +66,7 @@ def up(workdir: Path, then_demo: bool) -> int:
             # Registration confirmations and password resets.
             "registry": {"REGISTRY_SMTP_HOST": mail.host, "REGISTRY_SMTP_PORT": str(mail.port)},
         }
-        print("Starting RabbitMQ, SecantusDB, the four services and the console ...", flush=True)
+        print("Starting RabbitMQ, SecantusDB, the five services and the console ...", flush=True)
         stack.start()
         # The gateway calls back the status endpoint, now that it has an address.
         whatsapp.callback_url = f"{stack.services['notifications'].url}/whatsapp/status"
@@ -190,6 +192,16 @@ def vote(description: dict[str, Any], edition_id: str) -> int:
         print(f"demo vote failed: {error}", file=sys.stderr)
         return 1
     print(vote_report(outcome))
+    written = asyncio.run(
+        after_the_vote(
+            services["judging"],
+            edition_id,
+            staff=staff,
+            directory=CERTIFICATES,
+            public_url=description.get("console"),
+        )
+    )
+    print(certificates_summary(written, CERTIFICATES))
     return 0
 
 

@@ -50,3 +50,28 @@ def summary(written: list[tuple[dict[str, Any], Path]], directory: Path) -> str:
     """ "   sertifikat: 3 juara, 19 peserta, di .run/certificates/2024/" """
     winners = sum(1 for certificate, _ in written if certificate["place"])
     return f"   sertifikat: {winners} juara, {len(written) - winners} peserta, di {directory}/"
+
+
+async def after_the_vote(
+    judging_url: str,
+    edition_id: str,
+    *,
+    staff: dict[str, str],
+    directory: Path,
+    public_url: str | None = None,
+    timeout: float = 30.0,
+) -> list[tuple[dict[str, Any], Path]]:
+    """Once judging has announced the favourite from the frozen tally (`votes.tallied`),
+    the certificates again, the Juara Favorit's among them. Waits at most `timeout`."""
+    async with httpx.AsyncClient(headers=staff, timeout=10) as http:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            response = await http.get(f"{judging_url}/editions/{edition_id}/categories")
+            response.raise_for_status()
+            favourite = [c for c in response.json() if c["kind"] == "favourite"]
+            if not favourite or favourite[0]["announced_version"] is not None:
+                break
+            await asyncio.sleep(0.2)
+        return await write_certificates(
+            http, judging_url, edition_id, directory=directory, public_url=public_url
+        )

@@ -1,4 +1,4 @@
-"""Replays the 2024 Malang edition through the four services' HTTP APIs, as
+"""Replays the 2024 Malang edition through the services' HTTP APIs, as
 staff, KIM representatives and judges would, and reports what came out."""
 
 from __future__ import annotations
@@ -463,11 +463,11 @@ def report(
         f"\n{outcome.results['title']} — peringkat akhir (diumumkan {outcome.results['announced_at']})",
         "",
     ]
-    lines.append(f"{'#':>3}  {'KIM':<26} {'Kelurahan':<14} {'Skor':>6}  {'Hadiah':<26} Film")
+    lines.append(f"{'#':>3}  {'KIM':<26} {'Kelurahan':<14} {'Skor':>6}  {'Hadiah':<34} Film")
     for placing in outcome.results["ranking"]:
         lines.append(
             f"{placing['rank']:>3}  {placing['kim_name']:<26} {placing['kelurahan']['name']:<14} "
-            f"{placing['score']:>6.2f}  {prize_text(placing.get('prize')):<26} {placing['entry_title']}"
+            f"{placing['score']:>6.2f}  {prize_text(placing.get('prize')):<34} {placing['entry_title']}"
         )
     lines.append("")
     lines.append("Aturan pemecah nilai sama: " + "; ".join(outcome.results["tie_break"]))

@@ -134,7 +134,7 @@ async def public_vote(
     """Open the window, let RESIDENTS vote, close it and freeze the tally."""
     async with httpx.AsyncClient(timeout=30, headers={"Accept-Language": "id"}) as http:
         voting = Api(http, urls["voting"])
-        say("9. Staf membuka pemungutan suara Juara Favorit (penghitungan tampil untuk publik)")
+        say("10. Staf membuka pemungutan suara Juara Favorit (penghitungan tampil untuk publik)")
         now = datetime.now(UTC)
         await voting.call(
             "PUT",
@@ -154,7 +154,7 @@ async def public_vote(
         films = {item["kim_name"]: item for item in gallery.json()}
         say(f"   galeri: {len(films)} film dalam lomba")
 
-        say(f"10. {len(RESIDENTS)} warga meminta kode lewat WhatsApp, lalu memilih film favoritnya")
+        say(f"11. {len(RESIDENTS)} warga meminta kode lewat WhatsApp, lalu memilih film favoritnya")
         voters = []
         ballots: dict[str, dict[str, Any]] = {}
         for name, number, kim in RESIDENTS:
@@ -177,7 +177,7 @@ async def public_vote(
         refusal = _refusal(refused)
         say(f"   {name} meminta kode baru dan memilih lagi: ditolak ({refusal})")
 
-        say("11. Staf menutup pemungutan suara dan membekukan hasilnya")
+        say("12. Staf menutup pemungutan suara dan membekukan hasilnya")
         await voting.call("POST", f"/editions/{edition_id}/vote-window/closing", headers=staff)
         tally = await voting.call("GET", f"/editions/{edition_id}/tally", headers=staff)
         frozen = await voting.call("POST", f"/editions/{edition_id}/tally/freeze", headers=staff)

@@ -1,4 +1,4 @@
-"""The whole system on one machine: RabbitMQ, SecantusDB, the four services and
+"""The whole system on one machine: RabbitMQ, SecantusDB, the five services and
 the web console as uvicorn processes on free loopback ports."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .processes import ManagedProcess, Supervisor, free_port, wait_until
 from .rabbitmq import RabbitMQServer
 
 SERVICES = ("registry", "submissions", "judging", "notifications", "voting")
-#: The web console: a client of the four services' HTTP APIs, started after them.
+#: The web console: a client of the five services' HTTP APIs, started after them.
 CONSOLE = "console"
 
 #: What a stack on one machine needs that production refuses: webhooks to the
@@ -38,7 +38,7 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def ready(self) -> bool:
-        """/ready answers 200 (the console's: the four services answer)."""
+        """/ready answers 200 (the console's: the four services it needs answer)."""
         if not self.process.running():
             raise RuntimeError(f"{self.name} exited:\n{self.process.tail()}")
         try:
@@ -55,7 +55,7 @@ class Credentials:
 
 @dataclass
 class LocalStack:
-    """The four services, and the broker and database if not given, on free loopback
+    """The five services, and the broker and database if not given, on free loopback
     ports, then the console (when its package is installed). The stack makes its own
     token secret, console session secret and first staff account (`admin`)."""
 
@@ -70,7 +70,7 @@ class LocalStack:
     services: dict[str, ServiceProcess] = field(default_factory=dict)
     #: More processes of a service than the one in `services` (`start_replica`).
     replicas: list[ServiceProcess] = field(default_factory=list)
-    #: Start the console too, if its package is there (False: the four services only).
+    #: Start the console too, if its package is there (False: the five services only).
     with_console: bool = True
     console: ServiceProcess | None = None
     token_secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
@@ -224,7 +224,7 @@ class LocalStack:
         wait_until(service.ready, timeout=90, what=name)
 
     def urls(self) -> dict[str, str]:
-        """The four services' URLs (the console's is `console_url`)."""
+        """The five services' URLs (the console's is `console_url`)."""
         return {name: service.url for name, service in self.services.items()}
 
     @property
@@ -264,7 +264,7 @@ class LocalStack:
 
 
 def console_installed() -> bool:
-    """Whether the console package is importable; without it a stack is the four services."""
+    """Whether the console package is importable; without it a stack is the five services."""
     return importlib.util.find_spec(CONSOLE) is not None
 
 
