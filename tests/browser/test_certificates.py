@@ -41,7 +41,12 @@ async def test_staff_list_the_certificates_and_anyone_checks_one_at_its_short_ur
     first = table.get_by_role("row").nth(1)  # after the header row
     await expect(first.get_by_role("rowheader")).to_have_text("KIM Pasreh Jaya")
     await expect(first).to_contain_text("Juara 1")
-    await expect(table.get_by_role("row")).to_have_count(1 + 3 + 19)  # 3 places, 19 participants
+    # The main ranking's 3 places, the winners of the two ranked categories and of the
+    # jury's award (each named with its category), and 19 participants.
+    await expect(table.get_by_role("row")).to_have_count(1 + 3 + 3 + 19)
+    await expect(
+        table.get_by_role("link", name="PDF untuk KIM Pasreh Jaya, Juara 1 (Promosi UMKM Terbaik)")
+    ).to_be_visible()
     zip_link = page.get_by_role("link", name="Unduh semua sertifikat (ZIP)")
     await expect(zip_link).to_be_visible()
     await expect(first.get_by_role("link", name="PDF untuk KIM Pasreh Jaya, Juara 1")).to_be_visible()
@@ -55,7 +60,7 @@ async def test_staff_list_the_certificates_and_anyone_checks_one_at_its_short_ur
         archive = await client.get(f"/staf/lomba/{demo_edition.edition_id}/sertifikat.zip")
     assert archive.status_code == 200
     with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
-        assert len(zipped.namelist()) == 22 and f"juara-1-kim-pasreh-jaya-{code}.pdf" in zipped.namelist()
+        assert len(zipped.namelist()) == 25 and f"juara-1-kim-pasreh-jaya-{code}.pdf" in zipped.namelist()
 
     # Anyone, signed out, at the short URL printed under the QR code.
     await page.context.clear_cookies()
