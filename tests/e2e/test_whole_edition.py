@@ -194,8 +194,9 @@ async def test_the_2024_edition_from_registration_to_the_announcement(
         assert report["reset"]["collections"] == ["editions", "enrolments", "kims"]
         # edition.published, .submissions_closed; enrolment.requested and .approved per KIM;
         # kim.registered and .verified per KIM (submissions keeps each KIM's email);
-        # kim.updated for Pasreh Jaya's profile and for each of the three places won.
-        expected = 2 + 2 * len(KIMS) + 2 * len(KIMS) + 1 + len(EXPECTED_PODIUM)
+        # kim.updated for Pasreh Jaya's profile, for each of the three places won and for
+        # each category's winner (two ranked categories and the jury's award).
+        expected = 2 + 2 * len(KIMS) + 2 * len(KIMS) + 1 + len(EXPECTED_PODIUM) + 3
         assert report["replayed"] == {urls["registry"]: expected}
         await eventually(lambda: _same(http, window, before), timeout=30)
 
