@@ -21,7 +21,7 @@ import hashlib
 import inspect
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, get_type_hints
 
 from fastapi import APIRouter
@@ -32,7 +32,7 @@ from starlette.responses import Response
 from .persistence.mongo import committed
 
 F = TypeVar("F", bound=Callable[..., Any])
-#: Answers one `cacheable(fresh_for=...)` route keeps at most (then it starts again).
+#: Answers one `KeptAnswers` keeps at most (then it starts again).
 KEPT_ANSWERS = 1000
 
 
@@ -96,6 +96,36 @@ def _json(content: Any) -> bytes:
     ).encode()
 
 
+class KeptAnswers:
+    """Built answers kept in this process (per path, query and Accept-Language) for
+    `fresh_for` seconds and served as `cached_bytes` without building them again,
+    as long as `generation()` has not moved since they were built (by default: this
+    process has committed no transaction since, so a write here is seen at once;
+    another replica's within `fresh_for` seconds). `fresh_for` 0 keeps nothing."""
+
+    def __init__(self, fresh_for: float, generation: Callable[[], int] = committed) -> None:
+        self.fresh_for = fresh_for
+        self._generation = generation
+        self._kept: dict[tuple[str, str, str], tuple[float, int, bytes]] = {}
+
+    async def serve(
+        self, request: Request, build: Callable[[], Awaitable[Any]], *, max_age: int, private: bool = False
+    ) -> Response:
+        """The kept answer to `request`, or `build()`'s, kept from now; what `build` raises is raised."""
+        if not self.fresh_for:
+            return cached_json(request, await build(), max_age=max_age, private=private)
+        key = (request.url.path, request.url.query, request.headers.get("accept-language", ""))
+        now, generation = time.monotonic(), self._generation()  # before building: a write meanwhile misses
+        hit = self._kept.get(key)
+        if hit is not None and hit[0] > now and hit[1] == generation:
+            return cached_bytes(request, hit[2], max_age=max_age, private=private)
+        body = _json(await build())
+        if len(self._kept) >= KEPT_ANSWERS:
+            self._kept.clear()
+        self._kept[key] = (now + self.fresh_for, generation, body)
+        return cached_bytes(request, body, max_age=max_age, private=private)
+
+
 def cacheable(
     router: APIRouter, path: str, *, max_age: int, fresh_for: float = 0.0, **route: Any
 ) -> Callable[[F], F]:
@@ -126,23 +156,12 @@ def cacheable(
             name += "_"
         parameters.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Request))
 
-        kept: dict[tuple[str, str, str], tuple[float, int, bytes]] = {}
+        kept = KeptAnswers(fresh_for)
 
         @functools.wraps(endpoint)
         async def serve(*args: Any, **kwargs: Any) -> Response:
             request: Request = kwargs.pop(name)
-            if not fresh_for:
-                return cached_json(request, await endpoint(*args, **kwargs), max_age=max_age)
-            key = (request.url.path, request.url.query, request.headers.get("accept-language", ""))
-            now, generation = time.monotonic(), committed()  # before reading: a write meanwhile misses
-            hit = kept.get(key)
-            if hit is not None and hit[0] > now and hit[1] == generation:
-                return cached_bytes(request, hit[2], max_age=max_age)
-            body = _json(await endpoint(*args, **kwargs))
-            if len(kept) >= KEPT_ANSWERS:
-                kept.clear()
-            kept[key] = (now + fresh_for, generation, body)
-            return cached_bytes(request, body, max_age=max_age)
+            return await kept.serve(request, lambda: endpoint(*args, **kwargs), max_age=max_age)
 
         serve.__signature__ = original.replace(  # type: ignore[attr-defined]
             parameters=parameters, return_annotation=hints.get("return", original.return_annotation)

@@ -26,6 +26,8 @@ HANDLER_NAME = "kim-json"
 
 #: Loggers that come with their own text handlers (uvicorn's, faststream's): made to
 #: write through the root's JSON handler instead.
+#: uvicorn's line per request, which `--no-access-log` turns off (and which stays off).
+ACCESS = "uvicorn.access"
 THIRD_PARTY = ("uvicorn", "uvicorn.error", "uvicorn.access", "faststream", "faststream.access.rabbit")
 
 #: The attributes every `LogRecord` has; any other one came through `extra=` and is kept.
@@ -78,6 +80,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level)
     for name in THIRD_PARTY:
         logger = logging.getLogger(name)
+        if name == ACCESS and not logger.handlers and not logger.propagate:
+            continue  # `uvicorn --no-access-log` turned it off: no line per request
         logger.handlers.clear()
         logger.propagate = True
         # Whatever configured it before (uvicorn's own dictConfig, an earlier app of this

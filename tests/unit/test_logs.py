@@ -113,3 +113,26 @@ def test_configure_logging_writes_uvicorns_and_faststreams_lines_as_json_once(
         ("kim.outbox", "WARNING", "outbox relay could not publish"),
     ]
     assert {e["service"] for e in lines} == {"notifications"}
+
+
+def test_an_access_log_turned_off_by_uvicorn_stays_off_and_one_left_on_is_json(
+    restored_logging: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    access = logging.getLogger("uvicorn.access")
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    # `uvicorn --no-access-log`: no handler of its own, not propagated.
+    monkeypatch.setattr(access, "handlers", [])
+    monkeypatch.setattr(access, "propagate", False)
+    configure_logging("judging", "INFO")
+    assert not access.hasHandlers()  # what uvicorn asks before writing a line per request
+    access.info('127.0.0.1 - "GET /health HTTP/1.1" 200')
+    # Left on (uvicorn's own handler): written through ours, as JSON.
+    monkeypatch.setattr(access, "handlers", [logging.StreamHandler(io.StringIO())])
+    configure_logging("judging", "INFO")
+    assert access.hasHandlers() and access.propagate
+    access.info('127.0.0.1 - "GET /results HTTP/1.1" 200')
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(e["logger"], e["message"]) for e in lines] == [
+        ("uvicorn.access", '127.0.0.1 - "GET /results HTTP/1.1" 200')
+    ]

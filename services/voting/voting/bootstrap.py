@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from shared import contracts as c
 from shared.kernel.clock import Clock, utcnow
+from shared.platform.caching import KeptAnswers
 from shared.platform.persistence.unit_of_work import Cause
 from shared.service import Periodic, ServiceRuntime, service_runtime
 
@@ -18,6 +19,8 @@ from .config import Settings
 from .domain.fraud import Thresholds
 from .domain.throttle import Limit, Throttle
 from .entrypoints.consumers import consumers
+from .service_layer import ballots
+from .service_layer.ballots import Ballots
 from .service_layer.integration_events import to_integration
 from .service_layer.services import CodePolicy, raise_flags
 
@@ -34,6 +37,9 @@ class Voting:
     throttle: Throttle
     policy: CodePolicy
     thresholds: Thresholds
+    ballots: Ballots
+    #: The gallery and the public tally, built at most once a `public_fresh_seconds`.
+    public_answers: KeptAnswers
 
     def uow(self, cause: Cause) -> MongoVotingUnitOfWork:
         return self.runtime.unit_of_work(MongoVotingUnitOfWork, to_integration, cause)
@@ -82,6 +88,8 @@ def bootstrap(settings: Settings | None = None, clock: Clock = utcnow) -> Voting
             inhuman_seconds=settings.fraud_inhuman_seconds,
             weak_challenge_ms=settings.fraud_weak_challenge_ms,
         ),
+        ballots=Ballots(fresh_for=settings.ballot_fresh_seconds),
+        public_answers=KeptAnswers(settings.public_fresh_seconds, generation=ballots.changes),
     )
     runtime.broker.include_router(consumers(system.uow))
     runtime.startup = (

@@ -63,6 +63,14 @@ class Settings(ServiceSettings):
     fraud_max_votes: int = Field(200_000, ge=1, description="the most votes of one edition one pass reads")
 
     public_max_age_seconds: int = Field(15, ge=0, description="Cache-Control max-age of the public reads")
+    ballot_fresh_seconds: float = Field(
+        1.0,
+        ge=0,
+        description="how long a replica keeps an edition's window and entries to check votes against",
+    )
+    public_fresh_seconds: float = Field(
+        1.0, ge=0, description="how long a replica keeps a built public read (gallery, public tally)"
+    )
 
     @model_validator(mode="after")
     def _challenge_key(self) -> Self:

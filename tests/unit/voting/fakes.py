@@ -42,7 +42,39 @@ class FakeEntries(FakeRepository[Entry]):
         return self.where(lambda e: e.in_competition)
 
 
+class FakeCodeRequests(FakeRepository[CodeRequest]):
+    async def claim(
+        self,
+        request_id: UUID,
+        *,
+        edition_id: UUID,
+        code_hash: str,
+        vote_id: UUID,
+        entry_id: UUID,
+        now: datetime,
+    ) -> CodeRequest | None:
+        request = self.items.get(request_id)
+        if (
+            request is None
+            or request.edition_id != edition_id
+            or request.status != "pending"
+            or request.code_hash != code_hash
+            or request.expires_at <= now
+        ):
+            return None
+        request.status, request.vote_id, request.entry_id = "used", vote_id, entry_id
+        return request
+
+
 class FakeVotes(FakeRepository[Vote]):
+    async def insert(self, vote: Vote) -> Vote:
+        stored = self.items.get(vote.vote_id)
+        if stored is not None:
+            return stored
+        self.add(vote)
+        vote.version = 1
+        return vote
+
     def add(self, aggregate: Vote) -> None:
         # The unique (edition, voter) index.
         if self.where(lambda v: v.edition_id == aggregate.edition_id and v.voter == aggregate.voter):
@@ -114,7 +146,7 @@ class FakeVotingUnitOfWork(FakeUnitOfWork):
         self.editions = FakeEditions("edition_id", EditionNotFound)
         self.entries = FakeEntries("entry_id")
         self.kims = FakeRepository[Kim]("kim_id")
-        self.codes = FakeRepository[CodeRequest]("request_id")
+        self.codes = FakeCodeRequests("request_id")
         self.votes = FakeVotes("vote_id")
         self.flags = FakeFlags("flag_id")
         self.audit = FakeAudit("record_id")

@@ -26,7 +26,9 @@ from voting.domain.errors import (
 from voting.domain.fraud import Thresholds
 from voting.domain.throttle import Limit, Throttle
 from voting.domain.voter import Vote as VoteCast
-from voting.service_layer import services
+from voting.domain.voter import hash_code
+from voting.service_layer import projections, services
+from voting.service_layer.ballots import Ballots
 from voting.service_layer.commands import CastVote, DismissFlag, RequestCode, VoidVote
 from voting.service_layer.services import CodePolicy
 
@@ -72,6 +74,7 @@ class Vote:
         for entry in (self.first, self.second, self.gone):
             self.uow.entries.add(entry)
         self.counters = Counters()
+        self.ballots = Ballots(fresh_for=60.0)
 
     async def ask(
         self, address: str = "081234567890", altcha: str | None = "solved", **given: object
@@ -105,7 +108,7 @@ class Vote:
             entry_id=entry_id or self.first.entry_id,
             client_ip="10.0.0.1",
         )
-        return await services.cast_vote(self.uow, self.clock, command, POLICY)
+        return await services.cast_vote(self.uow, self.clock, command, POLICY, self.ballots)
 
 
 def wrong(code: str) -> str:
@@ -121,6 +124,66 @@ async def test_a_vote_is_one_insert_and_the_same_request_again_answers_the_same_
     assert len(vote.uow.votes.items) == 1
     with pytest.raises(CodeUsed):
         await vote.vote(UUID(request_id), code, vote.second.entry_id)
+
+
+async def test_a_vote_in_an_open_window_is_stored_without_a_transaction() -> None:
+    vote = Vote()
+    request_id, code = await vote.ask()
+    commits = vote.uow.commits
+    cast = await vote.vote(UUID(request_id), code)
+    assert vote.uow.commits == commits  # the code claimed and the vote inserted, each a write of its own
+    stored = vote.uow.codes.items[UUID(request_id)]
+    assert (stored.status, stored.vote_id, stored.entry_id) == ("used", cast.vote_id, vote.first.entry_id)
+    assert vote.uow.votes.items[cast.vote_id].voter == "+6281234567890"
+
+
+async def test_a_code_claimed_by_a_try_that_died_before_storing_its_vote_stores_it_when_sent_again() -> None:
+    vote = Vote()
+    request_id, code = await vote.ask()
+    claimed = await vote.uow.codes.claim(
+        UUID(request_id),
+        edition_id=vote.edition.edition_id,
+        code_hash=hash_code(KEY, UUID(request_id), code),
+        vote_id=uuid4(),
+        entry_id=vote.first.entry_id,
+        now=vote.clock(),
+    )
+    assert claimed is not None and not vote.uow.votes.items
+    cast = await vote.vote(UUID(request_id), code)
+    assert cast.vote_id == claimed.vote_id and list(vote.uow.votes.items) == [claimed.vote_id]
+    with pytest.raises(CodeUsed):  # the code belongs to that vote, for that entry
+        await vote.vote(UUID(request_id), code, vote.second.entry_id)
+
+
+async def test_a_window_closed_or_an_entry_withdrawn_here_is_seen_by_the_next_vote_at_once() -> None:
+    vote = Vote()
+    first_id, first_code = await vote.ask("081234567890")
+    await vote.vote(UUID(first_id), first_code)  # the ballot is kept from here on
+    entry = vote.second
+    details = c.EntryDetails(
+        entry_id=entry.entry_id,
+        edition_id=entry.edition_id,
+        kim_id=entry.kim_id,
+        kim_name=entry.kim_name,
+        kelurahan=c.Region(code=entry.kelurahan.code, name=entry.kelurahan.name),
+        title=entry.title,
+        synopsis="",
+        video_url=entry.video_url,
+        duration_seconds=0,
+        umkm_featured=[],
+        status="withdrawn",
+        revision=entry.revision + 1,
+        submitted_at=entry.submitted_at,
+        updated_at=entry.submitted_at,
+    )
+    withdrawn = c.EntryWithdrawn.new(details, producer="submissions", correlation_id="t")
+    await projections.record_entry(vote.uow, withdrawn)
+    second_id, second_code = await vote.ask("081234567891")
+    with pytest.raises(EntryNotInCompetition):
+        await vote.vote(UUID(second_id), second_code, vote.second.entry_id)
+    await services.close_window(vote.uow, vote.clock, vote.edition.edition_id)
+    with pytest.raises(VoteWindowClosed):
+        await vote.vote(UUID(second_id), second_code)
 
 
 async def test_one_person_one_vote_whatever_the_code() -> None:

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from pymongo import ASCENDING, UpdateMany
+from pymongo import ASCENDING, ReturnDocument, UpdateMany
+from pymongo.errors import DuplicateKeyError
 
 from shared.kernel.errors import ConcurrentChange, DomainError
 from shared.platform.persistence.mongo import MongoUnitOfWork, Repository, in_transaction
@@ -90,6 +91,30 @@ class MongoCodeRequestRepository(Repository[CodeRequest]):
     not_found = CodeRequestNotFound
     indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("address", ASCENDING)]}]
 
+    async def claim(
+        self,
+        request_id: UUID,
+        *,
+        edition_id: UUID,
+        code_hash: str,
+        vote_id: UUID,
+        entry_id: UUID,
+        now: datetime,
+    ) -> CodeRequest | None:
+        doc = await self._collection.find_one_and_update(
+            {
+                "_id": request_id,
+                "edition_id": edition_id,
+                "status": "pending",
+                "code_hash": code_hash,
+                "expires_at": {"$gt": now},
+            },
+            {"$set": {"status": "used", "vote_id": vote_id, "entry_id": entry_id}, "$inc": {"version": 1}},
+            return_document=ReturnDocument.AFTER,
+            session=self._session,
+        )
+        return None if doc is None else self._track(doc)
+
 
 class MongoVoteRepository(Repository[Vote]):
     """One document per vote: accepting a vote inserts it, nothing else is counted up."""
@@ -107,6 +132,20 @@ class MongoVoteRepository(Repository[Vote]):
 
     def duplicate(self, aggregate: Vote) -> DomainError | None:
         return AlreadyVoted()
+
+    async def insert(self, vote: Vote) -> Vote:
+        doc = self.to_document(vote)
+        vote.version = doc["version"] = 1
+        try:
+            await self._collection.insert_one(doc, session=self._session)
+        except DuplicateKeyError as error:
+            # The same vote (its id, or its code's request) stored by a retry racing this one.
+            stored = await self._find_one({"$or": [{"_id": vote.vote_id}, {"request_id": vote.request_id}]})
+            if stored is not None and stored.vote_id == vote.vote_id:
+                return stored
+            raise AlreadyVoted() from error
+        self._loaded[vote.vote_id] = (vote, doc)
+        return vote
 
     async def counts(self, edition_id: UUID) -> dict[UUID, EntryCount]:
         pipeline: list[dict[str, Any]] = [

@@ -4,7 +4,7 @@ for a code and votes with it."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
@@ -107,7 +107,8 @@ async def request_code(
 async def vote(
     edition_id: UUID, body: VoteCreate, system: System, uow: UnitOfWork, client_ip: ClientIp
 ) -> VotePublic:
-    cast = await services.cast_vote(uow, system.clock, body.command(edition_id, client_ip), system.policy)
+    command = body.command(edition_id, client_ip)
+    cast = await services.cast_vote(uow, system.clock, command, system.policy, system.ballots)
     return VotePublic(vote_id=cast.vote_id, entry_id=cast.entry_id, edition_id=cast.edition_id)
 
 
@@ -126,9 +127,11 @@ async def _gallery(uow: UnitOfWork, edition_id: UUID | None, **filters: str | No
     response_model=list[GalleryItem],
 )
 async def edition_gallery(edition_id: UUID, request: Request, system: System, uow: UnitOfWork) -> Response:
-    await services.edition_of(uow, edition_id)
-    items = await _gallery(uow, edition_id, kecamatan=None, kelurahan=None, umkm=None)
-    return cached_json(request, items, max_age=system.settings.public_max_age_seconds)
+    async def build() -> list[GalleryItem]:
+        await services.edition_of(uow, edition_id)
+        return await _gallery(uow, edition_id, kecamatan=None, kelurahan=None, umkm=None)
+
+    return await system.public_answers.serve(request, build, max_age=system.settings.public_max_age_seconds)
 
 
 @cacheable_get(
@@ -147,8 +150,10 @@ async def gallery(
     kelurahan: Filter = None,
     umkm: Filter = None,
 ) -> Response:
-    items = await _gallery(uow, edition_id, kecamatan=kecamatan, kelurahan=kelurahan, umkm=umkm)
-    return cached_json(request, items, max_age=system.settings.public_max_age_seconds)
+    async def build() -> list[GalleryItem]:
+        return await _gallery(uow, edition_id, kecamatan=kecamatan, kelurahan=kelurahan, umkm=umkm)
+
+    return await system.public_answers.serve(request, build, max_age=system.settings.public_max_age_seconds)
 
 
 @router.get("/editions/{edition_id}/tally", tags=["tally"], summary="Staff: the live tally")
@@ -167,14 +172,16 @@ async def tally(edition_id: UUID, uow: UnitOfWork) -> TallyPublic:
 async def public_tally(
     edition_id: UUID, request: Request, system: System, uow: UnitOfWork, language: RequestLanguage
 ) -> Response:
-    edition, counted = await services.live_tally(uow, edition_id)
-    now = system.clock()
-    if edition.window is None or not edition.counts_public(now):
-        raise TallyNotPublic(title=edition.title)
-    status = edition.status(now)
-    frozen = await services.latest_frozen(uow, edition_id) if status == "frozen" else None
-    shown: Any = PublicTally.of(counted, status, frozen)
-    return cached_json(request, shown, max_age=system.settings.public_max_age_seconds)
+    async def build() -> PublicTally:
+        edition, counted = await services.live_tally(uow, edition_id)
+        now = system.clock()
+        if edition.window is None or not edition.counts_public(now):
+            raise TallyNotPublic(title=edition.title)
+        status = edition.status(now)
+        frozen = await services.latest_frozen(uow, edition_id) if status == "frozen" else None
+        return PublicTally.of(counted, status, frozen)
+
+    return await system.public_answers.serve(request, build, max_age=system.settings.public_max_age_seconds)
 
 
 @router.post(

@@ -10,6 +10,7 @@ from shared.platform.persistence.unit_of_work import apply_once
 
 from ..domain.edition import Edition
 from ..domain.entry import Entry, Kim, Region
+from .ballots import changed
 from .unit_of_work import VotingUnitOfWork
 
 
@@ -37,7 +38,9 @@ async def record_edition(uow: VotingUnitOfWork, event: c.EditionPublished | c.Ed
                 title=details.title, category_code=category_code, revision=details.revision
             )
 
-    return await apply_once(uow, event, effect)
+    applied = await apply_once(uow, event, effect)
+    changed()
+    return applied
 
 
 async def record_entry(
@@ -74,7 +77,9 @@ async def record_entry(
         if kim is not None:
             entry.kecamatan = kim.kecamatan
 
-    return await apply_once(uow, event, effect)
+    applied = await apply_once(uow, event, effect)
+    changed()  # a withdrawn or disqualified entry takes no vote from now on
+    return applied
 
 
 async def record_kim(uow: VotingUnitOfWork, event: c.KimRegistered | c.KimUpdated | c.KimVerified) -> bool:

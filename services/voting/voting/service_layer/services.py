@@ -29,6 +29,7 @@ from ..domain.fraud import AuditAction, AuditRecord, Flag, Thresholds, flag_id_o
 from ..domain.tally import FrozenTally, Tally, count_votes
 from ..domain.throttle import Counters, Throttle
 from ..domain.voter import Address, CodeRequest, Vote, address_block, hash_code, new_code
+from .ballots import Ballots, changed
 from .commands import CastVote, DismissFlag, RequestCode, SetVoteWindow, VoidVote
 from .unit_of_work import VotingUnitOfWork
 
@@ -57,6 +58,7 @@ async def set_window(uow: VotingUnitOfWork, command: SetVoteWindow) -> tuple[Edi
             opens_at=command.opens_at, closes_at=command.closes_at, public_counts=command.public_counts
         )
         await uow.commit()
+    changed()
     return edition, window
 
 
@@ -66,6 +68,7 @@ async def close_window(uow: VotingUnitOfWork, clock: Clock, edition_id: UUID) ->
         edition = await uow.editions.require(edition_id)
         edition.close(clock())
         await uow.commit()
+    changed()
     return edition
 
 
@@ -134,12 +137,44 @@ _GIVEN = {
 }
 
 
+async def cast_vote(
+    uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy, ballots: Ballots
+) -> Vote:
+    """Accept a vote. The usual case costs two writes and no transaction: the
+    edition's ballot (window, entries in competition; kept for a moment) accepts
+    it, the code is claimed in one conditional write (pending, unexpired, the
+    right code: marked used for this vote), then the vote is inserted under its
+    unique (edition, voter) key. Anything else (a wrong, used or expired code, a
+    closed window, an entry out of competition, a crash between the two writes)
+    goes the full way, `check_and_cast`, which finds out and says why."""
+    now = clock()
+    ballot = await ballots.of(uow, command.edition_id)
+    if ballot is not None and ballot.accepts(command.entry_id, now):
+        vote_id = uuid4()
+        async with uow:
+            request = await uow.codes.claim(
+                command.request_id,
+                edition_id=command.edition_id,
+                code_hash=hash_code(policy.key, command.request_id, command.code),
+                vote_id=vote_id,
+                entry_id=command.entry_id,
+                now=now,
+            )
+            if request is not None:
+                vote = Vote.cast(
+                    request, vote_id=vote_id, entry_id=command.entry_id, now=now, client_ip=command.client_ip
+                )
+                return await uow.votes.insert(vote)
+    return await check_and_cast(uow, clock, command, policy)
+
+
 @retry_on_conflict
-async def cast_vote(uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy) -> Vote:
-    """Accept a vote: in one transaction the code is marked used (expecting the
-    version read, so a code is used once however many requests race) and the vote
-    inserted under its unique (edition, voter) key. The same request sent again
-    answers the same vote."""
+async def check_and_cast(uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy) -> Vote:
+    """Every check, read afresh: in one transaction the code is marked used
+    (expecting the version read, so a code is used once however many requests
+    race) and the vote inserted under its unique (edition, voter) key. The same
+    request sent again answers the same vote, and stores it if the first try
+    claimed the code but died before storing the vote."""
     async with uow:
         request = await uow.codes.get(command.request_id)
         if request is None or request.edition_id != command.edition_id:
@@ -151,6 +186,18 @@ async def cast_vote(uow: VotingUnitOfWork, clock: Clock, command: CastVote, poli
                 vote = await uow.votes.get(request.vote_id)
                 if vote is not None:
                     return vote  # a replay: the vote it made
+                # Claimed, never stored (the first try died between its two writes):
+                # stored now, as a vote cast now, if the vote is still open.
+                now = clock()
+                (await uow.editions.require(command.edition_id)).require_open(now)
+                vote = Vote.cast(
+                    request,
+                    vote_id=request.vote_id,
+                    entry_id=request.entry_id,
+                    now=now,
+                    client_ip=command.client_ip,
+                )
+                return await uow.votes.insert(vote)
             raise CodeUsed()
         now = clock()
         edition = await uow.editions.require(command.edition_id)
@@ -218,6 +265,7 @@ async def freeze(uow: VotingUnitOfWork, clock: Clock, edition_id: UUID, by: str)
         edition.frozen_version = frozen.number
         uow.tallies.add(frozen)
         await uow.commit()
+    changed()
     return frozen
 
 
@@ -246,6 +294,7 @@ async def void_vote(uow: VotingUnitOfWork, clock: Clock, command: VoidVote, by: 
                         _record(command.edition_id, "flag_voided", flag.flag_id, command.reason, by, now)
                     )
         await uow.commit()
+    changed()
     return vote
 
 
@@ -263,6 +312,7 @@ async def dismiss_flag(uow: VotingUnitOfWork, clock: Clock, command: DismissFlag
         flags = await uow.flags.of_edition(command.edition_id)
         await uow.votes.mark_flagged(command.edition_id, _open_votes(flags))
         await uow.commit()
+    changed()
     return flag
 
 
@@ -290,10 +340,10 @@ async def raise_flags(uow_for: UnitOfWorkFor, clock: Clock, rules: Thresholds, m
     flags it raised or extended."""
     async with uow_for(Cause.new()) as uow:
         editions = await uow.editions.voting_since(clock())
-    changed = 0
+    raised = 0
     for edition in editions:
-        changed += await _flag_edition(uow_for(Cause.new()), clock, edition.edition_id, rules, most_votes)
-    return changed
+        raised += await _flag_edition(uow_for(Cause.new()), clock, edition.edition_id, rules, most_votes)
+    return raised
 
 
 @retry_on_conflict
@@ -304,17 +354,19 @@ async def _flag_edition(
         now = clock()
         found = suspicions(await uow.votes.traces(edition_id, most_votes), rules)
         flags = {flag.flag_id: flag for flag in await uow.flags.of_edition(edition_id)}
-        changed = 0
+        raised = 0
         for suspicion in found:
             flag = flags.get(flag_id_of(edition_id, suspicion.kind, suspicion.key))
             if flag is None:
                 flag = Flag.raise_for(edition_id, suspicion, now)
                 flags[flag.flag_id] = flag
                 uow.flags.add(flag)
-                changed += 1
+                raised += 1
             elif flag.merge(suspicion, now):
-                changed += 1
-        if changed:
+                raised += 1
+        if raised:
             await uow.votes.mark_flagged(edition_id, _open_votes(list(flags.values())))
             await uow.commit()
-    return changed
+    if raised:
+        changed()
+    return raised
