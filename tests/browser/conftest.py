@@ -37,7 +37,12 @@ def console_stack(
     stack = LocalStack(tmp_path_factory.mktemp("browser-stack"), database_suffix="_" + uuid.uuid4().hex[:8])
     stack.service_env = {
         "registry": {"REGISTRY_SMTP_HOST": mail_sink.host, "REGISTRY_SMTP_PORT": str(mail_sink.port)},
-        "notifications": whatsapp_gateway.settings(),
+        # WhatsApp to the local gateway; email (a voter's code asked for by email) to the sink.
+        "notifications": {
+            **whatsapp_gateway.settings(),
+            "NOTIFICATIONS_SMTP_HOST": mail_sink.host,
+            "NOTIFICATIONS_SMTP_PORT": str(mail_sink.port),
+        },
         "voting": {"VOTING_FRAUD_POLL_SECONDS": "1", "VOTING_FRAUD_INHUMAN_SECONDS": "60"},
     }
     stack.start()
@@ -50,7 +55,8 @@ def console_stack(
 
 @pytest.fixture(scope="session")
 def mail_sink() -> Iterator[MailSink]:
-    """Where the browser stack's registry sends its mail (confirmation and reset links)."""
+    """Where the browser stack's registry and notifications send their mail
+    (confirmation and reset links; voters' codes asked for by email)."""
     sink = MailSink()
     sink.start()
     yield sink

@@ -1,6 +1,7 @@
 """The Juara Favorit in a real Chromium, at a phone and a desktop size, on the 2024 demo
-edition (its favourite category): staff open the vote window on the Juara Favorit page;
-a person finds the films in the gallery, asks for a code with a local number (the
+edition (its favourite category). A person who gives an email address gets the code by
+email, with a link that opens step 2 with the code filled in. Staff open the vote window
+on the Juara Favorit page; a person finds the films in the gallery, asks for a code with a local number (the
 ALTCHA widget solves its proof-of-work in the page), reads the code the local WhatsApp
 gateway received, types it, chooses a film and is thanked; a scripted voter (the
 challenge solved in Python, the vote cast at once) is flagged as inhumanly fast, and
@@ -18,6 +19,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import altcha
@@ -26,12 +28,16 @@ import pytest
 from playwright.async_api import Page, expect
 
 from devstack.demo import Api, DemoOutcome, log_in
+from devstack.mail_sink import MailSink
 from devstack.stack import Credentials, LocalStack
 from devstack.whatsapp_gateway import WhatsAppGateway
 
+from ..support import eventually
 from .harness import check_accessibility, screenshot, sign_in
 
 WIB = ZoneInfo("Asia/Jakarta")
+#: The link in a voter code's email (notifications' `voter_codes.LINK`).
+LINK = r"https?://\S+/pilih/\S+/suara\?permintaan=\S+&kode=\d{6}"
 
 
 @pytest.fixture
@@ -233,3 +239,60 @@ async def test_a_person_votes_with_the_code_from_whatsapp_and_staff_void_a_flagg
     await page.goto("/galeri")
     await expect(page.get_by_role("heading", level=1, name="Film gallery")).to_be_visible()
     await look(page, "gallery")
+
+
+async def test_a_person_who_gives_an_email_votes_through_the_link_in_the_mail(
+    page: Page, demo_edition: DemoOutcome, voting: Api, mail_sink: MailSink
+) -> None:
+    edition_id = demo_edition.edition_id
+    now = datetime.now(WIB)
+    window = {"opens_at": (now - timedelta(minutes=2)).isoformat(), "public_counts": False}
+    await voting.call(
+        "PUT",
+        f"/editions/{edition_id}/vote-window",
+        json={**window, "closes_at": (now + timedelta(hours=2)).isoformat()},
+    )
+    before = await voting.call("GET", f"/editions/{edition_id}/tally")
+    address = f"warga.{random.randint(0, 99_999_999):08d}@example.id"  # noqa: S311 - a test's address
+
+    # Step 1 with an email address instead of a number.
+    await page.goto(f"/pilih/{edition_id}")
+    await page.get_by_label("Nomor WhatsApp").fill(address)
+    await expect(page.get_by_text("Terverifikasi")).to_be_visible(timeout=60_000)
+    await page.get_by_role("button", name="Kirim kode ke saya").click()
+    await expect(page.get_by_text("lewat email ke", exact=False)).to_be_visible()
+
+    # The mail: the code, and a link to step 2 with it filled in.
+    def mailed() -> str | None:
+        for mail in reversed(mail_sink.messages):
+            if str(mail["To"]) == address:
+                found = re.search(LINK, mail.get_content())
+                if found:
+                    return found.group(0)
+        return None
+
+    link = urlsplit(await eventually(mailed, timeout=30))
+    code = link.query.rsplit("kode=", 1)[1]
+    await page.goto(f"{link.path}?{link.query}")
+    await expect(page.get_by_role("heading", level=1, name="Masukkan kode dan pilih film")).to_be_visible()
+    await expect(page.get_by_text("Kode dari email Anda sudah terisi", exact=False)).to_be_visible()
+    await expect(page.get_by_label("Kode Anda")).to_have_value(code)
+    await look(page, "vote-code-from-email")
+    # Sent without a film: refused beside the list, and the code stays filled in.
+    await page.get_by_role("button", name="Kirim suara saya").click()
+    await expect(page.get_by_text("Pilih film yang Anda dukung").first).to_be_visible()
+    await expect(page.get_by_label("Kode Anda")).to_have_value(code)
+    films = await voting.call("GET", f"/editions/{edition_id}/gallery")
+    await page.get_by_label(re.compile(re.escape(films[-1]["title"]))).check()
+    await page.get_by_role("button", name="Kirim suara saya").click()
+    await expect(page.get_by_role("heading", level=1, name="Terima kasih sudah memilih")).to_be_visible()
+
+    after = await voting.call("GET", f"/editions/{edition_id}/tally")
+    assert after["counted"] == before["counted"] + 1
+    # The same link again for another film: the code is used, said in Indonesian; no second vote.
+    assert films[0]["entry_id"] != films[-1]["entry_id"]
+    await page.goto(f"{link.path}?{link.query}")
+    await page.get_by_label(re.compile(re.escape(films[0]["title"]))).check()
+    await page.get_by_role("button", name="Kirim suara saya").click()
+    await expect(page.get_by_role("alert")).to_contain_text("sudah dipakai")
+    assert (await voting.call("GET", f"/editions/{edition_id}/tally"))["counted"] == after["counted"]

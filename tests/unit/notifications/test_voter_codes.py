@@ -101,6 +101,21 @@ def test_in_english_when_the_voter_read_the_page_in_english_and_by_email_when_as
     assert all("\n" not in p for p in english.whatsapp.parameters)
 
 
+def test_an_email_carries_a_link_to_the_vote_with_the_code_filled_in_masked_once_sent() -> None:
+    event = code_event(channel="email", address="warga@example.id")
+    data = event.data
+    link = (
+        f"https://kim.malangkota.go.id/pilih/{data.edition_id}/suara?permintaan={data.request_id}&kode={CODE}"
+    )
+    told = voter_code_message(data, "https://kim.malangkota.go.id/")
+    assert link in told.message.text and "kodenya sudah terisi" in told.message.text
+    assert "/suara?" not in voter_code_message(code_event().data).message.text  # WhatsApp: no link
+    emailed = Delivery.of_voter_code(event, AT, "https://kim.malangkota.go.id")
+    assert link in emailed.text
+    emailed.succeeded(AT)
+    assert CODE not in emailed.text and f"kode={MASK}" in emailed.text
+
+
 def test_the_code_is_masked_once_the_gateway_took_it_not_while_it_waits() -> None:
     delivery = Delivery.of_voter_code(code_event(), AT)
     assert (delivery.recipient_id, delivery.address, delivery.channel) == (

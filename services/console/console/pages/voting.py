@@ -262,6 +262,8 @@ def code_page(
     expires_at: Any = None,
     errors: dict[str, str] | None = None,
     chosen: str = "",
+    code: str = "",
+    from_link: bool = False,
 ) -> Response:
     return render(
         request,
@@ -275,6 +277,37 @@ def code_page(
         address=address,
         expires_at=expires_at,
         chosen=chosen,
+        code=code,
+        from_link=from_link,
+    )
+
+
+@router.get("/pilih/{edition_id}/suara")
+async def vote_by_link(
+    request: Request,
+    edition_id: UUID,
+    visitor: CurrentVisitor,
+    services: ServicesDep,
+    permintaan: Annotated[str, Query(max_length=40)] = "",
+    kode: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """Step 2 opened from the link in the code's email: the code is filled in, the
+    voter chooses the film. A link without a request or a code starts at step 1."""
+    try:
+        window = await vote_window(services, edition_id, visitor)
+    except NoVote:
+        return no_vote_page(request)
+    if _uuid(permintaan) is None or not (len(kode) == 6 and kode.isdigit()):
+        return redirect(request, f"/pilih/{edition_id}")
+    return code_page(
+        request,
+        window,
+        await competing(services, edition_id, visitor),
+        request_id=permintaan,
+        channel="email",
+        address="",
+        code=kode,
+        from_link=True,
     )
 
 
@@ -326,6 +359,7 @@ async def cast_vote(
         address=address,
         errors=errors,
         chosen=entry_id,
+        code="" if "code" in errors else typed,  # a right code stays when only the film is missing
     )
 
 

@@ -266,11 +266,13 @@ class Delivery(Aggregate):
     expires_at: datetime | None = None
 
     @classmethod
-    def of_voter_code(cls, event: Envelope[Any], now: datetime) -> Delivery:
+    def of_voter_code(
+        cls, event: Envelope[Any], now: datetime, console_url: str = DEFAULT_CONSOLE_URL
+    ) -> Delivery:
         """The voter's code, to the address they gave, on the channel they chose; the
         voter is no recipient (see `voter_codes`)."""
         data = event.data
-        told = voter_code_message(data)
+        told = voter_code_message(data, console_url)
         return cls(
             delivery_id=uuid4(),
             event_id=event.event_id,

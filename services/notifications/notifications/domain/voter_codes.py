@@ -24,6 +24,7 @@ from shared.contracts.voting import VoterCode, VoterCodeRequested
 from shared.kernel.i18n import Language
 
 from .formats import when
+from .personal import DEFAULT_CONSOLE_URL
 from .templates import Message
 from .whatsapp_templates import WhatsAppMessage, one_line
 
@@ -59,10 +60,15 @@ SUBJECT: dict[Language, str] = {
     "en": "Your Juara Favorit voter code for {edition_title}",
 }
 
+#: The console's page for step 2 of the vote with the code filled in: an email's
+#: link, where WhatsApp is not configured (the link is masked with the code once sent).
+LINK = "/pilih/{edition_id}/suara?permintaan={request_id}&kode={code}"
+
 TEXT: dict[Language, str] = {
     "id": (
         "Kode pemilih Anda untuk Juara Favorit {edition_title}:\n\n"
         "    {code}\n\n"
+        "{by_link}"
         "Masukkan kode ini di halaman pemilihan. Kode berlaku sampai {expires} dan hanya "
         "dapat dipakai sekali.\n\n"
         "Jangan berikan kode ini kepada siapa pun, termasuk panitia. Jika Anda tidak "
@@ -71,6 +77,7 @@ TEXT: dict[Language, str] = {
     "en": (
         "Your voter code for the Juara Favorit of {edition_title}:\n\n"
         "    {code}\n\n"
+        "{by_link}"
         "Enter it on the voting page. It is valid until {expires} and can be used once.\n\n"
         "Do not give this code to anyone, organisers included. If you did not ask for "
         "it, ignore this message."
@@ -86,11 +93,24 @@ class VoterCodeMessage:
     whatsapp: WhatsAppMessage | None
 
 
-def voter_code_message(data: VoterCode) -> VoterCodeMessage:
+#: What an email adds: the link that opens the vote with the code filled in.
+BY_LINK: dict[Language, str] = {
+    "id": "Atau buka tautan ini, kodenya sudah terisi; Anda tinggal memilih film:\n{link}\n\n",
+    "en": "Or open this link, which fills the code in for you; you only choose the film:\n{link}\n\n",
+}
+
+
+def voter_code_message(data: VoterCode, console_url: str = DEFAULT_CONSOLE_URL) -> VoterCodeMessage:
     language: Language = data.language
     expires = when(data.expires_at, language)
     values: dict[str, Any] = {"edition_title": data.edition_title, "code": data.code, "expires": expires}
-    message = Message(subject=SUBJECT[language].format(**values), text=TEXT[language].format(**values))
+    link = console_url.rstrip("/") + LINK.format(
+        edition_id=data.edition_id, request_id=data.request_id, code=data.code
+    )
+    by_link = BY_LINK[language].format(link=link) if data.channel == "email" else ""
+    message = Message(
+        subject=SUBJECT[language].format(**values), text=TEXT[language].format(**values, by_link=by_link)
+    )
     if data.channel != "whatsapp":
         return VoterCodeMessage(message, None)
     parameters = [one_line(data.edition_title), data.code, one_line(expires)]

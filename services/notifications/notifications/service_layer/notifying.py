@@ -36,7 +36,7 @@ async def notify(uow: NotificationsUnitOfWork, event: Envelope[Any], clock: Cloc
             # Told only to the address the voter gave, who is no recipient (`voter_codes`).
             # Stored even when its channel has no transport: it then fails in the log,
             # visibly, rather than vanish.
-            delivery = Delivery.of_voter_code(event, clock())
+            delivery = Delivery.of_voter_code(event, clock(), uow.console_url)
             delivery.trace_context = uow.cause.traceparent
             uow.deliveries.add(delivery)
             waiting = 1
