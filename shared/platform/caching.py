@@ -68,9 +68,11 @@ def cached_bytes(
     max_age: int,
     private: bool = False,
     status_code: int = 200,
+    etag: str | None = None,
 ) -> Response:
-    """`body` with its ETag and Cache-Control; 304 when the caller has it; no body for HEAD."""
-    etag = etag_of(body)
+    """`body` with its ETag (`etag`, when the caller has it already) and Cache-Control;
+    304 when the caller has it; no body for HEAD."""
+    etag = etag or etag_of(body)
     headers = {
         "ETag": etag,
         "Cache-Control": f"{'private' if private else 'public'}, max-age={max_age}",
@@ -106,7 +108,7 @@ class KeptAnswers:
     def __init__(self, fresh_for: float, generation: Callable[[], int] = committed) -> None:
         self.fresh_for = fresh_for
         self._generation = generation
-        self._kept: dict[tuple[str, str, str], tuple[float, int, bytes]] = {}
+        self._kept: dict[tuple[str, str, str], tuple[float, int, bytes, str]] = {}
 
     async def serve(
         self, request: Request, build: Callable[[], Awaitable[Any]], *, max_age: int, private: bool = False
@@ -118,12 +120,13 @@ class KeptAnswers:
         now, generation = time.monotonic(), self._generation()  # before building: a write meanwhile misses
         hit = self._kept.get(key)
         if hit is not None and hit[0] > now and hit[1] == generation:
-            return cached_bytes(request, hit[2], max_age=max_age, private=private)
+            return cached_bytes(request, hit[2], max_age=max_age, private=private, etag=hit[3])
         body = _json(await build())
+        etag = etag_of(body)
         if len(self._kept) >= KEPT_ANSWERS:
             self._kept.clear()
-        self._kept[key] = (now + self.fresh_for, generation, body)
-        return cached_bytes(request, body, max_age=max_age, private=private)
+        self._kept[key] = (now + self.fresh_for, generation, body, etag)
+        return cached_bytes(request, body, max_age=max_age, private=private, etag=etag)
 
 
 def cacheable(

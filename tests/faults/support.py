@@ -161,20 +161,26 @@ async def publish_poison(url_for: Callable[[str], str], count: int) -> list[str]
 @dataclass
 class Load:
     """Revises one published edition `count` times through the registry's HTTP API,
-    one request at a time, trying again while the registry or its database is away."""
+    one request at a time (no faster than `per_second`, if given), trying again while
+    the registry or its database is away."""
 
     registry_url: str
     edition_id: str
     count: int
     staff: dict[str, str]
+    #: At most this many revisions a second (None: one after another, as fast as answered).
+    per_second: float | None = None
     done: int = 0
     refused: int = 0
     started_at: float = field(default_factory=time.monotonic)
 
     async def run(self, checkpoints: dict[int, asyncio.Event] | None = None) -> None:
         checkpoints = checkpoints or {}
+        began = time.monotonic()
         async with httpx.AsyncClient(base_url=self.registry_url, timeout=10, headers=self.staff) as http:
             while self.done < self.count:
+                if self.per_second:
+                    await asyncio.sleep(max(0.0, began + self.done / self.per_second - time.monotonic()))
                 try:
                     response = await http.patch(
                         f"/editions/{self.edition_id}", json={"description": f"Revisi {self.done + 1}"}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from fastapi import APIRouter, FastAPI, Request, Response
 
-from shared.platform.caching import cacheable_get, cached_json, etag_of
+from shared.platform.caching import KeptAnswers, cacheable_get, cached_json, etag_of
 
 STATE = {"title": "Juara Favorit"}
 
@@ -53,3 +54,46 @@ async def test_an_etag_answers_304_until_the_content_changes_and_head_has_no_bod
 def test_head_stays_out_of_the_openapi_document() -> None:
     paths = app().openapi()["paths"]
     assert set(paths["/results"]) == {"get"}
+
+
+async def test_kept_answers_are_built_once_a_moment_and_again_after_a_change_here() -> None:
+    generation = {"now": 0}
+    built: list[str] = []
+    kept = KeptAnswers(60.0, generation=lambda: generation["now"])
+    router = APIRouter()
+
+    @cacheable_get(router, "/tally")
+    async def tally(request: Request) -> Response:
+        async def build() -> dict[str, object]:
+            built.append(STATE["title"])
+            if STATE["title"] == "refused":
+                raise LookupError("not public")
+            return {"title": STATE["title"]}
+
+        return await kept.serve(request, build, max_age=15)
+
+    made = FastAPI()
+    made.include_router(router)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=made), base_url="http://t") as client:
+        first = await client.get("/tally")
+        again = await client.get("/tally", headers={"If-None-Match": first.headers["etag"]})
+        assert (first.json(), again.status_code, built) == (
+            {"title": "Juara Favorit"},
+            304,
+            ["Juara Favorit"],
+        )
+        english = await client.get("/tally", headers={"Accept-Language": "en"})  # kept apart per language
+        assert english.status_code == 200 and len(built) == 2
+        STATE["title"] = "Juara Favorit 2025"
+        try:
+            assert (await client.get("/tally")).json() == {"title": "Juara Favorit"}  # still kept
+            generation["now"] += 1  # a change made here: built again at once
+            assert (await client.get("/tally")).json() == {"title": "Juara Favorit 2025"}
+            STATE["title"], generation["now"] = "refused", 2
+            with pytest.raises(LookupError):  # what the build raises is raised, and nothing kept
+                await client.get("/tally")
+            STATE["title"] = "Juara Favorit"
+            assert (await client.get("/tally")).json() == {"title": "Juara Favorit"}
+        finally:
+            STATE["title"] = "Juara Favorit"
+    assert len(built) == 5
