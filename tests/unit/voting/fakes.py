@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from voting.domain.edition import Edition
 from voting.domain.entry import Entry, Kim, Region
-from voting.domain.errors import AlreadyVoted, EditionNotFound
+from voting.domain.errors import AlreadyVoted, CodeUsed, EditionNotFound
 from voting.domain.fraud import AuditRecord, Flag, VoteTrace
 from voting.domain.tally import EntryCount, FrozenTally
 from voting.domain.voter import CodeRequest, Vote
@@ -42,38 +42,19 @@ class FakeEntries(FakeRepository[Entry]):
         return self.where(lambda e: e.in_competition)
 
 
-class FakeCodeRequests(FakeRepository[CodeRequest]):
-    async def claim(
-        self,
-        request_id: UUID,
-        *,
-        edition_id: UUID,
-        code_hash: str,
-        vote_id: UUID,
-        entry_id: UUID,
-        now: datetime,
-    ) -> CodeRequest | None:
-        request = self.items.get(request_id)
-        if (
-            request is None
-            or request.edition_id != edition_id
-            or request.status != "pending"
-            or request.code_hash != code_hash
-            or request.expires_at <= now
-        ):
-            return None
-        request.status, request.vote_id, request.entry_id = "used", vote_id, entry_id
-        return request
-
-
 class FakeVotes(FakeRepository[Vote]):
     async def insert(self, vote: Vote) -> Vote:
-        stored = self.items.get(vote.vote_id)
-        if stored is not None:
-            return stored
+        made = await self.of_request(vote.request_id)  # the unique key on the code request
+        if made is not None:
+            if made.entry_id != vote.entry_id:
+                raise CodeUsed()
+            return made
         self.add(vote)
         vote.version = 1
         return vote
+
+    async def of_request(self, request_id: UUID) -> Vote | None:
+        return next(iter(self.where(lambda v: v.request_id == request_id)), None)
 
     def add(self, aggregate: Vote) -> None:
         # The unique (edition, voter) index.
@@ -146,7 +127,7 @@ class FakeVotingUnitOfWork(FakeUnitOfWork):
         self.editions = FakeEditions("edition_id", EditionNotFound)
         self.entries = FakeEntries("entry_id")
         self.kims = FakeRepository[Kim]("kim_id")
-        self.codes = FakeCodeRequests("request_id")
+        self.codes = FakeRepository[CodeRequest]("request_id")
         self.votes = FakeVotes("vote_id")
         self.flags = FakeFlags("flag_id")
         self.audit = FakeAudit("record_id")

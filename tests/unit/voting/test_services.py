@@ -26,7 +26,6 @@ from voting.domain.errors import (
 from voting.domain.fraud import Thresholds
 from voting.domain.throttle import Limit, Throttle
 from voting.domain.voter import Vote as VoteCast
-from voting.domain.voter import hash_code
 from voting.service_layer import projections, services
 from voting.service_layer.ballots import Ballots
 from voting.service_layer.commands import CastVote, DismissFlag, RequestCode, VoidVote
@@ -131,28 +130,26 @@ async def test_a_vote_in_an_open_window_is_stored_without_a_transaction() -> Non
     request_id, code = await vote.ask()
     commits = vote.uow.commits
     cast = await vote.vote(UUID(request_id), code)
-    assert vote.uow.commits == commits  # the code claimed and the vote inserted, each a write of its own
-    stored = vote.uow.codes.items[UUID(request_id)]
-    assert (stored.status, stored.vote_id, stored.entry_id) == ("used", cast.vote_id, vote.first.entry_id)
-    assert vote.uow.votes.items[cast.vote_id].voter == "+6281234567890"
+    assert vote.uow.commits == commits  # the vote inserted on its own: no transaction
+    stored = vote.uow.votes.items[cast.vote_id]
+    assert (stored.voter, stored.request_id, stored.entry_id) == (
+        "+6281234567890",
+        UUID(request_id),
+        vote.first.entry_id,
+    )
 
 
-async def test_a_code_claimed_by_a_try_that_died_before_storing_its_vote_stores_it_when_sent_again() -> None:
+async def test_a_code_a_vote_was_made_with_is_used_for_the_full_check_too() -> None:
     vote = Vote()
     request_id, code = await vote.ask()
-    claimed = await vote.uow.codes.claim(
-        UUID(request_id),
-        edition_id=vote.edition.edition_id,
-        code_hash=hash_code(KEY, UUID(request_id), code),
-        vote_id=uuid4(),
-        entry_id=vote.first.entry_id,
-        now=vote.clock(),
-    )
-    assert claimed is not None and not vote.uow.votes.items
-    cast = await vote.vote(UUID(request_id), code)
-    assert cast.vote_id == claimed.vote_id and list(vote.uow.votes.items) == [claimed.vote_id]
-    with pytest.raises(CodeUsed):  # the code belongs to that vote, for that entry
+    cast = await vote.vote(UUID(request_id), code)  # the usual way: the code request is not written
+    assert vote.uow.codes.items[UUID(request_id)].status == "pending"
+    with pytest.raises(CodeUsed):  # a wrong code now goes the full way, which finds the vote
+        await vote.vote(UUID(request_id), wrong(code))
+    with pytest.raises(CodeUsed):
         await vote.vote(UUID(request_id), code, vote.second.entry_id)
+    vote.clock.advance(hours=2)  # the window closed: the same request again still answers its vote
+    assert (await vote.vote(UUID(request_id), code)).vote_id == cast.vote_id
 
 
 async def test_a_window_closed_or_an_entry_withdrawn_here_is_seen_by_the_next_vote_at_once() -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from pymongo import ASCENDING, ReturnDocument, UpdateMany
+from pymongo import ASCENDING, UpdateMany
 from pymongo.errors import DuplicateKeyError
 
 from shared.kernel.errors import ConcurrentChange, DomainError
@@ -19,6 +19,7 @@ from ..domain.entry import Entry, Kim
 from ..domain.errors import (
     AlreadyVoted,
     CodeRequestNotFound,
+    CodeUsed,
     EditionNotFound,
     EntryNotFound,
     FlagNotFound,
@@ -91,30 +92,6 @@ class MongoCodeRequestRepository(Repository[CodeRequest]):
     not_found = CodeRequestNotFound
     indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("address", ASCENDING)]}]
 
-    async def claim(
-        self,
-        request_id: UUID,
-        *,
-        edition_id: UUID,
-        code_hash: str,
-        vote_id: UUID,
-        entry_id: UUID,
-        now: datetime,
-    ) -> CodeRequest | None:
-        doc = await self._collection.find_one_and_update(
-            {
-                "_id": request_id,
-                "edition_id": edition_id,
-                "status": "pending",
-                "code_hash": code_hash,
-                "expires_at": {"$gt": now},
-            },
-            {"$set": {"status": "used", "vote_id": vote_id, "entry_id": entry_id}, "$inc": {"version": 1}},
-            return_document=ReturnDocument.AFTER,
-            session=self._session,
-        )
-        return None if doc is None else self._track(doc)
-
 
 class MongoVoteRepository(Repository[Vote]):
     """One document per vote: accepting a vote inserts it, nothing else is counted up."""
@@ -133,17 +110,21 @@ class MongoVoteRepository(Repository[Vote]):
     def duplicate(self, aggregate: Vote) -> DomainError | None:
         return AlreadyVoted()
 
+    async def of_request(self, request_id: UUID) -> Vote | None:
+        return await self._find_one({"request_id": request_id})
+
     async def insert(self, vote: Vote) -> Vote:
         doc = self.to_document(vote)
         vote.version = doc["version"] = 1
         try:
             await self._collection.insert_one(doc, session=self._session)
         except DuplicateKeyError as error:
-            # The same vote (its id, or its code's request) stored by a retry racing this one.
-            stored = await self._find_one({"$or": [{"_id": vote.vote_id}, {"request_id": vote.request_id}]})
-            if stored is not None and stored.vote_id == vote.vote_id:
-                return stored
-            raise AlreadyVoted() from error
+            made = await self.of_request(vote.request_id)
+            if made is None:
+                raise AlreadyVoted() from error
+            if made.entry_id != vote.entry_id:
+                raise CodeUsed() from error
+            return made  # the same request again (or racing itself): the vote it made
         self._loaded[vote.vote_id] = (vote, doc)
         return vote
 

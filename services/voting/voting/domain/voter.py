@@ -126,6 +126,17 @@ class CodeRequest(Aggregate):
         request.events.append(events.CodeRequested(request, edition_title, code, language))
         return request
 
+    def opens(self, *, edition_id: UUID, code: str, key: bytes, now: datetime) -> bool:
+        """Whether this code, as it stands, lets a vote in: this edition's, not used or
+        void, unexpired, and the right code. (Whether a vote was made with it already
+        is the votes' unique key on the request to say.)"""
+        return (
+            self.edition_id == edition_id
+            and self.status == "pending"
+            and now < self.expires_at
+            and hmac.compare_digest(self.code_hash, hash_code(key, self.request_id, code))
+        )
+
     def require_usable(self, now: datetime) -> None:
         if self.status == "used":
             raise CodeUsed()

@@ -140,29 +140,23 @@ _GIVEN = {
 async def cast_vote(
     uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy, ballots: Ballots
 ) -> Vote:
-    """Accept a vote. The usual case costs two writes and no transaction: the
+    """Accept a vote. The usual case is one read and one write, no transaction: the
     edition's ballot (window, entries in competition; kept for a moment) accepts
-    it, the code is claimed in one conditional write (pending, unexpired, the
-    right code: marked used for this vote), then the vote is inserted under its
-    unique (edition, voter) key. Anything else (a wrong, used or expired code, a
-    closed window, an entry out of competition, a crash between the two writes)
-    goes the full way, `check_and_cast`, which finds out and says why."""
+    it, the code request is read and opens (pending, unexpired, the right code), and
+    the vote is inserted under its unique keys: one vote per code request, one per
+    (edition, voter). Anything else (a wrong, used, void or expired code, a closed
+    window, an entry out of competition) goes the full way, `check_and_cast`, which
+    finds out and says why."""
     now = clock()
     ballot = await ballots.of(uow, command.edition_id)
     if ballot is not None and ballot.accepts(command.entry_id, now):
-        vote_id = uuid4()
         async with uow:
-            request = await uow.codes.claim(
-                command.request_id,
-                edition_id=command.edition_id,
-                code_hash=hash_code(policy.key, command.request_id, command.code),
-                vote_id=vote_id,
-                entry_id=command.entry_id,
-                now=now,
-            )
-            if request is not None:
+            request = await uow.codes.get(command.request_id)
+            if request is not None and request.opens(
+                edition_id=command.edition_id, code=command.code, key=policy.key, now=now
+            ):
                 vote = Vote.cast(
-                    request, vote_id=vote_id, entry_id=command.entry_id, now=now, client_ip=command.client_ip
+                    request, vote_id=uuid4(), entry_id=command.entry_id, now=now, client_ip=command.client_ip
                 )
                 return await uow.votes.insert(vote)
     return await check_and_cast(uow, clock, command, policy)
@@ -172,13 +166,17 @@ async def cast_vote(
 async def check_and_cast(uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy) -> Vote:
     """Every check, read afresh: in one transaction the code is marked used
     (expecting the version read, so a code is used once however many requests
-    race) and the vote inserted under its unique (edition, voter) key. The same
-    request sent again answers the same vote, and stores it if the first try
-    claimed the code but died before storing the vote."""
+    race) and the vote inserted under its unique keys. A code a vote was made
+    with is used, whichever way the vote came in; the same request sent again
+    answers the same vote."""
     async with uow:
         request = await uow.codes.get(command.request_id)
         if request is None or request.edition_id != command.edition_id:
             raise CodeRequestNotFound(request_id=command.request_id)
+        if request.status == "pending":
+            made = await uow.votes.of_request(request.request_id)  # by `cast_vote`'s usual way
+            if made is not None:
+                request.use(made)
         if request.status == "used" and request.vote_id is not None:
             if request.entry_id == command.entry_id and hmac.compare_digest(
                 request.code_hash, hash_code(policy.key, request.request_id, command.code)
@@ -186,18 +184,6 @@ async def check_and_cast(uow: VotingUnitOfWork, clock: Clock, command: CastVote,
                 vote = await uow.votes.get(request.vote_id)
                 if vote is not None:
                     return vote  # a replay: the vote it made
-                # Claimed, never stored (the first try died between its two writes):
-                # stored now, as a vote cast now, if the vote is still open.
-                now = clock()
-                (await uow.editions.require(command.edition_id)).require_open(now)
-                vote = Vote.cast(
-                    request,
-                    vote_id=request.vote_id,
-                    entry_id=request.entry_id,
-                    now=now,
-                    client_ip=command.client_ip,
-                )
-                return await uow.votes.insert(vote)
             raise CodeUsed()
         now = clock()
         edition = await uow.editions.require(command.edition_id)

@@ -47,27 +47,19 @@ class KimRepository(Protocol):
 class CodeRequestRepository(Protocol):
     async def get(self, request_id: UUID) -> CodeRequest | None: ...
     def add(self, request: CodeRequest) -> None: ...
-    async def claim(
-        self,
-        request_id: UUID,
-        *,
-        edition_id: UUID,
-        code_hash: str,
-        vote_id: UUID,
-        entry_id: UUID,
-        now: datetime,
-    ) -> CodeRequest | None:
-        """In one write, now (not at commit): the code, if it is this edition's, pending,
-        unexpired and its hash is `code_hash`, marked used for this vote. None if not."""
-        ...
 
 
 class VoteRepository(Protocol):
     async def get(self, vote_id: UUID) -> Vote | None: ...
     def add(self, vote: Vote) -> None: ...
     async def insert(self, vote: Vote) -> Vote:
-        """Store the vote now, in one write of its own: the stored vote (the same
-        one if it was stored already); `AlreadyVoted` if the voter has another."""
+        """Store the vote now, in one write of its own (no transaction). If its code
+        request made a vote already: that vote when it is for the same entry (the
+        same request again), else `CodeUsed`; `AlreadyVoted` if the voter has another."""
+        ...
+
+    async def of_request(self, request_id: UUID) -> Vote | None:
+        """The vote made with this code request, if any."""
         ...
 
     async def counts(self, edition_id: UUID) -> dict[UUID, EntryCount]:
