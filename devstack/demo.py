@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -449,6 +450,37 @@ def received_lines(received: dict[str, dict[str, int]]) -> list[str]:
     return lines
 
 
+#: The tie-break rules as judging declares them in its (hashed) results, in Indonesian.
+TIE_BREAK_ID: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^mean weighted total, higher first$"),
+        "rata-rata total berbobot, yang lebih tinggi di atas",
+    ),
+    (
+        re.compile(r"^mean normalised total .*, higher first$"),
+        "rata-rata total ternormalisasi (skor z per juri, 0-100), yang lebih tinggi di atas",
+    ),
+    (
+        re.compile(r"^mean score on '([^']+)'.*, higher first$"),
+        r"rata-rata nilai kriteria '\1', yang lebih tinggi di atas",
+    ),
+    (
+        re.compile(r"^mean score on the priority criterion, higher first$"),
+        "rata-rata nilai kriteria utama, yang lebih tinggi di atas",
+    ),
+    (re.compile(r"^head-to-head: .*$"), "adu langsung: yang lebih disukai juri yang menilai keduanya"),
+    (re.compile(r"^earlier first submission$"), "kiriman pertama yang lebih awal"),
+)
+
+
+def tie_break_id(rule: str) -> str:
+    """One declared tie-break rule in Indonesian (as declared, if it is not one we know)."""
+    for pattern, indonesian in TIE_BREAK_ID:
+        if pattern.match(rule):
+            return pattern.sub(indonesian, rule)
+    return rule
+
+
 def report(
     outcome: DemoOutcome,
     *,
@@ -470,7 +502,7 @@ def report(
             f"{placing['score']:>6.2f}  {prize_text(placing.get('prize')):<34} {placing['entry_title']}"
         )
     lines.append("")
-    lines.append("Aturan pemecah nilai sama: " + "; ".join(outcome.results["tie_break"]))
+    lines.append("Aturan pemecah nilai sama: " + "; ".join(map(tie_break_id, outcome.results["tie_break"])))
     lines.append(f"Versi {outcome.results['version']}, SHA-256 {outcome.results['content_hash']}")
     lines += category_lines(outcome.categories)
     inbox = outcome.inbox

@@ -136,3 +136,20 @@ def test_the_demo_finds_a_message_that_reached_the_wrong_kim() -> None:
         "KIM Ganjur: Pendaftaran KIM Pasreh Jaya disetujui",  # it names both Pasreh and Pasreh Jaya
     ]
     assert "PERHATIAN" in kim_scoping_lines(wrong, names)[1]
+
+
+def test_the_demo_says_every_tie_break_rule_judging_declares_in_indonesian() -> None:
+    from judging.domain.options import TIE_BREAK_RULES
+
+    from devstack.demo import tie_break_id
+
+    declared = [
+        "mean weighted total, higher first",
+        "mean normalised total (per-judge z-score rescaled to 0-100), higher first",
+        "mean score on 'tema' (Relevance to the theme), higher first",
+        *TIE_BREAK_RULES.values(),
+    ]
+    said = [tie_break_id(rule) for rule in declared]
+    english = ("higher", "mean", "first", "judges", "Relevance")
+    assert not any(word in rule for rule in said for word in english), said
+    assert said[2] == "rata-rata nilai kriteria 'tema', yang lebih tinggi di atas"
