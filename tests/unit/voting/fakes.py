@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from voting.domain.edition import Edition
+from voting.domain.edition import Edition, Favourite
 from voting.domain.entry import Entry, Kim, Region
 from voting.domain.errors import AlreadyVoted, EditionNotFound
 from voting.domain.fraud import AuditRecord, Flag, VoteTrace
 from voting.domain.tally import EntryCount, FrozenTally
-from voting.domain.voter import CodeRequest, Vote
+from voting.domain.voter import Choice, CodeRequest, Vote
 from voting.service_layer.integration_events import to_integration
 
 from ..fakes import FakeRepository, FakeUnitOfWork
@@ -49,8 +49,7 @@ class FakeCodeRequests(FakeRepository[CodeRequest]):
         *,
         edition_id: UUID,
         code_hash: str,
-        vote_id: UUID,
-        entry_id: UUID,
+        ballot: list[Choice],
         now: datetime,
     ) -> CodeRequest | None:
         request = self.items.get(request_id)
@@ -62,28 +61,53 @@ class FakeCodeRequests(FakeRepository[CodeRequest]):
             or request.expires_at <= now
         ):
             return None
-        request.status, request.vote_id, request.entry_id = "used", vote_id, entry_id
+        request.use(ballot)
         return request
 
 
 class FakeVotes(FakeRepository[Vote]):
-    async def insert(self, vote: Vote) -> Vote:
-        stored = self.items.get(vote.vote_id)
-        if stored is not None:
-            return stored
-        self.add(vote)
-        vote.version = 1
-        return vote
+    #: How many times votes were written (one insert_all is one write).
+    writes = 0
+
+    async def insert_all(self, votes: list[Vote]) -> tuple[list[Vote], list[str]]:
+        self.writes += 1
+        stored: list[Vote] = []
+        taken: list[str] = []
+        for vote in votes:
+            kept = self.items.get(vote.vote_id)
+            if kept is not None:
+                stored.append(kept)
+                continue
+            try:
+                self.add(vote)
+            except AlreadyVoted:
+                taken.append(vote.category or "")
+                continue
+            vote.version = 1
+            stored.append(vote)
+        return stored, taken
 
     def add(self, aggregate: Vote) -> None:
-        # The unique (edition, voter) index.
-        if self.where(lambda v: v.edition_id == aggregate.edition_id and v.voter == aggregate.voter):
+        # The unique (edition, category, voter) index.
+        if self.where(
+            lambda v: (
+                (v.edition_id, v.category, v.voter)
+                == (aggregate.edition_id, aggregate.category, aggregate.voter)
+            )
+        ):
             raise AlreadyVoted()
         super().add(aggregate)
 
-    async def counts(self, edition_id: UUID) -> dict[UUID, EntryCount]:
-        counts: dict[UUID, EntryCount] = {}
+    async def categories_voted(self, edition_id: UUID, voter: str, *, default: str) -> set[str]:
+        return {
+            v.category or default
+            for v in self.where(lambda v: (v.edition_id, v.voter) == (edition_id, voter))
+        }
+
+    async def counts(self, edition_id: UUID, *, default: str) -> dict[str, dict[UUID, EntryCount]]:
+        by_category: dict[str, dict[UUID, EntryCount]] = {}
         for vote in self.where(lambda v: v.edition_id == edition_id):
+            counts = by_category.setdefault(vote.category or default, {})
             was = counts.get(vote.entry_id, EntryCount(entry_id=vote.entry_id))
             counted = vote.status == "counted"
             last = was.last_counted_at
@@ -96,7 +120,7 @@ class FakeVotes(FakeRepository[Vote]):
                 flagged=was.flagged + (counted and vote.flagged),
                 last_counted_at=last,
             )
-        return counts
+        return by_category
 
     async def traces(self, edition_id: UUID, most: int) -> list[VoteTrace]:
         votes = sorted(
@@ -135,8 +159,11 @@ class FakeAudit(FakeRepository[AuditRecord]):
 
 
 class FakeTallies(FakeRepository[FrozenTally]):
-    async def latest(self, edition_id: UUID) -> FrozenTally | None:
-        found = sorted(self.where(lambda t: t.edition_id == edition_id), key=lambda t: t.number)
+    async def latest(self, edition_id: UUID, category: str) -> FrozenTally | None:
+        found = sorted(
+            self.where(lambda t: t.edition_id == edition_id and t.tally.category_code == category),
+            key=lambda t: t.number,
+        )
         return found[-1] if found else None
 
 
@@ -170,7 +197,7 @@ def an_edition(*, window: bool = True, favourite: bool = True) -> Edition:
     edition = Edition(
         edition_id=uuid4(),
         title="Lomba Video Pendek KIM 2024",
-        category_code="juara-favorit" if favourite else None,
+        favourites=[Favourite(code="juara-favorit", title="Juara Favorit")] if favourite else [],
         revision=1,
     )
     if window:
@@ -180,7 +207,14 @@ def an_edition(*, window: bool = True, favourite: bool = True) -> Edition:
     return edition
 
 
-def an_entry(edition: Edition, title: str, *, minutes: int = 0, status: str = "submitted") -> Entry:
+def an_entry(
+    edition: Edition,
+    title: str,
+    *,
+    minutes: int = 0,
+    status: str = "submitted",
+    categories: tuple[str, ...] = (),
+) -> Entry:
     return Entry(
         entry_id=uuid4(),
         edition_id=edition.edition_id,
@@ -194,4 +228,5 @@ def an_entry(edition: Edition, title: str, *, minutes: int = 0, status: str = "s
         status=status,  # type: ignore[arg-type]
         revision=1,
         submitted_at=NOW - timedelta(days=30) + timedelta(minutes=minutes),
+        categories=list(categories),
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from voting.domain.edition import Edition
+from voting.domain.edition import Edition, Favourite
 from voting.domain.errors import (
     AddressInvalid,
     CodeExpired,
@@ -25,7 +25,7 @@ from voting.domain.errors import (
 from voting.domain.fraud import Flag, Thresholds, VoteTrace, flag_id_of, suspicions
 from voting.domain.tally import EntryCount, FrozenTally, count_votes
 from voting.domain.throttle import Limit, Throttle
-from voting.domain.voter import Address, CodeRequest, Vote, address_block, hash_code
+from voting.domain.voter import Address, Choice, CodeRequest, address_block, hash_code
 
 from .fakes import KEY, NOW, an_edition, an_entry
 
@@ -66,8 +66,8 @@ def test_a_window_closes_after_it_opens_and_needs_a_favourite_category() -> None
 
 
 def test_an_older_edition_revision_changes_nothing() -> None:
-    edition = Edition(edition_id=uuid4(), title="Baru", category_code="fav", revision=3)
-    edition.apply_registry(title="Lama", category_code=None, revision=2)
+    edition = Edition(edition_id=uuid4(), title="Baru", favourites=[Favourite(code="fav")], revision=3)
+    edition.apply_registry(title="Lama", favourites=[], revision=2)
     assert (edition.title, edition.category_code) == ("Baru", "fav")
 
 
@@ -137,7 +137,7 @@ def test_a_code_expires_and_is_used_once() -> None:
     with pytest.raises(CodeExpired):
         request.require_usable(NOW + timedelta(minutes=5))
     assert request.try_code(code="123456", key=KEY, most_attempts=3) is None
-    request.use(Vote.cast(request, vote_id=uuid4(), entry_id=uuid4(), now=NOW, client_ip="10.0.0.1"))
+    request.use([Choice(category="fav", entry_id=uuid4(), vote_id=uuid4())])
     with pytest.raises(CodeUsed):
         request.require_usable(NOW)
 

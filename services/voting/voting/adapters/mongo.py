@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
+from motor.motor_asyncio import AsyncIOMotorDatabase
 from pymongo import ASCENDING, ReturnDocument, UpdateMany
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, OperationFailure
 
 from shared.kernel.errors import ConcurrentChange, DomainError
-from shared.platform.persistence.mongo import MongoUnitOfWork, Repository, in_transaction
+from shared.platform.persistence.mongo import DUPLICATE_KEY, MongoUnitOfWork, Repository, in_transaction
 
 from ..domain.edition import Edition
 from ..domain.entry import Entry, Kim
@@ -26,7 +28,7 @@ from ..domain.errors import (
 )
 from ..domain.fraud import AuditRecord, Flag, VoteTrace
 from ..domain.tally import EntryCount, FrozenTally
-from ..domain.voter import CodeRequest, Vote
+from ..domain.voter import Choice, CodeRequest, Vote
 from ..service_layer.unit_of_work import VotingUnitOfWork
 
 
@@ -36,6 +38,15 @@ class MongoEditionRepository(Repository[Edition]):
     id_field = "edition_id"
     not_found = EditionNotFound
     indexes: ClassVar = [{"keys": [("window.opens_at", ASCENDING)]}]
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Edition:
+        # Stored before an edition could have several favourite categories: its one code.
+        fields = {name: value for name, value in doc.items() if name != "category_code"}
+        if "favourites" not in doc:
+            code = doc.get("category_code")
+            fields["favourites"] = [{"code": code}] if code else []
+        return super().from_document(fields)
 
     async def voting_since(self, now: datetime) -> list[Edition]:
         return await self._find({"window.opens_at": {"$lte": now}, "frozen_version": 0})
@@ -97,8 +108,7 @@ class MongoCodeRequestRepository(Repository[CodeRequest]):
         *,
         edition_id: UUID,
         code_hash: str,
-        vote_id: UUID,
-        entry_id: UUID,
+        ballot: list[Choice],
         now: datetime,
     ) -> CodeRequest | None:
         doc = await self._collection.find_one_and_update(
@@ -109,7 +119,17 @@ class MongoCodeRequestRepository(Repository[CodeRequest]):
                 "code_hash": code_hash,
                 "expires_at": {"$gt": now},
             },
-            {"$set": {"status": "used", "vote_id": vote_id, "entry_id": entry_id}, "$inc": {"version": 1}},
+            {
+                "$set": {
+                    "status": "used",
+                    "vote_id": ballot[0].vote_id,
+                    "entry_id": ballot[0].entry_id,
+                    "ballot": [
+                        {"category": c.category, "entry_id": c.entry_id, "vote_id": c.vote_id} for c in ballot
+                    ],
+                },
+                "$inc": {"version": 1},
+            },
             return_document=ReturnDocument.AFTER,
             session=self._session,
         )
@@ -124,44 +144,96 @@ class MongoVoteRepository(Repository[Vote]):
     id_field = "vote_id"
     not_found = VoteNotFound
     indexes: ClassVar = [
-        # One person, one vote per edition: the database refuses the second.
-        {"keys": [("edition_id", ASCENDING), ("voter", ASCENDING)], "unique": True},
-        {"keys": [("request_id", ASCENDING)], "unique": True},
+        # One person, one vote per favourite category of an edition: the database refuses the second.
+        {"keys": [("edition_id", ASCENDING), ("category", ASCENDING), ("voter", ASCENDING)], "unique": True},
+        # A code's ballot: one vote per category.
+        {"keys": [("request_id", ASCENDING), ("category", ASCENDING)], "unique": True},
         {"keys": [("edition_id", ASCENDING), ("cast_at", ASCENDING)]},
     ]
+    #: The keys of one vote per edition (and per code), before several favourite categories.
+    OLD_INDEXES = ("edition_id_1_voter_1", "request_id_1")
+
+    @classmethod
+    async def create_indexes(cls, db: AsyncIOMotorDatabase) -> None:
+        """The per-category keys; on a database that had the per-edition ones, the
+        votes stored then get their edition's favourite category (so the voter who
+        voted then cannot vote again there), then the old keys go."""
+        await super().create_indexes(db)
+        votes = db[cls.collection_name]
+        existing = await votes.index_information()
+        if not any(name in existing for name in cls.OLD_INDEXES):
+            return
+        async for edition in db[MongoEditionRepository.collection_name].find({}):
+            code = MongoEditionRepository.from_document(edition).category_code
+            if code is not None:
+                await votes.update_many(
+                    {"edition_id": edition["_id"], "category": None}, {"$set": {"category": code}}
+                )
+        for name in cls.OLD_INDEXES:
+            if name in existing:
+                with contextlib.suppress(OperationFailure):  # another replica dropped it first
+                    await votes.drop_index(name)
 
     def duplicate(self, aggregate: Vote) -> DomainError | None:
         return AlreadyVoted()
 
-    async def insert(self, vote: Vote) -> Vote:
-        doc = self.to_document(vote)
-        vote.version = doc["version"] = 1
+    async def insert_all(self, votes: list[Vote]) -> tuple[list[Vote], list[str]]:
+        docs = [self.to_document(vote) for vote in votes]
+        for vote, doc in zip(votes, docs, strict=True):
+            vote.version = doc["version"] = 1
+        refused: set[int] = set()
         try:
-            await self._collection.insert_one(doc, session=self._session)
-        except DuplicateKeyError as error:
-            # The same vote (its id, or its code's request) stored by a retry racing this one.
-            stored = await self._find_one({"$or": [{"_id": vote.vote_id}, {"request_id": vote.request_id}]})
-            if stored is not None and stored.vote_id == vote.vote_id:
-                return stored
-            raise AlreadyVoted() from error
-        self._loaded[vote.vote_id] = (vote, doc)
-        return vote
+            await self._collection.insert_many(docs, ordered=False, session=self._session)
+        except BulkWriteError as error:
+            errors = error.details.get("writeErrors") or []
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            refused = {e["index"] for e in errors}
+        stored = [vote for index, vote in enumerate(votes) if index not in refused]
+        taken: list[str] = []
+        if refused:
+            # The same vote stored by a retry racing this one (its id), or the voter's other vote.
+            ids = [votes[index].vote_id for index in sorted(refused)]
+            again = {vote.vote_id: vote for vote in await self._find({"_id": {"$in": ids}})}
+            for index in sorted(refused):
+                vote = votes[index]
+                if vote.vote_id in again:
+                    stored.append(again[vote.vote_id])
+                else:
+                    taken.append(vote.category or "")
+        for index, (vote, doc) in enumerate(zip(votes, docs, strict=True)):
+            if index not in refused:
+                self._loaded[vote.vote_id] = (vote, doc)
+        return stored, taken
 
-    async def counts(self, edition_id: UUID) -> dict[UUID, EntryCount]:
+    async def categories_voted(self, edition_id: UUID, voter: str, *, default: str) -> set[str]:
+        cursor = self._collection.find(
+            {"edition_id": edition_id, "voter": voter}, {"category": 1}, session=self._session
+        )
+        return {doc.get("category") or default async for doc in cursor}
+
+    async def counts(self, edition_id: UUID, *, default: str) -> dict[str, dict[UUID, EntryCount]]:
         pipeline: list[dict[str, Any]] = [
             {"$match": {"edition_id": edition_id}},
             {
                 "$group": {
-                    "_id": {"entry": "$entry_id", "status": "$status", "flagged": "$flagged"},
+                    "_id": {
+                        "category": {"$ifNull": ["$category", default]},
+                        "entry": "$entry_id",
+                        "status": "$status",
+                        "flagged": "$flagged",
+                    },
                     "n": {"$sum": 1},
                     "last": {"$max": "$cast_at"},
                 }
             },
         ]
-        totals: dict[UUID, dict[str, Any]] = {}
+        totals: dict[tuple[str, UUID], dict[str, Any]] = {}
         async for row in self._collection.aggregate(pipeline, session=self._session):
             key = row["_id"]
-            total = totals.setdefault(key["entry"], {"counted": 0, "voided": 0, "flagged": 0, "last": None})
+            total = totals.setdefault(
+                (key["category"], key["entry"]), {"counted": 0, "voided": 0, "flagged": 0, "last": None}
+            )
             if key["status"] == "voided":
                 total["voided"] += row["n"]
                 continue
@@ -170,16 +242,16 @@ class MongoVoteRepository(Repository[Vote]):
                 total["flagged"] += row["n"]
             if total["last"] is None or row["last"] > total["last"]:
                 total["last"] = row["last"]
-        return {
-            entry_id: EntryCount(
+        counts: dict[str, dict[UUID, EntryCount]] = {}
+        for (category, entry_id), t in totals.items():
+            counts.setdefault(category, {})[entry_id] = EntryCount(
                 entry_id=entry_id,
                 counted=t["counted"],
                 voided=t["voided"],
                 flagged=t["flagged"],
                 last_counted_at=t["last"],
             )
-            for entry_id, t in totals.items()
-        }
+        return counts
 
     async def traces(self, edition_id: UUID, most: int) -> list[VoteTrace]:
         fields = ["voter", "channel", "ip_block", "cast_at", "code_requested_at", "challenge_solve_ms"]
@@ -251,10 +323,25 @@ class MongoTallyRepository(Repository[FrozenTally]):
     aggregate = FrozenTally
     id_field = "tally_id"
     not_found = EditionNotFound
-    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("number", ASCENDING)], "unique": True}]
+    indexes: ClassVar = [
+        # Numbered per favourite category of an edition.
+        {
+            "keys": [("edition_id", ASCENDING), ("tally.category_code", ASCENDING), ("number", ASCENDING)],
+            "unique": True,
+        }
+    ]
 
-    async def latest(self, edition_id: UUID) -> FrozenTally | None:
-        found = await self._find({"edition_id": edition_id}, sort=[("number", -1)], limit=1)
+    @classmethod
+    async def create_indexes(cls, db: AsyncIOMotorDatabase) -> None:
+        await super().create_indexes(db)
+        if "edition_id_1_number_1" in await db[cls.collection_name].index_information():
+            with contextlib.suppress(OperationFailure):  # another replica dropped it first
+                await db[cls.collection_name].drop_index("edition_id_1_number_1")
+
+    async def latest(self, edition_id: UUID, category: str) -> FrozenTally | None:
+        found = await self._find(
+            {"edition_id": edition_id, "tally.category_code": category}, sort=[("number", -1)], limit=1
+        )
         return found[0] if found else None
 
     def duplicate(self, aggregate: FrozenTally) -> DomainError | None:

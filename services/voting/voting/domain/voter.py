@@ -8,7 +8,7 @@ import hmac
 import ipaddress
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
@@ -73,6 +73,17 @@ def hash_code(key: bytes, request_id: UUID, code: str) -> str:
 CodeStatus = Literal["pending", "used", "void"]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Choice:
+    """One vote of a ballot: the film chosen in one favourite category, and the
+    id its vote is stored under (fixed when the code is claimed, so a replay
+    stores or answers the same vote)."""
+
+    category: str
+    entry_id: UUID
+    vote_id: UUID
+
+
 @dataclass(kw_only=True)
 class CodeRequest(Aggregate):
     """One code sent to one address for one edition: single use, short-lived, a few tries."""
@@ -92,6 +103,10 @@ class CodeRequest(Aggregate):
     status: CodeStatus = "pending"
     vote_id: UUID | None = None
     entry_id: UUID | None = None
+    #: What the code was used for: one choice per favourite category voted in.
+    #: Empty on a code used before several categories were possible (then
+    #: `vote_id`/`entry_id` say it).
+    ballot: list[Choice] = field(default_factory=list)
 
     @classmethod
     def issue(
@@ -145,8 +160,18 @@ class CodeRequest(Aggregate):
             self.status = "void"
         return remaining
 
-    def use(self, vote: Vote) -> None:
-        self.status, self.vote_id, self.entry_id = "used", vote.vote_id, vote.entry_id
+    def use(self, ballot: list[Choice]) -> None:
+        self.status, self.vote_id, self.entry_id = "used", ballot[0].vote_id, ballot[0].entry_id
+        self.ballot = list(ballot)
+
+    def used_for(self, default_category: str) -> list[Choice]:
+        """The choices the code was used for (a code used for one vote before
+        several categories were possible: that vote, in `default_category`)."""
+        if self.ballot:
+            return list(self.ballot)
+        if self.vote_id is None or self.entry_id is None:
+            return []
+        return [Choice(category=default_category, entry_id=self.entry_id, vote_id=self.vote_id)]
 
 
 VoteStatus = Literal["counted", "voided"]
@@ -154,13 +179,17 @@ VoteStatus = Literal["counted", "voided"]
 
 @dataclass(kw_only=True)
 class Vote(Aggregate):
-    """One person's one vote in an edition: stored once, under a unique (edition, voter) key.
+    """One person's one vote in one favourite category of an edition: stored once,
+    under a unique (edition, category, voter) key.
 
     Flagged votes still count until staff void them."""
 
     vote_id: UUID
     edition_id: UUID
     entry_id: UUID
+    #: The favourite category's code. None on a vote stored before several were
+    #: possible: it is for the edition's first (then only) favourite category.
+    category: str | None = None
     voter: str
     channel: Channel
     request_id: UUID
@@ -177,13 +206,12 @@ class Vote(Aggregate):
     voided_at: datetime | None = None
 
     @classmethod
-    def cast(
-        cls, request: CodeRequest, *, vote_id: UUID, entry_id: UUID, now: datetime, client_ip: str
-    ) -> Vote:
+    def cast(cls, request: CodeRequest, choice: Choice, *, now: datetime, client_ip: str) -> Vote:
         return cls(
-            vote_id=vote_id,
+            vote_id=choice.vote_id,
             edition_id=request.edition_id,
-            entry_id=entry_id,
+            entry_id=choice.entry_id,
+            category=choice.category,
             voter=request.address,
             channel=request.channel,
             request_id=request.request_id,

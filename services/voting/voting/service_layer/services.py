@@ -13,24 +13,29 @@ from uuid import UUID, uuid4
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
 
-from ..domain.edition import Edition, VoteWindow
+from ..domain.edition import Edition, Favourite, VoteWindow
+from ..domain.entry import Entry
 from ..domain.errors import (
+    AlreadyVoted,
+    CategoryChosenTwice,
+    CategoryRequired,
     ChannelAddressMismatch,
     ChannelNotAvailable,
     CodeRequestNotFound,
     CodeUsed,
     CodeVoid,
     CodeWrong,
+    EntryNotInCategory,
     EntryNotInCompetition,
     FlagNotFound,
     VoteNotFound,
 )
 from ..domain.fraud import AuditAction, AuditRecord, Flag, Thresholds, flag_id_of, suspicions
-from ..domain.tally import FrozenTally, Tally, count_votes
+from ..domain.tally import EntryCount, FrozenTally, Tally, count_votes
 from ..domain.throttle import Counters, Throttle
-from ..domain.voter import Address, CodeRequest, Vote, address_block, hash_code, new_code
+from ..domain.voter import Address, Choice, CodeRequest, Vote, address_block, hash_code, new_code
 from .ballots import Ballots, changed
-from .commands import CastVote, DismissFlag, RequestCode, SetVoteWindow, VoidVote
+from .commands import CastVote, Chosen, DismissFlag, RequestCode, SetVoteWindow, VoidVote
 from .unit_of_work import VotingUnitOfWork
 
 UnitOfWorkFor = Callable[[Cause], VotingUnitOfWork]
@@ -137,134 +142,208 @@ _GIVEN = {
 }
 
 
+@dataclass(frozen=True)
+class Cast:
+    """What a ballot stored: its votes (the same ones when sent again) and the
+    favourite categories the voter had already voted in (nothing stored there)."""
+
+    edition_id: UUID
+    votes: list[Vote]
+    already_voted: list[str]
+
+
+def _cast(edition_id: UUID, stored: list[Vote], taken: list[str]) -> Cast:
+    if not stored:
+        raise AlreadyVoted()
+    return Cast(edition_id=edition_id, votes=stored, already_voted=taken)
+
+
 async def cast_vote(
     uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy, ballots: Ballots
-) -> Vote:
-    """Accept a vote. The usual case costs two writes and no transaction: the
-    edition's ballot (window, entries in competition; kept for a moment) accepts
-    it, the code is claimed in one conditional write (pending, unexpired, the
-    right code: marked used for this vote), then the vote is inserted under its
-    unique (edition, voter) key. Anything else (a wrong, used or expired code, a
-    closed window, an entry out of competition, a crash between the two writes)
-    goes the full way, `check_and_cast`, which finds out and says why."""
+) -> Cast:
+    """Accept a ballot (one vote, or one per favourite category). The usual case
+    costs two writes and no transaction: the edition's ballot (window, each
+    category's films; kept for a moment) accepts it, the code is claimed in one
+    conditional write (pending, unexpired, the right code: marked used for these
+    votes), then the votes are inserted together under their unique (edition,
+    category, voter) key. A category already voted in is left out and named; if
+    none could be stored, `already_voted`. Anything else (a wrong, used or expired
+    code, a closed window, a film not in its category, a crash between the two
+    writes) goes the full way, `check_and_cast`, which finds out and says why."""
     now = clock()
     ballot = await ballots.of(uow, command.edition_id)
-    if ballot is not None and ballot.accepts(command.entry_id, now):
-        vote_id = uuid4()
+    accepted = ballot.accepts(command.chosen(), now) if ballot is not None else None
+    if accepted:
+        choices = [Choice(category=code, entry_id=entry_id, vote_id=uuid4()) for code, entry_id in accepted]
         async with uow:
             request = await uow.codes.claim(
                 command.request_id,
                 edition_id=command.edition_id,
                 code_hash=hash_code(policy.key, command.request_id, command.code),
-                vote_id=vote_id,
-                entry_id=command.entry_id,
+                ballot=choices,
                 now=now,
             )
             if request is not None:
-                vote = Vote.cast(
-                    request, vote_id=vote_id, entry_id=command.entry_id, now=now, client_ip=command.client_ip
-                )
-                return await uow.votes.insert(vote)
+                votes = [
+                    Vote.cast(request, choice, now=now, client_ip=command.client_ip) for choice in choices
+                ]
+                return _cast(command.edition_id, *await uow.votes.insert_all(votes))
     return await check_and_cast(uow, clock, command, policy)
 
 
+async def _resolve(
+    uow: VotingUnitOfWork, edition: Edition, chosen: tuple[Chosen, ...]
+) -> list[tuple[str, UUID]]:
+    """Each choice's favourite category and film, or the refusal by name."""
+    resolved: list[tuple[str, UUID]] = []
+    for choice in chosen:
+        if choice.category is None and len(edition.favourites) > 1:
+            raise CategoryRequired(title=edition.title)
+        favourite = edition.favourite(choice.category)
+        if any(code == favourite.code for code, _ in resolved):
+            raise CategoryChosenTwice(category=favourite.code)
+        entry = await uow.entries.get(choice.entry_id)
+        if entry is None or entry.edition_id != edition.edition_id or not entry.in_competition:
+            raise EntryNotInCompetition(entry_id=choice.entry_id)
+        if not favourite.takes(entry):
+            raise EntryNotInCategory(entry_id=choice.entry_id, title=favourite.title or favourite.code)
+        resolved.append((favourite.code, entry.entry_id))
+    if not resolved:
+        raise CategoryRequired(title=edition.title)
+    return resolved
+
+
 @retry_on_conflict
-async def check_and_cast(uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy) -> Vote:
+async def check_and_cast(uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy) -> Cast:
     """Every check, read afresh: in one transaction the code is marked used
     (expecting the version read, so a code is used once however many requests
-    race) and the vote inserted under its unique (edition, voter) key. The same
-    request sent again answers the same vote, and stores it if the first try
-    claimed the code but died before storing the vote."""
+    race) and the votes inserted under their unique (edition, category, voter)
+    key. The same request sent again answers the same votes, and stores them if
+    the first try claimed the code but died before storing them."""
     async with uow:
         request = await uow.codes.get(command.request_id)
         if request is None or request.edition_id != command.edition_id:
             raise CodeRequestNotFound(request_id=command.request_id)
         if request.status == "used" and request.vote_id is not None:
-            if request.entry_id == command.entry_id and hmac.compare_digest(
+            edition = await uow.editions.require(command.edition_id)
+            default = edition.category_code or ""
+            used = request.used_for(default)
+            asked = {(choice.category or default, choice.entry_id) for choice in command.chosen()}
+            if asked == {(c.category, c.entry_id) for c in used} and hmac.compare_digest(
                 request.code_hash, hash_code(policy.key, request.request_id, command.code)
             ):
-                vote = await uow.votes.get(request.vote_id)
-                if vote is not None:
-                    return vote  # a replay: the vote it made
-                # Claimed, never stored (the first try died between its two writes):
-                # stored now, as a vote cast now, if the vote is still open.
+                stored = [vote for c in used if (vote := await uow.votes.get(c.vote_id)) is not None]
+                kept = {vote.vote_id for vote in stored}
+                missing = [c for c in used if c.vote_id not in kept]
+                if not missing:
+                    return Cast(edition_id=command.edition_id, votes=stored, already_voted=[])
+                # Claimed, not (all) stored: the first try died between its writes, or
+                # the voter had voted in a category already. Stored now, as votes cast
+                # now, if the vote is still open; a category voted in is named again.
                 now = clock()
-                (await uow.editions.require(command.edition_id)).require_open(now)
-                vote = Vote.cast(
-                    request,
-                    vote_id=request.vote_id,
-                    entry_id=request.entry_id,
-                    now=now,
-                    client_ip=command.client_ip,
-                )
-                return await uow.votes.insert(vote)
+                edition.require_open(now)
+                votes = [Vote.cast(request, c, now=now, client_ip=command.client_ip) for c in missing]
+                again, taken = await uow.votes.insert_all(votes)
+                return _cast(command.edition_id, stored + again, taken)
             raise CodeUsed()
         now = clock()
         edition = await uow.editions.require(command.edition_id)
         edition.require_open(now)
-        entry = await uow.entries.get(command.entry_id)
-        if entry is None or entry.edition_id != edition.edition_id or not entry.in_competition:
-            raise EntryNotInCompetition(entry_id=command.entry_id)
+        resolved = await _resolve(uow, edition, command.chosen())
         request.require_usable(now)
         remaining = request.try_code(code=command.code, key=policy.key, most_attempts=policy.most_attempts)
         if remaining is not None:
             await uow.commit()  # the wrong try counts
             raise CodeVoid() if remaining == 0 else CodeWrong(remaining=remaining)
-        vote = Vote.cast(
-            request, vote_id=uuid4(), entry_id=entry.entry_id, now=now, client_ip=command.client_ip
+        choices = [Choice(category=code, entry_id=entry_id, vote_id=uuid4()) for code, entry_id in resolved]
+        voted = await uow.votes.categories_voted(
+            command.edition_id, request.address, default=edition.category_code or ""
         )
-        request.use(vote)
-        uow.votes.add(vote)
+        fresh = [choice for choice in choices if choice.category not in voted]
+        if not fresh:
+            raise AlreadyVoted()
+        request.use(choices)
+        votes = [Vote.cast(request, choice, now=now, client_ip=command.client_ip) for choice in fresh]
+        for vote in votes:
+            uow.votes.add(vote)
         await uow.commit()
-    return vote
+    return Cast(
+        edition_id=command.edition_id,
+        votes=votes,
+        already_voted=[choice.category for choice in choices if choice.category in voted],
+    )
 
 
-async def live_tally(uow: VotingUnitOfWork, edition_id: UUID) -> tuple[Edition, Tally]:
+def _favourites(edition: Edition) -> list[Favourite]:
+    # An edition without a favourite category still has a live count of every entry.
+    return edition.favourites or [Favourite(code="")]
+
+
+def _tallies(
+    edition: Edition, entries: list[Entry], counts: dict[str, dict[UUID, EntryCount]]
+) -> list[Tally]:
+    return [
+        count_votes(
+            edition_id=edition.edition_id,
+            edition_title=edition.title,
+            category_code=favourite.code,
+            entries=[entry for entry in entries if favourite.takes(entry)],
+            counts=counts.get(favourite.code, {}),
+        )
+        for favourite in _favourites(edition)
+    ]
+
+
+async def live_tallies(uow: VotingUnitOfWork, edition_id: UUID) -> tuple[Edition, list[Tally]]:
+    """The live tally of each favourite category, in the edition's order: one aggregation."""
     async with uow:
         edition = await uow.editions.require(edition_id)
         entries = await uow.entries.of_edition(edition_id)
-        counts = await uow.votes.counts(edition_id)
-    tally = count_votes(
-        edition_id=edition_id,
-        edition_title=edition.title,
-        category_code=edition.category_code or "",
-        entries=entries,
-        counts=counts,
-    )
-    return edition, tally
+        counts = await uow.votes.counts(edition_id, default=edition.category_code or "")
+    return edition, _tallies(edition, entries, counts)
 
 
-async def latest_frozen(uow: VotingUnitOfWork, edition_id: UUID) -> FrozenTally | None:
+async def live_tally(
+    uow: VotingUnitOfWork, edition_id: UUID, category: str | None = None
+) -> tuple[Edition, Tally]:
+    """The live tally of one favourite category (None: the edition's first, its only one)."""
+    edition, tallies = await live_tallies(uow, edition_id)
+    code = edition.favourite(category).code if edition.favourites else ""
+    return edition, next(tally for tally in tallies if tally.category_code == code)
+
+
+async def latest_frozen(uow: VotingUnitOfWork, edition_id: UUID, category: str) -> FrozenTally | None:
     async with uow:
-        return await uow.tallies.latest(edition_id)
+        return await uow.tallies.latest(edition_id, category)
 
 
 @retry_on_conflict
-async def freeze(uow: VotingUnitOfWork, clock: Clock, edition_id: UUID, by: str) -> FrozenTally:
-    """Freeze the tally after the vote closed and publish votes.tallied. Frozen
-    again unchanged, it answers the version it froze; changed (votes voided
-    since), it freezes the next version."""
+async def freeze(uow: VotingUnitOfWork, clock: Clock, edition_id: UUID, by: str) -> list[FrozenTally]:
+    """Freeze the tally of every favourite category after the vote closed and
+    publish votes.tallied for each. A category frozen again unchanged answers the
+    version it froze; changed (votes voided since), it freezes its next version."""
     async with uow:
         now = clock()
         edition = await uow.editions.require(edition_id)
-        category_code = edition.require_category()
+        edition.require_category()
         edition.require_over(now)
         entries = await uow.entries.of_edition(edition_id)
-        counts = await uow.votes.counts(edition_id)
-        tally = count_votes(
-            edition_id=edition_id,
-            edition_title=edition.title,
-            category_code=category_code,
-            entries=entries,
-            counts=counts,
-        )
-        latest = await uow.tallies.latest(edition_id)
-        if latest is not None and latest.content_hash == tally.digest():
-            return latest
-        frozen = FrozenTally.freeze(tally, number=edition.frozen_version + 1, by=by, now=now)
-        edition.frozen_version = frozen.number
-        uow.tallies.add(frozen)
-        await uow.commit()
+        counts = await uow.votes.counts(edition_id, default=edition.category_code or "")
+        frozen: list[FrozenTally] = []
+        froze = False
+        for tally in _tallies(edition, entries, counts):
+            latest = await uow.tallies.latest(edition_id, tally.category_code)
+            if latest is not None and latest.content_hash == tally.digest():
+                frozen.append(latest)
+                continue
+            number = (latest.number if latest is not None else 0) + 1
+            fresh = FrozenTally.freeze(tally, number=number, by=by, now=now)
+            uow.tallies.add(fresh)
+            frozen.append(fresh)
+            froze = True
+        if froze:
+            edition.frozen_version += 1
+            await uow.commit()
     changed()
     return frozen
 

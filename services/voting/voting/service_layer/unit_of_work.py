@@ -13,7 +13,7 @@ from ..domain.edition import Edition
 from ..domain.entry import Entry, Kim
 from ..domain.fraud import AuditRecord, Flag, VoteTrace
 from ..domain.tally import EntryCount, FrozenTally
-from ..domain.voter import CodeRequest, Vote
+from ..domain.voter import Choice, CodeRequest, Vote
 
 
 class EditionRepository(Protocol):
@@ -53,25 +53,30 @@ class CodeRequestRepository(Protocol):
         *,
         edition_id: UUID,
         code_hash: str,
-        vote_id: UUID,
-        entry_id: UUID,
+        ballot: list[Choice],
         now: datetime,
     ) -> CodeRequest | None:
         """In one write, now (not at commit): the code, if it is this edition's, pending,
-        unexpired and its hash is `code_hash`, marked used for this vote. None if not."""
+        unexpired and its hash is `code_hash`, marked used for these votes. None if not."""
         ...
 
 
 class VoteRepository(Protocol):
     async def get(self, vote_id: UUID) -> Vote | None: ...
     def add(self, vote: Vote) -> None: ...
-    async def insert(self, vote: Vote) -> Vote:
-        """Store the vote now, in one write of its own: the stored vote (the same
-        one if it was stored already); `AlreadyVoted` if the voter has another."""
+    async def insert_all(self, votes: list[Vote]) -> tuple[list[Vote], list[str]]:
+        """Store the votes now, in one write of their own, each on its own: the
+        votes stored (a vote stored already is answered as it is) and the
+        categories of those refused because the voter has another vote there."""
         ...
 
-    async def counts(self, edition_id: UUID) -> dict[UUID, EntryCount]:
-        """Counted, voided and flagged votes per entry: one aggregation, no counter documents."""
+    async def categories_voted(self, edition_id: UUID, voter: str, *, default: str) -> set[str]:
+        """The favourite categories the voter has a vote in (a vote without one: `default`)."""
+        ...
+
+    async def counts(self, edition_id: UUID, *, default: str) -> dict[str, dict[UUID, EntryCount]]:
+        """Per favourite category (a vote without one: `default`), counted, voided
+        and flagged votes per entry: one aggregation, no counter documents."""
         ...
 
     async def traces(self, edition_id: UUID, most: int) -> list[VoteTrace]:
@@ -97,7 +102,9 @@ class AuditRepository(Protocol):
 
 class TallyRepository(Protocol):
     def add(self, tally: FrozenTally) -> None: ...
-    async def latest(self, edition_id: UUID) -> FrozenTally | None: ...
+    async def latest(self, edition_id: UUID, category: str) -> FrozenTally | None:
+        """The favourite category's latest frozen tally."""
+        ...
 
 
 class VotingUnitOfWork(UnitOfWork):
