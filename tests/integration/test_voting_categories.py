@@ -1,18 +1,22 @@
 """One vote per person per favourite category, against the real broker and MongoDB
 wire server: an edition with two favourite categories (each for the films of one
 ranked category), one code and one ballot with two choices, a second ballot
-stored only where the voter had not voted, the tally per category, and the
+stored only where the voter had not voted, the console's step 2 with one fieldset per
+category sending one ballot, the tally per category, and the
 freeze publishing one votes.tallied per category. A database from before (the
 per-edition unique key, votes and an edition without categories) is brought
 forward when the service starts."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
+from console.config import Settings as ConsoleSettings
+from console.main import create_app as create_console
 from voting.main import create_app
 
 from shared import contracts as c
@@ -215,12 +219,48 @@ async def test_one_code_votes_in_two_favourite_categories_and_each_is_tallied(
         assert [v["category"] for v in more["votes"]] == ["favorit-dokumenter"]
         assert more["already_voted"] == ["favorit-fiksi"]
 
+        # The console's step 2, against this voting service: one fieldset per category.
+        console_app = create_console(
+            ConsoleSettings(voting_url="http://voting", live_updates=False),
+            http=httpx.AsyncClient(transport=staff._transport),
+        )
+        third_id, third_code = await a_code(public, tap, edition_id, "warga@example.id")
+        async with (
+            console_app.router.lifespan_context(console_app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=console_app),
+                base_url="http://console",
+                headers={"Accept-Language": "id"},
+            ) as browser,
+        ):
+            step = await browser.get(f"/pilih/{edition_id}/suara?permintaan={third_id}&kode={third_code}")
+            assert step.status_code == 200, step.text
+            legends = re.findall(r"<legend>(.*?)</legend>", step.text)
+            assert legends == ["Favorit Dokumenter", "Favorit Fiksi"]
+            assert f'name="choice-favorit-fiksi" value="{fiction.entry_id}"' in step.text
+            assert f'name="choice-favorit-fiksi" value="{documentary.entry_id}"' not in step.text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', step.text)
+            assert token is not None
+            voted = await browser.post(
+                f"/pilih/{edition_id}/suara",
+                data={
+                    "csrf_token": token.group(1),
+                    "request_id": third_id,
+                    "channel": "email",
+                    "code": third_code,
+                    "choice-favorit-fiksi": str(fiction.entry_id),
+                },
+            )
+            assert voted.status_code == 303, voted.text
+            thanks = await browser.get(voted.headers["location"])
+            assert "Topeng Malangan" in thanks.text and "Tempe Sanan" not in thanks.text
+
         first = await ok(await staff.get(f"/editions/{edition_id}/tally"))
         fiksi = await ok(
             await staff.get(f"/editions/{edition_id}/tally", params={"category": "favorit-fiksi"})
         )
         assert (first["category_code"], first["counted"]) == ("favorit-dokumenter", 2)
-        assert (fiksi["category_code"], fiksi["counted"]) == ("favorit-fiksi", 2)
+        assert (fiksi["category_code"], fiksi["counted"]) == ("favorit-fiksi", 3)
         assert [s["entry_id"] for s in fiksi["standings"]] == [str(fiction.entry_id)]
         unknown = await staff.get(f"/editions/{edition_id}/tally", params={"category": "juara-favorit"})
         assert unknown.status_code == 404 and error_code(unknown) == "favourite_category_unknown"
@@ -229,7 +269,7 @@ async def test_one_code_votes_in_two_favourite_categories_and_each_is_tallied(
         frozen = await ok(await staff.post(f"/editions/{edition_id}/tally/freeze"))
         assert [(t["category_code"], t["version"], t["counted"]) for t in frozen["tallies"]] == [
             ("favorit-dokumenter", 1, 2),
-            ("favorit-fiksi", 1, 2),
+            ("favorit-fiksi", 1, 3),
         ]
 
         def both(events: list[Any]) -> bool:
