@@ -87,6 +87,14 @@ class Category(Payload):
     awarded_ranks: int = Field(ge=1, description="Places awarded; 1 for a special award.")
     prizes: list[Prize] = []
     description: str = ""
+    favourite_of: str | None = Field(
+        default=None,
+        description=(
+            "Only on a favourite category: the code of the ranked category whose entries it is "
+            "voted on among (none: every entry in competition). An edition with several favourite "
+            "categories gives each one, each a different ranked category."
+        ),
+    )
 
 
 class EditionDetails(Payload):

@@ -51,6 +51,7 @@ ROUTES: dict[Endpoint, Rule] = {
     ("GET", "/pilih/tantangan"): EVERYONE,
     ("GET", "/pilih/{edition_id}"): EVERYONE,
     ("POST", "/pilih/{edition_id}"): EVERYONE,
+    ("GET", "/pilih/{edition_id}/suara"): EVERYONE,
     ("POST", "/pilih/{edition_id}/suara"): EVERYONE,
     ("GET", "/pilih/{edition_id}/terima-kasih"): EVERYONE,
     # Staff: the Juara Favorit (pages/staff_voting.py).

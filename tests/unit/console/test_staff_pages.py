@@ -655,7 +655,58 @@ def test_category_refusals_map_onto_the_fieldsets_sent() -> None:
     assert form_field_of("categories.1.prizes", [1, 4]) == "category_4_prize_title_1"
     assert form_field_of("categories.0.prizes.1.title", [1]) == "category_1_prize_title_2"
     assert form_field_of("categories.0.kind") == "category_1_kind"
+    assert form_field_of("categories.1.favourite_of", [1, 3]) == "category_3_favourite_of"
     assert form_field_of("categories") == "category_1_title"
+
+
+async def test_a_favourite_category_names_the_ranked_category_it_is_for_and_keeps_it_when_edited() -> None:
+    created = {**EDITION, "status": "draft"}
+    services = Services({("POST", "/editions"): lambda r: httpx.Response(201, json=created)})
+    async with signed_in(services) as browser:
+        form = await browser.get("/staf/lomba/baru")
+        assert 'id="category_1_favourite_of"' in form.text
+        assert "kategori berperingkat yang dipilih karyanya" in form.text
+        no_english_leaks(form.text, "the ranked category it is for", "Only for a favourite category")
+        bad = await browser.post(
+            "/staf/lomba/baru",
+            data=an_edition_form(
+                csrf_token=csrf_of(form),
+                category_1_code="favorit-fiksi",
+                category_1_title="Favorit Fiksi",
+                category_1_kind="favourite",
+                category_1_favourite_of="Fiksi Pendek",
+            ),
+        )
+        assert bad.status_code == 400 and 'id="category_1_favourite_of-error"' in bad.text
+        answer = await browser.post(
+            "/staf/lomba/baru",
+            data=an_edition_form(
+                csrf_token=csrf_of(form),
+                category_1_code="fiksi",
+                category_1_title="Fiksi",
+                category_2_code="favorit-fiksi",
+                category_2_title="Favorit Fiksi",
+                category_2_kind="favourite",
+                category_2_favourite_of="fiksi",
+            ),
+        )
+    assert answer.status_code == 303, answer.text
+    (body,) = services.sent("POST", "/editions")
+    assert [(c["code"], c["favourite_of"]) for c in body["categories"]] == [
+        ("fiksi", None),
+        ("favorit-fiksi", "fiksi"),
+    ]
+    kept = EditionForm.of_edition({**EDITION, "categories": [{**FAVOURITE_OF_FIKSI, "prizes": []}]})
+    assert kept.category_rows()[0].favourite_of == "fiksi"
+
+
+FAVOURITE_OF_FIKSI = {
+    "code": "favorit-fiksi",
+    "title": "Favorit Fiksi",
+    "kind": "favourite",
+    "awarded_ranks": 1,
+    "favourite_of": "fiksi",
+}
 
 
 async def test_the_dashboard_copies_the_edition_for_next_year_and_goes_to_the_copy() -> None:

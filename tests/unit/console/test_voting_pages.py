@@ -382,3 +382,157 @@ async def test_an_edition_without_a_vote_says_so_and_a_closed_vote_shows_no_form
         closed = await browser.get(f"/pilih/{EDITION_ID}")
     assert closed.status_code == 200 and "Pemungutan suara sudah ditutup." in closed.text
     assert "<altcha-widget" not in closed.text and "Kirim kode ke saya" not in closed.text
+
+
+SECOND_ID = "5ac2c2d3-6a7b-4b8c-93e4-f5a6b7c8d9ea"
+FICTION = {**FILM, "entry_id": SECOND_ID, "title": "Topeng Malangan", "categories": ["fiksi"]}
+DOCUMENTARY = {**FILM, "categories": ["dokumenter"]}
+TWO_FAVOURITES = {
+    **WINDOW,
+    "category_code": "favorit-dokumenter",
+    "favourites": [
+        {"code": "favorit-dokumenter", "title": "Favorit Dokumenter", "favourite_of": "dokumenter"},
+        {"code": "favorit-fiksi", "title": "Favorit Fiksi", "favourite_of": "fiksi"},
+    ],
+}
+
+
+def two_favourites() -> Services:
+    services = voting()
+    services.answers.update(
+        {
+            ("GET", f"/editions/{EDITION_ID}/gallery"): [DOCUMENTARY, FICTION],
+            ("GET", f"/editions/{EDITION_ID}/vote-window"): TWO_FAVOURITES,
+            ("POST", f"/editions/{EDITION_ID}/votes"): lambda r: httpx.Response(
+                201,
+                json={
+                    "vote_id": VOTE_ID,
+                    "entry_id": SECOND_ID,
+                    "edition_id": EDITION_ID,
+                    "votes": [{"vote_id": VOTE_ID, "category": "favorit-fiksi", "entry_id": SECOND_ID}],
+                    "already_voted": ["favorit-dokumenter"],
+                },
+            ),
+        }
+    )
+    return services
+
+
+def fieldsets(page: str) -> list[tuple[str, list[str]]]:
+    """Each fieldset's legend and the names of its radio buttons."""
+    found = []
+    for block in re.findall(r"<fieldset.*?</fieldset>", page, re.S):
+        legend = re.search(r"<legend>(.*?)</legend>", block, re.S)
+        names = re.findall(r'type="radio" id="[^"]+" name="([^"]+)" value="([^"]+)"', block)
+        found.append((legend.group(1).strip() if legend else "", [f"{n}={v}" for n, v in names]))
+    return found
+
+
+async def test_several_favourite_categories_one_fieldset_each_and_one_ballot_names_each_film() -> None:
+    services = two_favourites()
+    for language, hint in (
+        ("id", "Kategori boleh dibiarkan tanpa pilihan"),
+        ("en", "You may leave a category without a choice"),
+    ):
+        async with public(services, language) as browser:
+            page = await browser.get(f"/pilih/{EDITION_ID}/suara?permintaan={REQUEST_ID}&kode=482913")
+        assert page.status_code == 200 and hint in page.text
+        assert fieldsets(page.text) == [
+            ("Favorit Dokumenter", [f"choice-favorit-dokumenter={ENTRY_ID}"]),
+            ("Favorit Fiksi", [f"choice-favorit-fiksi={SECOND_ID}"]),
+        ]
+    async with public(services) as browser:
+        page = await browser.get(f"/pilih/{EDITION_ID}/suara?permintaan={REQUEST_ID}&kode=482913")
+        form = {"csrf_token": csrf_of(page), "request_id": REQUEST_ID, "channel": "email", "code": "482913"}
+        none = await browser.post(f"/pilih/{EDITION_ID}/suara", data=form)
+        assert none.status_code == 400 and "Pilih karya di sedikitnya satu kategori" in none.text
+        assert services.sent("POST", f"/editions/{EDITION_ID}/votes") == []
+        voted = await browser.post(
+            f"/pilih/{EDITION_ID}/suara",
+            data={**form, "choice-favorit-dokumenter": ENTRY_ID, "choice-favorit-fiksi": SECOND_ID},
+        )
+        assert voted.status_code == 303, voted.text
+        assert services.sent("POST", f"/editions/{EDITION_ID}/votes") == [
+            {
+                "request_id": REQUEST_ID,
+                "code": "482913",
+                "choices": [
+                    {"category": "favorit-dokumenter", "entry_id": ENTRY_ID},
+                    {"category": "favorit-fiksi", "entry_id": SECOND_ID},
+                ],
+            }
+        ]
+        thanks = await browser.get(voted.headers["location"])
+    assert "Topeng Malangan" in thanks.text and "Tempe Sanan" not in thanks.text  # only the stored vote
+    assert "Anda sudah memilih di: Favorit Dokumenter" in thanks.text
+    async with public(services) as browser:
+        both = await browser.get(f"/pilih/{EDITION_ID}/terima-kasih?karya={ENTRY_ID}&karya={SECOND_ID}")
+    assert "Topeng Malangan" in both.text and "Tempe Sanan, Rasa dari Gang Sempit" in both.text
+
+
+async def test_a_refusal_of_a_film_not_in_its_category_is_shown_beside_the_choices() -> None:
+    services = two_favourites()
+    services.answers[("POST", f"/editions/{EDITION_ID}/votes")] = refusal(
+        422, "entry_not_in_category", "Karya tidak ikut kategori 'Favorit Fiksi'.", "choices"
+    )
+    async with public(services) as browser:
+        page = await browser.get(f"/pilih/{EDITION_ID}/suara?permintaan={REQUEST_ID}&kode=482913")
+        refused = await browser.post(
+            f"/pilih/{EDITION_ID}/suara",
+            data={
+                "csrf_token": csrf_of(page),
+                "request_id": REQUEST_ID,
+                "code": "482913",
+                "choice-favorit-fiksi": ENTRY_ID,
+            },
+        )
+    assert refused.status_code == 400 and 'id="entry_id-error"' in refused.text
+    assert "Karya tidak ikut kategori" in refused.text
+    assert f'id="choice-favorit-fiksi-{ENTRY_ID}"' not in refused.text  # the documentary is not offered there
+
+
+async def test_staff_see_one_tally_table_per_favourite_category() -> None:
+    def tally(request: httpx.Request) -> httpx.Response:
+        category = request.url.params.get("category")
+        film = FICTION if category == "favorit-fiksi" else DOCUMENTARY
+        votes = 4 if category == "favorit-fiksi" else 7
+        return httpx.Response(
+            200,
+            json={
+                "category_code": category,
+                "counted": votes,
+                "voided": 0,
+                "flagged": 0,
+                "standings": [
+                    {
+                        "entry_id": film["entry_id"],
+                        "title": film["title"],
+                        "kim_name": "KIM",
+                        "votes": votes,
+                        "flagged": 0,
+                    }
+                ],
+            },
+        )
+
+    services = two_favourites()
+    services.answers.update(
+        {
+            ("GET", f"/editions/{EDITION_ID}/tally"): tally,
+            ("GET", f"/editions/{EDITION_ID}/flags"): [],
+        }
+    )
+    async with signed_in(services) as browser:
+        page = await browser.get(f"/staf/lomba/{EDITION_ID}/juara-favorit")
+    assert page.status_code == 200
+    tables = re.findall(
+        r'<h3 id="tally-heading-([a-z-]+)">(.*?)</h3>.*?<tbody>(.*?)</tbody>', page.text, re.S
+    )
+    assert [(code, title) for code, title, _ in tables] == [
+        ("favorit-dokumenter", "Favorit Dokumenter"),
+        ("favorit-fiksi", "Favorit Fiksi"),
+    ]
+    assert "Tempe Sanan" in tables[0][2] and "Topeng Malangan" in tables[1][2]
+    assert "Suara per karya di Favorit Fiksi" in page.text
+    asked = [r.url.params.get("category") for r in services.requests if r.url.path.endswith("/tally")]
+    assert {category for category in asked if category} == {"favorit-dokumenter", "favorit-fiksi"}

@@ -11,6 +11,9 @@ from registry.domain.errors import (
     CategoryCodeTaken,
     CategoryPrizeRankNotAwarded,
     FavouriteCategoryTwice,
+    FavouriteOfNotFavourite,
+    FavouriteOfNotRanked,
+    FavouriteOfTwice,
     PrizeRankNotAwarded,
     PrizeRankTwice,
     SpecialAwardOnePlace,
@@ -90,6 +93,63 @@ def test_more_than_one_favourite_category_is_refused() -> None:
             ]
         )
     assert "Favorit A, Favorit B" in refused.value.message("en")
+    assert refused.value.field == "categories.0.favourite_of"
+
+
+def favourite(code: str, of: str | None) -> Category:
+    return Category(code=code, title=f"Favorit {code}", kind="favourite", awarded_ranks=1, favourite_of=of)
+
+
+def test_several_favourite_categories_each_for_a_ranked_category_are_kept() -> None:
+    edition = an_edition(
+        categories=[
+            sinematografi(),
+            sinematografi(code="dokumenter", title="Dokumenter"),
+            favourite("favorit-sinema", "sinematografi"),
+            favourite("favorit-dokumenter", "dokumenter"),
+        ]
+    )
+    assert [c.favourite_of for c in edition.categories] == [None, None, "sinematografi", "dokumenter"]
+    edition.publish(NOW)
+    details = to_integration(events.EditionPublished(edition))[1]  # type: ignore[index]
+    assert [c.favourite_of for c in details.categories] == [None, None, "sinematografi", "dokumenter"]  # type: ignore[attr-defined]
+
+
+def test_one_favourite_category_may_name_its_ranked_category() -> None:
+    edition = an_edition(categories=[sinematografi(), favourite("favorit", "sinematografi")])
+    assert edition.categories[1].favourite_of == "sinematografi"
+
+
+def test_several_favourite_categories_one_without_its_ranked_category_is_refused() -> None:
+    with pytest.raises(FavouriteCategoryTwice) as refused:
+        an_edition(categories=[sinematografi(), favourite("a", "sinematografi"), favourite("b", None)])
+    assert refused.value.field == "categories.2.favourite_of"
+    assert "favourite_of" in refused.value.message("id")
+
+
+def test_favourite_of_on_a_category_not_favourite_is_refused() -> None:
+    with pytest.raises(FavouriteOfNotFavourite) as refused:
+        an_edition(categories=[sinematografi(), sinematografi(code="lain", favourite_of="sinematografi")])
+    assert refused.value.field == "categories.1.favourite_of"
+    assert refused.value.code == "favourite_of_not_favourite"
+
+
+def test_favourite_of_naming_no_ranked_category_is_refused() -> None:
+    special = Category(code="penghargaan-juri", title="Penghargaan Juri", kind="special", awarded_ranks=1)
+    for named in ("tidak-ada", "penghargaan-juri"):
+        with pytest.raises(FavouriteOfNotRanked) as refused:
+            an_edition(categories=[sinematografi(), special, favourite("favorit", named)])
+        assert refused.value.params["code"] == named
+        assert named in refused.value.message("id") and named in refused.value.message("en")
+
+
+def test_two_favourite_categories_for_one_ranked_category_are_refused() -> None:
+    with pytest.raises(FavouriteOfTwice) as refused:
+        an_edition(
+            categories=[sinematografi(), favourite("a", "sinematografi"), favourite("b", "sinematografi")]
+        )
+    assert refused.value.field == "categories.2.favourite_of"
+    assert refused.value.code == "favourite_of_twice"
 
 
 def test_a_prize_rank_given_twice_is_refused_in_the_main_ranking_and_in_a_category() -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from voting.domain.edition import Edition
+from voting.domain.edition import Edition, Favourite
 from voting.domain.entry import Entry, Kim, Region
 from voting.domain.errors import AlreadyVoted, CodeUsed, EditionNotFound
 from voting.domain.fraud import AuditRecord, Flag, VoteTrace
@@ -43,28 +43,48 @@ class FakeEntries(FakeRepository[Entry]):
 
 
 class FakeVotes(FakeRepository[Vote]):
-    async def insert(self, vote: Vote) -> Vote:
-        made = await self.of_request(vote.request_id)  # the unique key on the code request
-        if made is not None:
-            if made.entry_id != vote.entry_id:
-                raise CodeUsed()
-            return made
-        self.add(vote)
-        vote.version = 1
-        return vote
+    #: How many times votes were written (one insert_all is one write).
+    writes = 0
 
-    async def of_request(self, request_id: UUID) -> Vote | None:
-        return next(iter(self.where(lambda v: v.request_id == request_id)), None)
+    async def insert_all(self, votes: list[Vote]) -> tuple[list[Vote], list[str]]:
+        self.writes += 1
+        stored: list[Vote] = []
+        taken: list[str] = []
+        for vote in votes:
+            # The unique (code request, category) index.
+            made = [v for v in await self.of_request(vote.request_id) if v.category == vote.category]
+            if made:
+                if made[0].entry_id != vote.entry_id:
+                    raise CodeUsed()
+                stored.append(made[0])
+                continue
+            try:
+                self.add(vote)
+            except AlreadyVoted:
+                taken.append(vote.category or "")
+                continue
+            vote.version = 1
+            stored.append(vote)
+        return stored, taken
+
+    async def of_request(self, request_id: UUID) -> list[Vote]:
+        return self.where(lambda v: v.request_id == request_id)
 
     def add(self, aggregate: Vote) -> None:
-        # The unique (edition, voter) index.
-        if self.where(lambda v: v.edition_id == aggregate.edition_id and v.voter == aggregate.voter):
+        # The unique (edition, category, voter) index.
+        if self.where(
+            lambda v: (
+                (v.edition_id, v.category, v.voter)
+                == (aggregate.edition_id, aggregate.category, aggregate.voter)
+            )
+        ):
             raise AlreadyVoted()
         super().add(aggregate)
 
-    async def counts(self, edition_id: UUID) -> dict[UUID, EntryCount]:
-        counts: dict[UUID, EntryCount] = {}
+    async def counts(self, edition_id: UUID, *, default: str) -> dict[str, dict[UUID, EntryCount]]:
+        by_category: dict[str, dict[UUID, EntryCount]] = {}
         for vote in self.where(lambda v: v.edition_id == edition_id):
+            counts = by_category.setdefault(vote.category or default, {})
             was = counts.get(vote.entry_id, EntryCount(entry_id=vote.entry_id))
             counted = vote.status == "counted"
             last = was.last_counted_at
@@ -77,7 +97,7 @@ class FakeVotes(FakeRepository[Vote]):
                 flagged=was.flagged + (counted and vote.flagged),
                 last_counted_at=last,
             )
-        return counts
+        return by_category
 
     async def traces(self, edition_id: UUID, most: int) -> list[VoteTrace]:
         votes = sorted(
@@ -116,8 +136,11 @@ class FakeAudit(FakeRepository[AuditRecord]):
 
 
 class FakeTallies(FakeRepository[FrozenTally]):
-    async def latest(self, edition_id: UUID) -> FrozenTally | None:
-        found = sorted(self.where(lambda t: t.edition_id == edition_id), key=lambda t: t.number)
+    async def latest(self, edition_id: UUID, category: str) -> FrozenTally | None:
+        found = sorted(
+            self.where(lambda t: t.edition_id == edition_id and t.tally.category_code == category),
+            key=lambda t: t.number,
+        )
         return found[-1] if found else None
 
 
@@ -151,7 +174,7 @@ def an_edition(*, window: bool = True, favourite: bool = True) -> Edition:
     edition = Edition(
         edition_id=uuid4(),
         title="Lomba Video Pendek KIM 2024",
-        category_code="juara-favorit" if favourite else None,
+        favourites=[Favourite(code="juara-favorit", title="Juara Favorit")] if favourite else [],
         revision=1,
     )
     if window:
@@ -161,7 +184,14 @@ def an_edition(*, window: bool = True, favourite: bool = True) -> Edition:
     return edition
 
 
-def an_entry(edition: Edition, title: str, *, minutes: int = 0, status: str = "submitted") -> Entry:
+def an_entry(
+    edition: Edition,
+    title: str,
+    *,
+    minutes: int = 0,
+    status: str = "submitted",
+    categories: tuple[str, ...] = (),
+) -> Entry:
     return Entry(
         entry_id=uuid4(),
         edition_id=edition.edition_id,
@@ -175,4 +205,5 @@ def an_entry(edition: Edition, title: str, *, minutes: int = 0, status: str = "s
         status=status,  # type: ignore[arg-type]
         revision=1,
         submitted_at=NOW - timedelta(days=30) + timedelta(minutes=minutes),
+        categories=list(categories),
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from voting.domain.edition import Edition
+from voting.domain.edition import Edition, Favourite
 from voting.domain.errors import (
     AddressInvalid,
     CodeExpired,
@@ -25,7 +25,7 @@ from voting.domain.errors import (
 from voting.domain.fraud import Flag, Thresholds, VoteTrace, flag_id_of, suspicions
 from voting.domain.tally import EntryCount, FrozenTally, count_votes
 from voting.domain.throttle import Limit, Throttle
-from voting.domain.voter import Address, CodeRequest, Vote, address_block, hash_code
+from voting.domain.voter import Address, CodeRequest, address_block, hash_code
 
 from .fakes import KEY, NOW, an_edition, an_entry
 
@@ -66,8 +66,8 @@ def test_a_window_closes_after_it_opens_and_needs_a_favourite_category() -> None
 
 
 def test_an_older_edition_revision_changes_nothing() -> None:
-    edition = Edition(edition_id=uuid4(), title="Baru", category_code="fav", revision=3)
-    edition.apply_registry(title="Lama", category_code=None, revision=2)
+    edition = Edition(edition_id=uuid4(), title="Baru", favourites=[Favourite(code="fav")], revision=3)
+    edition.apply_registry(title="Lama", favourites=[], revision=2)
     assert (edition.title, edition.category_code) == ("Baru", "fav")
 
 
@@ -131,13 +131,19 @@ def test_wrong_tries_count_down_then_the_code_is_void() -> None:
         request.require_usable(NOW)
 
 
-def test_a_code_expires_and_is_used_once() -> None:
+def test_a_code_expires_and_opens_a_vote_only_while_pending_unexpired_and_right() -> None:
     request = a_request()
     request.require_usable(NOW + timedelta(minutes=4))
     with pytest.raises(CodeExpired):
         request.require_usable(NOW + timedelta(minutes=5))
     assert request.try_code(code="123456", key=KEY, most_attempts=3) is None
-    request.use(Vote.cast(request, vote_id=uuid4(), entry_id=uuid4(), now=NOW, client_ip="10.0.0.1"))
+    edition_id = request.edition_id
+    assert request.opens(edition_id=edition_id, code="123456", key=KEY, now=NOW)
+    assert not request.opens(edition_id=edition_id, code="654321", key=KEY, now=NOW)
+    assert not request.opens(edition_id=uuid4(), code="123456", key=KEY, now=NOW)
+    assert not request.opens(edition_id=edition_id, code="123456", key=KEY, now=NOW + timedelta(minutes=5))
+    request.status = "used"  # a code used before its votes said so
+    assert not request.opens(edition_id=edition_id, code="123456", key=KEY, now=NOW)
     with pytest.raises(CodeUsed):
         request.require_usable(NOW)
 

@@ -107,3 +107,38 @@ async def test_the_kecamatan_comes_from_the_kim_whichever_event_arrives_first() 
     await projections.record_kim(uow, kim_event(2, "Klojen"))  # late and older: ignored
     await projections.record_entry(uow, entry_event(2))
     assert uow.entries.items[ENTRY_ID].kecamatan.name == "Lowokwaru"  # type: ignore[union-attr]
+
+
+async def test_several_favourite_categories_are_kept_with_the_ranked_category_each_is_for() -> None:
+    uow = FakeVotingUnitOfWork()
+    fiksi = Category(code="fiksi", title="Fiksi", kind="ranked", awarded_ranks=1)
+    favourites = [
+        Category(
+            code="favorit-sinema",
+            title="Favorit Sinema",
+            kind="favourite",
+            awarded_ranks=1,
+            favourite_of="sinematografi",
+        ),
+        Category(
+            code="favorit-fiksi",
+            title="Favorit Fiksi",
+            kind="favourite",
+            awarded_ranks=1,
+            favourite_of="fiksi",
+        ),
+    ]
+    await projections.record_edition(uow, edition_event(1, [RANKED, fiksi, *favourites]))
+    edition = uow.editions.items[EDITION_ID]
+    assert [(f.code, f.title, f.favourite_of) for f in edition.favourites] == [
+        ("favorit-sinema", "Favorit Sinema", "sinematografi"),
+        ("favorit-fiksi", "Favorit Fiksi", "fiksi"),
+    ]
+    event = entry_event(1)
+    details = event.data.model_copy(update={"categories": ["fiksi"]})
+    await projections.record_entry(
+        uow, c.EntryRevised.new(details, producer="submissions", correlation_id="t")
+    )
+    kept = uow.entries.items[ENTRY_ID]
+    assert kept.categories == ["fiksi"]
+    assert [f.takes(kept) for f in edition.favourites] == [False, True]

@@ -8,8 +8,11 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
+from voting.domain.edition import Favourite
 from voting.domain.errors import (
     AlreadyVoted,
+    CategoryChosenTwice,
+    CategoryRequired,
     ChallengeInvalid,
     ChannelAddressMismatch,
     ChannelNotAvailable,
@@ -18,7 +21,9 @@ from voting.domain.errors import (
     CodeUsed,
     CodeVoid,
     CodeWrong,
+    EntryNotInCategory,
     EntryNotInCompetition,
+    FavouriteCategoryUnknown,
     TooManyCodeRequests,
     VoteWindowClosed,
     VoteWindowStillOpen,
@@ -28,7 +33,7 @@ from voting.domain.throttle import Limit, Throttle
 from voting.domain.voter import Vote as VoteCast
 from voting.service_layer import projections, services
 from voting.service_layer.ballots import Ballots
-from voting.service_layer.commands import CastVote, DismissFlag, RequestCode, VoidVote
+from voting.service_layer.commands import CastVote, Chosen, DismissFlag, RequestCode, VoidVote
 from voting.service_layer.services import CodePolicy
 
 from shared import contracts as c
@@ -100,11 +105,25 @@ class Vote:
         return str(request.request_id), sent.data.code
 
     async def vote(self, request_id: UUID, code: str, entry_id: UUID | None = None) -> VoteCast:
+        """One vote (an edition with one favourite category): the vote stored."""
         command = CastVote(
             edition_id=self.edition.edition_id,
             request_id=request_id,
             code=code,
             entry_id=entry_id or self.first.entry_id,
+            client_ip="10.0.0.1",
+        )
+        cast = await services.cast_vote(self.uow, self.clock, command, POLICY, self.ballots)
+        assert len(cast.votes) == 1 and not cast.already_voted
+        return cast.votes[0]
+
+    async def ballot(self, request_id: UUID, code: str, *choices: tuple[str, UUID]) -> services.Cast:
+        """One code, one vote per favourite category chosen."""
+        command = CastVote(
+            edition_id=self.edition.edition_id,
+            request_id=request_id,
+            code=code,
+            choices=tuple(Chosen(category=category, entry_id=entry_id) for category, entry_id in choices),
             client_ip="10.0.0.1",
         )
         return await services.cast_vote(self.uow, self.clock, command, POLICY, self.ballots)
@@ -128,9 +147,10 @@ async def test_a_vote_is_one_insert_and_the_same_request_again_answers_the_same_
 async def test_a_vote_in_an_open_window_is_stored_without_a_transaction() -> None:
     vote = Vote()
     request_id, code = await vote.ask()
-    commits = vote.uow.commits
+    commits, writes = vote.uow.commits, vote.uow.votes.writes
     cast = await vote.vote(UUID(request_id), code)
     assert vote.uow.commits == commits  # the vote inserted on its own: no transaction
+    assert vote.uow.votes.writes == writes + 1
     stored = vote.uow.votes.items[cast.vote_id]
     assert (stored.voter, stored.request_id, stored.entry_id) == (
         "+6281234567890",
@@ -252,19 +272,19 @@ async def test_freezing_waits_for_the_close_then_refreezes_only_when_the_count_c
     with pytest.raises(VoteWindowStillOpen):
         await services.freeze(vote.uow, vote.clock, edition_id, "staff:a")
     await services.close_window(vote.uow, vote.clock, edition_id)
-    frozen = await services.freeze(vote.uow, vote.clock, edition_id, "staff:a")
+    [frozen] = await services.freeze(vote.uow, vote.clock, edition_id, "staff:a")
     assert frozen.number == 1 and frozen.tally.standings[0].entry_id == vote.first.entry_id
     tallied = vote.uow.published[-1]
     assert isinstance(tallied, c.VotesTallied)
     assert tallied.data.content_hash == frozen.content_hash and tallied.data.category_code == "juara-favorit"
-    assert (await services.freeze(vote.uow, vote.clock, edition_id, "staff:a")).number == 1
+    assert [t.number for t in await services.freeze(vote.uow, vote.clock, edition_id, "staff:a")] == [1]
     await services.void_vote(
         vote.uow,
         vote.clock,
         VoidVote(edition_id=edition_id, vote_id=cast.vote_id, reason="Nomor palsu"),
         "staff:a",
     )
-    again = await services.freeze(vote.uow, vote.clock, edition_id, "staff:a")
+    [again] = await services.freeze(vote.uow, vote.clock, edition_id, "staff:a")
     assert again.number == 2 and (again.tally.counted, again.tally.voided) == (0, 1)
     assert [r.action for r in vote.uow.audit.items.values()] == ["vote_voided"]
 
@@ -335,3 +355,148 @@ async def test_without_the_whatsapp_gateway_a_number_is_refused_and_email_is_ask
         policy=email_only,
     )
     assert request.channel == "email"
+
+
+class TwoCategories(Vote):
+    """An edition with two favourite categories, each for the films of one ranked category."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.edition.favourites = [
+            Favourite(code="favorit-dokumenter", title="Favorit Dokumenter", favourite_of="dokumenter"),
+            Favourite(code="favorit-fiksi", title="Favorit Fiksi", favourite_of="fiksi"),
+        ]
+        self.first.categories = ["dokumenter"]
+        self.second.categories = ["fiksi"]
+
+
+async def test_one_code_two_categories_two_votes_in_one_read_and_one_insert() -> None:
+    vote = TwoCategories()
+    request_id, code = await vote.ask()
+    commits, writes = vote.uow.commits, vote.uow.votes.writes
+    cast = await vote.ballot(
+        UUID(request_id),
+        code,
+        ("favorit-dokumenter", vote.first.entry_id),
+        ("favorit-fiksi", vote.second.entry_id),
+    )
+    assert vote.uow.commits == commits and vote.uow.votes.writes == writes + 1  # the fast path
+    assert [(v.category, v.entry_id) for v in cast.votes] == [
+        ("favorit-dokumenter", vote.first.entry_id),
+        ("favorit-fiksi", vote.second.entry_id),
+    ]
+    assert cast.already_voted == [] and len(vote.uow.votes.items) == 2
+    again = await vote.ballot(
+        UUID(request_id),
+        code,
+        ("favorit-fiksi", vote.second.entry_id),
+        ("favorit-dokumenter", vote.first.entry_id),
+    )
+    assert {v.vote_id for v in again.votes} == {v.vote_id for v in cast.votes}
+    part = await vote.ballot(UUID(request_id), code, ("favorit-fiksi", vote.second.entry_id))
+    assert [v.vote_id for v in part.votes] == [cast.votes[1].vote_id]  # a part of it again: those votes
+    assert len(vote.uow.votes.items) == 2
+    with pytest.raises(CodeUsed):  # another film in a category the code voted in
+        await vote.ballot(UUID(request_id), code, ("favorit-fiksi", vote.first.entry_id))
+
+    await services.close_window(vote.uow, vote.clock, vote.edition.edition_id)
+    frozen = await services.freeze(vote.uow, vote.clock, vote.edition.edition_id, "staff:a")
+    assert [(t.tally.category_code, t.number, t.tally.counted) for t in frozen] == [
+        ("favorit-dokumenter", 1, 1),
+        ("favorit-fiksi", 1, 1),
+    ]
+    assert [[s.entry_id for s in t.tally.standings] for t in frozen] == [
+        [vote.first.entry_id],
+        [vote.second.entry_id],
+    ]
+    tallied = [e for e in vote.uow.published if isinstance(e, c.VotesTallied)]
+    assert [e.data.category_code for e in tallied] == ["favorit-dokumenter", "favorit-fiksi"]
+
+
+async def test_a_second_ballot_stores_only_the_category_not_voted_in_yet() -> None:
+    vote = TwoCategories()
+    first_id, first_code = await vote.ask("081234567890")
+    await vote.ballot(UUID(first_id), first_code, ("favorit-dokumenter", vote.first.entry_id))
+    second_id, second_code = await vote.ask("+62 812-3456-7890")
+    cast = await vote.ballot(
+        UUID(second_id),
+        second_code,
+        ("favorit-dokumenter", vote.first.entry_id),
+        ("favorit-fiksi", vote.second.entry_id),
+    )
+    assert [v.category for v in cast.votes] == ["favorit-fiksi"]
+    assert cast.already_voted == ["favorit-dokumenter"]
+    third_id, third_code = await vote.ask("sari@example.id")
+    await vote.ballot(UUID(third_id), third_code, ("favorit-fiksi", vote.second.entry_id))
+    vote.counters = Counters()  # past the per-address throttle
+    fourth_id, fourth_code = await vote.ask("0812 3456 7890")
+    with pytest.raises(AlreadyVoted):
+        await vote.ballot(UUID(fourth_id), fourth_code, ("favorit-fiksi", vote.second.entry_id))
+    _, tallies = await services.live_tallies(vote.uow, vote.edition.edition_id)
+    assert [(t.category_code, t.counted) for t in tallies] == [
+        ("favorit-dokumenter", 1),
+        ("favorit-fiksi", 2),
+    ]
+
+
+async def test_the_full_check_also_stores_only_the_category_not_voted_in_yet() -> None:
+    vote = TwoCategories()
+    first_id, first_code = await vote.ask("081234567890")
+    await vote.ballot(UUID(first_id), first_code, ("favorit-fiksi", vote.second.entry_id))
+    vote.ballots = Ballots(fresh_for=60.0)
+    second_id, second_code = await vote.ask("081234567890")
+    command = CastVote(
+        edition_id=vote.edition.edition_id,
+        request_id=UUID(second_id),
+        code=second_code,
+        choices=(
+            Chosen(category="favorit-dokumenter", entry_id=vote.first.entry_id),
+            Chosen(category="favorit-fiksi", entry_id=vote.second.entry_id),
+        ),
+        client_ip="10.0.0.1",
+    )
+    cast = await services.check_and_cast(vote.uow, vote.clock, command, POLICY)
+    assert ([v.category for v in cast.votes], cast.already_voted) == (
+        ["favorit-dokumenter"],
+        ["favorit-fiksi"],
+    )
+    made = await vote.uow.votes.of_request(UUID(second_id))
+    assert [v.category for v in made] == ["favorit-dokumenter"]  # what the code was used for
+
+
+async def test_a_film_not_in_the_category_an_unknown_or_repeated_category_are_refused_by_name() -> None:
+    vote = TwoCategories()
+    request_id, code = await vote.ask()
+    with pytest.raises(EntryNotInCategory) as refused:
+        await vote.ballot(UUID(request_id), code, ("favorit-fiksi", vote.first.entry_id))
+    assert "Favorit Fiksi" in refused.value.message("id") and refused.value.code == "entry_not_in_category"
+    with pytest.raises(FavouriteCategoryUnknown):
+        await vote.ballot(UUID(request_id), code, ("sinematografi", vote.first.entry_id))
+    with pytest.raises(CategoryChosenTwice):
+        await vote.ballot(
+            UUID(request_id),
+            code,
+            ("favorit-fiksi", vote.second.entry_id),
+            ("favorit-fiksi", vote.second.entry_id),
+        )
+    with pytest.raises(CategoryRequired):
+        await vote.vote(UUID(request_id), code, vote.first.entry_id)  # one film, no category
+    with pytest.raises(EntryNotInCompetition):
+        await vote.ballot(UUID(request_id), code, ("favorit-fiksi", vote.gone.entry_id))
+    assert not vote.uow.votes.items and vote.uow.codes.items[UUID(request_id)].status == "pending"
+
+
+async def test_an_edition_with_one_favourite_category_votes_as_before() -> None:
+    vote = Vote()
+    request_id, code = await vote.ask()
+    cast = await vote.vote(UUID(request_id), code, vote.second.entry_id)
+    assert cast.category == "juara-favorit"
+    other_id, other_code = await vote.ask("0812-3456-7890")
+    with pytest.raises(AlreadyVoted):
+        await vote.ballot(UUID(other_id), other_code, ("juara-favorit", vote.first.entry_id))
+    # A vote stored before votes had a category counts in the only favourite category.
+    vote.uow.votes.items[cast.vote_id].category = None
+    third_id, third_code = await vote.ask("sari@example.id")
+    await vote.vote(UUID(third_id), third_code, vote.second.entry_id)
+    _, tally = await services.live_tally(vote.uow, vote.edition.edition_id)
+    assert tally.category_code == "juara-favorit" and tally.standings[0].votes == 2

@@ -133,6 +133,8 @@ class CategoryRow:
     awarded_ranks: str = "1"
     description: str = ""
     prizes: list[PrizeRow] = field(default_factory=list)
+    #: A favourite category's ranked category (its code): the films the public votes on.
+    favourite_of: str = ""
 
     @classmethod
     def of(cls, category: dict[str, Any]) -> CategoryRow:
@@ -144,6 +146,7 @@ class CategoryRow:
             awarded_ranks=str(category["awarded_ranks"]),
             description=category.get("description") or "",
             prizes=[PrizeRow.of(by_rank.get(rank)) for rank in range(1, CATEGORY_PRIZE_ROWS + 1)],
+            favourite_of=category.get("favourite_of") or "",
         )
 
     @property
@@ -165,6 +168,11 @@ class CategoryRow:
             errors[name + "title"] = gettext("Enter the category's title, such as Sinematografi Terbaik.")
         if self.kind not in CATEGORY_KINDS:
             errors[name + "kind"] = gettext("Choose the kind of category.")
+        favourite_of = self.favourite_of.strip()
+        if favourite_of and (not CATEGORY_CODE.match(favourite_of) or len(favourite_of) > 40):
+            errors[name + "favourite_of"] = gettext(
+                "Enter a code of lowercase letters, digits and hyphens, such as sinematografi."
+            )
         ranks = whole_number(self.awarded_ranks)
         if ranks is None or not 1 <= ranks <= 50:
             errors[name + "awarded_ranks"] = gettext(
@@ -185,6 +193,7 @@ class CategoryRow:
             "awarded_ranks": ranks or 1,
             "description": self.description.strip(),
             "prizes": [p for p in prizes if p is not None],
+            "favourite_of": favourite_of or None,
         }
 
 
@@ -360,7 +369,8 @@ def form_field_of(service_field: str | None, sent_categories: list[int] | None =
         if rest == "prizes":
             rank = int(parts[3]) + 1 if len(parts) > 3 and parts[3].isdigit() else 1
             return f"category_{n}_prize_title_{min(rank, CATEGORY_PRIZE_ROWS)}"
-        return f"category_{n}_{rest if rest in ('code', 'kind', 'awarded_ranks') else 'title'}"
+        kept = ("code", "kind", "awarded_ranks", "favourite_of")
+        return f"category_{n}_{rest if rest in kept else 'title'}"
     for prefix, name in SERVICE_FIELDS.items():
         if service_field == prefix or service_field.startswith(prefix + "."):
             return name
@@ -390,6 +400,7 @@ async def edition_form_of(request: Request) -> EditionForm:
             awarded_ranks=text(f"category_{n}_awarded_ranks") or "1",
             description=text(f"category_{n}_description"),
             prizes=[prize(f"category_{n}_", rank) for rank in range(1, CATEGORY_PRIZE_ROWS + 1)],
+            favourite_of=text(f"category_{n}_favourite_of"),
         )
         for n in range(1, CATEGORY_ROWS + 1)
     ]

@@ -1,6 +1,7 @@
 """Staff: the Juara Favorit of an edition (`/staf/lomba/{edition_id}/juara-favorit`), from
 the voting service — the vote window (opens, closes, whether the public sees the
-counts) and closing it now, the live tally (counted, voided, flagged, per film),
+counts) and closing it now, the live tally (counted, voided, flagged, per film;
+one table per favourite category where the edition has several),
 the fraud flags with "Batalkan suara" (void a vote, reason required) and "Abaikan
 tanda" (dismiss a flag, reason required), and "Bekukan hasil" (freeze the tally)
 showing its SHA-256."""
@@ -84,6 +85,10 @@ async def page(
         window = with_dates(window, "opens_at", "closes_at")
     # The frozen tally's hash: from the freeze just made, else from the public tally.
     hashed = frozen or (public if public and public.get("content_hash") else None)
+    tallies = [{"code": None, "title": None, "tally": tally, "frozen": hashed}]
+    favourites = (window or {}).get("favourites") or []
+    if len(favourites) > 1:
+        tallies = await _per_category(services, edition_id, caller, favourites, frozen)
     return render(
         request,
         "pages/staff/favourite.html",
@@ -94,6 +99,7 @@ async def page(
         window_status=gettext(WINDOW_STATUS[window["status"]]) if window else None,
         form=form or _window_form(window),
         tally=tally,
+        tallies=tallies,
         flags=[
             {
                 **with_dates(flag, "raised_at"),
@@ -104,6 +110,35 @@ async def page(
         ],
         frozen=hashed,
     )
+
+
+async def _per_category(
+    services: Any, edition_id: UUID, caller: Any, favourites: list[dict[str, Any]], frozen: Any
+) -> list[dict[str, Any]]:
+    """Each favourite category's live tally and frozen hash (from the freeze just
+    made, else from its public tally)."""
+    codes = [str(f["code"]) for f in favourites]
+    found = await asyncio.gather(
+        *(
+            _optional(
+                services.voting.get(f"/editions/{edition_id}/{path}", caller, params={"category": code})
+            )
+            for path in ("tally", "public-tally")
+            for code in codes
+        )
+    )
+    live, public = found[: len(codes)], found[len(codes) :]
+    just = {t["category_code"]: t for t in (frozen or {}).get("tallies") or []}
+    return [
+        {
+            "code": code,
+            "title": favourite.get("title") or code,
+            "tally": live[index],
+            "frozen": just.get(code)
+            or (public[index] if public[index] and public[index].get("content_hash") else None),
+        }
+        for index, (code, favourite) in enumerate(zip(codes, favourites, strict=True))
+    ]
 
 
 @router.get("")

@@ -8,7 +8,9 @@ the voting service.
   62812... are all kept as +62812...; an email address where they have no
   WhatsApp) and the ALTCHA proof-of-work (the widget fetches its challenge from
   `/pilih/tantangan`, which asks the voting service); step 2, the code the voter
-  was sent and the film they choose; step 3, a thank-you.
+  was sent and the film they choose (an edition with several favourite
+  categories: one group of films per category, each may be left unanswered);
+  step 3, a thank-you naming each film voted for.
 
 The voting service refuses by name, in the reader's language (the console sends
 it theirs); each refusal is shown beside its field. The voter's own address goes
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 import phonenumbers
@@ -38,7 +41,7 @@ CHALLENGE_PATH = "/pilih/tantangan"
 
 #: Where each of the voting service's refusals is shown on the page.
 NUMBER_FIELDS = {"address": "address", "channel": "address", "altcha": "altcha"}
-CODE_FIELDS = {"code": "code", "entry_id": "entry_id", "request_id": "code"}
+CODE_FIELDS = {"code": "code", "entry_id": "entry_id", "choices": "entry_id", "request_id": "code"}
 #: Refusals that name no field of the form: shown at the top, beside the field they concern.
 CODE_REFUSALS = {
     "code_wrong": "code",
@@ -46,6 +49,10 @@ CODE_REFUSALS = {
     "code_used": "code",
     "already_voted": "code",
     "entry_not_in_competition": "entry_id",
+    "entry_not_in_category": "entry_id",
+    "category_chosen_twice": "entry_id",
+    "category_required": "entry_id",
+    "favourite_category_unknown": "entry_id",
     "vote_window_closed": "entry_id",
 }
 
@@ -251,6 +258,27 @@ async def competing(services: Any, edition_id: UUID, visitor: Visitor) -> list[d
     return [with_film(item) for item in films]
 
 
+def favourite_groups(window: dict[str, Any], films: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """An edition with several favourite categories: each with its title and its
+    films (those entered for the ranked category it is for). None: just one."""
+    favourites = window.get("favourites") or []
+    if len(favourites) < 2:
+        return None
+    return [
+        {
+            "code": favourite["code"],
+            "title": favourite.get("title") or favourite["code"],
+            "films": [
+                film
+                for film in films
+                if favourite.get("favourite_of") is None
+                or favourite["favourite_of"] in (film.get("categories") or [])
+            ],
+        }
+        for favourite in favourites
+    ]
+
+
 def code_page(
     request: Request,
     window: dict[str, Any],
@@ -262,6 +290,7 @@ def code_page(
     expires_at: Any = None,
     errors: dict[str, str] | None = None,
     chosen: str = "",
+    chosen_in: dict[str, str] | None = None,
     code: str = "",
     from_link: bool = False,
 ) -> Response:
@@ -272,6 +301,8 @@ def code_page(
         errors=errors or {},
         window=window,
         films=films,
+        groups=favourite_groups(window, films),
+        chosen_in=chosen_in or {},
         request_id=request_id,
         channel=channel,
         address=address,
@@ -328,6 +359,11 @@ async def cast_vote(
     except NoVote:
         return no_vote_page(request)
     films = await competing(services, edition_id, visitor)
+    groups = favourite_groups(window, films)
+    # Several favourite categories: one radio group per category, `choice-<code>`.
+    form = await request.form() if groups else {}
+    chosen_in = {group["code"]: str(form.get(f"choice-{group['code']}") or "")[:40] for group in groups or []}
+    chosen_in = {category: entry for category, entry in chosen_in.items() if entry}
     errors: dict[str, str] = {}
     typed = "".join(code.split())
     if _uuid(request_id) is None:
@@ -335,21 +371,38 @@ async def cast_vote(
         return redirect(request, f"/pilih/{edition_id}")
     if not (len(typed) == 6 and typed.isdigit()):
         errors["code"] = gettext(N_("Enter the 6-digit code we sent you"))
-    if _uuid(entry_id) is None:
+    if groups is None and _uuid(entry_id) is None:
         errors["entry_id"] = gettext(N_("Choose the film you vote for"))
+    if groups is not None and not any(_uuid(entry) for entry in chosen_in.values()):
+        errors["entry_id"] = gettext(N_("Choose a film in at least one category"))
     if not errors:
+        ballot: dict[str, Any] = (
+            {"entry_id": entry_id}
+            if groups is None
+            else {
+                "choices": [
+                    {"category": category, "entry_id": entry}
+                    for category, entry in chosen_in.items()
+                    if _uuid(entry)
+                ]
+            }
+        )
         try:
-            await services.voting.post(
+            cast = await services.voting.post(
                 f"/editions/{edition_id}/votes",
                 visitor.anonymous_caller,
-                json={"request_id": request_id, "code": typed, "entry_id": entry_id},
+                json={"request_id": request_id, "code": typed, **ballot},
                 headers=await idempotency_of(request),
             )
         except ServiceError as error:
             field = CODE_REFUSALS.get(error.code) or CODE_FIELDS.get(error.field or "", "code")
             errors[field] = error.message
         else:
-            return redirect(request, f"/pilih/{edition_id}/terima-kasih?karya={entry_id}")
+            voted = [("karya", str(vote["entry_id"])) for vote in cast.get("votes") or []] or [
+                ("karya", entry_id)
+            ]
+            earlier = [("sudah", str(category)) for category in cast.get("already_voted") or []]
+            return redirect(request, f"/pilih/{edition_id}/terima-kasih?{urlencode(voted + earlier)}")
     return code_page(
         request,
         window,
@@ -359,6 +412,7 @@ async def cast_vote(
         address=address,
         errors=errors,
         chosen=entry_id,
+        chosen_in=chosen_in,
         code="" if "code" in errors else typed,  # a right code stays when only the film is missing
     )
 
@@ -369,12 +423,21 @@ async def thanks(
     edition_id: UUID,
     visitor: CurrentVisitor,
     services: ServicesDep,
-    karya: Annotated[str, Query(max_length=40)] = "",
+    karya: Annotated[list[str], Query(max_length=30)] = [],  # noqa: B006 (FastAPI copies it)
+    sudah: Annotated[list[str], Query(max_length=30)] = [],  # noqa: B006
 ) -> Response:
     try:
         window = await vote_window(services, edition_id, visitor)
     except NoVote:
         return no_vote_page(request)
     films = await competing(services, edition_id, visitor)
-    chosen = next((f for f in films if f["entry_id"] == karya), None)
-    return render(request, "pages/vote/thanks.html", window=window, chosen=chosen)
+    voted_for = [film for film in films if film["entry_id"] in karya]
+    titles = {f["code"]: f.get("title") or f["code"] for f in window.get("favourites") or []}
+    return render(
+        request,
+        "pages/vote/thanks.html",
+        window=window,
+        chosen=voted_for[0] if len(voted_for) == 1 else None,
+        voted_for=voted_for,
+        already_voted=[titles[code] for code in sudah if code in titles],
+    )

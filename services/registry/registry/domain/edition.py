@@ -23,6 +23,9 @@ from .errors import (
     EditionAlreadyPublished,
     EditionNotPublished,
     FavouriteCategoryTwice,
+    FavouriteOfNotFavourite,
+    FavouriteOfNotRanked,
+    FavouriteOfTwice,
     PrizeRankNotAwarded,
     PrizeRankTwice,
     RulesFixedAfterClosing,
@@ -70,6 +73,9 @@ class Category:
     awarded_ranks: int
     prizes: list[Prize] = field(default_factory=list)
     description: str = ""
+    #: Only on a favourite category: the ranked category (its code) whose entries it
+    #: is voted on among; None: every entry in competition.
+    favourite_of: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -272,10 +278,34 @@ class Edition(Aggregate):
                         field=f"{where}.prizes",
                     )
             _no_rank_twice(category.prizes, field=f"{where}.prizes")
+        self._check_favourites()
+
+    def _check_favourites(self) -> None:
+        """One favourite category votes among every entry in competition (or those of
+        the ranked category it names); several each name a different ranked category."""
+        ranked = {c.code for c in self.categories if c.kind == "ranked"}
         favourites = [i for i, c in enumerate(self.categories) if c.kind == "favourite"]
+        named: dict[str, str] = {}
+        for index, category in enumerate(self.categories):
+            where = f"categories.{index}.favourite_of"
+            if category.favourite_of is None:
+                continue
+            if category.kind != "favourite":
+                raise FavouriteOfNotFavourite(title=category.title, field=where)
+            if category.favourite_of not in ranked:
+                raise FavouriteOfNotRanked(title=category.title, code=category.favourite_of, field=where)
+            if category.favourite_of in named:
+                raise FavouriteOfTwice(
+                    code=category.favourite_of,
+                    titles=f"{named[category.favourite_of]}, {category.title}",
+                    field=where,
+                )
+            named[category.favourite_of] = category.title
         if len(favourites) > 1:
-            titles = ", ".join(self.categories[i].title for i in favourites)
-            raise FavouriteCategoryTwice(titles=titles, field=f"categories.{favourites[1]}.kind")
+            unnamed = [i for i in favourites if self.categories[i].favourite_of is None]
+            if unnamed:
+                titles = ", ".join(self.categories[i].title for i in favourites)
+                raise FavouriteCategoryTwice(titles=titles, field=f"categories.{unnamed[0]}.favourite_of")
 
 
 def moved_on(title: str, years: int) -> str:
@@ -298,6 +328,7 @@ def _categories(categories: list[Category]) -> list[Category]:
             c,
             code=c.code.strip(),
             title=c.title.strip(),
+            favourite_of=c.favourite_of.strip() if c.favourite_of else None,
             description=c.description.strip(),
             prizes=sorted(c.prizes, key=lambda p: p.rank),
         )

@@ -126,8 +126,35 @@ class FavouriteCategoryTwice(Refused):
     code = "favourite_category_twice"
     field = "categories"
     messages = {
-        "id": "Satu edisi hanya punya satu kategori favorit (pilihan publik); ada beberapa: {titles}.",
-        "en": "An edition has only one favourite category (the public's choice); there are several: {titles}.",
+        "id": "Ada beberapa kategori favorit (pilihan publik): {titles}. Jika lebih dari satu, setiap kategori favorit harus menyebut kategori berperingkat yang karyanya dipilih (favourite_of).",
+        "en": "There are several favourite categories (the public's choice): {titles}. With more than one, each must name the ranked category whose entries it is for (favourite_of).",
+    }
+
+
+class FavouriteOfNotFavourite(Refused):
+    code = "favourite_of_not_favourite"
+    field = "categories"
+    messages = {
+        "id": "Kategori '{title}' bukan kategori favorit; hanya kategori favorit yang boleh menyebut kategori asal karyanya (favourite_of).",
+        "en": "Category '{title}' is not a favourite category; only a favourite category may name the category its entries come from (favourite_of).",
+    }
+
+
+class FavouriteOfNotRanked(Refused):
+    code = "favourite_of_not_ranked"
+    field = "categories"
+    messages = {
+        "id": "Kategori favorit '{title}' menyebut '{code}', yang bukan kategori berperingkat di edisi ini.",
+        "en": "The favourite category '{title}' names '{code}', which is not a ranked category of this edition.",
+    }
+
+
+class FavouriteOfTwice(Refused):
+    code = "favourite_of_twice"
+    field = "categories"
+    messages = {
+        "id": "Kategori '{code}' disebut oleh dua kategori favorit ({titles}); setiap kategori favorit untuk kategori yang berbeda.",
+        "en": "Category '{code}' is named by two favourite categories ({titles}); each favourite category is for a different one.",
     }
 
 

@@ -17,6 +17,9 @@ from ..domain.errors import (
     EditionNotFound,
     EnrolmentOfAnotherKim,
     FavouriteCategoryTwice,
+    FavouriteOfNotFavourite,
+    FavouriteOfNotRanked,
+    FavouriteOfTwice,
     KimNotFound,
     LinkExpired,
     LinkNotFound,
@@ -164,6 +167,9 @@ EDITION_REFUSALS = (
     SpecialAwardOnePlace,
     CategoryPrizeRankNotAwarded,
     FavouriteCategoryTwice,
+    FavouriteOfNotFavourite,
+    FavouriteOfNotRanked,
+    FavouriteOfTwice,
 )
 
 

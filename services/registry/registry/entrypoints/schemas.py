@@ -297,7 +297,8 @@ class PrizeIn(Input):
 class CategoryIn(Input):
     """A category or award beside the main ranking. `ranked`: entries entered for it
     are ranked and `awarded_ranks` places win; `special`: the jury gives it to one
-    entry (awarded_ranks 1); `favourite`: the public's choice (at most one)."""
+    entry (awarded_ranks 1); `favourite`: the public's choice (several: each names
+    the ranked category whose entries it is for, `favourite_of`)."""
 
     code: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40, examples=["sinematografi"])
     title: ShortText = Field(examples=["Sinematografi Terbaik"])
@@ -305,6 +306,12 @@ class CategoryIn(Input):
     awarded_ranks: int = Field(1, ge=1, le=50)
     prizes: list[PrizeIn] = Field(default=[], max_length=50)
     description: LongText = ""
+    favourite_of: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        max_length=40,
+        description="Only on a favourite category: the ranked category whose entries it is voted on among.",
+    )
 
     def to_domain(self) -> Category:
         return Category(
@@ -387,6 +394,7 @@ class CategoryPublic(Public):
     awarded_ranks: int
     prizes: list[PrizePublic]
     description: str
+    favourite_of: str | None = None
 
 
 class EditionPublic(Public):

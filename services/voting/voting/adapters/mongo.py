@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
+from motor.motor_asyncio import AsyncIOMotorDatabase
 from pymongo import ASCENDING, UpdateMany
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, OperationFailure
 
 from shared.kernel.errors import ConcurrentChange, DomainError
-from shared.platform.persistence.mongo import MongoUnitOfWork, Repository, in_transaction
+from shared.platform.persistence.mongo import DUPLICATE_KEY, MongoUnitOfWork, Repository, in_transaction
 
 from ..domain.edition import Edition
 from ..domain.entry import Entry, Kim
@@ -37,6 +39,15 @@ class MongoEditionRepository(Repository[Edition]):
     id_field = "edition_id"
     not_found = EditionNotFound
     indexes: ClassVar = [{"keys": [("window.opens_at", ASCENDING)]}]
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Edition:
+        # Stored before an edition could have several favourite categories: its one code.
+        fields = {name: value for name, value in doc.items() if name != "category_code"}
+        if "favourites" not in doc:
+            code = doc.get("category_code")
+            fields["favourites"] = [{"code": code}] if code else []
+        return super().from_document(fields)
 
     async def voting_since(self, now: datetime) -> list[Edition]:
         return await self._find({"window.opens_at": {"$lte": now}, "frozen_version": 0})
@@ -101,48 +112,95 @@ class MongoVoteRepository(Repository[Vote]):
     id_field = "vote_id"
     not_found = VoteNotFound
     indexes: ClassVar = [
-        # One person, one vote per edition: the database refuses the second.
-        {"keys": [("edition_id", ASCENDING), ("voter", ASCENDING)], "unique": True},
-        {"keys": [("request_id", ASCENDING)], "unique": True},
+        # One person, one vote per favourite category of an edition: the database refuses the second.
+        {"keys": [("edition_id", ASCENDING), ("category", ASCENDING), ("voter", ASCENDING)], "unique": True},
+        # A code's ballot: one vote per category.
+        {"keys": [("request_id", ASCENDING), ("category", ASCENDING)], "unique": True},
         {"keys": [("edition_id", ASCENDING), ("cast_at", ASCENDING)]},
     ]
+    #: The keys of one vote per edition (and per code), before several favourite categories.
+    OLD_INDEXES = ("edition_id_1_voter_1", "request_id_1")
+
+    @classmethod
+    async def create_indexes(cls, db: AsyncIOMotorDatabase) -> None:
+        """The per-category keys; on a database that had the per-edition ones, the
+        votes stored then get their edition's favourite category (so the voter who
+        voted then cannot vote again there), then the old keys go."""
+        await super().create_indexes(db)
+        votes = db[cls.collection_name]
+        existing = await votes.index_information()
+        if not any(name in existing for name in cls.OLD_INDEXES):
+            return
+        async for edition in db[MongoEditionRepository.collection_name].find({}):
+            code = MongoEditionRepository.from_document(edition).category_code
+            if code is not None:
+                await votes.update_many(
+                    {"edition_id": edition["_id"], "category": None}, {"$set": {"category": code}}
+                )
+        for name in cls.OLD_INDEXES:
+            if name in existing:
+                with contextlib.suppress(OperationFailure):  # another replica dropped it first
+                    await votes.drop_index(name)
 
     def duplicate(self, aggregate: Vote) -> DomainError | None:
         return AlreadyVoted()
 
-    async def of_request(self, request_id: UUID) -> Vote | None:
-        return await self._find_one({"request_id": request_id})
+    async def insert_all(self, votes: list[Vote]) -> tuple[list[Vote], list[str]]:
+        docs = [self.to_document(vote) for vote in votes]
+        for vote, doc in zip(votes, docs, strict=True):
+            vote.version = doc["version"] = 1
+        refused: set[int] = set()
+        if docs:
+            try:
+                await self._collection.insert_many(docs, ordered=False, session=self._session)
+            except BulkWriteError as error:
+                errors = error.details.get("writeErrors") or []
+                if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                    raise
+                refused = {e["index"] for e in errors}
+        stored = [vote for index, vote in enumerate(votes) if index not in refused]
+        for index, (vote, doc) in enumerate(zip(votes, docs, strict=True)):
+            if index not in refused:
+                self._loaded[vote.vote_id] = (vote, doc)
+        taken: list[str] = []
+        if refused:
+            made = {vote.category: vote for vote in await self.of_request(votes[min(refused)].request_id)}
+            for index in sorted(refused):
+                vote = votes[index]
+                earlier = made.get(vote.category)
+                if earlier is None:
+                    taken.append(vote.category or "")  # the voter's vote made with another code
+                elif earlier.entry_id == vote.entry_id:
+                    stored.append(earlier)  # the same request again, or racing itself
+                else:
+                    raise CodeUsed()
+        return stored, taken
 
-    async def insert(self, vote: Vote) -> Vote:
-        doc = self.to_document(vote)
-        vote.version = doc["version"] = 1
-        try:
-            await self._collection.insert_one(doc, session=self._session)
-        except DuplicateKeyError as error:
-            made = await self.of_request(vote.request_id)
-            if made is None:
-                raise AlreadyVoted() from error
-            if made.entry_id != vote.entry_id:
-                raise CodeUsed() from error
-            return made  # the same request again (or racing itself): the vote it made
-        self._loaded[vote.vote_id] = (vote, doc)
-        return vote
+    async def of_request(self, request_id: UUID) -> list[Vote]:
+        return await self._find({"request_id": request_id})
 
-    async def counts(self, edition_id: UUID) -> dict[UUID, EntryCount]:
+    async def counts(self, edition_id: UUID, *, default: str) -> dict[str, dict[UUID, EntryCount]]:
         pipeline: list[dict[str, Any]] = [
             {"$match": {"edition_id": edition_id}},
             {
                 "$group": {
-                    "_id": {"entry": "$entry_id", "status": "$status", "flagged": "$flagged"},
+                    "_id": {
+                        "category": {"$ifNull": ["$category", default]},
+                        "entry": "$entry_id",
+                        "status": "$status",
+                        "flagged": "$flagged",
+                    },
                     "n": {"$sum": 1},
                     "last": {"$max": "$cast_at"},
                 }
             },
         ]
-        totals: dict[UUID, dict[str, Any]] = {}
+        totals: dict[tuple[str, UUID], dict[str, Any]] = {}
         async for row in self._collection.aggregate(pipeline, session=self._session):
             key = row["_id"]
-            total = totals.setdefault(key["entry"], {"counted": 0, "voided": 0, "flagged": 0, "last": None})
+            total = totals.setdefault(
+                (key["category"], key["entry"]), {"counted": 0, "voided": 0, "flagged": 0, "last": None}
+            )
             if key["status"] == "voided":
                 total["voided"] += row["n"]
                 continue
@@ -151,16 +209,16 @@ class MongoVoteRepository(Repository[Vote]):
                 total["flagged"] += row["n"]
             if total["last"] is None or row["last"] > total["last"]:
                 total["last"] = row["last"]
-        return {
-            entry_id: EntryCount(
+        counts: dict[str, dict[UUID, EntryCount]] = {}
+        for (category, entry_id), t in totals.items():
+            counts.setdefault(category, {})[entry_id] = EntryCount(
                 entry_id=entry_id,
                 counted=t["counted"],
                 voided=t["voided"],
                 flagged=t["flagged"],
                 last_counted_at=t["last"],
             )
-            for entry_id, t in totals.items()
-        }
+        return counts
 
     async def traces(self, edition_id: UUID, most: int) -> list[VoteTrace]:
         fields = ["voter", "channel", "ip_block", "cast_at", "code_requested_at", "challenge_solve_ms"]
@@ -232,10 +290,25 @@ class MongoTallyRepository(Repository[FrozenTally]):
     aggregate = FrozenTally
     id_field = "tally_id"
     not_found = EditionNotFound
-    indexes: ClassVar = [{"keys": [("edition_id", ASCENDING), ("number", ASCENDING)], "unique": True}]
+    indexes: ClassVar = [
+        # Numbered per favourite category of an edition.
+        {
+            "keys": [("edition_id", ASCENDING), ("tally.category_code", ASCENDING), ("number", ASCENDING)],
+            "unique": True,
+        }
+    ]
 
-    async def latest(self, edition_id: UUID) -> FrozenTally | None:
-        found = await self._find({"edition_id": edition_id}, sort=[("number", -1)], limit=1)
+    @classmethod
+    async def create_indexes(cls, db: AsyncIOMotorDatabase) -> None:
+        await super().create_indexes(db)
+        if "edition_id_1_number_1" in await db[cls.collection_name].index_information():
+            with contextlib.suppress(OperationFailure):  # another replica dropped it first
+                await db[cls.collection_name].drop_index("edition_id_1_number_1")
+
+    async def latest(self, edition_id: UUID, category: str) -> FrozenTally | None:
+        found = await self._find(
+            {"edition_id": edition_id, "tally.category_code": category}, sort=[("number", -1)], limit=1
+        )
         return found[0] if found else None
 
     def duplicate(self, aggregate: FrozenTally) -> DomainError | None:

@@ -1,4 +1,8 @@
-"""An edition as the vote sees it: its title, its favourite category and the vote window.
+"""An edition as the vote sees it: its title, its favourite categories and the vote window.
+
+One favourite category (the usual case): one vote per person per edition, among
+every entry in competition. Several: each names the ranked category whose entries
+it is for (`favourite_of`), and a person votes once in each.
 
 The window's status is derived from the time: scheduled before it opens, open
 until it closes (or staff close it early), closed after, frozen once staff froze
@@ -6,14 +10,16 @@ the tally."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from shared.kernel.aggregate import Aggregate
 
+from .entry import Entry
 from .errors import (
+    FavouriteCategoryUnknown,
     NoFavouriteCategory,
     VoteWindowClosed,
     VoteWindowFrozen,
@@ -41,21 +47,51 @@ class VoteWindow:
         )
 
 
+@dataclass(frozen=True, kw_only=True)
+class Favourite:
+    """A favourite category (kind "favourite") of the edition, voted on by the public."""
+
+    code: str
+    title: str = ""
+    #: The ranked category whose entries it is for; None: every entry in competition.
+    favourite_of: str | None = None
+
+    def takes(self, entry: Entry) -> bool:
+        return entry.in_competition and (self.favourite_of is None or self.favourite_of in entry.categories)
+
+
 @dataclass(kw_only=True)
 class Edition(Aggregate):
     edition_id: UUID
     title: str
-    #: The code of the edition's favourite category (kind "favourite"), if it has one.
-    category_code: str | None = None
+    #: The edition's favourite categories, in the edition's order (most often one).
+    favourites: list[Favourite] = field(default_factory=list)
     revision: int = 0
     window: VoteWindow | None = None
     #: The latest frozen tally version; 0 before the first freeze.
     frozen_version: int = 0
 
-    def apply_registry(self, *, title: str, category_code: str | None, revision: int) -> None:
+    @property
+    def category_code(self) -> str | None:
+        """The first favourite category's code: the only one where there is one.
+        A vote stored without a category (before several were possible) is for it."""
+        return self.favourites[0].code if self.favourites else None
+
+    def apply_registry(self, *, title: str, favourites: list[Favourite], revision: int) -> None:
         if revision < self.revision:
             return  # an older revision arriving late changes nothing
-        self.title, self.category_code, self.revision = title, category_code, revision
+        self.title, self.favourites, self.revision = title, list(favourites), revision
+
+    def favourite(self, code: str | None) -> Favourite:
+        """The favourite category by its code; None: the edition's first (its only one)."""
+        if not self.favourites:
+            raise NoFavouriteCategory(title=self.title)
+        if code is None:
+            return self.favourites[0]
+        for favourite in self.favourites:
+            if favourite.code == code:
+                return favourite
+        raise FavouriteCategoryUnknown(category=code, title=self.title)
 
     def status(self, now: datetime) -> Status:
         window = self.require_window()

@@ -3,7 +3,7 @@ kecamatan from the registry's kim.* events (an entry names only its kelurahan)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
@@ -32,6 +32,8 @@ class Entry(Aggregate):
     status: Literal["submitted", "withdrawn", "disqualified"]
     revision: int
     submitted_at: datetime
+    #: The edition's ranked categories (their codes) the entry is entered for.
+    categories: list[str] = field(default_factory=list)
 
     @property
     def in_competition(self) -> bool:

@@ -110,11 +110,47 @@ class EntryNotInCompetition(Refused):
     }
 
 
+class EntryNotInCategory(Refused):
+    code = "entry_not_in_category"
+    field = "choices"
+    messages = {
+        "id": "Karya {entry_id} tidak ikut kategori '{title}'; pilih karya dari daftar kategori itu.",
+        "en": "Entry {entry_id} is not entered for the category '{title}'; choose one of that category's films.",
+    }
+
+
+class FavouriteCategoryUnknown(NotFound):
+    code = "favourite_category_unknown"
+    field = "category"
+    messages = {
+        "id": "'{category}' bukan kategori Juara Favorit edisi '{title}'.",
+        "en": "'{category}' is not a favourite category of '{title}'.",
+    }
+
+
+class CategoryChosenTwice(Refused):
+    code = "category_chosen_twice"
+    field = "choices"
+    messages = {
+        "id": "Kategori '{category}' dipilih dua kali; pilih satu karya per kategori.",
+        "en": "The category '{category}' is chosen twice; choose one film per category.",
+    }
+
+
+class CategoryRequired(Refused):
+    code = "category_required"
+    field = "choices"
+    messages = {
+        "id": "Edisi '{title}' punya beberapa kategori Juara Favorit; sebutkan kategori setiap pilihan.",
+        "en": "'{title}' has several favourite categories; name the category of each choice.",
+    }
+
+
 class AlreadyVoted(Conflict):
     code = "already_voted"
     messages = {
-        "id": "Nomor atau alamat ini sudah memberikan suara di edisi ini. Satu orang satu suara.",
-        "en": "This number or address has already voted in this edition: one person, one vote.",
+        "id": "Nomor atau alamat ini sudah memberikan suara di edisi ini (di kategori ini). Satu orang satu suara.",
+        "en": "This number or address has already voted in this edition (in this category): one person, one vote.",
     }
 
 

@@ -73,6 +73,16 @@ def hash_code(key: bytes, request_id: UUID, code: str) -> str:
 CodeStatus = Literal["pending", "used", "void"]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Choice:
+    """One vote of a ballot: the film chosen in one favourite category, and the
+    id its vote is stored under."""
+
+    category: str
+    entry_id: UUID
+    vote_id: UUID
+
+
 @dataclass(kw_only=True)
 class CodeRequest(Aggregate):
     """One code sent to one address for one edition: single use, short-lived, a few tries."""
@@ -89,6 +99,8 @@ class CodeRequest(Aggregate):
     #: Milliseconds from the challenge being issued to it coming back solved.
     challenge_solve_ms: int | None = None
     attempts: int = 0
+    #: "used": a code used before a code's use was its votes (its `vote_id`, `entry_id`);
+    #: now a code stays "pending" and the votes made with it say what it was used for.
     status: CodeStatus = "pending"
     vote_id: UUID | None = None
     entry_id: UUID | None = None
@@ -156,22 +168,23 @@ class CodeRequest(Aggregate):
             self.status = "void"
         return remaining
 
-    def use(self, vote: Vote) -> None:
-        self.status, self.vote_id, self.entry_id = "used", vote.vote_id, vote.entry_id
-
 
 VoteStatus = Literal["counted", "voided"]
 
 
 @dataclass(kw_only=True)
 class Vote(Aggregate):
-    """One person's one vote in an edition: stored once, under a unique (edition, voter) key.
+    """One person's one vote in one favourite category of an edition: stored once,
+    under a unique (edition, category, voter) key.
 
     Flagged votes still count until staff void them."""
 
     vote_id: UUID
     edition_id: UUID
     entry_id: UUID
+    #: The favourite category's code. None on a vote stored before several were
+    #: possible: it is for the edition's first (then only) favourite category.
+    category: str | None = None
     voter: str
     channel: Channel
     request_id: UUID
@@ -188,13 +201,12 @@ class Vote(Aggregate):
     voided_at: datetime | None = None
 
     @classmethod
-    def cast(
-        cls, request: CodeRequest, *, vote_id: UUID, entry_id: UUID, now: datetime, client_ip: str
-    ) -> Vote:
+    def cast(cls, request: CodeRequest, choice: Choice, *, now: datetime, client_ip: str) -> Vote:
         return cls(
-            vote_id=vote_id,
+            vote_id=choice.vote_id,
             edition_id=request.edition_id,
-            entry_id=entry_id,
+            entry_id=choice.entry_id,
+            category=choice.category,
             voter=request.address,
             channel=request.channel,
             request_id=request.request_id,

@@ -20,7 +20,7 @@ from ..service_layer.commands import DismissFlag, VoidVote
 from .dependencies import ClientIp, StaffActor, System, UnitOfWork
 from .schemas import (
     FlagPublic,
-    FrozenTallyPublic,
+    FrozenTalliesPublic,
     GalleryItem,
     PublicTally,
     ReasonIn,
@@ -109,7 +109,9 @@ async def vote(
 ) -> VotePublic:
     command = body.command(edition_id, client_ip)
     cast = await services.cast_vote(uow, system.clock, command, system.policy, system.ballots)
-    return VotePublic(vote_id=cast.vote_id, entry_id=cast.entry_id, edition_id=cast.edition_id)
+    ballot = await system.ballots.of(uow, edition_id)
+    default = ballot.edition.category_code if ballot is not None else None
+    return VotePublic.of(cast, default or "")
 
 
 async def _gallery(uow: UnitOfWork, edition_id: UUID | None, **filters: str | None) -> list[GalleryItem]:
@@ -156,9 +158,13 @@ async def gallery(
     return await system.public_answers.serve(request, build, max_age=system.settings.public_max_age_seconds)
 
 
+#: A favourite category's code; none: the edition's first (its only one, most often).
+Category = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
 @router.get("/editions/{edition_id}/tally", tags=["tally"], summary="Staff: the live tally")
-async def tally(edition_id: UUID, uow: UnitOfWork) -> TallyPublic:
-    _, counted = await services.live_tally(uow, edition_id)
+async def tally(edition_id: UUID, uow: UnitOfWork, category: Category = None) -> TallyPublic:
+    _, counted = await services.live_tally(uow, edition_id, category)
     return TallyPublic.of(counted)
 
 
@@ -170,15 +176,24 @@ async def tally(edition_id: UUID, uow: UnitOfWork) -> TallyPublic:
     response_model=PublicTally,
 )
 async def public_tally(
-    edition_id: UUID, request: Request, system: System, uow: UnitOfWork, language: RequestLanguage
+    edition_id: UUID,
+    request: Request,
+    system: System,
+    uow: UnitOfWork,
+    language: RequestLanguage,
+    category: Category = None,
 ) -> Response:
     async def build() -> PublicTally:
-        edition, counted = await services.live_tally(uow, edition_id)
+        edition, counted = await services.live_tally(uow, edition_id, category)
         now = system.clock()
         if edition.window is None or not edition.counts_public(now):
             raise TallyNotPublic(title=edition.title)
         status = edition.status(now)
-        frozen = await services.latest_frozen(uow, edition_id) if status == "frozen" else None
+        frozen = (
+            await services.latest_frozen(uow, edition_id, counted.category_code)
+            if status == "frozen"
+            else None
+        )
         return PublicTally.of(counted, status, frozen)
 
     return await system.public_answers.serve(request, build, max_age=system.settings.public_max_age_seconds)
@@ -189,9 +204,8 @@ async def public_tally(
     tags=["tally"],
     summary="Staff: freeze the tally after the close (hashed) and publish votes.tallied",
 )
-async def freeze(edition_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor) -> FrozenTallyPublic:
-    frozen = await services.freeze(uow, system.clock, edition_id, actor)
-    return FrozenTallyPublic.of_frozen(frozen)
+async def freeze(edition_id: UUID, system: System, uow: UnitOfWork, actor: StaffActor) -> FrozenTalliesPublic:
+    return FrozenTalliesPublic.of_all(await services.freeze(uow, system.clock, edition_id, actor))
 
 
 @router.get("/editions/{edition_id}/flags", tags=["fraud"], summary="Staff: the fraud flags")

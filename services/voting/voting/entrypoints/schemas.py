@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from shared.platform.schemas import Input, Reason, ShortText
 
@@ -14,7 +14,8 @@ from ..domain.edition import Edition, Status
 from ..domain.entry import Entry
 from ..domain.fraud import Flag
 from ..domain.tally import FrozenTally, Tally
-from ..service_layer.commands import CastVote, RequestCode, SetVoteWindow
+from ..service_layer.commands import CastVote, Chosen, RequestCode, SetVoteWindow
+from ..service_layer.services import Cast
 
 
 class VoteWindowUpdate(Input):
@@ -31,6 +32,14 @@ class VoteWindowUpdate(Input):
         )
 
 
+class FavouritePublic(BaseModel):
+    code: str
+    title: str
+    favourite_of: str | None = Field(
+        description="The ranked category whose films it is for; null: every film in competition."
+    )
+
+
 class VoteWindowPublic(BaseModel):
     edition_id: UUID
     edition_title: str
@@ -38,7 +47,10 @@ class VoteWindowPublic(BaseModel):
     closes_at: datetime
     public_counts: bool
     status: Literal["scheduled", "open", "closed", "frozen"]
-    category_code: str | None
+    category_code: str | None = Field(description="The first (most often the only) favourite category.")
+    favourites: list[FavouritePublic] = Field(
+        description="The favourite categories voted on: one vote per person in each."
+    )
 
     @classmethod
     def of(cls, edition: Edition, now: datetime) -> VoteWindowPublic:
@@ -51,6 +63,10 @@ class VoteWindowPublic(BaseModel):
             public_counts=window.public_counts,
             status=edition.status(now),
             category_code=edition.category_code,
+            favourites=[
+                FavouritePublic(code=f.code, title=f.title, favourite_of=f.favourite_of)
+                for f in edition.favourites
+            ],
         )
 
 
@@ -76,10 +92,25 @@ class VoterCodePublic(BaseModel):
     expires_at: datetime
 
 
+class ChoiceIn(Input):
+    category: str = Field(max_length=40, description="A favourite category's code.")
+    entry_id: UUID
+
+
 class VoteCreate(Input):
+    """`entry_id` (an edition with one favourite category) or `choices` (one per
+    favourite category voted in, at least one)."""
+
     request_id: UUID
     code: str = Field(pattern=r"^[0-9]{6}$")
-    entry_id: UUID
+    entry_id: UUID | None = None
+    choices: list[ChoiceIn] = Field(default=[], max_length=30)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> VoteCreate:
+        if (self.entry_id is None) == (not self.choices):
+            raise ValueError("give entry_id or choices (one per favourite category), not both, not neither")
+        return self
 
     def command(self, edition_id: UUID, client_ip: str) -> CastVote:
         return CastVote(
@@ -87,14 +118,42 @@ class VoteCreate(Input):
             request_id=self.request_id,
             code=self.code,
             entry_id=self.entry_id,
+            choices=tuple(Chosen(category=c.category, entry_id=c.entry_id) for c in self.choices),
             client_ip=client_ip,
         )
 
 
+class CastVotePublic(BaseModel):
+    vote_id: UUID
+    category: str
+    entry_id: UUID
+
+
 class VotePublic(BaseModel):
+    """The ballot's first vote (an edition's only one, most often), then every vote
+    stored and the categories already voted in (nothing stored there)."""
+
     vote_id: UUID
     entry_id: UUID
     edition_id: UUID
+    votes: list[CastVotePublic]
+    already_voted: list[str]
+
+    @classmethod
+    def of(cls, cast: Cast, default_category: str) -> VotePublic:
+        first = cast.votes[0]
+        return cls(
+            vote_id=first.vote_id,
+            entry_id=first.entry_id,
+            edition_id=cast.edition_id,
+            votes=[
+                CastVotePublic(
+                    vote_id=v.vote_id, category=v.category or default_category, entry_id=v.entry_id
+                )
+                for v in cast.votes
+            ],
+            already_voted=cast.already_voted,
+        )
 
 
 class RegionPublic(BaseModel):
@@ -116,6 +175,7 @@ class GalleryItem(BaseModel):
     kelurahan: KelurahanPublic
     umkm_featured: list[str]
     video_url: str
+    categories: list[str] = Field(description="The ranked categories the entry is entered for.")
 
     @classmethod
     def of(cls, entry: Entry, edition_title: str) -> GalleryItem:
@@ -134,6 +194,7 @@ class GalleryItem(BaseModel):
             ),
             umkm_featured=entry.umkm_featured,
             video_url=entry.video_url,
+            categories=entry.categories,
         )
 
 
@@ -149,6 +210,7 @@ class StandingPublic(BaseModel):
 class TallyPublic(BaseModel):
     edition_id: UUID
     edition_title: str
+    category_code: str
     counted: int
     voided: int
     flagged: int
@@ -160,6 +222,7 @@ class TallyPublic(BaseModel):
         return cls(
             edition_id=tally.edition_id,
             edition_title=tally.edition_title,
+            category_code=tally.category_code,
             counted=tally.counted,
             voided=tally.voided,
             flagged=tally.flagged,
@@ -182,7 +245,6 @@ class FrozenTallyPublic(TallyPublic):
     version: int
     content_hash: str
     frozen_at: datetime
-    category_code: str
 
     @classmethod
     def of_frozen(cls, frozen: FrozenTally) -> FrozenTallyPublic:
@@ -191,8 +253,19 @@ class FrozenTallyPublic(TallyPublic):
             version=frozen.number,
             content_hash=frozen.content_hash,
             frozen_at=frozen.frozen_at,
-            category_code=frozen.tally.category_code,
         )
+
+
+class FrozenTalliesPublic(FrozenTallyPublic):
+    """The first favourite category's frozen tally (the only one, most often), and
+    every favourite category's in `tallies`, in the edition's order."""
+
+    tallies: list[FrozenTallyPublic]
+
+    @classmethod
+    def of_all(cls, frozen: list[FrozenTally]) -> FrozenTalliesPublic:
+        shown = [FrozenTallyPublic.of_frozen(tally) for tally in frozen]
+        return cls(**shown[0].model_dump(), tallies=shown)
 
 
 class PublicStanding(BaseModel):
@@ -208,6 +281,7 @@ class PublicTally(BaseModel):
 
     edition_id: UUID
     edition_title: str
+    category_code: str
     status: Literal["scheduled", "open", "closed", "frozen"]
     counted: int
     standings: list[PublicStanding]
@@ -222,6 +296,7 @@ class PublicTally(BaseModel):
         return cls(
             edition_id=shown.edition_id,
             edition_title=shown.edition_title,
+            category_code=shown.category_code,
             status=status,
             counted=shown.counted,
             standings=[

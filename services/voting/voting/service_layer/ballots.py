@@ -1,13 +1,13 @@
 """What a vote is checked against before it is stored: the edition's window and
 its entries in competition, kept in this process for a moment (`fresh_for`
-seconds), so the vote itself costs two writes (the code claimed, the vote
-inserted) and no reads.
+seconds), so a vote itself costs one read (its code request) and one write
+(the votes inserted).
 
 A change this process makes or applies (a window set or closed, an entry
 withdrawn or disqualified by an event applied here) is seen at once: the
 service layer calls `changed()` after committing it. Another replica's change
 is seen within `fresh_for` seconds. A ballot that does not accept a vote is never
-the last word: the full check (`services.cast_vote`) reads everything again.
+the last word: the full check (`services.check_and_cast`) reads everything again.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import datetime
 from uuid import UUID
 
 from ..domain.edition import Edition
+from .commands import Chosen
 from .unit_of_work import VotingUnitOfWork
 
 #: Editions kept at most (then it starts again).
@@ -42,14 +43,27 @@ def changes() -> int:
 @dataclass(frozen=True)
 class Ballot:
     edition: Edition
-    in_competition: frozenset[UUID]
+    #: Per favourite category (its code), the entries it takes votes for.
+    films: dict[str, frozenset[UUID]]
 
-    def accepts(self, entry_id: UUID, now: datetime) -> bool:
-        return (
-            self.edition.window is not None
-            and self.edition.status(now) == "open"
-            and entry_id in self.in_competition
-        )
+    def accepts(self, chosen: tuple[Chosen, ...], now: datetime) -> list[tuple[str, UUID]] | None:
+        """The choices by category code, if every one is plainly fine: the window
+        open, each category the edition's (named where it has several), none twice,
+        each film in its category. None otherwise: the full check says why."""
+        edition = self.edition
+        if not chosen or edition.window is None or edition.status(now) != "open":
+            return None
+        accepted: list[tuple[str, UUID]] = []
+        for choice in chosen:
+            code = choice.category
+            if code is None:
+                if len(edition.favourites) != 1:
+                    return None
+                code = edition.favourites[0].code
+            if choice.entry_id not in self.films.get(code, ()) or any(c == code for c, _ in accepted):
+                return None
+            accepted.append((code, choice.entry_id))
+        return accepted
 
 
 class Ballots:
@@ -70,7 +84,13 @@ class Ballots:
         ballot = (
             None
             if edition is None
-            else Ballot(edition, frozenset(entry.entry_id for entry in entries if entry.in_competition))
+            else Ballot(
+                edition,
+                {
+                    favourite.code: frozenset(entry.entry_id for entry in entries if favourite.takes(entry))
+                    for favourite in edition.favourites
+                },
+            )
         )
         if len(self._kept) >= KEPT_BALLOTS:
             self._kept.clear()

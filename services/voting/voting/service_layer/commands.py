@@ -28,12 +28,29 @@ class RequestCode:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Chosen:
+    """The film a voter chose in one favourite category (None: the edition's only one)."""
+
+    category: str | None
+    entry_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
 class CastVote:
+    """One code, one ballot: `entry_id` (an edition with one favourite category)
+    or `choices` (one per favourite category voted in)."""
+
     edition_id: UUID
     request_id: UUID
     code: str
-    entry_id: UUID
     client_ip: str
+    entry_id: UUID | None = None
+    choices: tuple[Chosen, ...] = ()
+
+    def chosen(self) -> tuple[Chosen, ...]:
+        if self.choices:
+            return self.choices
+        return () if self.entry_id is None else (Chosen(category=None, entry_id=self.entry_id),)
 
 
 @dataclass(frozen=True, kw_only=True)

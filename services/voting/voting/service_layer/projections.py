@@ -1,5 +1,6 @@
 """What voting keeps from other services' events: editions (title, favourite
-category), entries (the gallery) and each KIM's kecamatan. Each event is applied once."""
+categories), entries (the gallery, the categories each is entered for) and each
+KIM's kecamatan. Each event is applied once."""
 
 from __future__ import annotations
 
@@ -8,19 +9,24 @@ from typing import Any
 from shared import contracts as c
 from shared.platform.persistence.unit_of_work import apply_once
 
-from ..domain.edition import Edition
+from ..domain.edition import Edition, Favourite
 from ..domain.entry import Entry, Kim, Region
 from .ballots import changed
 from .unit_of_work import VotingUnitOfWork
 
 
-def favourite_of(details: c.EditionDetails) -> str | None:
-    return next((category.code for category in details.categories if category.kind == "favourite"), None)
+def favourites_of(details: c.EditionDetails) -> list[Favourite]:
+    """The edition's favourite categories (kind "favourite"), in its order."""
+    return [
+        Favourite(code=category.code, title=category.title, favourite_of=category.favourite_of)
+        for category in details.categories
+        if category.kind == "favourite"
+    ]
 
 
 async def record_edition(uow: VotingUnitOfWork, event: c.EditionPublished | c.EditionUpdated) -> bool:
     details = event.data
-    category_code = favourite_of(details)
+    favourites = favourites_of(details)
 
     async def effect(uow: VotingUnitOfWork) -> None:
         edition = await uow.editions.get(details.edition_id)
@@ -29,14 +35,12 @@ async def record_edition(uow: VotingUnitOfWork, event: c.EditionPublished | c.Ed
                 Edition(
                     edition_id=details.edition_id,
                     title=details.title,
-                    category_code=category_code,
+                    favourites=favourites,
                     revision=details.revision,
                 )
             )
         else:
-            edition.apply_registry(
-                title=details.title, category_code=category_code, revision=details.revision
-            )
+            edition.apply_registry(title=details.title, favourites=favourites, revision=details.revision)
 
     applied = await apply_once(uow, event, effect)
     changed()
@@ -66,6 +70,7 @@ async def record_entry(
             "status": details.status,
             "revision": details.revision,
             "submitted_at": details.submitted_at,
+            "categories": list(details.categories),
         }
         if entry is None:
             uow.entries.add(

@@ -13,24 +13,30 @@ from uuid import UUID, uuid4
 from shared.kernel.clock import Clock
 from shared.platform.persistence.unit_of_work import Cause, retry_on_conflict
 
-from ..domain.edition import Edition, VoteWindow
+from ..domain.edition import Edition, Favourite, VoteWindow
+from ..domain.entry import Entry
 from ..domain.errors import (
+    AlreadyVoted,
+    CategoryChosenTwice,
+    CategoryRequired,
     ChannelAddressMismatch,
     ChannelNotAvailable,
+    CodeExpired,
     CodeRequestNotFound,
     CodeUsed,
     CodeVoid,
     CodeWrong,
+    EntryNotInCategory,
     EntryNotInCompetition,
     FlagNotFound,
     VoteNotFound,
 )
 from ..domain.fraud import AuditAction, AuditRecord, Flag, Thresholds, flag_id_of, suspicions
-from ..domain.tally import FrozenTally, Tally, count_votes
+from ..domain.tally import EntryCount, FrozenTally, Tally, count_votes
 from ..domain.throttle import Counters, Throttle
-from ..domain.voter import Address, CodeRequest, Vote, address_block, hash_code, new_code
+from ..domain.voter import Address, Choice, CodeRequest, Vote, address_block, hash_code, new_code
 from .ballots import Ballots, changed
-from .commands import CastVote, DismissFlag, RequestCode, SetVoteWindow, VoidVote
+from .commands import CastVote, Chosen, DismissFlag, RequestCode, SetVoteWindow, VoidVote
 from .unit_of_work import VotingUnitOfWork
 
 UnitOfWorkFor = Callable[[Cause], VotingUnitOfWork]
@@ -137,120 +143,202 @@ _GIVEN = {
 }
 
 
+@dataclass(frozen=True)
+class Cast:
+    """What a ballot stored: its votes (the same ones when sent again) and the
+    favourite categories the voter had already voted in (nothing stored there)."""
+
+    edition_id: UUID
+    votes: list[Vote]
+    already_voted: list[str]
+
+
+def _cast(edition_id: UUID, stored: list[Vote], taken: list[str]) -> Cast:
+    if not stored:
+        raise AlreadyVoted()
+    return Cast(edition_id=edition_id, votes=stored, already_voted=taken)
+
+
 async def cast_vote(
     uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy, ballots: Ballots
-) -> Vote:
-    """Accept a vote. The usual case is one read and one write, no transaction: the
-    edition's ballot (window, entries in competition; kept for a moment) accepts
-    it, the code request is read and opens (pending, unexpired, the right code), and
-    the vote is inserted under its unique keys: one vote per code request, one per
-    (edition, voter). Anything else (a wrong, used, void or expired code, a closed
-    window, an entry out of competition) goes the full way, `check_and_cast`, which
-    finds out and says why."""
+) -> Cast:
+    """Accept a ballot (one vote, or one per favourite category). The usual case is
+    one read and one write, no transaction: the edition's ballot (window, each
+    category's films; kept for a moment) accepts it, the code request is read and
+    opens (pending, unexpired, the right code), and the votes are inserted together
+    under their unique keys: one vote per (code request, category) and one per
+    (edition, category, voter). A category the voter voted in with another code is
+    left out and named; if none could be stored, `already_voted`. Anything else (a
+    wrong, void or expired code, a closed window, a film not in its category) goes
+    the full way, `check_and_cast`, which finds out and says why."""
     now = clock()
     ballot = await ballots.of(uow, command.edition_id)
-    if ballot is not None and ballot.accepts(command.entry_id, now):
+    accepted = ballot.accepts(command.chosen(), now) if ballot is not None else None
+    if accepted:
         async with uow:
             request = await uow.codes.get(command.request_id)
             if request is not None and request.opens(
                 edition_id=command.edition_id, code=command.code, key=policy.key, now=now
             ):
-                vote = Vote.cast(
-                    request, vote_id=uuid4(), entry_id=command.entry_id, now=now, client_ip=command.client_ip
-                )
-                return await uow.votes.insert(vote)
+                votes = [
+                    Vote.cast(
+                        request,
+                        Choice(category=code, entry_id=entry_id, vote_id=uuid4()),
+                        now=now,
+                        client_ip=command.client_ip,
+                    )
+                    for code, entry_id in accepted
+                ]
+                return _cast(command.edition_id, *await uow.votes.insert_all(votes))
     return await check_and_cast(uow, clock, command, policy)
 
 
+async def _resolve(
+    uow: VotingUnitOfWork, edition: Edition, chosen: tuple[Chosen, ...]
+) -> list[tuple[str, UUID]]:
+    """Each choice's favourite category and film, or the refusal by name."""
+    resolved: list[tuple[str, UUID]] = []
+    for choice in chosen:
+        if choice.category is None and len(edition.favourites) > 1:
+            raise CategoryRequired(title=edition.title)
+        favourite = edition.favourite(choice.category)
+        if any(code == favourite.code for code, _ in resolved):
+            raise CategoryChosenTwice(category=favourite.code)
+        entry = await uow.entries.get(choice.entry_id)
+        if entry is None or entry.edition_id != edition.edition_id or not entry.in_competition:
+            raise EntryNotInCompetition(entry_id=choice.entry_id)
+        if not favourite.takes(entry):
+            raise EntryNotInCategory(entry_id=choice.entry_id, title=favourite.title or favourite.code)
+        resolved.append((favourite.code, entry.entry_id))
+    if not resolved:
+        raise CategoryRequired(title=edition.title)
+    return resolved
+
+
 @retry_on_conflict
-async def check_and_cast(uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy) -> Vote:
-    """Every check, read afresh: in one transaction the code is marked used
-    (expecting the version read, so a code is used once however many requests
-    race) and the vote inserted under its unique keys. A code a vote was made
-    with is used, whichever way the vote came in; the same request sent again
-    answers the same vote."""
+async def check_and_cast(uow: VotingUnitOfWork, clock: Clock, command: CastVote, policy: CodePolicy) -> Cast:
+    """Every check, read afresh. A code's use is the votes made with it (whichever
+    way they came in): the same request sent again answers the same votes, even
+    after the close; the code for another film in a category it voted in, or a
+    wrong code on a used one, is `code_used`. Otherwise the window, the films and
+    the code are checked (a wrong try counts, in a transaction of its own) and the
+    votes inserted as `cast_vote` does."""
     async with uow:
         request = await uow.codes.get(command.request_id)
         if request is None or request.edition_id != command.edition_id:
             raise CodeRequestNotFound(request_id=command.request_id)
-        if request.status == "pending":
-            made = await uow.votes.of_request(request.request_id)  # by `cast_vote`'s usual way
-            if made is not None:
-                request.use(made)
-        if request.status == "used" and request.vote_id is not None:
-            if request.entry_id == command.entry_id and hmac.compare_digest(
+        edition = await uow.editions.require(command.edition_id)
+        default = edition.category_code or ""
+        made = {vote.category or default: vote for vote in await uow.votes.of_request(request.request_id)}
+        asked = [(choice.category or default, choice.entry_id) for choice in command.chosen()]
+        if made:
+            if not hmac.compare_digest(
                 request.code_hash, hash_code(policy.key, request.request_id, command.code)
             ):
-                vote = await uow.votes.get(request.vote_id)
-                if vote is not None:
-                    return vote  # a replay: the vote it made
-            raise CodeUsed()
+                raise CodeUsed()
+            if any(code in made and made[code].entry_id != entry_id for code, entry_id in asked):
+                raise CodeUsed()
+            if asked and all(code in made for code, _ in asked):
+                return Cast(
+                    edition_id=command.edition_id, votes=[made[c] for c, _ in asked], already_voted=[]
+                )
         now = clock()
-        edition = await uow.editions.require(command.edition_id)
         edition.require_open(now)
-        entry = await uow.entries.get(command.entry_id)
-        if entry is None or entry.edition_id != edition.edition_id or not entry.in_competition:
-            raise EntryNotInCompetition(entry_id=command.entry_id)
-        request.require_usable(now)
-        remaining = request.try_code(code=command.code, key=policy.key, most_attempts=policy.most_attempts)
-        if remaining is not None:
-            await uow.commit()  # the wrong try counts
-            raise CodeVoid() if remaining == 0 else CodeWrong(remaining=remaining)
-        vote = Vote.cast(
-            request, vote_id=uuid4(), entry_id=entry.entry_id, now=now, client_ip=command.client_ip
+        resolved = await _resolve(uow, edition, command.chosen())
+        if not made:
+            request.require_usable(now)
+            remaining = request.try_code(
+                code=command.code, key=policy.key, most_attempts=policy.most_attempts
+            )
+            if remaining is not None:
+                await uow.commit()  # the wrong try counts
+                raise CodeVoid() if remaining == 0 else CodeWrong(remaining=remaining)
+        elif now >= request.expires_at:
+            raise CodeExpired()
+        votes = [
+            Vote.cast(
+                request,
+                Choice(category=code, entry_id=entry_id, vote_id=uuid4()),
+                now=now,
+                client_ip=command.client_ip,
+            )
+            for code, entry_id in resolved
+            if code not in made
+        ]
+        stored, taken = await uow.votes.insert_all(votes)
+    return _cast(command.edition_id, [made[c] for c, _ in resolved if c in made] + stored, taken)
+
+
+def _favourites(edition: Edition) -> list[Favourite]:
+    # An edition without a favourite category still has a live count of every entry.
+    return edition.favourites or [Favourite(code="")]
+
+
+def _tallies(
+    edition: Edition, entries: list[Entry], counts: dict[str, dict[UUID, EntryCount]]
+) -> list[Tally]:
+    return [
+        count_votes(
+            edition_id=edition.edition_id,
+            edition_title=edition.title,
+            category_code=favourite.code,
+            entries=[entry for entry in entries if favourite.takes(entry)],
+            counts=counts.get(favourite.code, {}),
         )
-        request.use(vote)
-        uow.votes.add(vote)
-        await uow.commit()
-    return vote
+        for favourite in _favourites(edition)
+    ]
 
 
-async def live_tally(uow: VotingUnitOfWork, edition_id: UUID) -> tuple[Edition, Tally]:
+async def live_tallies(uow: VotingUnitOfWork, edition_id: UUID) -> tuple[Edition, list[Tally]]:
+    """The live tally of each favourite category, in the edition's order: one aggregation."""
     async with uow:
         edition = await uow.editions.require(edition_id)
         entries = await uow.entries.of_edition(edition_id)
-        counts = await uow.votes.counts(edition_id)
-    tally = count_votes(
-        edition_id=edition_id,
-        edition_title=edition.title,
-        category_code=edition.category_code or "",
-        entries=entries,
-        counts=counts,
-    )
-    return edition, tally
+        counts = await uow.votes.counts(edition_id, default=edition.category_code or "")
+    return edition, _tallies(edition, entries, counts)
 
 
-async def latest_frozen(uow: VotingUnitOfWork, edition_id: UUID) -> FrozenTally | None:
+async def live_tally(
+    uow: VotingUnitOfWork, edition_id: UUID, category: str | None = None
+) -> tuple[Edition, Tally]:
+    """The live tally of one favourite category (None: the edition's first, its only one)."""
+    edition, tallies = await live_tallies(uow, edition_id)
+    code = edition.favourite(category).code if edition.favourites else ""
+    return edition, next(tally for tally in tallies if tally.category_code == code)
+
+
+async def latest_frozen(uow: VotingUnitOfWork, edition_id: UUID, category: str) -> FrozenTally | None:
     async with uow:
-        return await uow.tallies.latest(edition_id)
+        return await uow.tallies.latest(edition_id, category)
 
 
 @retry_on_conflict
-async def freeze(uow: VotingUnitOfWork, clock: Clock, edition_id: UUID, by: str) -> FrozenTally:
-    """Freeze the tally after the vote closed and publish votes.tallied. Frozen
-    again unchanged, it answers the version it froze; changed (votes voided
-    since), it freezes the next version."""
+async def freeze(uow: VotingUnitOfWork, clock: Clock, edition_id: UUID, by: str) -> list[FrozenTally]:
+    """Freeze the tally of every favourite category after the vote closed and
+    publish votes.tallied for each. A category frozen again unchanged answers the
+    version it froze; changed (votes voided since), it freezes its next version."""
     async with uow:
         now = clock()
         edition = await uow.editions.require(edition_id)
-        category_code = edition.require_category()
+        edition.require_category()
         edition.require_over(now)
         entries = await uow.entries.of_edition(edition_id)
-        counts = await uow.votes.counts(edition_id)
-        tally = count_votes(
-            edition_id=edition_id,
-            edition_title=edition.title,
-            category_code=category_code,
-            entries=entries,
-            counts=counts,
-        )
-        latest = await uow.tallies.latest(edition_id)
-        if latest is not None and latest.content_hash == tally.digest():
-            return latest
-        frozen = FrozenTally.freeze(tally, number=edition.frozen_version + 1, by=by, now=now)
-        edition.frozen_version = frozen.number
-        uow.tallies.add(frozen)
-        await uow.commit()
+        counts = await uow.votes.counts(edition_id, default=edition.category_code or "")
+        frozen: list[FrozenTally] = []
+        froze = False
+        for tally in _tallies(edition, entries, counts):
+            latest = await uow.tallies.latest(edition_id, tally.category_code)
+            if latest is not None and latest.content_hash == tally.digest():
+                frozen.append(latest)
+                continue
+            number = (latest.number if latest is not None else 0) + 1
+            fresh = FrozenTally.freeze(tally, number=number, by=by, now=now)
+            uow.tallies.add(fresh)
+            frozen.append(fresh)
+            froze = True
+        if froze:
+            edition.frozen_version += 1
+            await uow.commit()
     changed()
     return frozen
 

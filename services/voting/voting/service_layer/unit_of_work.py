@@ -52,18 +52,21 @@ class CodeRequestRepository(Protocol):
 class VoteRepository(Protocol):
     async def get(self, vote_id: UUID) -> Vote | None: ...
     def add(self, vote: Vote) -> None: ...
-    async def insert(self, vote: Vote) -> Vote:
-        """Store the vote now, in one write of its own (no transaction). If its code
-        request made a vote already: that vote when it is for the same entry (the
-        same request again), else `CodeUsed`; `AlreadyVoted` if the voter has another."""
+    async def insert_all(self, votes: list[Vote]) -> tuple[list[Vote], list[str]]:
+        """Store the votes now, in one write of their own (no transaction), each on
+        its own: the votes stored, and the categories of those refused because the
+        voter has a vote there made with another code. A vote whose code request made
+        one in its category already is answered by that vote when it is for the same
+        film (the same request again), else `CodeUsed`."""
         ...
 
-    async def of_request(self, request_id: UUID) -> Vote | None:
-        """The vote made with this code request, if any."""
+    async def of_request(self, request_id: UUID) -> list[Vote]:
+        """The votes made with this code request."""
         ...
 
-    async def counts(self, edition_id: UUID) -> dict[UUID, EntryCount]:
-        """Counted, voided and flagged votes per entry: one aggregation, no counter documents."""
+    async def counts(self, edition_id: UUID, *, default: str) -> dict[str, dict[UUID, EntryCount]]:
+        """Per favourite category (a vote without one: `default`), counted, voided
+        and flagged votes per entry: one aggregation, no counter documents."""
         ...
 
     async def traces(self, edition_id: UUID, most: int) -> list[VoteTrace]:
@@ -89,7 +92,9 @@ class AuditRepository(Protocol):
 
 class TallyRepository(Protocol):
     def add(self, tally: FrozenTally) -> None: ...
-    async def latest(self, edition_id: UUID) -> FrozenTally | None: ...
+    async def latest(self, edition_id: UUID, category: str) -> FrozenTally | None:
+        """The favourite category's latest frozen tally."""
+        ...
 
 
 class VotingUnitOfWork(UnitOfWork):
