@@ -9,6 +9,15 @@ a surviving replica or a restarted process waits seconds, not a minute, for a de
 process's documents. SecantusDB's command line has no option for it, so the
 server is started with it set (`_LAUNCH`); on MongoDB it is
 `setParameter: {transactionLifetimeLimitSeconds: 3}` (see deploy/README.md).
+
+Clients connect with `retryWrites=false`. SecantusDB keeps every retryable
+write's reply for 30 minutes and, on each write, scans them all, then sorts them
+all once there are more than 10,000: past that, a write costs milliseconds more
+(most of the server's time in the benchmark's votes; 26 votes a second against
+568 inserts a second at its start). Nothing here needs the driver's one retry:
+every write is idempotent by its own keys (unique indexes, the inbox, the
+outbox), and a write that failed is tried again by the caller (a consumer's
+redelivery, a client's request with the same Idempotency-Key).
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ class SecantusServer:
 
     @property
     def url(self) -> str:
-        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true&retryWrites=false"
 
     @property
     def pid(self) -> int | None:

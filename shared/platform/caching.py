@@ -16,6 +16,7 @@ not public (pass `private=True`, which a shared cache then does not keep).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import inspect
@@ -103,12 +104,18 @@ class KeptAnswers:
     `fresh_for` seconds and served as `cached_bytes` without building them again,
     as long as `generation()` has not moved since they were built (by default: this
     process has committed no transaction since, so a write here is seen at once;
-    another replica's within `fresh_for` seconds). `fresh_for` 0 keeps nothing."""
+    another replica's within `fresh_for` seconds). `fresh_for` 0 keeps nothing.
+
+    Requests that miss while the same answer is being built wait for that build
+    rather than each start their own: when a kept answer runs out under load, one
+    build runs, not one per request in flight (the public tally's aggregation, 32
+    at a time, had kept the database too busy to finish any within the second)."""
 
     def __init__(self, fresh_for: float, generation: Callable[[], int] = committed) -> None:
         self.fresh_for = fresh_for
         self._generation = generation
         self._kept: dict[tuple[str, str, str], tuple[float, int, bytes, str]] = {}
+        self._building: dict[tuple[str, str, str], tuple[int, asyncio.Future[tuple[bytes, str]]]] = {}
 
     async def serve(
         self, request: Request, build: Callable[[], Awaitable[Any]], *, max_age: int, private: bool = False
@@ -121,12 +128,39 @@ class KeptAnswers:
         hit = self._kept.get(key)
         if hit is not None and hit[0] > now and hit[1] == generation:
             return cached_bytes(request, hit[2], max_age=max_age, private=private, etag=hit[3])
-        body = _json(await build())
-        etag = etag_of(body)
+        body, etag = await self._built(key, generation, build)
         if len(self._kept) >= KEPT_ANSWERS:
             self._kept.clear()
         self._kept[key] = (now + self.fresh_for, generation, body, etag)
         return cached_bytes(request, body, max_age=max_age, private=private, etag=etag)
+
+    async def _built(
+        self, key: tuple[str, str, str], generation: int, build: Callable[[], Awaitable[Any]]
+    ) -> tuple[bytes, str]:
+        while (flight := self._building.get(key)) is not None and flight[0] == generation:
+            await asyncio.wait({flight[1]})
+            if not flight[1].cancelled() and flight[1].exception() is None:
+                return flight[1].result()
+            # That build failed (or its request went away): the first waiter to wake
+            # builds again, and says why itself if it fails too; the others wait for it.
+        future: asyncio.Future[tuple[bytes, str]] = asyncio.get_running_loop().create_future()
+        self._building[key] = (generation, future)
+        try:
+            body = _json(await build())
+            answer = (body, etag_of(body))
+        except BaseException as error:
+            if isinstance(error, asyncio.CancelledError):
+                future.cancel()
+            else:
+                future.set_exception(error)
+                future.exception()  # retrieved: waiters, if any, look at it themselves
+            raise
+        else:
+            future.set_result(answer)
+            return answer
+        finally:
+            if self._building.get(key, (0, None))[1] is future:
+                del self._building[key]
 
 
 def cacheable(

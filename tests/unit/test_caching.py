@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -97,3 +99,36 @@ async def test_kept_answers_are_built_once_a_moment_and_again_after_a_change_her
         finally:
             STATE["title"] = "Juara Favorit"
     assert len(built) == 5
+
+
+async def test_requests_that_miss_together_wait_for_one_build() -> None:
+    built: list[int] = []
+    failures = {"left": 1}
+    kept = KeptAnswers(60.0, generation=lambda: 0)
+    router = APIRouter()
+
+    @cacheable_get(router, "/tally")
+    async def tally(request: Request) -> Response:
+        async def build() -> dict[str, object]:
+            built.append(1)
+            await asyncio.sleep(0.05)
+            if failures["left"]:
+                failures["left"] -= 1
+                raise LookupError("the database went away")
+            return {"votes": 3}
+
+        return await kept.serve(request, build, max_age=15)
+
+    made = FastAPI()
+    made.include_router(router)
+    transport = httpx.ASGITransport(app=made, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        # The first build fails: that request is answered 500, one waiting request
+        # builds again, and its build serves the rest.
+        first = await asyncio.gather(*(client.get("/tally") for _ in range(10)))
+        assert [r.status_code for r in first].count(500) == 1
+        assert all(r.json() == {"votes": 3} for r in first if r.status_code == 200)
+        assert len(built) == 2  # the one that failed, and one more
+        before = len(built)
+        again = await asyncio.gather(*(client.get("/tally") for _ in range(10)))
+        assert {r.status_code for r in again} == {200} and len(built) == before  # kept
