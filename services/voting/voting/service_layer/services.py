@@ -180,17 +180,21 @@ async def cast_vote(
             if request is not None and request.opens(
                 edition_id=command.edition_id, code=command.code, key=policy.key, now=now
             ):
-                votes = [
-                    Vote.cast(
-                        request,
-                        Choice(category=code, entry_id=entry_id, vote_id=uuid4()),
-                        now=now,
-                        client_ip=command.client_ip,
-                    )
-                    for code, entry_id in accepted
-                ]
+                votes = _votes(request, accepted, now=now, client_ip=command.client_ip)
                 return _cast(command.edition_id, *await uow.votes.insert_all(votes))
     return await check_and_cast(uow, clock, command, policy)
+
+
+def _votes(
+    request: CodeRequest, chosen: list[tuple[str, UUID]], *, now: datetime, client_ip: str
+) -> list[Vote]:
+    """A vote, under an id of its own, for each (favourite category, film) chosen."""
+    return [
+        Vote.cast(
+            request, Choice(category=code, entry_id=entry_id, vote_id=uuid4()), now=now, client_ip=client_ip
+        )
+        for code, entry_id in chosen
+    ]
 
 
 async def _resolve(
@@ -255,16 +259,8 @@ async def check_and_cast(uow: VotingUnitOfWork, clock: Clock, command: CastVote,
                 raise CodeVoid() if remaining == 0 else CodeWrong(remaining=remaining)
         elif now >= request.expires_at:
             raise CodeExpired()
-        votes = [
-            Vote.cast(
-                request,
-                Choice(category=code, entry_id=entry_id, vote_id=uuid4()),
-                now=now,
-                client_ip=command.client_ip,
-            )
-            for code, entry_id in resolved
-            if code not in made
-        ]
+        fresh = [(code, entry_id) for code, entry_id in resolved if code not in made]
+        votes = _votes(request, fresh, now=now, client_ip=command.client_ip)
         stored, taken = await uow.votes.insert_all(votes)
     return _cast(command.edition_id, [made[c] for c, _ in resolved if c in made] + stored, taken)
 
