@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import shutil
 import sys
@@ -53,6 +54,11 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--only-voting", action="store_true", help="the voting part only (with the 2024 replay)"
     )
+    parser.add_argument(
+        "--only-pipeline",
+        action="store_true",
+        help="the ceiling and the pipeline only (no replay, console pages, votes or ranking)",
+    )
     parser.add_argument("--label", default="latest", help="names the JSON: bench/results/<label>.json")
     parser.add_argument("--output", type=Path, help="where to write the JSON instead")
     parser.add_argument("--workdir", type=Path, default=Path(".run/bench"), help="servers' data and logs")
@@ -80,7 +86,7 @@ async def measure(args: argparse.Namespace, stack: LocalStack, say: Any) -> dict
     if not args.only_voting:
         top, outcomes = await measure_pipeline(args, stack, say)
     replayed = None
-    if stack.console_url or "voting" in stack.services:
+    if not args.only_pipeline and (stack.console_url or "voting" in stack.services):
         say("replaying the 2024 edition up to its announcement ...")
         demo = await replay_2024(
             stack.urls(),
@@ -159,8 +165,11 @@ async def measure_pipeline(
                 summary = outcome.summary()
                 say(
                     f"    {summary['events_per_second']} events/s, p99 {summary['latency_ms']['p99']} ms, "
-                    f"not delivered {summary['not_delivered']}, refused {summary['refused']}"
+                    f"not delivered {summary['not_delivered']}, refused {summary['refused']}, "
+                    f"db ops/event {summary['database_operations_per_event'].get('total')}"
                 )
+                heaviest = itertools.islice(summary["database_operations_per_event_by_collection"].items(), 8)
+                say("    by collection: " + ", ".join(f"{name} {count}" for name, count in heaviest))
                 outcomes.append(summary)
     finally:
         await lanes.close()
@@ -229,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         say("stopping everything started ...")
         stack.stop()
-    if not args.only_voting:
+    if not args.only_voting and not args.only_pipeline:
         say(f"ranking: {args.ranking_entries} entries x {ranking.JUDGES} judges ...")
         results["ranking"] = ranking.measure(args.ranking_entries)
     results = {"label": args.label, "machine": about, "arguments": _plain(vars(args)), **results}

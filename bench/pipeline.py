@@ -81,6 +81,9 @@ class Outcome:
     lost: int = 0
     #: MongoDB operations the server counted during the phase, by kind.
     operations: dict[str, int] = field(default_factory=dict)
+    #: The same, by collection (`database.collection`); "no collection" holds the
+    #: commands that name none (commits, pings, the counters' own reads).
+    by_collection: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -99,6 +102,11 @@ class Outcome:
             "database_operations_per_event": {
                 kind: round(count / max(1, len(self.latencies)), 1) for kind, count in self.operations.items()
             },
+            "database_operations_per_event_by_collection": {
+                name: round(count / max(1, len(self.latencies)), 2)
+                for name, count in sorted(self.by_collection.items(), key=lambda item: -item[1])
+                if count
+            },
         }
 
 
@@ -106,6 +114,20 @@ async def operation_counts(mongodb: AsyncIOMotorClient) -> dict[str, int]:
     """The server's operation counters (serverStatus opcounters)."""
     status = await mongodb.admin.command("serverStatus")
     return {kind: int(count) for kind, count in status.get("opcounters", {}).items()}
+
+
+async def collection_counts(mongodb: AsyncIOMotorClient) -> dict[str, int]:
+    """Operations the server counted per collection (the `top` command's totals)."""
+    top = await mongodb.admin.command("top")
+    return {
+        name: int(totals["total"]["count"])
+        for name, totals in top.get("totals", {}).items()
+        if isinstance(totals, dict)
+    }
+
+
+def difference(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    return {name: count - before.get(name, 0) for name, count in after.items()}
 
 
 class Lanes:
@@ -367,6 +389,7 @@ async def run_phase(
 
     batch = list(itertools.islice(requests, phase.count))
     counted_before = await operation_counts(mongodb)
+    collections_before = await collection_counts(mongodb)
     started = time.time()
     if phase.rate:
         tasks = []
@@ -394,8 +417,11 @@ async def run_phase(
             break
         await asyncio.sleep(0.5)
     counted_after = await operation_counts(mongodb)
-    outcome.operations = {kind: counted_after[kind] - counted_before.get(kind, 0) for kind in counted_after}
+    collections_after = await collection_counts(mongodb)
+    outcome.operations = difference(counted_after, counted_before)
     outcome.operations["total"] = sum(outcome.operations.values())
+    outcome.by_collection = difference(collections_after, collections_before)
+    outcome.by_collection["no collection"] = outcome.operations["total"] - sum(outcome.by_collection.values())
     arrived = [inbox.stored[c] for c in accepted if c in inbox.stored]
     outcome.lost = len(accepted) - len(arrived)
     outcome.latencies = [inbox.stored[c] - sent_at[c] for c in accepted if c in inbox.stored]

@@ -48,7 +48,14 @@ from shared.platform.messaging import (
 )
 from shared.platform.messaging.broker import publishers_of
 from shared.platform.messaging.outbox import LEASES, OUTBOX, RELAY_LEASE, Lease
-from shared.platform.metrics import HttpMetrics, Metrics, broker_middlewares, watch_dead_letters, watch_outbox
+from shared.platform.metrics import (
+    DatabaseCommands,
+    HttpMetrics,
+    Metrics,
+    broker_middlewares,
+    watch_dead_letters,
+    watch_outbox,
+)
 from shared.platform.openapi import document_errors
 from shared.platform.persistence.mongo import (
     MongoUnitOfWork,
@@ -237,7 +244,9 @@ def service_runtime(
     metrics = Metrics(settings.service_name, refresh_seconds=settings.metrics_refresh_seconds)
     for middleware in reversed(broker_middlewares(metrics)):
         broker.insert_middleware(middleware)  # outermost: every message is counted
-    mongo = connect(settings.mongodb_url.get_secret_value(), settings.service_name)
+    mongo = connect(
+        settings.mongodb_url.get_secret_value(), settings.service_name, [DatabaseCommands(metrics)]
+    )
     publisher = EventPublisher(broker, produces, user_id=user_of_url(settings.amqp_url.get_secret_value()))
     outbox = mongo[settings.mongodb_database][OUTBOX]
     relay = OutboxRelay(

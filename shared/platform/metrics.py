@@ -9,6 +9,9 @@ Each app has its own registry (several apps share a process in the tests):
   (`<exchange>.<routing key>`, the routing key being the event type) or
   destination, with the handlers' latency; `kim_consumer_redeliveries_total`
   counts deliveries the broker marks as redelivered.
+- The database (`DatabaseCommands`, a pymongo command listener on the app's
+  client): the commands sent to MongoDB, by command and collection (what the
+  server counts as its operations).
 - Stored state (`Metrics.refresh`, at scrape time at most once per
   `refresh_seconds`, never per event): the outbox's backlog and the age of its
   oldest pending record, stored dead letters, and whatever gauges a service
@@ -24,7 +27,7 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -41,6 +44,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from pymongo import monitoring
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.kernel.clock import utcnow
@@ -116,6 +120,35 @@ class Metrics:
     async def exposition(self) -> tuple[bytes, str]:
         await self.refresh()
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+class DatabaseCommands(monitoring.CommandListener):
+    """Counts the commands an app's MongoDB client sends, by command and collection."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.sent = Counter(
+            "kim_database_commands",
+            "Commands sent to MongoDB, by command and collection ('' for none or several)",
+            ["command", "collection"],
+            registry=metrics.registry,
+        )
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        self.sent.labels(event.command_name, collection_of(event.command_name, event.command)).inc()
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        return None
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        return None
+
+
+def collection_of(command: str, body: Mapping[str, Any]) -> str:
+    """The collection a command acts on: the first field's value for most, `collection`
+    for a `getMore`; '' for none (a commit) and for a `bulkWrite` (several: its
+    started event does not reliably list them all)."""
+    target = body.get("collection") if command == "getMore" else body.get(command)
+    return target if isinstance(target, str) else ""
 
 
 def watch_outbox(metrics: Metrics, db: Callable[[], AsyncIOMotorDatabase]) -> None:

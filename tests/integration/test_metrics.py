@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 from notifications.main import create_app
 from prometheus_client.parser import text_string_to_metric_families
+from registry.main import create_app as create_registry
+from submissions.main import create_app as create_submissions
 
 from devstack.mail_sink import MailSink
 from shared.platform.logs import correlation_id
@@ -23,9 +25,9 @@ from shared.platform.messaging.outbox import OUTBOX, PUBLISHED, outbox_document
 from shared.platform.metrics import Metrics, watch_outbox
 from shared.platform.persistence.mongo import connect
 
-from ..support import OwnerPublisher, eventually, serving
+from ..support import EventTap, OwnerPublisher, eventually, serving
 from ..unit.notifications.samples import samples
-from .flows import ok
+from .flows import enrolled_kim, entry_body, ok, published_edition
 
 LabelSet = tuple[tuple[str, str], ...]
 
@@ -163,3 +165,53 @@ async def test_the_outbox_gauges_count_pending_records_and_the_oldest_ones_age(
 
 def _staff() -> dict[str, Any]:
     return {"name": "Seksi Informasi Publik Diskominfo", "email": None, "subscriptions": ["entry.submitted"]}
+
+
+async def test_an_entry_costs_four_database_commands_counted_by_command_and_collection(
+    settings_for: Any, tap: EventTap
+) -> None:
+    """`kim_database_commands_total` counts what the app sends MongoDB. A second entry
+    (the edition read for the first is kept a second) is four: the KIM's enrolment,
+    one `bulkWrite` of the entry, the enrolment's count and the outbox record, the
+    commit, and the edition read again after it (staff's close is exact)."""
+    async with (
+        serving(create_registry(settings_for("registry")), "registry") as registry,
+        serving(create_submissions(settings_for("submissions", metrics_refresh_seconds=0)), "x") as api,
+    ):
+        edition = await published_edition(registry, max_video_seconds=300, entries_per_kim=2)
+        edition_id = edition["edition_id"]
+        kim = await enrolled_kim(registry, edition_id, "KIM Pasreh Jaya", "bumiayu", 1)
+
+        async def submitted(title: str) -> Any:
+            answer = await api.post(
+                f"/editions/{edition_id}/entries", json=entry_body(kim["kim_id"], title=title)
+            )
+            return answer if answer.status_code == 201 else None
+
+        await eventually(lambda: submitted("Pertama"))  # once submissions knows the approval
+        await tap.wait_for("entry.submitted")
+        before = await scrape(api)
+        assert (await submitted("Kedua")) is not None
+        after = await scrape(api)
+
+    def entry_commands(found: dict[str, dict[LabelSet, float]]) -> dict[tuple[str, str], float]:
+        """The commands on the entry's collections (not the relay's, leases' or tokens')."""
+        return {
+            (dict(labels)["command"], dict(labels)["collection"]): count
+            for labels, count in found.get("kim_database_commands_total", {}).items()
+            if dict(labels)["collection"]
+            in {"editions", "enrolments", "entries", "entries+enrolments+outbox", ""}
+            and dict(labels)["command"] not in {"ping", "endSessions", "serverStatus"}
+        }
+
+    spent = {
+        key: count - entry_commands(before).get(key, 0.0)
+        for key, count in entry_commands(after).items()
+        if count != entry_commands(before).get(key, 0.0)
+    }
+    assert spent == {
+        ("find", "enrolments"): 1,
+        ("bulkWrite", ""): 1,
+        ("commitTransaction", ""): 1,
+        ("find", "editions"): 1,
+    }

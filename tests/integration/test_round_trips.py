@@ -102,17 +102,22 @@ async def test_changed_aggregates_are_saved_in_one_write_each_expecting_its_vers
 ) -> None:
     client, commands = store
     ids = await stored(client, database_name, "a", "b", "c")
+    added = uuid4()
     async with unit(client, database_name) as uow:
         await uow.notes.load(ids)
         for number, i in enumerate(ids):
             note = await uow.notes.require(i)
             note.text = f"changed {number}"
+        uow.notes.add(Note(note_id=added, text="new"))
         commands.sent.clear()
         await uow.commit()
-    updates = [command for name, command in commands.sent if name == "update"]
-    assert len(updates) == 1 and len(updates[0]["updates"]) == 3
-    docs = {d["_id"]: d async for d in client[database_name]["notes"].find({"_id": {"$in": ids}})}
+    assert commands.names() == ["bulkWrite", "commitTransaction"], "one write and the commit"
+    (write,) = [command for name, command in commands.sent if name == "bulkWrite"]
+    assert [next(iter(op)) for op in write["ops"]] == ["update", "update", "update", "insert"]
+    assert [op["filter"]["version"] for op in write["ops"][:3]] == [1, 1, 1], "each expects the version it read"
+    docs = {d["_id"]: d async for d in client[database_name]["notes"].find({"_id": {"$in": [*ids, added]}})}
     assert [(docs[i]["text"], docs[i]["version"]) for i in ids] == [(f"changed {n}", 2) for n in range(3)]
+    assert (docs[added]["text"], docs[added]["version"]) == ("new", 1)
 
 
 async def test_one_changed_meanwhile_fails_the_whole_write(store: Any, database_name: str) -> None:

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import typing
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
@@ -17,9 +18,9 @@ from motor.motor_asyncio import (
     AsyncIOMotorDatabase,
 )
 from pydantic import TypeAdapter
-from pymongo import ReplaceOne
+from pymongo import InsertOne, ReplaceOne, monitoring
 from pymongo.errors import (
-    BulkWriteError,
+    ClientBulkWriteException,
     ConnectionFailure,
     DuplicateKeyError,
     OperationFailure,
@@ -38,13 +39,16 @@ WRITE_CONFLICT = 112
 DUPLICATE_KEY = 11000
 
 
-def connect(url: str, app_name: str) -> AsyncIOMotorClient:
+def connect(
+    url: str, app_name: str, listeners: Sequence[monitoring._EventListener] = ()
+) -> AsyncIOMotorClient:
     return AsyncIOMotorClient(
         url,
         appname=app_name,
         tz_aware=True,
         uuidRepresentation="standard",
         serverSelectionTimeoutMS=5000,
+        event_listeners=list(listeners),
     )
 
 
@@ -201,105 +205,76 @@ class Repository(Generic[A]):
         """The refusal for an aggregate that breaks one of the unique indexes, if any."""
         return None
 
-    async def save_changes(self) -> None:
-        new = [(key, aggregate) for key, (aggregate, original) in self._loaded.items() if original is None]
-        if len(new) > 1:
-            await self._insert_together(new)
-        # Each aggregate's document made once: new ones and changed ones are written.
-        pending = [
-            (key, aggregate, original, current)
-            for key, (aggregate, original) in self._loaded.items()
-            if (current := self.to_document(aggregate)) != original
-        ]
-        changed = [(key, aggregate, current) for key, aggregate, was, current in pending if was is not None]
-        if len(changed) > 1:
-            await self._replace_together(changed)
-            pending = [item for item in pending if item[2] is None]
-        for key, aggregate, original, current in pending:
-            try:
-                saved = await self._save(aggregate, original, current)
-            except DuplicateKeyError as error:
-                refusal = self.duplicate(aggregate)
-                if refusal is not None:
-                    raise refusal from error
-                if original is None and _on_id(error.details):
-                    # Created by another writer since this one found it absent: read again.
-                    raise ConcurrentChange() from error
-                raise
-            self._loaded[key] = (aggregate, saved)
+    @property
+    def namespace(self) -> str:
+        return f"{self._collection.database.name}.{self.collection_name}"
 
-    async def _insert_together(self, new: list[tuple[Any, A]]) -> None:
-        """New aggregates in one write: the server's cost is mostly per request."""
-        docs = [self.to_document(aggregate) for _, aggregate in new]
-        for (_, aggregate), doc in zip(new, docs, strict=True):
-            aggregate.version = doc["version"] = 1
-        in_transaction(self._session)
-        try:
-            await self._collection.insert_many(docs, ordered=True, session=self._session)
-        except BulkWriteError as error:
-            failed = (error.details.get("writeErrors") or [{}])[0]
-            if failed.get("code") == WRITE_CONFLICT:
-                raise ConcurrentChange() from error
-            if failed.get("code") == DUPLICATE_KEY:
-                refusal = self.duplicate(new[failed["index"]][1])
-                if refusal is not None:
-                    raise refusal from error
-                if _on_id(failed):
-                    raise ConcurrentChange() from error
-                message = failed.get("errmsg", "duplicate key")
-                raise DuplicateKeyError(message, DUPLICATE_KEY, failed) from error
-            raise
-        for (key, aggregate), doc in zip(new, docs, strict=True):
-            self._loaded[key] = (aggregate, doc)
+    def changes(self) -> list[Change]:
+        """What committing would write: each new aggregate inserted and each changed
+        one replaced, expecting the version it read, in the order they were met."""
+        found = []
+        for key, (aggregate, original) in self._loaded.items():
+            current = self.to_document(aggregate)
+            if current != original:
+                found.append(Change(self, key, aggregate, current, new=original is None))
+        return found
 
-    async def _replace_together(self, changed: list[tuple[Any, A, dict[str, Any]]]) -> None:
-        """Changed aggregates in one write, each replace expecting the version it
-        read; any one that finds another version fails them all (the transaction)."""
-        requests = []
-        for _, aggregate, current in changed:
-            current["version"] = aggregate.version + 1
-            requests.append(ReplaceOne({"_id": current["_id"], "version": aggregate.version}, current))
-        in_transaction(self._session)
-        try:
-            result = await self._collection.bulk_write(requests, ordered=True, session=self._session)
-        except BulkWriteError as error:
-            failed = (error.details.get("writeErrors") or [{}])[0]
-            if failed.get("code") == WRITE_CONFLICT:
-                raise ConcurrentChange() from error
-            if failed.get("code") == DUPLICATE_KEY:
-                refusal = self.duplicate(changed[failed["index"]][1])
-                if refusal is not None:
-                    raise refusal from error
-                raise DuplicateKeyError(
-                    failed.get("errmsg", "duplicate key"), DUPLICATE_KEY, failed
-                ) from error
-            raise
-        if result.matched_count != len(changed):
-            raise ConcurrentChange()
-        for key, aggregate, current in changed:
-            aggregate.version = current["version"]
-            self._loaded[key] = (aggregate, current)
+    def stored(self, change: Change) -> None:
+        """The change is written: what was written is what the aggregate was loaded as."""
+        self._loaded[change.key] = (change.aggregate, change.document)
 
-    async def _save(
-        self, aggregate: A, original: dict[str, Any] | None, current: dict[str, Any]
-    ) -> dict[str, Any] | None:
-        """Write the aggregate (`current`, its document now) if it changed from
-        `original`; return the document as now stored."""
-        if original is None:
-            aggregate.version = current["version"] = 1
-            in_transaction(self._session)
-            await self._collection.insert_one(current, session=self._session)
-        elif current != original:
-            read_version = aggregate.version
-            current["version"] = read_version + 1
-            in_transaction(self._session)
-            result = await self._collection.replace_one(
-                {"_id": current["_id"], "version": read_version}, current, session=self._session
-            )
-            if result.matched_count != 1:
-                raise ConcurrentChange()
-            aggregate.version = read_version + 1
-        return current
+
+@dataclass
+class Change:
+    """One aggregate's write at commit: an insert, or a replace that expects the
+    version the unit of work read (optimistic locking)."""
+
+    repository: Repository[Any]
+    key: Any
+    aggregate: Any
+    document: dict[str, Any]
+    new: bool
+
+    def __post_init__(self) -> None:
+        self.read_version = 0 if self.new else self.aggregate.version
+        self.document["version"] = self.read_version + 1
+
+    @property
+    def write(self) -> InsertOne[Any] | ReplaceOne[Any]:
+        namespace = self.repository.namespace
+        if self.new:
+            return InsertOne(namespace=namespace, document=self.document)
+        expected = {"_id": self.document["_id"], "version": self.read_version}
+        return ReplaceOne(namespace=namespace, filter=expected, replacement=self.document)
+
+    def refusal(self, failed: Mapping[str, Any]) -> Exception | None:
+        """What a duplicate key on this change means: the repository's refusal, or a
+        concurrent change (created by another writer since this one found it absent)."""
+        refusal = self.repository.duplicate(self.aggregate)
+        if refusal is not None:
+            return refusal
+        if self.new and _on_id(failed):
+            return ConcurrentChange()
+        return None
+
+
+def _write_refusal(error: ClientBulkWriteException, changes: Sequence[Change]) -> Exception:
+    """The error a unit of work's write raises for a failed `bulkWrite`."""
+    if isinstance(error.error, PyMongoError):  # the command failed as a whole
+        return ConcurrentChange() if is_concurrent_change(error.error) else error.error
+    # Each write error is a document (the server's), though typed as `WriteError`.
+    errors: list[Any] = list(error.write_errors or ())
+    failed: Mapping[str, Any] = errors[0] if errors else {}
+    if failed.get("code") == WRITE_CONFLICT:
+        return ConcurrentChange()
+    if failed.get("code") == DUPLICATE_KEY:
+        index = failed.get("idx")
+        change = changes[index] if isinstance(index, int) and index < len(changes) else None
+        refusal = change.refusal(failed) if change is not None else None
+        if refusal is not None:
+            return refusal
+        return DuplicateKeyError(failed.get("errmsg", "duplicate key"), DUPLICATE_KEY, failed)
+    return error
 
 
 def _on_id(details: Mapping[str, Any] | None) -> bool:
@@ -368,7 +343,10 @@ class MongoUnitOfWork(UnitOfWork):
             yield from repository.seen
 
     async def __aenter__(self) -> Self:
-        self.session = await self._client.start_session()
+        # Not causally consistent: every read and write goes to the primary, which
+        # already reads its own writes; a causal session would send the transaction's
+        # first command a `readConcern`, which `bulkWrite` does not take.
+        self.session = await self._client.start_session(causal_consistency=False)
         self.open_repositories(self.session)
         self._committed_events = 0
         self._claims = []
@@ -395,36 +373,70 @@ class MongoUnitOfWork(UnitOfWork):
             self._relay.wake()
 
     async def flush(self) -> None:
-        try:
-            for repository in self.repositories:
-                await repository.save_changes()
-        except PyMongoError as error:
-            if is_concurrent_change(error):
-                raise ConcurrentChange() from error
-            raise
+        """Write what the aggregates changed so far (in the transaction, not yet committed)."""
+        await self._write(self._changes())
 
     async def commit(self) -> None:
+        """One write and the commit: every aggregate's change, the processed records
+        and the outbox records go to the server in one `bulkWrite` (MongoDB 8.0's
+        write across collections; a round trip is most of a write's cost)."""
         assert self.session is not None
-        self.store_alongside()  # before the flush, which saves what it adds
-        await self.flush()
-        try:
-            events = self.events_to_store(alongside=False)
-            if self._claims:
-                in_transaction(self.session)
-                await self.db[INBOX].insert_many(self._claims, session=self.session)
-                self._claims = []
-            if events:
-                in_transaction(self.session)
-                await self.db[OUTBOX].insert_many(
-                    [outbox_document(event, self.traceparents.pop(event.event_id, None)) for event in events],
-                    session=self.session,
+        self.store_alongside()  # before the changes are gathered: it may add aggregates
+        changes = self._changes()
+        events = self.events_to_store(alongside=False)  # after: they carry the new versions
+        claims, self._claims = self._claims, []
+        inbox, outbox = f"{self.db.name}.{INBOX}", f"{self.db.name}.{OUTBOX}"
+        await self._write(
+            changes,
+            [InsertOne(namespace=inbox, document=claim) for claim in claims]
+            + [
+                InsertOne(
+                    namespace=outbox,
+                    document=outbox_document(event, self.traceparents.pop(event.event_id, None)),
                 )
+                for event in events
+            ],
+        )
+        try:
             await self._commit_transaction()
         except PyMongoError as error:
             if is_concurrent_change(error):
                 raise ConcurrentChange() from error
             raise
         self._committed_events = len(events)
+
+    def _changes(self) -> list[Change]:
+        """What the aggregates changed; each changed aggregate takes the version it is
+        written with (the events collected next carry it; a write that fails
+        abandons the unit of work)."""
+        changes = [change for repository in self.repositories for change in repository.changes()]
+        for change in changes:
+            change.aggregate.version = change.document["version"]
+        return changes
+
+    async def _write(self, changes: Sequence[Change], records: Sequence[InsertOne[Any]] = ()) -> None:
+        """The aggregates' changes, then `records`, in one ordered `bulkWrite` in the
+        transaction. A replace that finds another version than it read fails it all."""
+        writes = [change.write for change in changes] + list(records)
+        if not writes:
+            return
+        in_transaction(self.session)
+        try:
+            result = await self._client.bulk_write(
+                writes,
+                ordered=True,
+                session=self.session,  # type: ignore[arg-type]  # motor's session; the hint names pymongo's
+            )
+        except ClientBulkWriteException as error:
+            raise _write_refusal(error, changes) from error
+        except PyMongoError as error:
+            if is_concurrent_change(error):
+                raise ConcurrentChange() from error
+            raise
+        if result.matched_count != sum(not change.new for change in changes):
+            raise ConcurrentChange()
+        for change in changes:
+            change.repository.stored(change)
 
     async def _commit_transaction(self) -> None:
         assert self.session is not None

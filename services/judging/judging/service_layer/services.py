@@ -118,7 +118,13 @@ async def record_score(
         edition = await uow.editions.require(command.edition_id)
         may_act(edition)
         entry = await entry_in(uow, command.edition_id, command.entry_id)
-        existing = await uow.sheets.of(command.entry_id, command.judge_id)
+        # The entry lists the judges who have a sheet for it (both are written in one
+        # transaction): a judge's first sheet needs no read.
+        existing = (
+            await uow.sheets.of(command.entry_id, command.judge_id)
+            if command.judge_id in entry.scored_by
+            else None
+        )
         sheet = edition.record_score(
             judge_id=command.judge_id,
             entry=entry,

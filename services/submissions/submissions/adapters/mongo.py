@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
 from pymongo import ASCENDING
 
-from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
+from shared.platform.persistence.mongo import Change, MongoUnitOfWork, Repository
 
 from ..domain.edition import Edition
 from ..domain.enrolment import Enrolment
@@ -18,12 +19,41 @@ from ..domain.film import FilmCheckStatus, FilmLookup
 from ..domain.kim import KimContact
 from ..service_layer.unit_of_work import SubmissionsUnitOfWork
 
+#: How long an edition read for a submission serves the next ones, in seconds.
+RECENT_EDITION_SECONDS = 1.0
+#: Editions read for submissions in this process: id -> (until, generation, document).
+_recent_editions: dict[UUID, tuple[float, int, dict[str, Any]]] = {}
+#: Editions this process wrote: a read begun before one of them is not kept.
+_editions_written = 0
+
 
 class MongoEditionRepository(Repository[Edition]):
     collection_name = "editions"
     aggregate = Edition
     id_field = "edition_id"
     not_found = EditionNotFound
+
+    async def recent(self, edition_id: UUID) -> Edition:
+        """The edition as read at most `RECENT_EDITION_SECONDS` ago in this process,
+        or after this process last wrote an edition (a new object, not saved with the
+        unit of work). What a submission is checked against: its rules and window, which
+        reach this service from the registry's events anyway; staff's close is checked
+        again after the commit, from the database (`refuse_if_closed_meanwhile`)."""
+        now, generation = time.monotonic(), _editions_written
+        kept = _recent_editions.get(edition_id)
+        if kept is None or kept[0] <= now or kept[1] != generation:
+            doc = await self._collection.find_one({"_id": edition_id}, session=self._session)
+            if doc is None:
+                raise EditionNotFound(edition_id=edition_id)
+            if len(_recent_editions) >= 1000:
+                _recent_editions.clear()
+            kept = _recent_editions[edition_id] = (now + RECENT_EDITION_SECONDS, generation, doc)
+        return self.from_document(kept[2])
+
+    def stored(self, change: Change) -> None:
+        super().stored(change)
+        global _editions_written  # noqa: PLW0603 - one counter per process, by design
+        _editions_written += 1
 
 
 class MongoEnrolmentRepository(Repository[Enrolment]):

@@ -48,7 +48,7 @@ async def _submit_entry(uow: SubmissionsUnitOfWork, clock: Clock, command: Submi
     async with uow:
         now = clock()
         entry = Entry.submit(
-            edition=await uow.editions.require(command.edition_id),
+            edition=await uow.editions.recent(command.edition_id),
             enrolment=await uow.enrolments.of_kim(command.edition_id, command.kim_id),
             now=now,
             **command.written(),
@@ -64,7 +64,7 @@ async def _revise_entry(uow: SubmissionsUnitOfWork, clock: Clock, command: Revis
     async with uow:
         now = clock()
         entry = await uow.entries.require(command.entry_id)
-        entry.revise(edition=await uow.editions.require(entry.edition_id), now=now, **command.written())
+        entry.revise(edition=await uow.editions.recent(entry.edition_id), now=now, **command.written())
         if entry.events and entry.film_check is None:  # a new link (or checks newly on)
             await look_up_film(uow, entry, now)
         await uow.commit()

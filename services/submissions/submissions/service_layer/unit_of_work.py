@@ -21,6 +21,11 @@ class EditionRepository(Protocol):
         """The edition; `EditionNotFound` if there is none."""
         ...
 
+    async def recent(self, edition_id: UUID) -> Edition:
+        """The edition as read a moment ago (not saved with the unit of work), to check
+        a KIM's change against; `EditionNotFound` if there is none."""
+        ...
+
     def add(self, edition: Edition) -> None: ...
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -13,6 +13,8 @@ from motor.motor_asyncio import AsyncIOMotorDatabase
 from pymongo import ASCENDING, UpdateOne
 from pymongo.errors import BulkWriteError, OperationFailure
 
+from shared import contracts as c
+from shared.contracts import Envelope
 from shared.kernel.errors import ConcurrentChange, DomainError
 from shared.platform.persistence.mongo import DUPLICATE_KEY, MongoUnitOfWork, Repository, in_transaction
 
@@ -326,6 +328,12 @@ class MongoVotingUnitOfWork(MongoUnitOfWork, VotingUnitOfWork):
     flags: MongoFlagRepository
     audit: MongoAuditRepository
     tallies: MongoTallyRepository
+
+    async def prefetch(self, events: Sequence[Envelope[Any]]) -> None:
+        # Entry events applied together: their entries and their KIMs, one read each.
+        entries = [e.data for e in events if isinstance(e.data, c.EntryDetails)]
+        await self.entries.load({entry.entry_id for entry in entries})
+        await self.kims.load({entry.kim_id for entry in entries})
 
 
 #: Built only from other services' events: a replay rebuilds them.
