@@ -114,7 +114,8 @@ async def test_changed_aggregates_are_saved_in_one_write_each_expecting_its_vers
     assert commands.names() == ["bulkWrite", "commitTransaction"], "one write and the commit"
     (write,) = [command for name, command in commands.sent if name == "bulkWrite"]
     assert [next(iter(op)) for op in write["ops"]] == ["update", "update", "update", "insert"]
-    assert [op["filter"]["version"] for op in write["ops"][:3]] == [1, 1, 1], "each expects the version it read"
+    expected = [op["filter"]["version"] for op in write["ops"][:3]]
+    assert expected == [1, 1, 1], "each expects the version it read"
     docs = {d["_id"]: d async for d in client[database_name]["notes"].find({"_id": {"$in": [*ids, added]}})}
     assert [(docs[i]["text"], docs[i]["version"]) for i in ids] == [(f"changed {n}", 2) for n in range(3)]
     assert (docs[added]["text"], docs[added]["version"]) == ("new", 1)
