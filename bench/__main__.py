@@ -23,6 +23,7 @@ import httpx
 from motor.motor_asyncio import AsyncIOMotorClient
 
 from devstack.demo import replay_2024
+from devstack.mail_sink import MailSink
 from devstack.malang_2024 import KIMS
 from devstack.stack import LocalStack
 
@@ -226,8 +227,19 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
 
     shutil.rmtree(args.workdir, ignore_errors=True)
+    # The mail the services send (KIMs' receipts, staff's notices) goes to a local
+    # sink: without one, every mail fails and is tried again, load the run did not ask for.
+    mail = MailSink()
+    mail.start()
+    host, port = mail.host, str(mail.port)
     stack = LocalStack(
-        args.workdir.resolve(), token_lifetime_minutes=240, service_env={"voting": voting.SERVICE_ENV}
+        args.workdir.resolve(),
+        token_lifetime_minutes=240,
+        service_env={
+            "voting": voting.SERVICE_ENV,
+            "notifications": {"NOTIFICATIONS_SMTP_HOST": host, "NOTIFICATIONS_SMTP_PORT": port},
+            "registry": {"REGISTRY_SMTP_HOST": host, "REGISTRY_SMTP_PORT": port},
+        },
     )
     say(f"starting RabbitMQ, SecantusDB, the services and the console under {args.workdir} ...")
     stack.start()
@@ -238,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         say("stopping everything started ...")
         stack.stop()
+        mail.stop()
     if not args.only_voting and not args.only_pipeline:
         say(f"ranking: {args.ranking_entries} entries x {ranking.JUDGES} judges ...")
         results["ranking"] = ranking.measure(args.ranking_entries)

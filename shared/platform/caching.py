@@ -23,7 +23,7 @@ import inspect
 import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, get_type_hints
+from typing import Any, Generic, TypeVar, get_type_hints
 
 from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
@@ -209,3 +209,65 @@ def cacheable(
         return endpoint
 
     return register
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Recent(Generic[K, V]):
+    """Values read at most `seconds` ago, kept in this process, each read again one at
+    a time: requests that miss while the same key is being read wait for that read
+    instead of each sending their own (when a value runs out under load, one read, not
+    one per request in flight). A value read while `generation` moved is not kept.
+    `seconds` 0 keeps nothing and shares nothing: every call reads."""
+
+    def __init__(
+        self, seconds: float, *, most: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.seconds = seconds
+        self._most = most
+        self._clock = clock
+        self._kept: dict[K, tuple[float, int, V]] = {}
+        self._reading: dict[K, tuple[int, asyncio.Future[V]]] = {}
+
+    async def get(self, key: K, read: Callable[[], Awaitable[V]], generation: int = 0) -> V:
+        """The value kept for `key`, or `read()`'s (what it raises is raised)."""
+        if self.seconds <= 0:
+            return await read()
+        now = self._clock()
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] > now and kept[1] == generation:
+            return kept[2]
+        flight = self._reading.get(key)
+        if flight is not None and flight[0] == generation:
+            return await asyncio.shield(flight[1])
+        future: asyncio.Future[V] = asyncio.get_running_loop().create_future()
+        self._reading[key] = (generation, future)
+        try:
+            value = await read()
+        except BaseException as error:
+            if isinstance(error, asyncio.CancelledError):
+                future.cancel()
+            else:
+                future.set_exception(error)
+                future.exception()  # retrieved: waiters, if any, raise it themselves
+            raise
+        finally:
+            if self._reading.get(key, (0, None))[1] is future:
+                del self._reading[key]
+        future.set_result(value)
+        if len(self._kept) >= self._most:
+            self._kept.clear()
+        self._kept[key] = (now + self.seconds, generation, value)
+        return value
+
+    def keep(self, key: K, value: V, generation: int = 0) -> None:
+        """Keep `value` from now (what this process just wrote, say)."""
+        if self.seconds > 0:
+            if len(self._kept) >= self._most:
+                self._kept.clear()
+            self._kept[key] = (self._clock() + self.seconds, generation, value)
+
+    def forget(self, key: K) -> None:
+        self._kept.pop(key, None)

@@ -25,6 +25,7 @@ from motor.motor_asyncio import AsyncIOMotorCollection
 from shared import contracts as c
 from shared.kernel.principal import Principal
 from shared.platform.auth import SessionEnded
+from shared.platform.caching import Recent
 from shared.platform.messaging.consuming import handler, ignore_the_rest, subscribe
 from shared.platform.messaging.topology import ConsumerQueue
 
@@ -53,25 +54,17 @@ class TokenVersions:
         at most that much later than it reaches the collection; one this process
         records itself is used at once."""
         self.collection = collection
-        self._remember = remember_seconds
-        self._clock = clock
-        self._remembered: dict[UUID, tuple[int, float]] = {}
+        self._remembered: Recent[UUID, int] = Recent(remember_seconds, most=self.MOST_REMEMBERED, clock=clock)
 
     async def latest(self, account_id: UUID) -> int:
-        now = self._clock()
-        known = self._remembered.get(account_id)
-        if known is not None and known[1] > now:
-            return known[0]
-        found: dict[str, Any] | None = await self.collection.find_one(
-            {"_id": account_id}, {"token_version": 1}
-        )
-        version = (found or {}).get("token_version", 0)
-        version = version if isinstance(version, int) else 0
-        if self._remember > 0:
-            if len(self._remembered) >= self.MOST_REMEMBERED:
-                self._remembered.clear()
-            self._remembered[account_id] = (version, now + self._remember)
-        return version
+        async def read() -> int:
+            found: dict[str, Any] | None = await self.collection.find_one(
+                {"_id": account_id}, {"token_version": 1}
+            )
+            version = (found or {}).get("token_version", 0)
+            return version if isinstance(version, int) else 0
+
+        return await self._remembered.get(account_id, read)
 
     async def check(self, principal: Principal) -> None:
         """`SessionEnded` when the caller's token is older than the account's latest version."""
@@ -87,7 +80,7 @@ class TokenVersions:
             {"$max": {"token_version": account.token_version, "revision": account.revision}},
             upsert=True,
         )
-        self._remembered.pop(account.account_id, None)
+        self._remembered.forget(account.account_id)
 
 
 def token_version_consumer(queue: ConsumerQueue, versions: TokenVersions) -> RabbitRouter:

@@ -75,3 +75,63 @@ async def test_no_revision_after_staffs_closing_instant_stands(settings_for: Any
         # (one refused may have been stored and undone at once, before its answer).
         assert accepted <= {e.data["entry_id"] for e in undone}
         assert all(e.data["title"] == "Judul awal" for e in undone)
+
+
+async def test_no_entry_submitted_after_staffs_closing_instant_stands(
+    settings_for: Any, tap: EventTap
+) -> None:
+    """A second entry sent right after staff close, while the first entry's enrolment
+    is kept in memory: the close's mark on the enrolment refuses it, or its pass undoes
+    it (withdrawn, with the closing instant); none stands."""
+    async with (
+        serving(create_registry(settings_for("registry")), "registry") as registry,
+        serving(create_submissions(settings_for("submissions")), "submissions") as submissions,
+    ):
+        kim = await ok(await registry.post("/kims", json=kim_body("KIM Pasreh Jaya", "bumiayu", 22)), 201)
+        await ok(await registry.post(f"/kims/{kim['kim_id']}/verification"))
+        editions = [
+            (await published_edition(registry, entries_per_kim=3))["edition_id"] for _ in range(WALKS)
+        ]
+        for edition_id in editions:
+            enrolment = await ok(
+                await registry.post(f"/editions/{edition_id}/enrolments", json={"kim_id": kim["kim_id"]}), 201
+            )
+            await ok(await registry.post(f"/enrolments/{enrolment['enrolment_id']}/approval"))
+        await tap.wait_for("enrolment.approved", count=WALKS)
+
+        async def submitted(edition_id: str, title: str) -> Any:
+            response = await submissions.post(
+                f"/editions/{edition_id}/entries", json=entry_body(kim["kim_id"], title=title)
+            )
+            return response if response.status_code in (201, 422) else None
+
+        for edition_id in editions:  # the enrolment is now kept: no read for the next entry
+            assert (await eventually(partial(submitted, edition_id, "Judul awal"))).status_code == 201
+
+        closed_at: dict[str, datetime] = {}
+        late: dict[str, str] = {}
+        for edition_id in editions:
+            closed = await ok(await registry.post(f"/editions/{edition_id}/submissions-closure"))
+            response = await submitted(edition_id, "Karya terlambat")
+            closed_at[edition_id] = datetime.fromisoformat(closed["closed_at"])
+            assert response is not None, "answered 201 or refused"
+            if response.status_code == 201:
+                late[edition_id] = response.json()["entry_id"]
+            else:
+                assert response.json()["error"]["code"] == "submission_window_closed", response.text
+        await tap.wait_for("edition.submissions_closed", count=WALKS)
+
+        async def stands(edition_id: str) -> list[dict[str, Any]] | None:
+            shown = await ok(await submissions.get(f"/editions/{edition_id}/entries?kim_id={kim['kim_id']}"))
+            standing = [e for e in shown if e["status"] == "submitted"]
+            return standing if all(e["title"] == "Judul awal" for e in standing) else None
+
+        for edition_id in editions:
+            standing = await eventually(partial(stands, edition_id), timeout=20)
+            assert [e["title"] for e in standing] == ["Judul awal"]
+            assert all(datetime.fromisoformat(e["submitted_at"]) <= closed_at[edition_id] for e in standing)
+        print(f"\nlate entries answered 201: {len(late)} of {WALKS}, each undone")
+        refused_after = await submissions.post(
+            f"/editions/{editions[0]}/entries", json=entry_body(kim["kim_id"], title="Jauh terlambat")
+        )
+        assert refused_after.json()["error"]["code"] == "submission_window_closed"

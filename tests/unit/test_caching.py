@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi import APIRouter, FastAPI, Request, Response
 
-from shared.platform.caching import KeptAnswers, cacheable_get, cached_json, etag_of
+from shared.platform.caching import KeptAnswers, Recent, cacheable_get, cached_json, etag_of
 
 STATE = {"title": "Juara Favorit"}
 
@@ -132,3 +132,44 @@ async def test_requests_that_miss_together_wait_for_one_build() -> None:
         before = len(built)
         again = await asyncio.gather(*(client.get("/tally") for _ in range(10)))
         assert {r.status_code for r in again} == {200} and len(built) == before  # kept
+
+
+async def test_recent_values_are_read_once_a_moment_by_one_read_for_those_who_miss_together() -> None:
+    now = [100.0]
+    reads: list[str] = []
+    release = asyncio.Event()
+
+    async def read() -> str:
+        reads.append("read")
+        await release.wait()
+        return f"value {len(reads)}"
+
+    recent: Recent[str, str] = Recent(1.0, clock=lambda: now[0])
+    waiting = [asyncio.create_task(recent.get("edition", read)) for _ in range(5)]
+    await asyncio.sleep(0)
+    release.set()
+    assert await asyncio.gather(*waiting) == ["value 1"] * 5 and len(reads) == 1, "one read for all five"
+    assert await recent.get("edition", read) == "value 1", "kept for the moment"
+    now[0] += 1.5
+    assert await recent.get("edition", read) == "value 2", "read again once the moment has passed"
+    assert await recent.get("edition", read, generation=1) == "value 3", "read again after a write here"
+    recent.forget("edition")
+    assert await recent.get("edition", read, generation=1) == "value 4"
+
+
+async def test_recent_with_no_moment_reads_every_time_and_a_failed_read_keeps_nothing() -> None:
+    calls = 0
+
+    async def read() -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise LookupError("gone")
+        return calls
+
+    every: Recent[str, int] = Recent(0.0)
+    assert [await every.get("k", read), await every.get("k", read)] == [1, 2]
+    kept: Recent[str, int] = Recent(5.0)
+    with pytest.raises(LookupError):
+        await kept.get("k", read)
+    assert await kept.get("k", read) == 4 and await kept.get("k", read) == 4

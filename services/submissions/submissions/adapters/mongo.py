@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
+from motor.motor_asyncio import AsyncIOMotorClientSession, AsyncIOMotorDatabase
 from pymongo import ASCENDING
 
+from shared.platform.caching import Recent
 from shared.platform.persistence.mongo import Change, MongoUnitOfWork, Repository
 
 from ..domain.edition import Edition
@@ -19,10 +20,11 @@ from ..domain.film import FilmCheckStatus, FilmLookup
 from ..domain.kim import KimContact
 from ..service_layer.unit_of_work import SubmissionsUnitOfWork
 
-#: How long an edition read for a submission serves the next ones, in seconds.
-RECENT_EDITION_SECONDS = 1.0
-#: Editions read for submissions in this process: id -> (until, generation, document).
-_recent_editions: dict[UUID, tuple[float, int, dict[str, Any]]] = {}
+#: Editions read for submissions in this process, each kept a second (`recent`).
+_recent_editions: Recent[UUID, dict[str, Any]] = Recent(1.0, most=1000)
+#: Enrolments read or written by submissions in this process, by (edition, KIM),
+#: each kept a second (`recent_of_kim`).
+_recent_enrolments: Recent[tuple[UUID, UUID], dict[str, Any] | None] = Recent(1.0, most=10_000)
 #: Editions this process wrote: a read begun before one of them is not kept.
 _editions_written = 0
 
@@ -34,21 +36,19 @@ class MongoEditionRepository(Repository[Edition]):
     not_found = EditionNotFound
 
     async def recent(self, edition_id: UUID) -> Edition:
-        """The edition as read at most `RECENT_EDITION_SECONDS` ago in this process,
-        or after this process last wrote an edition (a new object, not saved with the
-        unit of work). What a submission is checked against: its rules and window, which
+        """The edition as read at most a second ago in this process (`_recent_editions`)
+        and after this process last wrote an edition; a new object, not saved with the
+        unit of work. What a submission is checked against: its rules and window, which
         reach this service from the registry's events anyway; staff's close is checked
         again after the commit, from the database (`refuse_if_closed_meanwhile`)."""
-        now, generation = time.monotonic(), _editions_written
-        kept = _recent_editions.get(edition_id)
-        if kept is None or kept[0] <= now or kept[1] != generation:
-            doc = await self._collection.find_one({"_id": edition_id}, session=self._session)
+
+        async def read() -> dict[str, Any]:
+            doc = await self._collection.find_one({"_id": edition_id})
             if doc is None:
                 raise EditionNotFound(edition_id=edition_id)
-            if len(_recent_editions) >= 1000:
-                _recent_editions.clear()
-            kept = _recent_editions[edition_id] = (now + RECENT_EDITION_SECONDS, generation, doc)
-        return self.from_document(kept[2])
+            return doc
+
+        return self.from_document(await _recent_editions.get(edition_id, read, _editions_written))
 
     def stored(self, change: Change) -> None:
         super().stored(change)
@@ -66,11 +66,47 @@ class MongoEnrolmentRepository(Repository[Enrolment]):
         {"keys": [("kim_id", ASCENDING)]},
     ]
 
+    def __init__(self, db: AsyncIOMotorDatabase, session: AsyncIOMotorClientSession | None) -> None:
+        super().__init__(db, session)
+        #: The KIMs whose enrolment `recent_of_kim` last answered without a read.
+        self._unread: set[tuple[UUID, UUID]] = set()
+
     async def of_kim(self, edition_id: UUID, kim_id: UUID) -> Enrolment | None:
         return await self._find_one({"edition_id": edition_id, "kim_id": kim_id})
 
+    async def recent_of_kim(self, edition_id: UUID, kim_id: UUID) -> Enrolment | None:
+        """The enrolment as this process read or wrote it at most a second ago
+        (`_recent_enrolments`): a submission writes it, expecting the version it read,
+        so one kept too long only makes the commit fail and the submission read again
+        (`forget_recent`)."""
+        key, read_now = (edition_id, kim_id), False
+
+        async def read() -> dict[str, Any] | None:
+            nonlocal read_now
+            read_now = True
+            return await self._collection.find_one({"edition_id": edition_id, "kim_id": kim_id})
+
+        doc = await _recent_enrolments.get(key, read)
+        if doc is None:
+            _recent_enrolments.forget(key)  # a KIM enrolled a moment later is seen at once
+            return None
+        if not read_now:
+            self._unread.add(key)
+        return self._track(doc)
+
+    def forget_recent(self, edition_id: UUID, kim_id: UUID) -> bool:
+        _recent_enrolments.forget((edition_id, kim_id))
+        return (edition_id, kim_id) in self._unread
+
+    def stored(self, change: Change) -> None:
+        super().stored(change)
+        _recent_enrolments.keep((change.aggregate.edition_id, change.aggregate.kim_id), change.document)
+
     async def all_of_kim(self, kim_id: UUID) -> list[Enrolment]:
         return await self._find({"kim_id": kim_id})
+
+    async def of_edition(self, edition_id: UUID) -> list[Enrolment]:
+        return await self._find({"edition_id": edition_id})
 
 
 class MongoEntryRepository(Repository[Entry]):

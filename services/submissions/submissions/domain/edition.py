@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from shared.kernel.aggregate import Aggregate
 
 from .errors import CategoryNotEnterable, CategoryUnknown, SubmissionWindowClosed, SubmissionWindowNotOpen
+
+if TYPE_CHECKING:
+    from .enrolment import Enrolment
 
 
 @dataclass(kw_only=True)
@@ -40,6 +43,10 @@ class Edition(Aggregate):
     categories: list[Category] = field(default_factory=list)
     #: The registry's revision of the edition last applied; older ones are ignored.
     revision: int
+    #: Enrolments submissions has learnt of. Counting one writes the edition, so a new
+    #: enrolment and staff's close (which also writes it) never commit unaware of each
+    #: other: the enrolment takes the close's mark (see `Enrolment.closed_at`).
+    enrolments: int = 0
 
     def check_open(self, now: datetime) -> None:
         """Entries, revisions and withdrawals happen only inside the window."""
@@ -81,6 +88,12 @@ class Edition(Aggregate):
         if categories is not None:
             self.categories = categories
         self.revision = revision
+
+    def enrol(self, enrolment: Enrolment) -> None:
+        """Count a new enrolment; it is closed too if the edition is."""
+        self.enrolments += 1
+        if self.closed_at is not None:
+            enrolment.close(self.closed_at)
 
     def close(self, closed_at: datetime, revision: int) -> None:
         if revision <= self.revision:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from shared.kernel.aggregate import Aggregate
 
 from .edition import Edition
-from .errors import EnrolmentNotApproved, EntryLimitReached
+from .errors import EnrolmentNotApproved, EntryLimitReached, SubmissionWindowClosed
 
 EnrolmentStatus = Literal["requested", "approved", "rejected"]
 
@@ -38,14 +39,24 @@ class Enrolment(Aggregate):
     #: Entries that count against the edition's limit: submitted or disqualified, not withdrawn.
     #: Kept here so two entries sent at once cannot both take the last place.
     entries: int = 0
+    #: Staff's closing instant, once submissions has applied it: written with the close
+    #: to every enrolment of the edition, so a submission (which writes its enrolment,
+    #: expecting the version it read) either commits before the close is applied, and
+    #: the close's pass undoes it if late, or meets the mark and is refused.
+    closed_at: datetime | None = None
 
     def reserve_entry(self, edition: Edition) -> None:
+        if self.closed_at is not None:
+            raise SubmissionWindowClosed(title=edition.title, closes_at=self.closed_at.isoformat())
         self.check_approved(edition)
         if self.entries >= edition.rules.entries_per_kim:
             raise EntryLimitReached(
                 kim_name=self.kim_name, count=self.entries, limit=edition.rules.entries_per_kim
             )
         self.entries += 1
+
+    def close(self, closed_at: datetime) -> None:
+        self.closed_at = closed_at
 
     def release_entry(self) -> None:
         self.entries = max(0, self.entries - 1)

@@ -64,6 +64,8 @@ async def record_closure(uow: SubmissionsUnitOfWork, event: c.EditionSubmissions
             raise LookupError(f"edition {event.data.edition_id} not known yet")
         edition.close(closed_at, event.data.revision)
         if edition.closed_at == closed_at:
+            for enrolment in await uow.enrolments.of_edition(edition.edition_id):
+                enrolment.close(closed_at)
             late = await uow.entries.changed_after(edition.edition_id, closed_at)
             await undo_changes(uow, late, closed_at, clock())
 
@@ -83,20 +85,22 @@ async def record_enrolment(
     async def effect(uow: SubmissionsUnitOfWork) -> None:
         enrolment = await uow.enrolments.get(details.enrolment_id)
         if enrolment is None:
-            uow.enrolments.add(
-                Enrolment(
-                    enrolment_id=details.enrolment_id,
-                    edition_id=details.edition_id,
-                    kim_id=details.kim_id,
-                    kim_name=details.kim_name,
-                    kelurahan=kelurahan,
-                    status=details.status,
-                    reason=details.reason,
-                    revision=details.revision,
-                    # Rebuilt by a replay, the projection finds the entries already made.
-                    entries=await uow.entries.count_against_limit(details.edition_id, details.kim_id),
-                )
+            enrolment = Enrolment(
+                enrolment_id=details.enrolment_id,
+                edition_id=details.edition_id,
+                kim_id=details.kim_id,
+                kim_name=details.kim_name,
+                kelurahan=kelurahan,
+                status=details.status,
+                reason=details.reason,
+                revision=details.revision,
+                # Rebuilt by a replay, the projection finds the entries already made.
+                entries=await uow.entries.count_against_limit(details.edition_id, details.kim_id),
             )
+            edition = await uow.editions.get(details.edition_id)
+            if edition is not None:
+                edition.enrol(enrolment)
+            uow.enrolments.add(enrolment)
         else:
             enrolment.apply(
                 status=details.status,

@@ -15,6 +15,7 @@ from datetime import datetime
 from uuid import UUID
 
 from shared.kernel.clock import Clock
+from shared.kernel.errors import ConcurrentChange, DomainError
 from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain.edition import Edition
@@ -26,9 +27,9 @@ from .unit_of_work import SubmissionsUnitOfWork
 
 
 async def submit_entry(uow: SubmissionsUnitOfWork, clock: Clock, command: SubmitEntry) -> Entry:
-    entry = await _submit_entry(uow, clock, command)
-    await refuse_if_closed_meanwhile(uow, clock, entry)
-    return entry
+    """Exact at staff's close without reading the edition again: the entry's enrolment,
+    written with it, carries the close's mark (`Enrolment.closed_at`)."""
+    return await _submit_entry(uow, clock, command)
 
 
 async def revise_entry(uow: SubmissionsUnitOfWork, clock: Clock, command: ReviseEntry) -> Entry:
@@ -47,15 +48,22 @@ async def withdraw_entry(uow: SubmissionsUnitOfWork, clock: Clock, command: With
 async def _submit_entry(uow: SubmissionsUnitOfWork, clock: Clock, command: SubmitEntry) -> Entry:
     async with uow:
         now = clock()
-        entry = Entry.submit(
-            edition=await uow.editions.recent(command.edition_id),
-            enrolment=await uow.enrolments.of_kim(command.edition_id, command.kim_id),
-            now=now,
-            **command.written(),
-        )
-        uow.entries.add(entry)
-        await look_up_film(uow, entry, now)
-        await uow.commit()
+        enrolment = await uow.enrolments.recent_of_kim(command.edition_id, command.kim_id)
+        try:
+            entry = Entry.submit(
+                edition=await uow.editions.recent(command.edition_id),
+                enrolment=enrolment,
+                now=now,
+                **command.written(),
+            )
+            uow.entries.add(entry)
+            await look_up_film(uow, entry, now)
+            await uow.commit()
+        except (DomainError, ConcurrentChange):
+            # Refused, or the enrolment changed, on what was kept rather than read: read it.
+            if uow.enrolments.forget_recent(command.edition_id, command.kim_id):
+                raise ConcurrentChange() from None
+            raise
     return entry
 
 
