@@ -36,6 +36,15 @@ class FakeEditions(FakeRepository[Edition]):
 
 
 class FakeEntries(FakeRepository[Entry]):
+    async def recent(self, entry_id: UUID) -> Entry:
+        return await self.require(entry_id)
+
+    async def fresh(self, entry_id: UUID) -> Entry:
+        return await self.require(entry_id)
+
+    def forget_recent(self, entry_id: UUID) -> bool:
+        return False
+
     async def of_edition(self, edition_id: UUID) -> list[Entry]:
         return sorted(self.where(lambda e: e.edition_id == edition_id), key=lambda e: e.submitted_at)
 

@@ -14,7 +14,8 @@ from pymongo import ASCENDING
 from shared import contracts as c
 from shared.contracts import Envelope
 from shared.kernel.errors import ConcurrentChange
-from shared.platform.persistence.mongo import MongoUnitOfWork, Repository
+from shared.platform.caching import Recent
+from shared.platform.persistence.mongo import Change, MongoUnitOfWork, Repository
 
 from ..domain.audit import AuditRecord
 from ..domain.certificate import Certificate
@@ -45,6 +46,13 @@ class MongoEditionRepository(Repository[Edition]):
         return await self._find({"judges.email": exactly}, sort=[("title", ASCENDING)])
 
 
+#: Entries read or written in this process, by (collection, id), for
+#: `MongoEntryRepository.recent`. Kept long: a judge's first sheet writes its entry
+#: expecting the version it read, so a stale one costs a retry, never a wrong answer,
+#: and this process's own writes (the entry's events, each sheet) keep them current.
+_recent_entries: Recent[tuple[str, UUID], dict[str, Any] | None] = Recent(600.0, most=10_000)
+
+
 class MongoEntryRepository(Repository[Entry]):
     collection_name = "entries"
     aggregate = Entry
@@ -54,6 +62,45 @@ class MongoEntryRepository(Repository[Entry]):
         {"keys": [("edition_id", ASCENDING), ("status", ASCENDING), ("complete", ASCENDING)]},
         {"keys": [("edition_id", ASCENDING), ("submitted_at", ASCENDING)]},
     ]
+
+    def __init__(self, db: AsyncIOMotorDatabase, session: AsyncIOMotorClientSession | None) -> None:
+        super().__init__(db, session)
+        #: Entries `recent` last answered without a read.
+        self._unread: set[UUID] = set()
+
+    async def recent(self, entry_id: UUID) -> Entry:
+        """The entry as this process last read or wrote it: for a change that writes
+        it, expecting the version it read (a judge's first sheet), so one another
+        replica changed since only makes the commit fail and the change read again
+        (`forget_recent`). A change that may not write it reads it with `fresh`."""
+        key, read_now = (self.collection_name, entry_id), False
+
+        async def read() -> dict[str, Any] | None:
+            nonlocal read_now
+            read_now = True
+            return await self._collection.find_one({"_id": entry_id})
+
+        doc = await _recent_entries.get(key, read)
+        if doc is None:
+            _recent_entries.forget(key)
+            raise EntryNotFound(entry_id=entry_id)
+        if not read_now:
+            self._unread.add(entry_id)
+        return self._track(doc)
+
+    async def fresh(self, entry_id: UUID) -> Entry:
+        """The entry as stored now, read again even if this unit of work holds it."""
+        self.forget_recent(entry_id)
+        self._loaded.pop(entry_id, None)
+        return await self.require(entry_id)
+
+    def forget_recent(self, entry_id: UUID) -> bool:
+        _recent_entries.forget((self.collection_name, entry_id))
+        return entry_id in self._unread
+
+    def stored(self, change: Change) -> None:
+        super().stored(change)
+        _recent_entries.keep((self.collection_name, change.key), change.document)
 
     async def of_edition(self, edition_id: UUID) -> list[Entry]:
         return await self._find({"edition_id": edition_id}, sort=[("submitted_at", ASCENDING)])

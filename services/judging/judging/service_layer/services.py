@@ -13,6 +13,7 @@ from datetime import datetime
 from uuid import UUID
 
 from shared.kernel.clock import Clock
+from shared.kernel.errors import ConcurrentChange, DomainError
 from shared.platform.persistence.unit_of_work import retry_on_conflict
 
 from ..domain import categories
@@ -117,30 +118,42 @@ async def record_score(
     async with uow:
         edition = await uow.editions.require(command.edition_id)
         may_act(edition)
-        entry = await entry_in(uow, command.edition_id, command.entry_id)
-        # The entry lists the judges who have a sheet for it (both are written in one
-        # transaction): a judge's first sheet needs no read.
-        existing = (
-            await uow.sheets.of(command.entry_id, command.judge_id)
-            if command.judge_id in entry.scored_by
-            else None
-        )
-        sheet = edition.record_score(
-            judge_id=command.judge_id,
-            entry=entry,
-            sheet=existing,
-            scores=command.scores,
-            by=actor or str(command.judge_id),
-            now=clock(),
-            comment=command.comment,
-            note=command.note,
-            revision=command.revision,
-        )
-        if existing is None:
-            uow.sheets.add(sheet)
-        if entry.complete:
-            await complete_if_done(uow, edition, clock)
-        await uow.commit()
+        # A judge's first sheet writes the entry (it lists the judges who have a sheet,
+        # written in the same transaction), expecting the version it read: the entry
+        # kept in memory will do, and the sheet needs no read. A revision does not
+        # write it: it reads the entry, then the sheet, as stored.
+        entry = await uow.entries.recent(command.entry_id)
+        if command.judge_id in entry.scored_by:
+            entry = await uow.entries.fresh(command.entry_id)
+        try:
+            if entry.edition_id != command.edition_id:
+                raise EntryNotFound(entry_id=command.entry_id)
+            existing = (
+                await uow.sheets.of(command.entry_id, command.judge_id)
+                if command.judge_id in entry.scored_by
+                else None
+            )
+            sheet = edition.record_score(
+                judge_id=command.judge_id,
+                entry=entry,
+                sheet=existing,
+                scores=command.scores,
+                by=actor or str(command.judge_id),
+                now=clock(),
+                comment=command.comment,
+                note=command.note,
+                revision=command.revision,
+            )
+            if existing is None:
+                uow.sheets.add(sheet)
+            if entry.complete:
+                await complete_if_done(uow, edition, clock)
+            await uow.commit()
+        except (DomainError, ConcurrentChange):
+            # Refused, or the entry changed, on what was kept rather than read: read it.
+            if uow.entries.forget_recent(command.entry_id):
+                raise ConcurrentChange() from None
+            raise
     return sheet
 
 

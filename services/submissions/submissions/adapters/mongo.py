@@ -22,9 +22,11 @@ from ..service_layer.unit_of_work import SubmissionsUnitOfWork
 
 #: Editions read for submissions in this process, each kept a second (`recent`).
 _recent_editions: Recent[UUID, dict[str, Any]] = Recent(1.0, most=1000)
-#: Enrolments read or written by submissions in this process, by (edition, KIM),
-#: each kept a second (`recent_of_kim`).
-_recent_enrolments: Recent[tuple[UUID, UUID], dict[str, Any] | None] = Recent(1.0, most=10_000)
+#: Enrolments read or written in this process, by (edition, KIM), for `recent_of_kim`.
+#: Kept long: a submission writes its enrolment expecting the version it read, so a
+#: stale one costs a retry, never a wrong answer, and this process's own writes
+#: (approvals, entries, the close) keep them current.
+_recent_enrolments: Recent[tuple[UUID, UUID], dict[str, Any] | None] = Recent(600.0, most=10_000)
 #: Editions this process wrote: a read begun before one of them is not kept.
 _editions_written = 0
 
@@ -75,9 +77,9 @@ class MongoEnrolmentRepository(Repository[Enrolment]):
         return await self._find_one({"edition_id": edition_id, "kim_id": kim_id})
 
     async def recent_of_kim(self, edition_id: UUID, kim_id: UUID) -> Enrolment | None:
-        """The enrolment as this process read or wrote it at most a second ago
-        (`_recent_enrolments`): a submission writes it, expecting the version it read,
-        so one kept too long only makes the commit fail and the submission read again
+        """The enrolment as this process last read or wrote it (`_recent_enrolments`): a
+        submission writes it, expecting the version it read, so one another replica
+        changed since only makes the commit fail and the submission read again
         (`forget_recent`)."""
         key, read_now = (edition_id, kim_id), False
 

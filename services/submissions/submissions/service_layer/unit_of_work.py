@@ -38,8 +38,8 @@ class EnrolmentRepository(Protocol):
     def add(self, enrolment: Enrolment) -> None: ...
     async def of_kim(self, edition_id: UUID, kim_id: UUID) -> Enrolment | None: ...
     async def recent_of_kim(self, edition_id: UUID, kim_id: UUID) -> Enrolment | None:
-        """`of_kim`, possibly as this process read or wrote it a moment ago: safe for a
-        change that writes the enrolment, which expects the version it read."""
+        """`of_kim`, possibly as this process last read or wrote it: only for a change
+        that writes the enrolment, which expects the version it read."""
         ...
 
     def forget_recent(self, edition_id: UUID, kim_id: UUID) -> bool:
