@@ -297,7 +297,8 @@ def _declared_repositories(unit_of_work: type[MongoUnitOfWork]) -> dict[str, typ
 
 class MongoUnitOfWork(UnitOfWork):
     """One MongoDB transaction: the aggregates' changes, the events they caused
-    (the outbox) and, for a consumer, the events it processed (the inbox).
+    (the outbox) and, for a consumer, the events it processed (the inbox), written
+    at commit in one `bulkWrite` (MongoDB 8.0+) before the commit itself.
 
     The transaction starts at the first write (see `in_transaction`); a unit of
     work that only reads has none.
