@@ -40,7 +40,7 @@ DUPLICATE_KEY = 11000
 
 
 def connect(
-    url: str, app_name: str, listeners: Sequence[monitoring._EventListener] = ()
+    url: str, app_name: str, listeners: Sequence[monitoring.CommandListener] = ()
 ) -> AsyncIOMotorClient:
     return AsyncIOMotorClient(
         url,
