@@ -41,8 +41,8 @@ class MongoEditionRepository(Repository[Edition]):
         """The edition as read at most a second ago in this process (`_recent_editions`)
         and after this process last wrote an edition; a new object, not saved with the
         unit of work. What a submission is checked against: its rules and window, which
-        reach this service from the registry's events anyway; staff's close is checked
-        again after the commit, from the database (`refuse_if_closed_meanwhile`)."""
+        reach this service from the registry's events anyway; staff's close reaches the
+        submission exactly through its enrolment (`Enrolment.closed_at`)."""
 
         async def read() -> dict[str, Any]:
             doc = await self._collection.find_one({"_id": edition_id})
